@@ -1,0 +1,160 @@
+// Command cdnmock serves a local mock of Alibaba Cloud's CDN API (2018-05-10)
+// for contract tests.
+//
+//	cdnmock [flags]            serve (default 127.0.0.1:8080)
+//	cdnmock validate [flags]   check the spec, scenarios and fixtures, then exit
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && args[0] == "validate" {
+		cmd, args = "validate", args[1:]
+	}
+	opts, err := parseFlags(cmd, args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 2
+	}
+	cfg, err := opts.config()
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 2
+	}
+	if cmd == "validate" {
+		if err := mock.Check(cfg); err != nil {
+			fmt.Fprintln(stderr, "cdnmock:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, "cdnmock: spec, scenarios and fixtures are valid")
+		return 0
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	return serve(opts.addr, cfg, stderr)
+}
+
+type options struct {
+	addr, spec, scenarios, fixtures, scenario, clock string
+}
+
+func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("cdnmock "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file` (default: the embedded spec/cdn-2018-05-10.yaml)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory (default: the embedded scenarios/)")
+	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
+	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
+	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q; commands: validate", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// config turns the flags into a mock.Config; files are read here so a wrong
+// path is reported before anything else.
+func (o options) config() (mock.Config, error) {
+	var cfg mock.Config
+	if o.spec != "" {
+		data, err := os.ReadFile(o.spec)
+		if err != nil {
+			return cfg, fmt.Errorf("--spec: %w", err)
+		}
+		cfg.Spec, cfg.SpecFile = data, o.spec
+	}
+	for flagName, dir := range map[string]string{"--scenarios": o.scenarios, "--fixtures": o.fixtures} {
+		if dir == "" {
+			continue
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return cfg, fmt.Errorf("%s: %s is not a directory", flagName, dir)
+		}
+	}
+	if o.scenarios != "" {
+		cfg.Scenarios, cfg.ScenariosDir = os.DirFS(o.scenarios), filepath.Clean(o.scenarios)
+	}
+	if o.fixtures != "" {
+		cfg.Fixtures, cfg.FixturesDir = os.DirFS(o.fixtures), filepath.Clean(o.fixtures)
+	}
+	cfg.Scenario = o.scenario
+	if o.clock != "" {
+		t, err := time.Parse(time.RFC3339, o.clock)
+		if err != nil {
+			return cfg, fmt.Errorf("--clock: %q is not an RFC 3339 time such as 2026-01-02T03:04:05Z", o.clock)
+		}
+		cfg.Clock = mock.FixedClock(t)
+	}
+	return cfg, nil
+}
+
+// serve runs the server until SIGINT or SIGTERM, then shuts down cleanly.
+func serve(addr string, cfg mock.Config, stderr io.Writer) int {
+	srv, err := mock.New(cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 1
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 1
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/)\n",
+		srv.Spec().Product, srv.Spec().Version, ln.Addr(), ln.Addr(), mock.AdminPrefix)
+
+	select {
+	case err := <-errc:
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 1
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "cdnmock: shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
+		return 1
+	}
+	return 0
+}

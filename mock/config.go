@@ -1,0 +1,136 @@
+package mock
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
+	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
+	"github.com/alibaba-cloud-mock/cdnmock/spec"
+)
+
+// Config says what the server serves and how. The zero value serves the
+// embedded spec, scenarios and fixtures on real time.
+type Config struct {
+	// Spec is an OpenAPI document; SpecFile names it in messages.
+	// Empty: the embedded spec/cdn-2018-05-10.yaml.
+	Spec     []byte
+	SpecFile string
+
+	// Scenarios holds scenario files (*.yaml); ScenariosDir names it in
+	// messages. Nil: the embedded scenarios/.
+	Scenarios    fs.FS
+	ScenariosDir string
+
+	// Fixtures holds <Action>/<name>.json files; FixturesDir names it in
+	// messages. Nil: the embedded fixtures/.
+	Fixtures    fs.FS
+	FixturesDir string
+
+	// Scenario is the active scenario at start. Empty: "default".
+	Scenario string
+
+	// Clock is the server's time. Nil: real time.
+	Clock *Clock
+
+	// Logger gets one line per API request. Nil: no logging.
+	Logger *slog.Logger
+
+	// NewRequestID makes each response's RequestId. Nil: an upper-case UUID.
+	NewRequestID func() string
+
+	// MaxBodyBytes limits a form body. Zero: 1 MiB.
+	MaxBodyBytes int64
+}
+
+// withDefaults fills in every unset field.
+func (cfg Config) withDefaults() Config {
+	if cfg.Spec == nil {
+		cfg.SpecFile = "spec/" + spec.Default
+		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
+	}
+	if cfg.SpecFile == "" {
+		cfg.SpecFile = "spec"
+	}
+	if cfg.Scenarios == nil {
+		cfg.Scenarios, cfg.ScenariosDir = scenarios.FS, "scenarios"
+	}
+	if cfg.ScenariosDir == "" {
+		cfg.ScenariosDir = "scenarios"
+	}
+	if cfg.Fixtures == nil {
+		cfg.Fixtures, cfg.FixturesDir = fixtures.FS, "fixtures"
+	}
+	if cfg.FixturesDir == "" {
+		cfg.FixturesDir = "fixtures"
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = NewClock()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.NewRequestID == nil {
+		cfg.NewRequestID = func() string { return strings.ToUpper(uuid.NewString()) }
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	return cfg
+}
+
+// catalog is everything loaded from files: the spec, the scenarios and the
+// fixtures. It is immutable once built.
+type catalog struct {
+	spec      *Spec
+	scenarios map[string]*Scenario
+	order     []string // scenario names: built-ins first, then files by name
+	fixtures  fixtureSet
+}
+
+func (c *catalog) scenarioNames() []string { return c.order }
+
+// loadCatalog loads and checks every file, reporting all problems at once.
+func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
+	sp, err := LoadSpec(cfg.SpecFile, cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	fx, ps := loadFixtures(cfg.Fixtures, cfg.FixturesDir, sp, now)
+
+	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
+	builtins := map[string]bool{}
+	for _, sc := range builtinScenarios(sp) {
+		builtins[sc.Name] = true
+		cat.scenarios[sc.Name] = sc
+		cat.order = append(cat.order, sc.Name)
+	}
+	files, sps := loadScenarios(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
+	ps = append(ps, sps...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	for _, sc := range files {
+		cat.scenarios[sc.Name] = sc
+		cat.order = append(cat.order, sc.Name)
+	}
+	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
+		ps.add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	return cat, nil
+}
+
+// Check loads and checks the configured files without serving, as the
+// validate command does. It returns Problems listing everything wrong.
+func Check(cfg Config) error {
+	cfg = cfg.withDefaults()
+	_, err := loadCatalog(cfg, cfg.Clock.Now())
+	return err
+}

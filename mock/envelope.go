@@ -1,0 +1,157 @@
+package mock
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Call is one decoded RPC request: which Action, who calls, and with what.
+type Call struct {
+	Method      string
+	Action      string
+	Version     string
+	AccessKeyID string
+	Format      string     // the answer's format: "JSON" or "XML"
+	ACS3        bool       // signed with ACS3-HMAC-SHA256 (Authorization header)
+	Params      url.Values // query and form body merged, decoded; common parameters included
+}
+
+// Names of the RPC protocol's own parameters and headers.
+const (
+	paramAction      = "Action"
+	paramVersion     = "Version"
+	paramFormat      = "Format"
+	paramAccessKeyID = "AccessKeyId"
+
+	headerAction  = "x-acs-action"
+	headerVersion = "x-acs-version"
+	acs3Prefix    = "ACS3-HMAC-SHA256 "
+
+	formatJSON = "JSON"
+	formatXML  = "XML"
+)
+
+// commonParams are the protocol parameters every call may carry. They are
+// not API parameters: the journal shows them apart and never reports them
+// as unknown. Signature and SecurityToken are secrets and are never shown.
+var commonParams = map[string]bool{
+	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
+	"Signature": true, "SignatureMethod": true, "SignatureVersion": true,
+	"SignatureNonce": true, "SignatureType": true, "Timestamp": true,
+	"SecurityToken": true, "RegionId": true, "OwnerId": true,
+	"OwnerAccount": true, "ResourceOwnerAccount": true, "ResourceOwnerId": true,
+}
+
+// decodeCall reads the RPC envelope as real clients send it: parameters from
+// the query string and from a form body, merged and decoded; Action and
+// Version from the parameters or from the ACS3 x-acs-* headers. It always
+// returns a Call whose Format is set, so even a failed decode is answered in
+// the format the client expects. Missing Action or Version are not decode
+// errors: the caller checks them against the spec.
+func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
+	c := &Call{Method: r.Method, Params: url.Values{}}
+	c.ACS3 = strings.HasPrefix(r.Header.Get("Authorization"), acs3Prefix)
+
+	bad := addPairs(spec, c.Params, r.URL.RawQuery)
+	var tooLarge *apiError
+	if bad == nil && r.Body != nil && isForm(r.Header.Get("Content-Type")) {
+		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &mbe):
+			tooLarge = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
+				Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", maxBody)}
+		case err != nil:
+			tooLarge = errBadRequest("reading the request body failed: " + err.Error())
+		default:
+			bad = addPairs(spec, c.Params, string(body))
+		}
+	}
+
+	c.Action = firstOf(c.Params.Get(paramAction), r.Header.Get(headerAction))
+	c.Version = firstOf(c.Params.Get(paramVersion), r.Header.Get(headerVersion))
+	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3Credential(r.Header.Get("Authorization")))
+
+	var formatErr bool
+	switch f := c.Params.Get(paramFormat); {
+	case strings.EqualFold(f, formatJSON):
+		c.Format = formatJSON
+	case strings.EqualFold(f, formatXML):
+		c.Format = formatXML
+	default:
+		formatErr = f != ""
+		c.Format = formatXML
+		if c.ACS3 || strings.Contains(strings.ToLower(r.Header.Get("Accept")), "application/json") {
+			c.Format = formatJSON
+		}
+	}
+
+	switch {
+	case tooLarge != nil:
+		return c, tooLarge
+	case bad != nil:
+		return c, bad
+	case formatErr:
+		return c, spec.gateway(codeInvalidFormat, paramFormat)
+	}
+	return c, nil
+}
+
+// addPairs decodes a query string or form body with form semantics ("+" is a
+// space), keeping every value. Unlike url.ParseQuery it names the parameter
+// whose encoding is broken, and accepts ";" inside values.
+func addPairs(spec *Spec, into url.Values, raw string) *apiError {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err := url.QueryUnescape(k)
+		if err != nil {
+			return spec.gateway(codeInvalidParameter, k)
+		}
+		val, err := url.QueryUnescape(v)
+		if err != nil {
+			return spec.gateway(codeInvalidParameter, key)
+		}
+		into[key] = append(into[key], val)
+	}
+	return nil
+}
+
+func isForm(contentType string) bool {
+	if contentType == "" {
+		return false
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// acs3Credential returns the access key id of an ACS3-HMAC-SHA256 header:
+// "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=...,Signature=...".
+func acs3Credential(auth string) string {
+	rest, ok := strings.CutPrefix(auth, acs3Prefix)
+	if !ok {
+		return ""
+	}
+	for _, part := range strings.Split(rest, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

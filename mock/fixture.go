@@ -1,0 +1,451 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// A Fixture is a success response body. It is JSON whose string values may be
+// Go templates ("{{ .RequestId }}"); keys keep their order. It is compiled
+// once, at load, into a JSON and an XML program: rendering writes literal
+// bytes and executes the few templates, escaping their output.
+type Fixture struct {
+	Action, Name string
+	File         string // where it was loaded from, for messages
+	json, xml    program
+}
+
+// fixtureSet maps Action → fixture name → Fixture.
+type fixtureSet map[string]map[string]*Fixture
+
+func (fs fixtureSet) get(action, name string) *Fixture { return fs[action][name] }
+
+// renderData is what fixture templates see.
+type renderData struct {
+	RequestId   string    //nolint:revive // named as in the API's bodies
+	Action      string    // the operation called
+	AccessKeyId string    //nolint:revive // named as in the API
+	Now         time.Time // the server's clock, UTC
+
+	values  map[string][]string
+	params  map[string]string
+	taskID  string
+	newTask func() string
+}
+
+// Params maps each request parameter to its first value, defaults included.
+func (d *renderData) Params() map[string]string {
+	if d.params == nil {
+		d.params = make(map[string]string, len(d.values))
+		for k, v := range d.values {
+			if len(v) > 0 {
+				d.params[k] = v[0]
+			}
+		}
+	}
+	return d.params
+}
+
+// TaskId is a task id unique within the server's life, the same for every
+// use within one response.
+func (d *renderData) TaskId() string { //nolint:revive // named as in the API
+	if d.taskID == "" {
+		d.taskID = d.newTask()
+	}
+	return d.taskID
+}
+
+var templateFuncs = template.FuncMap{
+	// iso8601 formats a time as the API does: yyyy-MM-ddTHH:mm:ssZ, UTC.
+	"iso8601": func(t time.Time) string { return t.UTC().Format(timeLayout) },
+}
+
+// program is a fixture compiled for one format.
+type program []segment
+
+type segment struct {
+	lit  []byte
+	tmpl *template.Template // when set, its output is escaped for the format
+}
+
+type format int
+
+const (
+	asJSON format = iota
+	asXML
+)
+
+var scratchPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (p program) render(w *bytes.Buffer, data *renderData, f format) error {
+	for _, s := range p {
+		if s.tmpl == nil {
+			w.Write(s.lit)
+			continue
+		}
+		buf := scratchPool.Get().(*bytes.Buffer)
+		buf.Reset()
+		err := s.tmpl.Execute(buf, data)
+		if err == nil {
+			if f == asJSON {
+				writeJSONStringBody(w, buf.Bytes())
+			} else {
+				_ = xml.EscapeText(w, buf.Bytes())
+			}
+		}
+		scratchPool.Put(buf)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compiler turns a parsed fixture into programs, merging adjacent literals.
+type compiler struct {
+	segs []segment
+	lit  bytes.Buffer
+}
+
+func (c *compiler) literal(s string) { c.lit.WriteString(s) }
+
+func (c *compiler) template(t *template.Template) {
+	c.flush()
+	c.segs = append(c.segs, segment{tmpl: t})
+}
+
+func (c *compiler) flush() {
+	if c.lit.Len() > 0 {
+		c.segs = append(c.segs, segment{lit: bytes.Clone(c.lit.Bytes())})
+		c.lit.Reset()
+	}
+}
+
+func (c *compiler) program() program {
+	c.flush()
+	return c.segs
+}
+
+func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Template) {
+	switch n.kind {
+	case jsonObject:
+		c.literal("{")
+		for i, k := range n.keys {
+			if i > 0 {
+				c.literal(",")
+			}
+			c.literal(jsonQuote(k) + ":")
+			compileJSON(c, n.items[i], tmpls)
+		}
+		c.literal("}")
+	case jsonArray:
+		c.literal("[")
+		for i, item := range n.items {
+			if i > 0 {
+				c.literal(",")
+			}
+			compileJSON(c, item, tmpls)
+		}
+		c.literal("]")
+	case jsonString:
+		if t := tmpls[n]; t != nil {
+			c.literal(`"`)
+			c.template(t)
+			c.literal(`"`)
+		} else {
+			c.literal(jsonQuote(n.text))
+		}
+	default:
+		c.literal(n.text)
+	}
+}
+
+// compileXML writes a value as Alibaba does: each key an element, an array
+// as the element repeated once per item, no wrapper of its own.
+func compileXML(c *compiler, key string, n *jsonNode, tmpls map[*jsonNode]*template.Template) {
+	switch n.kind {
+	case jsonArray:
+		for _, item := range n.items {
+			compileXML(c, key, item, tmpls)
+		}
+		return
+	case jsonObject:
+		c.literal("<" + key + ">")
+		for i, k := range n.keys {
+			compileXML(c, k, n.items[i], tmpls)
+		}
+	case jsonString:
+		c.literal("<" + key + ">")
+		if t := tmpls[n]; t != nil {
+			c.template(t)
+		} else {
+			c.literal(xmlText(n.text))
+		}
+	default:
+		c.literal("<" + key + ">")
+		if n.text != "null" {
+			c.literal(n.text)
+		}
+	}
+	c.literal("</" + key + ">")
+}
+
+const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
+
+var xmlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
+
+// loadFixtures reads <dir>/<Action>/<name>.json for every operation and checks
+// each against the spec: it must parse, its templates must compile, and,
+// rendered with sample values, it must match the operation's response schema.
+func loadFixtures(fsys fs.FS, dir string, spec *Spec, now time.Time) (fixtureSet, Problems) {
+	var ps Problems
+	set := fixtureSet{}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		ps.add(dir, 0, "", "cannot read the fixtures directory: %v", err)
+		return set, ps
+	}
+	schemas := map[string]*jsonschema.Schema{}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue // e.g. the embed.go beside the fixtures
+		}
+		action := e.Name()
+		op := spec.Operation(action)
+		if op == nil {
+			ps.add(path.Join(dir, action), 0, "", "no operation %s in the spec; fixture directories are named after operations", action)
+			continue
+		}
+		files, err := fs.ReadDir(fsys, action)
+		if err != nil {
+			ps.add(path.Join(dir, action), 0, "", "cannot read: %v", err)
+			continue
+		}
+		for _, f := range files {
+			name := f.Name()
+			file := path.Join(dir, action, name)
+			if f.IsDir() || strings.HasPrefix(name, ".") {
+				continue
+			}
+			if !strings.HasSuffix(name, ".json") {
+				ps.add(file, 0, "", "not a fixture: fixtures are <name>.json files")
+				continue
+			}
+			data, err := fs.ReadFile(fsys, path.Join(action, name))
+			if err != nil {
+				ps.add(file, 0, "", "cannot read: %v", err)
+				continue
+			}
+			schema := schemas[action]
+			if schema == nil {
+				if schema, err = compileResponseSchema(op); err != nil {
+					ps.add(file, 0, "", "the spec's response schema for %s cannot be used: %v", action, err)
+					continue
+				}
+				schemas[action] = schema
+			}
+			fx, fps := compileFixture(file, data, op, schema, now)
+			ps = append(ps, fps...)
+			if fx != nil {
+				if set[action] == nil {
+					set[action] = map[string]*Fixture{}
+				}
+				fx.Name = strings.TrimSuffix(name, ".json")
+				set[action][fx.Name] = fx
+			}
+		}
+	}
+	for _, name := range spec.OperationNames() {
+		if set.get(name, "success") == nil && !hasProblemIn(ps, path.Join(dir, name, "success.json")) {
+			ps.add(path.Join(dir, name, "success.json"), 0, "", "missing: every operation needs a success fixture")
+		}
+	}
+	return set, ps
+}
+
+func hasProblemIn(ps Problems, file string) bool {
+	for _, p := range ps {
+		if p.File == file {
+			return true
+		}
+	}
+	return false
+}
+
+func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.Schema, now time.Time) (*Fixture, Problems) {
+	var ps Problems
+	tree, err := parseJSONTree(data)
+	if err != nil {
+		ps.add(file, 0, "", "not valid JSON: %v", err)
+		return nil, ps
+	}
+	if tree.kind != jsonObject {
+		ps.add(file, tree.line, "", "must be a JSON object: the fields of the response")
+		return nil, ps
+	}
+	tmpls := map[*jsonNode]*template.Template{}
+	var walk func(key string, n *jsonNode)
+	walk = func(key string, n *jsonNode) {
+		if key != "" && !xmlName.MatchString(key) {
+			ps.add(file, n.line, fieldName(n.ptr), "key %q cannot be an XML element name", key)
+		}
+		for i, child := range n.items {
+			k := key
+			if n.kind == jsonObject {
+				k = n.keys[i]
+			}
+			walk(k, child)
+		}
+		if n.kind == jsonString && strings.Contains(n.text, "{{") {
+			t, err := template.New(file + "#" + n.ptr).Option("missingkey=zero").Funcs(templateFuncs).Parse(n.text)
+			if err != nil {
+				ps.add(file, n.line, fieldName(n.ptr), "bad template: %v", err)
+				return
+			}
+			tmpls[n] = t
+		}
+	}
+	walk("", tree)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+
+	fx := &Fixture{Action: op.Name, File: file}
+	var jc, xc compiler
+	compileJSON(&jc, tree, tmpls)
+	fx.json = jc.program()
+	xc.literal(xmlHeader)
+	compileXML(&xc, op.Name+"Response", tree, tmpls)
+	fx.xml = xc.program()
+
+	// Render with sample values and hold the result to the spec.
+	var buf bytes.Buffer
+	sample := sampleData(op, now)
+	if err := fx.json.render(&buf, sample, asJSON); err != nil {
+		ps.add(file, 0, "", "rendering with sample values failed: %v", err)
+		return nil, ps
+	}
+	var v any
+	dec := json.NewDecoder(&buf)
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		ps.add(file, 0, "", "renders to invalid JSON: %v", err)
+		return nil, ps
+	}
+	if err := schema.Validate(v); err != nil {
+		for _, l := range schemaLeaves(err) {
+			n := tree.find(l.InstanceLocation)
+			ps.add(file, n.line, fieldName(l.InstanceLocation), "does not match the spec's response schema for %s: %s", op.Name, l.Message)
+		}
+		return nil, ps
+	}
+	return fx, nil
+}
+
+// sampleData fills templates at load time: parameters from the spec's
+// examples and defaults, and fixed ids.
+func sampleData(op *Operation, now time.Time) *renderData {
+	values := map[string][]string{}
+	for _, p := range op.Params {
+		if v := firstOf(p.Example, p.Default); v != "" {
+			values[p.Name] = []string{v}
+		}
+	}
+	return &renderData{
+		RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: op.Name, AccessKeyId: "AKID",
+		Now: now.UTC(), values: values, newTask: func() string { return "100001" },
+	}
+}
+
+// compileResponseSchema turns the operation's OpenAPI 3.0 response schema
+// into a JSON Schema (draft 4, whose keywords OpenAPI 3.0 follows).
+func compileResponseSchema(op *Operation) (*jsonschema.Schema, error) {
+	raw, err := json.Marshal(op.response)
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft4
+	url := "mem:///" + op.Name + ".json"
+	if err := c.AddResource(url, bytes.NewReader(raw)); err != nil {
+		return nil, err
+	}
+	return c.Compile(url)
+}
+
+// schemaLeaves flattens a jsonschema error to the causes that say what is wrong.
+func schemaLeaves(err error) []*jsonschema.ValidationError {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return []*jsonschema.ValidationError{{Message: err.Error()}}
+	}
+	var out []*jsonschema.ValidationError
+	var walk func(*jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			out = append(out, e)
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].InstanceLocation < out[j].InstanceLocation })
+	return out
+}
+
+func jsonQuote(s string) string {
+	var b bytes.Buffer
+	b.WriteByte('"')
+	writeJSONStringBody(&b, []byte(s))
+	b.WriteByte('"')
+	return b.String()
+}
+
+// writeJSONStringBody escapes s for use between the quotes of a JSON string.
+func writeJSONStringBody(w *bytes.Buffer, s []byte) {
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		w.Write(s[start:i])
+		switch c {
+		case '"', '\\':
+			w.WriteByte('\\')
+			w.WriteByte(c)
+		case '\n':
+			w.WriteString(`\n`)
+		case '\r':
+			w.WriteString(`\r`)
+		case '\t':
+			w.WriteString(`\t`)
+		default:
+			w.WriteString(`\u00`)
+			w.WriteByte(hex[c>>4])
+			w.WriteByte(hex[c&0xF])
+		}
+		start = i + 1
+	}
+	w.Write(s[start:])
+}
+
+func xmlText(s string) string {
+	var b bytes.Buffer
+	_ = xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+

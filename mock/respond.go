@@ -1,0 +1,107 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Headers the mock reads and writes.
+const (
+	// HeaderScenario on a request chooses the scenario for that request; on a
+	// response it names the scenario that answered.
+	HeaderScenario = "X-Mock-Scenario"
+	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
+	HeaderRequestID = "x-acs-request-id"
+
+	contentTypeJSON = "application/json;charset=utf-8"
+	contentTypeXML  = "text/xml;charset=utf-8"
+)
+
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// write sends the exchange's answer, success or error, in the call's format,
+// and returns the HTTP status sent.
+func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
+	buf := bodyPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bodyPool.Put(buf)
+
+	isJSON := x.call.Format == formatJSON
+	status := http.StatusOK
+	if x.err == nil {
+		data := &renderData{
+			RequestId: x.requestID, Action: x.op.Name, AccessKeyId: x.call.AccessKeyID,
+			Now: s.cfg.Clock.Now(), values: x.op.withDefaults(x.call.Params), newTask: s.nextTaskID,
+		}
+		prog, f := x.fixture.xml, asXML
+		if isJSON {
+			prog, f = x.fixture.json, asJSON
+		}
+		if err := prog.render(buf, data, f); err != nil {
+			buf.Reset()
+			x.err = errRender(x.op.Name, err)
+		}
+	}
+	if x.err != nil {
+		status = x.err.Status
+		writeErrorBody(buf, sp, x.requestID, x.err, isJSON)
+	}
+
+	h := c.Response().Header()
+	if isJSON {
+		h.Set(echo.HeaderContentType, contentTypeJSON)
+	} else {
+		h.Set(echo.HeaderContentType, contentTypeXML)
+	}
+	h.Set(HeaderRequestID, x.requestID)
+	if x.scenario != "" {
+		h.Set(HeaderScenario, x.scenario)
+	}
+	c.Response().WriteHeader(status)
+	_, _ = c.Response().Write(buf.Bytes())
+	return status
+}
+
+func (s *Server) nextTaskID() string {
+	return strconv.FormatUint(s.taskSeq.Add(1), 10)
+}
+
+// errorBody is Alibaba's error envelope; every field is a string, as the old
+// Go SDK asserts.
+type errorBody struct {
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+func writeErrorBody(buf *bytes.Buffer, sp *Spec, requestID string, e *apiError, isJSON bool) {
+	b := errorBody{
+		RequestID: requestID,
+		HostID:    sp.HostID,
+		Code:      e.Code,
+		Message:   e.Message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) +
+			"&product=" + url.QueryEscape(sp.Product) + "&requestId=" + url.QueryEscape(requestID),
+	}
+	if isJSON {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(b)
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		return
+	}
+	buf.WriteString(xmlHeader)
+	buf.WriteString("<Error><RequestId>" + xmlText(b.RequestID) + "</RequestId><HostId>" + xmlText(b.HostID) +
+		"</HostId><Code>" + xmlText(b.Code) + "</Code><Message>" + xmlText(b.Message) +
+		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
+		"]]></Recommend></Error>")
+}

@@ -1,0 +1,195 @@
+package mock
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+)
+
+// timeLayout is the API's time format, yyyy-MM-ddTHH:mm:ssZ in UTC.
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// A rule is a semantic check across parameters that a schema cannot express.
+// Rules are declared in the spec (x-mock-rules) and run, in order, after the
+// schema checks passed. Each kind is generic: the spec names the parameters
+// and the documented code to answer.
+type rule interface {
+	// check returns the failure, or nil. Parameters that are absent are not
+	// checked: whether they are required is the schema's business.
+	check(params url.Values, now time.Time) *ruleFailure
+	code() string
+}
+
+// ruleFailure names the code to answer and the parameter concerned.
+type ruleFailure struct {
+	code  string // "" means the parameter's own invalid code
+	param string
+}
+
+// ruleKinds is the table of rule kinds a spec can use.
+var ruleKinds = map[string]func(raw map[string]any, op *Operation) (rule, error){
+	"time-range":  newTimeRange,
+	"time-window": newTimeWindow,
+}
+
+func parseRule(raw map[string]any, op *Operation) (rule, error) {
+	kind, _ := raw["rule"].(string)
+	mk, ok := ruleKinds[kind]
+	if !ok {
+		return nil, fmt.Errorf("rule: unknown kind %q; known kinds: %s", kind, strings.Join(ruleKindNames(), ", "))
+	}
+	return mk(raw, op)
+}
+
+func ruleKindNames() []string {
+	names := make([]string, 0, len(ruleKinds))
+	for k := range ruleKinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// timeRange: end after start, and at most maxSpan apart.
+//
+//	- rule: time-range
+//	  start: StartTime
+//	  end: EndTime
+//	  maxSpan: 744h
+//	  error: InvalidTimeRange
+type timeRange struct {
+	Start, End string
+	MaxSpan    time.Duration
+	Error      string
+}
+
+func newTimeRange(raw map[string]any, op *Operation) (rule, error) {
+	var r timeRange
+	f := ruleFields{raw: raw, op: op}
+	r.Start = f.param("start")
+	r.End = f.param("end")
+	r.MaxSpan = f.duration("maxSpan")
+	r.Error = f.str("error")
+	return &r, f.done()
+}
+
+func (r *timeRange) code() string { return r.Error }
+
+func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
+	start, end := p.Get(r.Start), p.Get(r.End)
+	if start == "" || end == "" {
+		return nil
+	}
+	s, err := time.Parse(timeLayout, start)
+	if err != nil {
+		return &ruleFailure{param: r.Start}
+	}
+	e, err := time.Parse(timeLayout, end)
+	if err != nil {
+		return &ruleFailure{param: r.End}
+	}
+	if !e.After(s) || e.Sub(s) > r.MaxSpan {
+		return &ruleFailure{code: r.Error, param: r.End}
+	}
+	return nil
+}
+
+// timeWindow: the time lies within maxAge before now, and not after now.
+//
+//	- rule: time-window
+//	  param: StartTime
+//	  maxAge: 8760h
+//	  error: InvalidStartTime.ValueNotSupported
+type timeWindow struct {
+	Param  string
+	MaxAge time.Duration
+	Error  string
+}
+
+func newTimeWindow(raw map[string]any, op *Operation) (rule, error) {
+	var r timeWindow
+	f := ruleFields{raw: raw, op: op}
+	r.Param = f.param("param")
+	r.MaxAge = f.duration("maxAge")
+	r.Error = f.str("error")
+	return &r, f.done()
+}
+
+func (r *timeWindow) code() string { return r.Error }
+
+func (r *timeWindow) check(p url.Values, now time.Time) *ruleFailure {
+	v := p.Get(r.Param)
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(timeLayout, v)
+	if err != nil {
+		return &ruleFailure{param: r.Param}
+	}
+	if t.Before(now.Add(-r.MaxAge)) || t.After(now) {
+		return &ruleFailure{code: r.Error, param: r.Param}
+	}
+	return nil
+}
+
+// ruleFields reads a rule's fields strictly, collecting every problem.
+type ruleFields struct {
+	raw  map[string]any
+	op   *Operation
+	seen []string
+	errs []string
+}
+
+func (f *ruleFields) str(key string) string {
+	f.seen = append(f.seen, key)
+	s, ok := f.raw[key].(string)
+	if !ok || s == "" {
+		f.errs = append(f.errs, fmt.Sprintf("%s: must be a non-empty string", key))
+	}
+	return s
+}
+
+func (f *ruleFields) param(key string) string {
+	name := f.str(key)
+	if name == "" {
+		return ""
+	}
+	for _, p := range f.op.Params {
+		if p.Name == name {
+			return name
+		}
+	}
+	f.errs = append(f.errs, fmt.Sprintf("%s: %s is not a parameter of %s", key, name, f.op.Name))
+	return name
+}
+
+func (f *ruleFields) duration(key string) time.Duration {
+	s := f.str(key)
+	if s == "" {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		f.errs = append(f.errs, fmt.Sprintf("%s: %q is not a positive duration such as 744h", key, s))
+	}
+	return d
+}
+
+func (f *ruleFields) done() error {
+	for k := range f.raw {
+		known := k == "rule"
+		for _, s := range f.seen {
+			known = known || k == s
+		}
+		if !known {
+			f.errs = append(f.errs, fmt.Sprintf("%s: unknown field (known: rule, %s)", k, strings.Join(f.seen, ", ")))
+		}
+	}
+	if len(f.errs) == 0 {
+		return nil
+	}
+	sort.Strings(f.errs)
+	return fmt.Errorf("%s rule: %s", f.raw["rule"], strings.Join(f.errs, "; "))
+}

@@ -1,0 +1,138 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// Violation is one way a request breaks the spec, as kin-openapi reports it.
+type Violation struct {
+	Parameter string `json:"parameter"`
+	Reason    string `json:"reason"`
+	err       *apiError
+}
+
+var validationOptions = &openapi3filter.Options{
+	MultiError:         true,
+	ExcludeRequestBody: true, // RPC parameters are merged into the query before validation
+	// Defaults are applied by the mock itself (see withDefaults), because
+	// kin-openapi writes them into the request URL rather than the values given.
+	SkipSettingDefaults: true,
+	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+}
+
+// checkSchema runs the spec's parameter checks through openapi3filter and
+// returns every violation, in spec order, each mapped to an API error.
+func (s *Spec) checkSchema(ctx context.Context, op *Operation, params url.Values) []Violation {
+	input := &openapi3filter.RequestValidationInput{
+		Request:     &http.Request{Method: op.route.Method, URL: &url.URL{Path: "/"}, Header: http.Header{}},
+		QueryParams: params,
+		Route:       op.route,
+		Options:     validationOptions,
+	}
+	err := openapi3filter.ValidateRequest(ctx, input)
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	var me openapi3.MultiError
+	if errors.As(err, &me) {
+		errs = me
+	} else {
+		errs = []error{err}
+	}
+	out := make([]Violation, 0, len(errs))
+	for _, e := range errs {
+		out = append(out, s.violation(op, e))
+	}
+	return out
+}
+
+func (s *Spec) violation(op *Operation, err error) Violation {
+	var re *openapi3filter.RequestError
+	if !errors.As(err, &re) || re.Parameter == nil {
+		return Violation{Reason: err.Error(), err: s.gateway(codeInvalidParameter, "")}
+	}
+	name := re.Parameter.Name
+	v := Violation{Parameter: name, Reason: reason(re)}
+	var p *Param
+	for _, q := range op.Params {
+		if q.Name == name {
+			p = q
+		}
+	}
+	missing := errors.Is(re.Err, openapi3filter.ErrInvalidRequired)
+	code := codeInvalidParameter
+	if missing {
+		code = codeMissingParameter
+	}
+	if p != nil && missing && p.missing != "" {
+		code = p.missing
+	} else if p != nil && !missing && p.invalid != "" {
+		code = p.invalid
+	}
+	def, _ := s.errorDef(op, code) // codes were checked when the spec was loaded
+	v.err = def.withName(name)
+	return v
+}
+
+func reason(re *openapi3filter.RequestError) string {
+	if re.Err == nil {
+		return re.Reason
+	}
+	var se *openapi3.SchemaError
+	if errors.As(re.Err, &se) {
+		return se.Reason
+	}
+	return re.Err.Error()
+}
+
+// checkRules runs the operation's semantic rules, first failure wins.
+func (s *Spec) checkRules(op *Operation, params url.Values, now time.Time) *apiError {
+	for _, r := range op.rules {
+		f := r.check(params, now)
+		if f == nil {
+			continue
+		}
+		code := f.code
+		if code == "" {
+			code = codeInvalidParameter
+			for _, p := range op.Params {
+				if p.Name == f.param && p.invalid != "" {
+					code = p.invalid
+				}
+			}
+		}
+		def, _ := s.errorDef(op, code)
+		return def.withName(f.param)
+	}
+	return nil
+}
+
+// withDefaults returns params with the spec's defaults filled in for absent
+// parameters, so fixtures see what the real service would use.
+func (op *Operation) withDefaults(params url.Values) url.Values {
+	var out url.Values
+	for _, p := range op.Params {
+		if p.Default == "" || params.Has(p.Name) {
+			continue
+		}
+		if out == nil {
+			out = make(url.Values, len(params)+1)
+			for k, v := range params {
+				out[k] = v
+			}
+		}
+		out[p.Name] = []string{p.Default}
+	}
+	if out == nil {
+		return params
+	}
+	return out
+}

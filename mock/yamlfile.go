@@ -1,0 +1,140 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// yamlFile is a parsed YAML document that remembers where each value is,
+// so problems can be reported with a line number.
+type yamlFile struct {
+	name string
+	root *yaml.Node // the document's top value
+}
+
+func parseYAML(name string, data []byte) (*yamlFile, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	f := &yamlFile{name: name}
+	if len(doc.Content) > 0 {
+		f.root = doc.Content[0]
+	}
+	return f, nil
+}
+
+// value converts the document to the JSON-shaped values that JSON Schema
+// validators accept: map[string]any, []any, string, json.Number, bool, nil.
+func (f *yamlFile) value() (any, error) {
+	if f.root == nil {
+		return nil, nil
+	}
+	return nodeValue(f.root)
+}
+
+func nodeValue(n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.AliasNode:
+		return nodeValue(n.Alias)
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: keys must be plain strings", k.Line)
+			}
+			val, err := nodeValue(v)
+			if err != nil {
+				return nil, err
+			}
+			m[k.Value] = val
+		}
+		return m, nil
+	case yaml.SequenceNode:
+		s := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			val, err := nodeValue(c)
+			if err != nil {
+				return nil, err
+			}
+			s = append(s, val)
+		}
+		return s, nil
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return nil, nil
+		case "!!bool":
+			var b bool
+			if err := n.Decode(&b); err != nil {
+				return nil, err
+			}
+			return b, nil
+		case "!!int", "!!float":
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64); err != nil {
+				return n.Value, nil // e.g. 0x1F or .inf: keep the text, the schema will say if it matters
+			}
+			return json.Number(strings.ReplaceAll(n.Value, "_", "")), nil
+		default:
+			return n.Value, nil
+		}
+	}
+	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
+}
+
+// line returns the line of the value at a JSON pointer ("/a/0/b"), or of the
+// deepest value on the way when the pointer goes further than the document.
+func (f *yamlFile) line(pointer string) int {
+	n := f.root
+	if n == nil {
+		return 0
+	}
+	line := n.Line
+	for _, tok := range pointerTokens(pointer) {
+		for n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == tok {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(tok); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n, line = next, next.Line
+	}
+	return line
+}
+
+// pointerTokens splits a JSON pointer into its unescaped tokens.
+func pointerTokens(pointer string) []string {
+	if pointer == "" || pointer == "/" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}
+
+// fieldName turns a JSON pointer into the dotted form used in messages:
+// "/operations/Foo/error" becomes "operations.Foo.error".
+func fieldName(pointer string) string {
+	return strings.Join(pointerTokens(pointer), ".")
+}
