@@ -77,8 +77,9 @@ func (s *Server) adminScenarios(c echo.Context) error {
 			}
 			oi := OutcomeInfo{Fixture: o.Fixture, Validate: o.Validate, Error: o.Error, Message: o.Message}
 			if o.Error != "" {
-				d, _ := cat.spec.errorDef(cat.spec.Operation(action), o.Error)
-				oi.Status, oi.Message = d.Status, firstOf(o.Message, d.Message)
+				op := cat.spec.Operation(action)
+				d, _ := cat.spec.errorDef(op, o.Error)
+				oi.Status, oi.Message = d.Status, firstOf(o.Message, d.withName(op.subject()).Message)
 			}
 			if o.Delay.Max > 0 {
 				oi.Delay = o.Delay.String()

@@ -130,7 +130,8 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	x.outcome = sc.outcome(x.op.Name)
 	if x.outcome.Error != "" {
 		def, _ := sp.errorDef(x.op, x.outcome.Error) // checked at load
-		e := &apiError{Status: def.Status, Code: def.Code, Message: firstOf(x.outcome.Message, def.Message)}
+		e := def.withName(x.op.subject())
+		e.Message = firstOf(x.outcome.Message, e.Message)
 		return e
 	}
 	if x.outcome.Validate {

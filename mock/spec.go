@@ -93,6 +93,20 @@ func (s *Spec) gateway(code, name string) *apiError {
 	return s.common[code].withName(name)
 }
 
+// subject names the parameter a forced generic error (MissingParameter,
+// InvalidParameter) speaks of: the first required parameter, else the first.
+func (op *Operation) subject() string {
+	for _, p := range op.Params {
+		if p.Required {
+			return p.Name
+		}
+	}
+	if len(op.Params) > 0 {
+		return op.Params[0].Name
+	}
+	return paramAction
+}
+
 func (op *Operation) allows(method string) bool {
 	for _, m := range op.Methods {
 		if m == method {
