@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -329,9 +330,22 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	compileXML(&xc, op.Name+"Response", tree, tmpls)
 	fx.xml = xc.program()
 
-	// Render with sample values and hold the result to the spec.
-	var buf bytes.Buffer
+	// Render with sample values and hold the result to the spec; first each
+	// template alone, so a failure points at its line.
 	sample := sampleData(op, now)
+	for n, t := range tmpls {
+		if err := t.Execute(io.Discard, sample); err != nil {
+			msg := err.Error()
+			if i := strings.LastIndex(msg, ": "); i >= 0 {
+				msg = msg[i+2:] // drop text/template's own location prefix
+			}
+			ps.add(file, n.line, fieldName(n.ptr), "template fails with sample values: %s", msg)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	var buf bytes.Buffer
 	if err := fx.json.render(&buf, sample, asJSON); err != nil {
 		ps.add(file, 0, "", "rendering with sample values failed: %v", err)
 		return nil, ps
@@ -345,8 +359,8 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	}
 	if err := schema.Validate(v); err != nil {
 		for _, l := range schemaLeaves(err) {
-			n := tree.find(l.InstanceLocation)
-			ps.add(file, n.line, fieldName(l.InstanceLocation), "does not match the spec's response schema for %s: %s", op.Name, l.Message)
+			loc := leafLocation(l)
+			ps.add(file, tree.find(loc).line, fieldName(loc), "does not match the spec's response schema for %s: %s", op.Name, l.Message)
 		}
 		return nil, ps
 	}
@@ -405,6 +419,17 @@ func schemaLeaves(err error) []*jsonschema.ValidationError {
 	return out
 }
 
+var extraProperty = regexp.MustCompile(`^additionalProperties '([^']+)' not allowed$`)
+
+// leafLocation is where a schema error points: for a key the schema does
+// not allow, the key itself rather than the object holding it.
+func leafLocation(l *jsonschema.ValidationError) string {
+	if m := extraProperty.FindStringSubmatch(l.Message); m != nil {
+		return l.InstanceLocation + "/" + escapePointer(m[1])
+	}
+	return l.InstanceLocation
+}
+
 func jsonQuote(s string) string {
 	var b bytes.Buffer
 	b.WriteByte('"')
@@ -448,4 +473,3 @@ func xmlText(s string) string {
 	_ = xml.EscapeText(&b, []byte(s))
 	return b.String()
 }
-

@@ -54,11 +54,11 @@ func ruleKindNames() []string {
 
 // timeRange: end after start, and at most maxSpan apart.
 //
-//	- rule: time-range
-//	  start: StartTime
-//	  end: EndTime
-//	  maxSpan: 744h
-//	  error: InvalidTimeRange
+//   - rule: time-range
+//     start: StartTime
+//     end: EndTime
+//     maxSpan: 744h
+//     error: InvalidTimeRange
 type timeRange struct {
 	Start, End string
 	MaxSpan    time.Duration
@@ -98,10 +98,10 @@ func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
 
 // timeWindow: the time lies within maxAge before now, and not after now.
 //
-//	- rule: time-window
-//	  param: StartTime
-//	  maxAge: 8760h
-//	  error: InvalidStartTime.ValueNotSupported
+//   - rule: time-window
+//     param: StartTime
+//     maxAge: 8760h
+//     error: InvalidStartTime.ValueNotSupported
 type timeWindow struct {
 	Param  string
 	MaxAge time.Duration

@@ -210,7 +210,8 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 	}
 	if err := scenarioSchema.Validate(v); err != nil {
 		for _, l := range schemaLeaves(err) {
-			ps.add(file, yf.line(l.InstanceLocation), fieldName(l.InstanceLocation), "%s", l.Message)
+			loc := leafLocation(l)
+			ps.add(file, yf.line(loc), fieldName(loc), "%s", l.Message)
 		}
 		return nil, ps
 	}

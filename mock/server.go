@@ -62,14 +62,14 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
-	requestID string
-	call      *Call
-	op        *Operation
-	scenario  string
-	from      string // where the scenario choice came from
-	outcome   Outcome
-	fixture   *Fixture
-	err       *apiError
+	requestID  string
+	call       *Call
+	op         *Operation
+	scenario   string
+	from       string // where the scenario choice came from
+	outcome    Outcome
+	fixture    *Fixture
+	err        *apiError
 	violations []Violation
 }
 

@@ -105,6 +105,7 @@ func (f *yamlFile) line(pointer string) int {
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				if n.Content[i].Value == tok {
 					next = n.Content[i+1]
+					line = n.Content[i].Line // the key's line: where a reader looks
 					break
 				}
 			}
@@ -116,7 +117,10 @@ func (f *yamlFile) line(pointer string) int {
 		if next == nil {
 			return line
 		}
-		n, line = next, next.Line
+		if n.Kind == yaml.SequenceNode {
+			line = next.Line
+		}
+		n = next
 	}
 	return line
 }
