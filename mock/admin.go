@@ -25,27 +25,32 @@ type adminError struct {
 
 // ScenarioInfo describes one scenario in GET /_mock/scenarios.
 type ScenarioInfo struct {
-	Name        string                 `json:"name"`
-	Source      string                 `json:"source"`
-	Description string                 `json:"description"`
-	Operations  map[string]OutcomeInfo `json:"operations,omitempty"`
+	Name        string                `json:"name"`
+	Source      string                `json:"source"`
+	Description string                `json:"description"`
+	Throttle    bool                  `json:"throttle"`
+	Operations  map[string][]StepInfo `json:"operations,omitempty"`
 }
 
-// OutcomeInfo describes what one operation answers in a scenario.
-type OutcomeInfo struct {
-	Fixture  string `json:"fixture,omitempty"`
-	Validate bool   `json:"validate,omitempty"`
-	Error    string `json:"error,omitempty"`
-	Status   int    `json:"status,omitempty"`
-	Message  string `json:"message,omitempty"`
-	Delay    string `json:"delay,omitempty"`
+// StepInfo describes one outcome an operation answers in a scenario.
+type StepInfo struct {
+	Fixture  string            `json:"fixture,omitempty"`
+	Validate bool              `json:"validate,omitempty"`
+	Error    string            `json:"error,omitempty"`
+	Status   int               `json:"status,omitempty"`
+	Message  string            `json:"message,omitempty"`
+	Fault    string            `json:"fault,omitempty"`
+	Delay    string            `json:"delay,omitempty"`
+	Times    int               `json:"times,omitempty"`
+	When     map[string]string `json:"when,omitempty"`
 }
 
 // ScenarioState is the body of GET /_mock/scenarios and of the changes.
 type ScenarioState struct {
-	Active    string            `json:"active"`
-	Bindings  map[string]string `json:"bindings"`
-	Scenarios []ScenarioInfo    `json:"scenarios,omitempty"`
+	Active      string            `json:"active"`
+	Bindings    map[string]string `json:"bindings"`
+	Scenarios   []ScenarioInfo    `json:"scenarios,omitempty"`
+	ReloadError string            `json:"reloadError,omitempty"`
 }
 
 // ScenarioChange is the body of PUT /_mock/scenario.
@@ -59,6 +64,10 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.GET("/scenarios", s.adminScenarios)
 	g.PUT("/scenario", s.adminSetScenario)
 	g.DELETE("/scenario", s.adminResetScenario)
+	g.GET("/requests", s.adminRequests)
+	g.DELETE("/requests", s.adminClearRequests)
+	g.GET("/violations", s.adminViolations)
+	g.DELETE("/violations", s.adminClearViolations)
 }
 
 func (s *Server) adminHealth(c echo.Context) error {
@@ -69,26 +78,34 @@ func (s *Server) adminScenarios(c echo.Context) error {
 	cat := s.catalog.Load()
 	st := s.state()
 	for _, name := range cat.order {
-		sc := cat.scenarios[name]
-		info := ScenarioInfo{Name: sc.Name, Source: sc.Source, Description: sc.Description}
-		for action, o := range sc.ops {
-			if info.Operations == nil {
-				info.Operations = map[string]OutcomeInfo{}
-			}
-			oi := OutcomeInfo{Fixture: o.Fixture, Validate: o.Validate, Error: o.Error, Message: o.Message}
-			if o.Error != "" {
-				op := cat.spec.Operation(action)
-				d, _ := cat.spec.errorDef(op, o.Error)
-				oi.Status, oi.Message = d.Status, firstOf(o.Message, d.withName(op.subject()).Message)
-			}
-			if o.Delay.Max > 0 {
-				oi.Delay = o.Delay.String()
-			}
-			info.Operations[action] = oi
-		}
-		st.Scenarios = append(st.Scenarios, info)
+		st.Scenarios = append(st.Scenarios, scenarioInfo(cat.spec, cat.scenarios[name]))
+	}
+	if e := s.reloadErr.Load(); e != nil {
+		st.ReloadError = *e
 	}
 	return c.JSON(http.StatusOK, st)
+}
+
+func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
+	info := ScenarioInfo{Name: sc.Name, Source: sc.Source, Description: sc.Description, Throttle: sc.Throttle}
+	for action, steps := range sc.ops {
+		if info.Operations == nil {
+			info.Operations = map[string][]StepInfo{}
+		}
+		op := sp.Operation(action)
+		for _, st := range steps {
+			si := StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When}
+			if st.Error != "" {
+				d, _ := sp.errorDef(op, st.Error)
+				si.Status, si.Message = d.Status, firstOf(st.Message, d.withName(op.subject()).Message)
+			}
+			if st.Delay.Max > 0 {
+				si.Delay = st.Delay.String()
+			}
+			info.Operations[action] = append(info.Operations[action], si)
+		}
+	}
+	return info
 }
 
 func (s *Server) adminSetScenario(c echo.Context) error {
@@ -109,15 +126,53 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 	} else {
 		s.control.setActive(ch.Scenario)
 	}
+	s.counters.reset(ch.Scenario, ch.AccessKeyID) // setting a scenario restarts its sequences
 	return c.JSON(http.StatusOK, s.state())
 }
 
 func (s *Server) adminResetScenario(c echo.Context) error {
 	s.control.reset()
+	s.counters.reset("", "")
 	return c.JSON(http.StatusOK, s.state())
 }
 
 func (s *Server) state() ScenarioState {
 	active, bindings := s.control.snapshot()
 	return ScenarioState{Active: active, Bindings: bindings}
+}
+
+// RequestsPage is the body of GET /_mock/requests.
+type RequestsPage struct {
+	Requests []*Entry `json:"requests"`
+}
+
+func (s *Server) adminRequests(c echo.Context) error {
+	f := RequestFilter{Action: c.QueryParam("action"), AccessKeyID: c.QueryParam("accessKeyId")}
+	if since := c.QueryParam("since"); since != "" {
+		if err := f.parseSince(since); err != nil {
+			return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.BadFilter", Message: err.Error()})
+		}
+	}
+	return c.JSON(http.StatusOK, RequestsPage{Requests: s.Requests(f)})
+}
+
+func (s *Server) adminClearRequests(c echo.Context) error {
+	s.journal.clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+// ViolationsPage is the body of GET /_mock/violations.
+type ViolationsPage struct {
+	Total      int               `json:"total"` // violating requests since the last clear
+	Violations []ViolationRecord `json:"violations"`
+}
+
+func (s *Server) adminViolations(c echo.Context) error {
+	vs := s.Violations()
+	return c.JSON(http.StatusOK, ViolationsPage{Total: s.ViolationCount(), Violations: vs})
+}
+
+func (s *Server) adminClearViolations(c echo.Context) error {
+	s.violations.clear()
+	return c.NoContent(http.StatusNoContent)
 }

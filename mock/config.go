@@ -47,6 +47,17 @@ type Config struct {
 
 	// MaxBodyBytes limits a form body. Zero: 1 MiB.
 	MaxBodyBytes int64
+
+	// Delay is added before every answer unless the request (X-Mock-Delay)
+	// or the outcome sets one.
+	Delay Delay
+
+	// DisableThrottling turns off the spec's rate limits (x-acs-rate-limit).
+	DisableThrottling bool
+
+	// JournalSize is how many requests the journal keeps, the newest.
+	// Zero: 1000.
+	JournalSize int
 }
 
 // withDefaults fills in every unset field.
@@ -81,6 +92,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.JournalSize <= 0 {
+		cfg.JournalSize = 1000
 	}
 	return cfg
 }

@@ -38,11 +38,13 @@ const (
 	codeInvalidVersion        = "InvalidVersion"
 	codeInvalidActionNotFound = "InvalidAction.NotFound"
 	codeUnsupportedMethod     = "UnsupportedHTTPMethod"
+	codeThrottlingUser        = "Throttling.User"
 )
 
 var requiredCommonErrors = []string{
 	codeMissingParameter, codeInvalidParameter, codeInvalidFormat,
 	codeInvalidVersion, codeInvalidActionNotFound, codeUnsupportedMethod,
+	codeThrottlingUser,
 }
 
 // Errors of the mock itself, in the same envelope so SDKs still show them.

@@ -117,7 +117,7 @@ func TestBrokenScenarios(t *testing.T) {
 			name:  "fixture and error together, and a bad delay range",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("operations:\n  CreateUserUsageDataExportTask:\n    fixture: success\n    error: InvalidTimeRange\n    delay: 400ms-100ms\n")}},
 			want: []string{
-				"scenarios/x.yaml:2: operations.CreateUserUsageDataExportTask: give either fixture (a success) or error (an error code), not both",
+				"scenarios/x.yaml:2: operations.CreateUserUsageDataExportTask: give one of fixture (a success), error (an error code) or fault (a broken connection), not several",
 				`scenarios/x.yaml:5: operations.CreateUserUsageDataExportTask.delay: delay "400ms-100ms": a range goes from the shorter to the longer duration`,
 			},
 		},

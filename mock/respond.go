@@ -17,6 +17,9 @@ const (
 	// HeaderScenario on a request chooses the scenario for that request; on a
 	// response it names the scenario that answered.
 	HeaderScenario = "X-Mock-Scenario"
+	// HeaderDelay on a request adds a wait before the answer: "250ms" or
+	// a range, "100ms-400ms".
+	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
 	HeaderRequestID = "x-acs-request-id"
 

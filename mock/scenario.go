@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"encoding/json"
 	_ "embed"
 	"fmt"
 	"io/fs"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -20,27 +22,81 @@ type Scenario struct {
 	Name        string
 	Source      string // "builtin", or the file it was loaded from
 	Description string
-	ops         map[string]Outcome
+	Throttle    bool // enforce the spec's rate limits (x-acs-rate-limit)
+	ops         map[string][]Step
+	counted     bool // some step has times: picking needs the counters
 }
 
-// Outcome is what one operation answers in a scenario: a success fixture, or
-// an error code. Neither means the default: validation, then "success".
+// Outcome is what one operation answers: a success fixture, an error code,
+// or a connection fault. None of them means the default: validation, then
+// the "success" fixture.
 type Outcome struct {
 	Fixture  string // success with fixtures/<Action>/<Fixture>.json
 	Validate bool   // check the request against the spec and its rules first
 	Error    string // answer this documented error code instead
 	Message  string // replaces the spec's message for Error
+	Fault    string // break the connection instead: one of faults
 	Delay    Delay  // wait before answering
+}
+
+// Step is one outcome in an operation's sequence: it answers while its
+// conditions hold, at most Times times (0: without end).
+type Step struct {
+	Outcome
+	Times int
+	When  map[string]string // parameter → exact value or glob (* and ?)
 }
 
 var defaultOutcome = Outcome{Fixture: "success", Validate: true}
 
-// outcome returns what the scenario answers for an operation.
-func (sc *Scenario) outcome(action string) Outcome {
-	if o, ok := sc.ops[action]; ok {
-		return o
+// single is the sequence of one outcome that always answers.
+func single(o Outcome) []Step { return []Step{{Outcome: o}} }
+
+// matches reports whether every condition of the step holds for params.
+func (st *Step) matches(params map[string][]string) bool {
+	for name, pattern := range st.When {
+		v, ok := params[name]
+		if !ok || len(v) == 0 || !globMatch(pattern, v[0]) {
+			return false
+		}
 	}
-	return defaultOutcome
+	return true
+}
+
+// globMatch matches s against a pattern where * is any run of characters and
+// ? any one character; everything else stands for itself.
+func globMatch(pattern, s string) bool {
+	px, sx := 0, 0
+	nextPx, nextSx := -1, -1
+	for px < len(pattern) || sx < len(s) {
+		if px < len(pattern) {
+			switch c := pattern[px]; c {
+			case '*':
+				nextPx, nextSx = px, sx+1
+				px++
+				continue
+			case '?':
+				if sx < len(s) {
+					_, size := utf8.DecodeRuneInString(s[sx:])
+					px++
+					sx += size
+					continue
+				}
+			default:
+				if sx < len(s) && s[sx] == c {
+					px++
+					sx++
+					continue
+				}
+			}
+		}
+		if nextSx > 0 && nextSx <= len(s) {
+			px, sx = nextPx, nextSx
+			continue
+		}
+		return false
+	}
+	return true
 }
 
 // Delay is a fixed wait, or a range to pick from uniformly.
@@ -83,28 +139,43 @@ const (
 	ScenarioSuccess = "success"
 )
 
+// faults are the connection-level outcomes; their built-in scenarios are
+// named "fault:<name>" so they can never clash with an error code.
+var faults = []string{"reset", "empty", "garbage", "hang"}
+
+var faultDescriptions = map[string]string{
+	"reset":   "Every operation's connection is reset (TCP RST) instead of answered.",
+	"empty":   "Every operation's connection is closed without an answer.",
+	"garbage": "Every operation answers 200 with a body that is not JSON.",
+	"hang":    "Every operation holds the request, unanswered, until the client gives up or the server stops.",
+}
+
 // builtinScenarios derives from the spec one scenario per documented or
-// common error code, plus default and success. An error scenario forces its
-// code on every operation that documents it (all, for a common code); the
-// others behave as default.
+// common error code, one per fault, plus default and success. An error
+// scenario forces its code on every operation that documents it (all, for a
+// common code); the others behave as default.
 func builtinScenarios(spec *Spec) []*Scenario {
-	out := []*Scenario{
-		{Name: ScenarioDefault, Source: "builtin", Description: "Realistic validation against the spec and its rules, then the success fixture."},
-		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", ops: map[string]Outcome{}},
+	everyOp := func(o Outcome) map[string][]Step {
+		ops := map[string][]Step{}
+		for _, name := range spec.OperationNames() {
+			ops[name] = single(o)
+		}
+		return ops
 	}
-	for _, name := range spec.OperationNames() {
-		out[1].ops[name] = Outcome{Fixture: "success"}
+	out := []*Scenario{
+		{Name: ScenarioDefault, Source: "builtin", Throttle: true, Description: "Realistic validation against the spec and its rules, rate limits enforced, then the success fixture."},
+		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", ops: everyOp(Outcome{Fixture: "success"})},
 	}
 	byCode := map[string]*Scenario{}
 	var codes []string
 	addCode := func(d ErrorDef, op string) {
 		sc := byCode[d.Code]
 		if sc == nil {
-			sc = &Scenario{Name: d.Code, Source: "builtin", ops: map[string]Outcome{}}
+			sc = &Scenario{Name: d.Code, Source: "builtin", ops: map[string][]Step{}}
 			byCode[d.Code] = sc
 			codes = append(codes, d.Code)
 		}
-		sc.ops[op] = Outcome{Error: d.Code}
+		sc.ops[op] = single(Outcome{Error: d.Code})
 	}
 	for _, d := range spec.CommonErrors() {
 		for _, name := range spec.OperationNames() {
@@ -131,6 +202,9 @@ func builtinScenarios(spec *Spec) []*Scenario {
 		}
 		out = append(out, sc)
 	}
+	for _, f := range faults {
+		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], ops: everyOp(Outcome{Fault: f})})
+	}
 	return out
 }
 
@@ -147,12 +221,6 @@ var scenarioSchema = func() *jsonschema.Schema {
 	}
 	return c.MustCompile("scenario.schema.json")
 }()
-
-// scenarioFile is the shape of scenarios/*.yaml once the schema passed.
-type scenarioFile struct {
-	Description string                    `json:"description"`
-	Operations  map[string]map[string]any `json:"operations"`
-}
 
 // loadScenarios reads every *.yaml file of a directory and checks it: first
 // against the JSON Schema, then against the spec and the fixtures.
@@ -217,8 +285,11 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 	}
 	// The schema guarantees the shape; read it without a second decoder.
 	top := v.(map[string]any)
-	sc := &Scenario{Name: name, Source: file, ops: map[string]Outcome{}}
+	sc := &Scenario{Name: name, Source: file, Throttle: true, ops: map[string][]Step{}}
 	sc.Description, _ = top["description"].(string)
+	if b, ok := top["throttle"].(bool); ok {
+		sc.Throttle = b
+	}
 	ops := top["operations"].(map[string]any)
 	actions := make([]string, 0, len(ops))
 	for a := range ops {
@@ -226,62 +297,108 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 	}
 	sort.Strings(actions)
 	for _, action := range actions {
-		raw := ops[action].(map[string]any)
 		ptr := "/operations/" + escapePointer(action)
-		problem := func(key, format string, args ...any) {
-			p := ptr
-			if key != "" {
-				p += "/" + key
-			}
-			ps.add(file, yf.line(p), fieldName(p), format, args...)
-		}
 		op := spec.Operation(action)
 		if op == nil {
-			problem("", "no operation %s in the spec; known operations: %s", action, strings.Join(spec.OperationNames(), ", "))
+			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; known operations: %s", action, strings.Join(spec.OperationNames(), ", "))
 			continue
 		}
-		o := Outcome{Validate: true}
-		o.Fixture, _ = raw["fixture"].(string)
-		o.Error, _ = raw["error"].(string)
-		o.Message, _ = raw["message"].(string)
-		if b, ok := raw["validate"].(bool); ok {
-			o.Validate = b
+		raws, isList := ops[action].([]any)
+		if !isList {
+			raws = []any{ops[action]}
 		}
-		if s, ok := raw["delay"].(string); ok {
-			d, err := ParseDelay(s)
-			if err != nil {
-				problem("delay", "%v", err)
+		steps := make([]Step, 0, len(raws))
+		for i, raw := range raws {
+			stepPtr := ptr
+			if isList {
+				stepPtr = fmt.Sprintf("%s/%d", ptr, i)
 			}
-			o.Delay = d
+			problem := func(key, format string, args ...any) {
+				p := stepPtr
+				if key != "" {
+					p += "/" + key
+				}
+				ps.add(file, yf.line(p), fieldName(p), format, args...)
+			}
+			st := parseStep(raw.(map[string]any), op, spec, fixtures, problem)
+			if isList && st.Times == 0 && len(st.When) == 0 && i < len(raws)-1 {
+				problem("", "this step answers every call, so the steps after it are never reached; give it times or when, or make it the last")
+			}
+			sc.counted = sc.counted || st.Times > 0
+			steps = append(steps, st)
 		}
-		switch {
-		case o.Fixture != "" && o.Error != "":
-			problem("", "give either fixture (a success) or error (an error code), not both")
-		case o.Error != "":
-			if _, ok := spec.errorDef(op, o.Error); !ok {
-				problem("error", "%s is not documented for %s; documented: %s; common: %s",
-					o.Error, action, strings.Join(op.codes, ", "), strings.Join(spec.commonCodes, ", "))
-			}
-			if _, ok := raw["validate"]; ok {
-				problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")
-			}
-		default:
-			if o.Fixture == "" {
-				o.Fixture = defaultOutcome.Fixture
-			}
-			if fixtures.get(action, o.Fixture) == nil {
-				problem("fixture", "no fixture %q for %s; available: %s", o.Fixture, action, strings.Join(fixtureNames(fixtures, action), ", "))
-			}
-			if o.Message != "" {
-				problem("message", "applies to error outcomes only")
-			}
-		}
-		sc.ops[action] = o
+		sc.ops[action] = steps
 	}
 	if len(ps) > 0 {
 		return nil, ps
 	}
 	return sc, nil
+}
+
+// parseStep reads one outcome whose shape the JSON Schema already checked,
+// and holds it to the spec and the fixtures.
+func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSet, problem func(key, format string, args ...any)) Step {
+	st := Step{Outcome: Outcome{Validate: true}}
+	st.Fixture, _ = raw["fixture"].(string)
+	st.Error, _ = raw["error"].(string)
+	st.Message, _ = raw["message"].(string)
+	st.Fault, _ = raw["fault"].(string)
+	if b, ok := raw["validate"].(bool); ok {
+		st.Validate = b
+	}
+	if s, ok := raw["delay"].(string); ok {
+		d, err := ParseDelay(s)
+		if err != nil {
+			problem("delay", "%v", err)
+		}
+		st.Delay = d
+	}
+	if n, ok := raw["times"].(json.Number); ok {
+		t, _ := n.Int64()
+		st.Times = int(t)
+	}
+	if when, ok := raw["when"].(map[string]any); ok {
+		st.When = map[string]string{}
+		for name, v := range when {
+			st.When[name] = v.(string)
+			if !op.hasParam(name) {
+				problem("when/"+escapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.paramNames(), ", "))
+			}
+		}
+	}
+	kinds := 0
+	for _, set := range []bool{st.Fixture != "", st.Error != "", st.Fault != ""} {
+		if set {
+			kinds++
+		}
+	}
+	switch {
+	case kinds > 1:
+		problem("", "give one of fixture (a success), error (an error code) or fault (a broken connection), not several")
+	case st.Error != "":
+		if _, ok := spec.errorDef(op, st.Error); !ok {
+			problem("error", "%s is not documented for %s; documented: %s; common: %s",
+				st.Error, op.Name, strings.Join(op.codes, ", "), strings.Join(spec.commonCodes, ", "))
+		}
+		if _, ok := raw["validate"]; ok {
+			problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")
+		}
+	case st.Fault != "":
+		if _, ok := raw["message"]; ok {
+			problem("message", "applies to error outcomes only")
+		}
+	default:
+		if st.Fixture == "" {
+			st.Fixture = defaultOutcome.Fixture
+		}
+		if fixtures.get(op.Name, st.Fixture) == nil {
+			problem("fixture", "no fixture %q for %s; available: %s", st.Fixture, op.Name, strings.Join(fixtureNames(fixtures, op.Name), ", "))
+		}
+		if st.Message != "" {
+			problem("message", "applies to error outcomes only")
+		}
+	}
+	return st
 }
 
 func fixtureNames(set fixtureSet, action string) []string {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -17,11 +18,18 @@ import (
 
 // Server is the mock. It is safe for concurrent use.
 type Server struct {
-	cfg     Config
-	catalog atomic.Pointer[catalog]
-	control control
-	echo    *echo.Echo
-	taskSeq atomic.Uint64
+	cfg        Config
+	catalog    atomic.Pointer[catalog]
+	reloadErr  atomic.Pointer[string] // the last failed reload, until one succeeds
+	control    control
+	counters   stepCounters
+	throttle   throttle
+	journal    *ring
+	violations *ring // the journal's entries that broke the spec, kept apart
+	echo       *echo.Echo
+	taskSeq    atomic.Uint64
+	closing    chan struct{}
+	closeOnce  sync.Once
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -32,7 +40,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{
+		cfg:        cfg,
+		journal:    newRing(cfg.JournalSize),
+		violations: newRing(cfg.JournalSize),
+		closing:    make(chan struct{}),
+	}
 	s.catalog.Store(cat)
 	s.control.setActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
@@ -42,6 +55,10 @@ func New(cfg Config) (*Server, error) {
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Close releases requests held by fault:hang. Call it when the server stops
+// (http.Server.RegisterOnShutdown does); it is safe to call more than once.
+func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // Clock returns the server's clock, to pin or move it.
 func (s *Server) Clock() *Clock { return s.cfg.Clock }
@@ -56,51 +73,62 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	e.Match(sp.methods, "/", s.handleAPI)
-	s.adminRoutes(e.Group("/_mock"))
+	s.adminRoutes(e.Group(AdminPrefix))
 	return e
 }
 
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
-	requestID  string
-	call       *Call
-	op         *Operation
-	scenario   string
-	from       string // where the scenario choice came from
-	outcome    Outcome
-	fixture    *Fixture
-	err        *apiError
-	violations []Violation
+	requestID   string
+	call        *Call
+	op          *Operation
+	scenario    string
+	from        string // where the scenario choice came from
+	outcome     Outcome
+	headerDelay *Delay // from X-Mock-Delay
+	fixture     *Fixture
+	err         *apiError
+	violations  []Violation
 }
 
-// handleAPI is the whole life of an API request, top to bottom.
+// handleAPI is the whole life of an API request, top to bottom: decide the
+// answer, wait if asked to, answer (or break the connection), record.
 func (s *Server) handleAPI(c echo.Context) error {
 	start := time.Now()
 	cat := s.catalog.Load()
 	r := c.Request()
 	x := &exchange{requestID: s.cfg.NewRequestID()}
+	status := 0
+	defer func() { s.record(x, status, time.Since(start)) }() // also when a fault aborts the handler
 
 	x.err = s.process(r, cat, x)
-	if d := x.outcome.Delay.pick(); d > 0 {
-		if !sleep(r.Context(), d) {
-			s.logRequest(x, 0, time.Since(start), "client gone during delay")
-			return nil
-		}
+	if d := s.delay(x); d > 0 && !sleep(r.Context(), d) {
+		return nil // the client gave up while we waited
 	}
-	status := s.write(c, cat.spec, x)
-	s.logRequest(x, status, time.Since(start), "")
+	if x.err == nil && x.outcome.Fault != "" {
+		status = s.breakConnection(c, x.outcome.Fault)
+		return nil
+	}
+	status = s.write(c, cat.spec, x)
 	return nil
 }
 
-// process decodes the call, picks the scenario and the outcome, and checks
-// the request when the outcome asks for it. It returns the API error to
-// answer, or nil for success with x.fixture.
+// process decodes the call, checks it against the spec, picks the scenario
+// and the outcome. It returns the API error to answer, or nil for success
+// with x.fixture (or a fault in x.outcome).
 func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	sp := cat.spec
 	call, err := decodeCall(r, sp, s.cfg.MaxBodyBytes)
 	x.call = call
 	if err != nil {
 		return err
+	}
+	if h := r.Header.Get(HeaderDelay); h != "" {
+		d, err := ParseDelay(h)
+		if err != nil {
+			return errBadRequest(HeaderDelay + ": " + err.Error())
+		}
+		x.headerDelay = &d
 	}
 
 	x.scenario, x.from = s.control.choose(r.Header.Get(HeaderScenario), call.AccessKeyID)
@@ -119,32 +147,55 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	case call.Version != sp.Version:
 		return sp.gateway(codeInvalidVersion, paramVersion)
 	}
-	x.op = sp.Operation(call.Action)
-	if x.op == nil {
+	op := sp.Operation(call.Action)
+	if op == nil {
 		return sp.gateway(codeInvalidActionNotFound, paramAction)
 	}
-	if !x.op.allows(call.Method) {
+	x.op = op
+	if !op.allows(call.Method) {
 		return sp.gateway(codeUnsupportedMethod, "")
 	}
 
-	x.outcome = sc.outcome(x.op.Name)
-	if x.outcome.Error != "" {
-		def, _ := sp.errorDef(x.op, x.outcome.Error) // checked at load
-		e := def.withName(x.op.subject())
-		e.Message = firstOf(x.outcome.Message, e.Message)
-		return e
+	// Contract violations are recorded whatever the scenario answers.
+	x.violations = sp.checkRequest(r.Context(), op, call.Params)
+	now := s.cfg.Clock.Now()
+	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.allow(op, call.AccessKeyID, now) {
+		return sp.gateway(codeThrottlingUser, "")
 	}
-	if x.outcome.Validate {
-		x.violations = sp.checkSchema(r.Context(), x.op, call.Params)
-		if len(x.violations) > 0 {
-			return x.violations[0].err
+
+	x.outcome = s.counters.pick(sc, call.AccessKeyID, op.Name, call.Params)
+	switch o := x.outcome; {
+	case o.Fault != "":
+		return nil
+	case o.Error != "":
+		def, _ := sp.errorDef(op, o.Error) // checked at load
+		e := def.withName(op.subject())
+		e.Message = firstOf(o.Message, e.Message)
+		return e
+	case o.Validate:
+		for _, v := range x.violations {
+			if v.err != nil {
+				return v.err
+			}
 		}
-		if err := sp.checkRules(x.op, call.Params, s.cfg.Clock.Now()); err != nil {
+		if err := sp.checkRules(op, call.Params, now); err != nil {
 			return err
 		}
 	}
-	x.fixture = cat.fixtures.get(x.op.Name, x.outcome.Fixture)
+	x.fixture = cat.fixtures.get(op.Name, x.outcome.Fixture)
 	return nil
+}
+
+// delay is how long to wait before answering: the X-Mock-Delay header, else
+// the outcome's delay, else the server's --delay.
+func (s *Server) delay(x *exchange) time.Duration {
+	switch {
+	case x.headerDelay != nil:
+		return x.headerDelay.pick()
+	case x.outcome.Delay.Max > 0:
+		return x.outcome.Delay.pick()
+	}
+	return s.cfg.Delay.pick()
 }
 
 // sleep waits for d, or until ctx ends; it reports whether it waited fully.
@@ -157,25 +208,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-ctx.Done():
 		return false
 	}
-}
-
-func (s *Server) logRequest(x *exchange, status int, latency time.Duration, note string) {
-	code := ""
-	if x.err != nil {
-		code = x.err.Code
-	}
-	var action, key string
-	if x.call != nil {
-		action, key = x.call.Action, x.call.AccessKeyID
-	}
-	attrs := []any{
-		"action", action, "accessKeyId", key, "scenario", x.scenario,
-		"code", code, "status", status, "latency", latency.Round(time.Microsecond).String(),
-	}
-	if note != "" {
-		attrs = append(attrs, "note", note)
-	}
-	s.cfg.Logger.Info("request", attrs...)
 }
 
 // handleError turns errors from echo itself (no route, wrong method, a
@@ -211,5 +243,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 		}
 	}
 	st := s.write(c, sp, x)
-	s.logRequest(x, st, 0, err.Error())
+	s.record(x, st, 0)
 }

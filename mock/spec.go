@@ -107,6 +107,23 @@ func (op *Operation) subject() string {
 	return paramAction
 }
 
+func (op *Operation) hasParam(name string) bool {
+	for _, p := range op.Params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (op *Operation) paramNames() []string {
+	names := make([]string, len(op.Params))
+	for i, p := range op.Params {
+		names[i] = p.Name
+	}
+	return names
+}
+
 func (op *Operation) allows(method string) bool {
 	for _, m := range op.Methods {
 		if m == method {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sort"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,6 +26,24 @@ var validationOptions = &openapi3filter.Options{
 	// kin-openapi writes them into the request URL rather than the values given.
 	SkipSettingDefaults: true,
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
+}
+
+// checkRequest returns every way the parameters break the spec: the schema
+// checks, then parameters the operation does not declare (sorted). The real
+// service ignores unknown parameters, so those carry no API error.
+func (s *Spec) checkRequest(ctx context.Context, op *Operation, params url.Values) []Violation {
+	vs := s.checkSchema(ctx, op, params)
+	var unknown []string
+	for name := range params {
+		if !commonParams[name] && !op.hasParam(name) {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	for _, name := range unknown {
+		vs = append(vs, Violation{Parameter: name, Reason: "unknown parameter: " + op.Name + " does not declare it"})
+	}
+	return vs
 }
 
 // checkSchema runs the spec's parameter checks through openapi3filter and

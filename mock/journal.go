@@ -1,0 +1,92 @@
+package mock
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// Entry is one API request as the journal keeps it.
+type Entry struct {
+	Seq         uint64            `json:"seq"`
+	Time        time.Time         `json:"time"` // the server's clock
+	RequestID   string            `json:"requestId"`
+	Method      string            `json:"method"`
+	Action      string            `json:"action"`
+	AccessKeyID string            `json:"accessKeyId"`
+	Params      map[string]string `json:"params"` // decoded, first value of each; secrets removed
+	Scenario    string            `json:"scenario"`
+	Code        string            `json:"code"`   // "" for success, the error code, or fault:<name>
+	Status      int               `json:"status"` // 0 when no HTTP answer was sent
+	Latency     Duration          `json:"latency"`
+	Violations  []Violation       `json:"violations,omitempty"`
+}
+
+// Duration marshals as a Go duration string ("1.2ms").
+type Duration time.Duration
+
+// MarshalText writes the duration as time.Duration prints it.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText reads what MarshalText wrote.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	*d = Duration(v)
+	return err
+}
+
+// secretParams never reach the journal or the logs.
+var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
+
+// ring is a fixed-size journal that keeps the newest entries. Writers do not
+// share a lock: each claims a slot with an atomic counter and publishes its
+// entry with an atomic store, so memory stays flat and load does not queue.
+type ring struct {
+	slots []atomic.Pointer[ringItem]
+	next  atomic.Uint64 // sequence number of the last entry written
+	floor atomic.Uint64 // entries at or below it were cleared
+}
+
+// ringItem is an entry in one ring; the same entry can sit in two rings.
+type ringItem struct {
+	seq uint64
+	e   *Entry
+}
+
+func newRing(size int) *ring { return &ring{slots: make([]atomic.Pointer[ringItem], size)} }
+
+// add stores e under the next sequence number; with stamp, e.Seq gets it
+// too, before e is published.
+func (r *ring) add(e *Entry, stamp bool) {
+	seq := r.next.Add(1)
+	if stamp {
+		e.Seq = seq
+	}
+	r.slots[seq%uint64(len(r.slots))].Store(&ringItem{seq: seq, e: e})
+}
+
+// clear forgets every entry written so far.
+func (r *ring) clear() { r.floor.Store(r.next.Load()) }
+
+// snapshot returns the kept entries that pass keep, oldest first. An entry
+// overwritten while it is read is skipped, never returned half-made.
+func (r *ring) snapshot(keep func(*Entry) bool) []*Entry {
+	last := r.next.Load()
+	first := r.floor.Load() + 1
+	if n := uint64(len(r.slots)); last >= n && last-n+1 > first {
+		first = last - n + 1
+	}
+	out := make([]*Entry, 0, min(int(last-first+1), 256))
+	for seq := first; seq <= last && seq >= first; seq++ {
+		it := r.slots[seq%uint64(len(r.slots))].Load()
+		if it == nil || it.seq != seq {
+			continue // not yet published, or already overwritten
+		}
+		if keep == nil || keep(it.e) {
+			out = append(out, it.e)
+		}
+	}
+	return out
+}
+
+// total is the number of entries ever added (cleared ones included).
+func (r *ring) total() uint64 { return r.next.Load() }

@@ -1,0 +1,53 @@
+package mock
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// record writes the exchange to the journal, and to the log: one line per
+// request saying what was asked and what was answered.
+func (s *Server) record(x *exchange, status int, latency time.Duration) {
+	e := &Entry{
+		Time:       s.cfg.Clock.Now(),
+		RequestID:  x.requestID,
+		Scenario:   x.scenario,
+		Status:     status,
+		Latency:    Duration(latency),
+		Violations: x.violations,
+	}
+	if c := x.call; c != nil {
+		e.Method, e.Action, e.AccessKeyID = c.Method, c.Action, c.AccessKeyID
+		e.Params = make(map[string]string, len(c.Params))
+		for k, v := range c.Params {
+			if !secretParams[k] && len(v) > 0 {
+				e.Params[k] = v[0]
+			}
+		}
+	}
+	switch {
+	case x.err != nil:
+		e.Code = x.err.Code
+	case x.outcome.Fault != "":
+		e.Code = "fault:" + x.outcome.Fault
+	}
+	s.journal.add(e, true)
+	if len(e.Violations) > 0 {
+		s.violations.add(e, false)
+	}
+
+	log := s.cfg.Logger
+	if !log.Enabled(context.Background(), slog.LevelInfo) {
+		return
+	}
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request",
+		slog.String("action", e.Action),
+		slog.String("accessKeyId", e.AccessKeyID),
+		slog.String("scenario", e.Scenario),
+		slog.String("code", e.Code),
+		slog.Int("status", e.Status),
+		slog.Duration("latency", latency.Round(time.Microsecond)),
+		slog.Int("violations", len(e.Violations)),
+	)
+}
