@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -55,11 +56,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-	return serve(opts.addr, cfg, stderr)
+	return serve(opts, cfg, stderr)
 }
 
 type options struct {
-	addr, spec, scenarios, fixtures, scenario, clock string
+	addr, spec, scenarios, fixtures, scenario, clock, delay string
+	throttle                                                string
+	journalSize                                             int
+	failOnViolation                                         bool
 }
 
 func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
@@ -72,6 +76,10 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
+	fs.StringVar(&o.delay, "delay", "", "wait this `duration` (250ms) or range (100ms-400ms) before every answer")
+	fs.StringVar(&o.throttle, "throttle", "on", "enforce the spec's documented call rates: on or off")
+	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
+	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -107,6 +115,24 @@ func (o options) config() (mock.Config, error) {
 		cfg.Fixtures, cfg.FixturesDir = os.DirFS(o.fixtures), filepath.Clean(o.fixtures)
 	}
 	cfg.Scenario = o.scenario
+	if o.delay != "" {
+		d, err := mock.ParseDelay(o.delay)
+		if err != nil {
+			return cfg, fmt.Errorf("--delay: %v", err)
+		}
+		cfg.Delay = d
+	}
+	switch o.throttle {
+	case "on":
+	case "off":
+		cfg.DisableThrottling = true
+	default:
+		return cfg, fmt.Errorf("--throttle: %q: want on or off", o.throttle)
+	}
+	if o.journalSize < 1 {
+		return cfg, fmt.Errorf("--journal-size: %d: want at least 1", o.journalSize)
+	}
+	cfg.JournalSize = o.journalSize
 	if o.clock != "" {
 		t, err := time.Parse(time.RFC3339, o.clock)
 		if err != nil {
@@ -117,8 +143,12 @@ func (o options) config() (mock.Config, error) {
 	return cfg, nil
 }
 
+// exitViolations is the exit status when --fail-on-violation saw any.
+const exitViolations = 3
+
 // serve runs the server until SIGINT or SIGTERM, then shuts down cleanly.
-func serve(addr string, cfg mock.Config, stderr io.Writer) int {
+func serve(opts options, cfg mock.Config, stderr io.Writer) int {
+	addr := opts.addr
 	srv, err := mock.New(cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnmock:", err)
@@ -136,6 +166,7 @@ func serve(addr string, cfg mock.Config, stderr io.Writer) int {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	hs.RegisterOnShutdown(srv.Close) // releases requests held by fault:hang
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -156,5 +187,26 @@ func serve(addr string, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
 		return 1
 	}
+	if opts.failOnViolation {
+		if n := srv.ViolationCount(); n > 0 {
+			fmt.Fprint(stderr, violationSummary(n, srv.Violations()))
+			return exitViolations
+		}
+	}
 	return 0
+}
+
+// violationSummary says how the code under test broke the contract.
+func violationSummary(n int, vs []mock.ViolationRecord) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "cdnmock: %d request(s) broke the spec (--fail-on-violation):\n", n)
+	const show = 20
+	for i, v := range vs {
+		if i == show {
+			fmt.Fprintf(&b, "  ... and %d more (GET /_mock/violations lists them)\n", len(vs)-show)
+			break
+		}
+		fmt.Fprintf(&b, "  %s %s accessKeyId=%q %s: %s\n", v.Time.Format(time.RFC3339), v.Action, v.AccessKeyID, v.Parameter, v.Reason)
+	}
+	return b.String()
 }

@@ -2,8 +2,8 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	_ "embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
