@@ -116,23 +116,20 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 		return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.MalformedJSON",
 			Message: fmt.Sprintf(`the body must be JSON such as {"scenario":"InvalidTimeRange","accessKeyId":"AKID"}: %v`, err)})
 	}
-	cat := s.catalog.Load()
-	if ch.Scenario == "" || cat.scenarios[ch.Scenario] == nil {
-		return c.JSON(http.StatusNotFound, adminError{Code: "Mock.UnknownScenario",
-			Message: fmt.Sprintf("no scenario %q; valid: %s", ch.Scenario, strings.Join(cat.order, ", "))})
-	}
+	var err error
 	if ch.AccessKeyID != "" {
-		s.control.bind(ch.AccessKeyID, ch.Scenario)
+		err = s.Bind(ch.AccessKeyID, ch.Scenario)
 	} else {
-		s.control.setActive(ch.Scenario)
+		err = s.SetScenario(ch.Scenario)
 	}
-	s.counters.reset(ch.Scenario, ch.AccessKeyID) // setting a scenario restarts its sequences
+	if err != nil {
+		return c.JSON(http.StatusNotFound, adminError{Code: "Mock.UnknownScenario", Message: err.Error()})
+	}
 	return c.JSON(http.StatusOK, s.state())
 }
 
 func (s *Server) adminResetScenario(c echo.Context) error {
-	s.control.reset()
-	s.counters.reset("", "")
+	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.state())
 }
 
@@ -175,4 +172,40 @@ func (s *Server) adminViolations(c echo.Context) error {
 func (s *Server) adminClearViolations(c echo.Context) error {
 	s.violations.clear()
 	return c.NoContent(http.StatusNoContent)
+}
+
+// SetScenario makes name the active scenario, for every caller without a
+// binding, and restarts its sequences.
+func (s *Server) SetScenario(name string) error {
+	if err := s.knownScenario(name); err != nil {
+		return err
+	}
+	s.control.setActive(name)
+	s.counters.reset(name, "")
+	return nil
+}
+
+// Bind makes one access key use a scenario, and restarts its sequences for
+// that key.
+func (s *Server) Bind(accessKeyID, name string) error {
+	if err := s.knownScenario(name); err != nil {
+		return err
+	}
+	s.control.bind(accessKeyID, name)
+	s.counters.reset(name, accessKeyID)
+	return nil
+}
+
+// ResetScenarios goes back to default and drops every binding.
+func (s *Server) ResetScenarios() {
+	s.control.reset()
+	s.counters.reset("", "")
+}
+
+func (s *Server) knownScenario(name string) error {
+	cat := s.catalog.Load()
+	if name == "" || cat.scenarios[name] == nil {
+		return fmt.Errorf("no scenario %q; valid: %s", name, strings.Join(cat.order, ", "))
+	}
+	return nil
 }
