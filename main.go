@@ -143,6 +143,17 @@ func (o options) config() (mock.Config, error) {
 	return cfg, nil
 }
 
+// watchDirs are the directories on disk to reload from when they change.
+func (o options) watchDirs() []string {
+	var dirs []string
+	for _, d := range []string{o.scenarios, o.fixtures} {
+		if d != "" {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
+}
+
 // exitViolations is the exit status when --fail-on-violation saw any.
 const exitViolations = 3
 
@@ -169,6 +180,13 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	hs.RegisterOnShutdown(srv.Close) // releases requests held by fault:hang
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if dirs := opts.watchDirs(); len(dirs) > 0 {
+		go func() {
+			if err := srv.Watch(ctx, nil, dirs...); err != nil {
+				fmt.Fprintln(stderr, "cdnmock: hot reload is off:", err)
+			}
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/)\n",
