@@ -30,6 +30,7 @@ type Server struct {
 	taskSeq    atomic.Uint64
 	closing    chan struct{}
 	closeOnce  sync.Once
+	inflight   inflight
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -56,9 +57,13 @@ func New(cfg Config) (*Server, error) {
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// Close releases requests held by fault:hang. Call it when the server stops
+// Close releases every request held by fault:hang or a delay, and returns
+// once their handlers have finished. Call it when the server stops
 // (http.Server.RegisterOnShutdown does); it is safe to call more than once.
-func (s *Server) Close() { s.closeOnce.Do(func() { close(s.closing) }) }
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.inflight.wait()
+}
 
 // Clock returns the server's clock, to pin or move it.
 func (s *Server) Clock() *Clock { return s.cfg.Clock }
@@ -99,11 +104,15 @@ func (s *Server) handleAPI(c echo.Context) error {
 	r := c.Request()
 	x := &exchange{requestID: s.cfg.NewRequestID()}
 	status := 0
-	defer func() { s.record(x, status, time.Since(start)) }() // also when a fault aborts the handler
+	s.inflight.add(1)
+	defer func() { // also when a fault aborts the handler
+		s.record(x, status, time.Since(start))
+		s.inflight.add(-1)
+	}()
 
 	x.err = s.process(r, cat, x)
-	if d := s.delay(x); d > 0 && !sleep(r.Context(), d) {
-		return nil // the client gave up while we waited
+	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
+		return nil // the client gave up, or the server closed, while we waited
 	}
 	if x.err == nil && x.outcome.Fault != "" {
 		status = s.breakConnection(c, x.outcome.Fault)
@@ -198,8 +207,9 @@ func (s *Server) delay(x *exchange) time.Duration {
 	return s.cfg.Delay.pick()
 }
 
-// sleep waits for d, or until ctx ends; it reports whether it waited fully.
-func sleep(ctx context.Context, d time.Duration) bool {
+// sleep waits for d, or until ctx ends or the server closes; it reports
+// whether it waited fully.
+func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -207,7 +217,41 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	case <-ctx.Done():
 		return false
+	case <-s.closing:
+		return false
 	}
+}
+
+// inflight counts the API handlers running, so Close can wait for them.
+// (A WaitGroup would not do: requests may still arrive while Close waits.)
+type inflight struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{} // closed when n drops to zero while someone waits
+}
+
+func (f *inflight) add(d int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n += d
+	if f.n == 0 && f.idle != nil {
+		close(f.idle)
+		f.idle = nil
+	}
+}
+
+func (f *inflight) wait() {
+	f.mu.Lock()
+	if f.n == 0 {
+		f.mu.Unlock()
+		return
+	}
+	if f.idle == nil {
+		f.idle = make(chan struct{})
+	}
+	idle := f.idle
+	f.mu.Unlock()
+	<-idle
 }
 
 // handleError turns errors from echo itself (no route, wrong method, a
