@@ -30,6 +30,9 @@ func main() {
 
 // run is main without the process: it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isClientCommand(args[0]) {
+		return runClient(args, stdout, stderr) // scenario, requests: see cli.go
+	}
 	cmd := "serve"
 	if len(args) > 0 && args[0] == "validate" {
 		cmd, args = "validate", args[1:]
@@ -181,11 +184,12 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if dirs := opts.watchDirs(); len(dirs) > 0 {
-		go func() {
-			if err := srv.Watch(ctx, nil, dirs...); err != nil {
-				fmt.Fprintln(stderr, "cdnmock: hot reload is off:", err)
-			}
-		}()
+		stopWatch, err := srv.Watch(nil, dirs...)
+		if err != nil {
+			fmt.Fprintln(stderr, "cdnmock: hot reload is off:", err)
+		} else {
+			defer stopWatch()
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

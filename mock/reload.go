@@ -36,28 +36,40 @@ func (s *Server) Reload() error {
 const reloadSettle = 100 * time.Millisecond
 
 // Watch reloads whenever a file changes under the given directories (and
-// their subdirectories, which fixtures use), until ctx ends. Each reload's
+// their subdirectories, which fixtures use). The directories are watched
+// when it returns; stop ends the watching and waits for it. Each reload's
 // result goes to onReload when it is not nil.
-func (s *Server) Watch(ctx context.Context, onReload func(error), dirs ...string) error {
+func (s *Server) Watch(onReload func(error), dirs ...string) (stop func(), err error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer w.Close()
 	for _, d := range dirs {
 		if err := watchTree(w, d); err != nil {
-			return err
+			w.Close()
+			return nil, err
 		}
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer w.Close()
+		s.watch(ctx, w, onReload)
+	}()
+	return func() { cancel(); <-done }, nil
+}
+
+func (s *Server) watch(ctx context.Context, w *fsnotify.Watcher, onReload func(error)) {
 	settle := time.NewTimer(time.Hour)
 	settle.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			if ev.Has(fsnotify.Create) {
 				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
@@ -67,7 +79,7 @@ func (s *Server) Watch(ctx context.Context, onReload func(error), dirs ...string
 			settle.Reset(reloadSettle)
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
 			s.cfg.Logger.Error("watching files", "err", err)
 		case <-settle.C:
