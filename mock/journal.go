@@ -15,8 +15,9 @@ type Entry struct {
 	AccessKeyID string            `json:"accessKeyId"`
 	Params      map[string]string `json:"params"` // decoded, first value of each; secrets removed
 	Scenario    string            `json:"scenario"`
-	Code        string            `json:"code"`   // "" for success, the error code, or fault:<name>
-	Status      int               `json:"status"` // 0 when no HTTP answer was sent
+	ChosenBy    string            `json:"chosenBy,omitempty"` // header, binding, active or default
+	Code        string            `json:"code"`               // "" for success, the error code, or fault:<name>
+	Status      int               `json:"status"`             // 0 when no HTTP answer was sent
 	Latency     Duration          `json:"latency"`
 	Violations  []Violation       `json:"violations,omitempty"`
 }
