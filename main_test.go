@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // buildBinary builds the command once per test binary run.
@@ -29,19 +30,25 @@ func buildBinary(t *testing.T) string {
 var servingLine = regexp.MustCompile(`on http://(127\.0\.0\.1:\d+) `)
 
 // startBinary runs the server on a free port and returns its address, once
-// it has said it is serving.
-func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *bytes.Buffer) {
+// it has said it is serving, and the rest of its log.
+func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *serverLog) {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"--addr", "127.0.0.1:0"}, args...)...)
-	stderr, err := cmd.StderrPipe()
+	// A pipe of our own, not StderrPipe: cmd.Wait would close StderrPipe's
+	// reader, perhaps before the last log lines were read.
+	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stderr = pw
+	err = cmd.Start()
+	pw.Close() // the server holds the only writer: EOF when it exits
+	if err != nil {
+		pr.Close()
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill() })
-	lines := bufio.NewReader(stderr)
+	lines := bufio.NewReader(pr)
 	first, err := lines.ReadString('\n')
 	if err != nil {
 		t.Fatalf("the server said nothing: %v", err)
@@ -50,9 +57,29 @@ func startBinary(t *testing.T, bin string, args ...string) (*exec.Cmd, string, *
 	if m == nil {
 		t.Fatalf("unexpected first line: %q", first)
 	}
-	rest := &bytes.Buffer{}
-	go func() { _, _ = io.Copy(rest, lines) }() // keep reading so the server never blocks on its log
-	return cmd, m[1], rest
+	log := &serverLog{done: make(chan struct{})}
+	go func() { // keep reading so the server never blocks on its log
+		defer close(log.done)
+		defer pr.Close()
+		_, _ = io.Copy(&log.buf, lines)
+	}()
+	return cmd, m[1], log
+}
+
+// serverLog is what the server wrote after its first line.
+type serverLog struct {
+	buf  bytes.Buffer
+	done chan struct{} // closed once the server's stderr is at EOF
+}
+
+// String waits for the server to exit (at most 5s), then returns its log.
+func (l *serverLog) String() string {
+	select {
+	case <-l.done:
+		return l.buf.String()
+	case <-time.After(5 * time.Second):
+		return "(the server is still running: its log is not complete)"
+	}
 }
 
 func exitCode(err error) int {

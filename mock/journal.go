@@ -79,8 +79,13 @@ func (r *ring) snapshot(keep func(*Entry) bool) []*Entry {
 	out := make([]*Entry, 0, min(int(last-first+1), 256))
 	for seq := first; seq <= last && seq >= first; seq++ {
 		it := r.slots[seq%uint64(len(r.slots))].Load()
-		if it == nil || it.seq != seq {
-			continue // not yet published, or already overwritten
+		if it == nil || it.seq < seq {
+			// Not yet published: stop here, so a reader that goes on from
+			// the last sequence it saw never skips an entry.
+			break
+		}
+		if it.seq > seq {
+			continue // already overwritten by a newer entry
 		}
 		if keep == nil || keep(it.e) {
 			out = append(out, it.e)
