@@ -13,6 +13,7 @@ import (
 	"sync"
 	"text/template"
 	"time"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 )
@@ -439,11 +440,23 @@ func jsonQuote(s string) string {
 }
 
 // writeJSONStringBody escapes s for use between the quotes of a JSON string.
+// Invalid UTF-8 (a client may send any bytes) becomes U+FFFD, as
+// encoding/json does, so the answer is always valid JSON.
 func writeJSONStringBody(w *bytes.Buffer, s []byte) {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
+		if c >= utf8.RuneSelf {
+			if r, size := utf8.DecodeRune(s[i:]); r == utf8.RuneError && size == 1 {
+				w.Write(s[start:i])
+				w.WriteString("\ufffd")
+				start = i + 1
+			} else {
+				i += size - 1
+			}
+			continue
+		}
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
 		}

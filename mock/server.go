@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -71,13 +72,14 @@ func (s *Server) Clock() *Clock { return s.cfg.Clock }
 // Spec returns the loaded spec.
 func (s *Server) Spec() *Spec { return s.catalog.Load().spec }
 
-// routes lists every route in one place. The API is served on "/" for the
-// methods the spec's operations accept; control lives under /_mock/.
+// routes lists every route in one place. The API is served on "/", where
+// every method reaches the pipeline so that one the spec's operations do not
+// accept gets the API's own UnsupportedHTTPMethod; control lives under /_mock/.
 func (s *Server) routes(sp *Spec) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Match(sp.methods, "/", s.handleAPI)
+	e.Any("/", s.handleAPI)
 	s.adminRoutes(e.Group(AdminPrefix))
 	return e
 }
@@ -131,6 +133,9 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	x.call = call
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(sp.methods, r.Method) {
+		return sp.gateway(codeUnsupportedMethod, "")
 	}
 	if h := r.Header.Get(HeaderDelay); h != "" {
 		d, err := ParseDelay(h)

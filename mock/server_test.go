@@ -79,6 +79,8 @@ func TestCommonErrors(t *testing.T) {
 		{"bad Format", http.MethodPost, createParams("Format", "YAML"), 400, "InvalidParameter.Format", "Specified parameter format is not valid."},
 		{"PUT", http.MethodPut, createParams(), 400, "UnsupportedHTTPMethod", "This http method not supported."},
 		{"GET is accepted", http.MethodGet, createParams(), 200, "", ""},
+		{"OPTIONS", http.MethodOptions, createParams(), 400, "UnsupportedHTTPMethod", ""},
+		{"DELETE without an Action", http.MethodDelete, createParams("Action", ""), 400, "UnsupportedHTTPMethod", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -182,6 +184,14 @@ func xmlRoot(t *testing.T, body string) string {
 		t.Errorf("XML answer lacks the declaration: %s", body)
 	}
 	return v.XMLName.Local
+}
+
+func TestInvalidUTF8IsEscaped(t *testing.T) {
+	_, ts := newServer(t, mock.Config{})
+	r := call(t, ts, http.MethodPost, createParams("StartTime", "2026-11-01T00:00:00Z", "EndTime", "\xff\xfe"), http.Header{"X-Mock-Scenario": {"success"}})
+	if r.status != 200 || r.str("EndTime") != "\ufffd\ufffd" {
+		t.Errorf("%d %q", r.status, r.body)
+	}
 }
 
 func TestXMLBodies(t *testing.T) {
