@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,7 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
 	var tooLarge *apiError
-	if bad == nil && r.Body != nil && isForm(r.Header.Get("Content-Type")) {
+	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
 		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 		var mbe *http.MaxBytesError
 		switch {
@@ -69,7 +70,9 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 		case err != nil:
 			tooLarge = errBadRequest("reading the request body failed: " + err.Error())
 		default:
-			bad = addPairs(spec, c.Params, string(body))
+			if err := addPairs(spec, c.Params, string(body)); bad == nil {
+				bad = err
+			}
 		}
 	}
 
@@ -104,8 +107,10 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 
 // addPairs decodes a query string or form body with form semantics ("+" is a
 // space), keeping every value. Unlike url.ParseQuery it names the parameter
-// whose encoding is broken, and accepts ";" inside values.
-func addPairs(spec *Spec, into url.Values, raw string) *apiError {
+// whose encoding is broken, and accepts ";" inside values. It decodes every
+// pair it can, so the answer still uses the Format the client asked for,
+// and returns the first broken one.
+func addPairs(spec *Spec, into url.Values, raw string) (bad *apiError) {
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -115,15 +120,17 @@ func addPairs(spec *Spec, into url.Values, raw string) *apiError {
 		k, v, _ := strings.Cut(pair, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			return spec.gateway(codeInvalidParameter, k)
+			bad = cmp.Or(bad, spec.gateway(codeInvalidParameter, k))
+			continue
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
-			return spec.gateway(codeInvalidParameter, key)
+			bad = cmp.Or(bad, spec.gateway(codeInvalidParameter, key))
+			continue
 		}
 		into[key] = append(into[key], val)
 	}
-	return nil
+	return bad
 }
 
 func isForm(contentType string) bool {
