@@ -478,6 +478,9 @@ func (c *client) call(ctx context.Context, server, method, path string, query ur
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if tok := os.Getenv(adminTokenEnv); tok != "" { // the server's --admin-token (hardening.go)
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {

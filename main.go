@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -67,6 +66,9 @@ type options struct {
 	throttle                                                string
 	journalSize                                             int
 	failOnViolation                                         bool
+	taskDuration                                            time.Duration // export tasks: mock/taskstate.go
+	state                                                   string
+	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 }
 
 func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
@@ -83,8 +85,16 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.throttle, "throttle", "on", "enforce the spec's documented call rates: on or off")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
+	fs.DurationVar(&o.taskDuration, "task-duration", 90*time.Second, "how long an export task stays created before its file is ready (server's clock)")
+	fs.StringVar(&o.state, "state", "", "keep export tasks in this bbolt `file` across restarts (default: in memory)")
+	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
+	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
+	fs.StringVar(&o.adminAddr, "admin-addr", "", "serve the admin API on this `address` instead of --addr (default: the same listener)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.adminToken == "" {
+		o.adminToken = os.Getenv(adminTokenEnv) // not a flag default: -h would print it
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q; commands: validate", fs.Arg(0))
@@ -136,6 +146,10 @@ func (o options) config() (mock.Config, error) {
 		return cfg, fmt.Errorf("--journal-size: %d: want at least 1", o.journalSize)
 	}
 	cfg.JournalSize = o.journalSize
+	if o.taskDuration <= 0 {
+		return cfg, fmt.Errorf("--task-duration: %v: want a positive duration such as 90s", o.taskDuration)
+	}
+	cfg.TaskDuration, cfg.StatePath = o.taskDuration, o.state
 	if o.clock != "" {
 		t, err := time.Parse(time.RFC3339, o.clock)
 		if err != nil {
@@ -143,6 +157,19 @@ func (o options) config() (mock.Config, error) {
 		}
 		cfg.Clock = mock.FixedClock(t)
 	}
+	if o.credentials != "" {
+		data, err := os.ReadFile(o.credentials)
+		if err != nil {
+			return cfg, fmt.Errorf("--credentials: %w", err)
+		}
+		if cfg.Credentials, err = mock.LoadCredentials(o.credentials, data); err != nil {
+			return cfg, err // Problems, with file, line and field
+		}
+	}
+	if err := checkAdminToken(o.adminToken); err != nil {
+		return cfg, err
+	}
+	cfg.AdminToken = o.adminToken
 	return cfg, nil
 }
 
@@ -173,12 +200,11 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock:", err)
 		return 1
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go
+	admin, adminLn, err := listenAdmin(opts, srv, hs)
+	if err != nil {
+		fmt.Fprintln(stderr, "cdnmock:", err)
+		return 1
 	}
 	hs.RegisterOnShutdown(srv.Close) // releases requests held by fault:hang
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -191,10 +217,16 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 			defer stopWatch()
 		}
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- hs.Serve(ln) }()
-	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/)\n",
-		srv.Spec().Product, srv.Spec().Version, ln.Addr(), ln.Addr(), mock.AdminPrefix)
+	adminAt := ln.Addr()
+	if admin != nil {
+		adminAt = adminLn.Addr()
+		go func() { errc <- admin.Serve(adminLn) }()
+	}
+	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/%s)\n",
+		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, mock.AdminPrefix, adminNote(cfg.AdminToken))
+	warnExposed(stderr, adminAt, cfg.AdminToken)
 
 	select {
 	case err := <-errc:
@@ -205,6 +237,11 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "cdnmock: shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	if admin != nil {
+		if err := admin.Shutdown(shutdown); err != nil {
+			fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
+		}
+	}
 	if err := hs.Shutdown(shutdown); err != nil {
 		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
 		return 1

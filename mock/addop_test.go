@@ -81,10 +81,10 @@ func TestOperationAsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixtures := fstest.MapFS{
+	fixtures := withShippedFixtures(t, fstest.MapFS{
 		createAction + "/success.json":         {Data: shippedFixture(t, "success.json")},
 		"DescribeCdnDomainDetail/success.json": {Data: []byte(domainDetailFixture)},
-	}
+	})
 	_, ts := newServer(t, mock.Config{Spec: specBytes, SpecFile: "spec.yaml", Fixtures: fixtures, Scenarios: fstest.MapFS{}})
 
 	params := func(kv ...string) url.Values {

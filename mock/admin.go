@@ -43,6 +43,7 @@ type StepInfo struct {
 	Delay    string            `json:"delay,omitempty"`
 	Times    int               `json:"times,omitempty"`
 	When     map[string]string `json:"when,omitempty"`
+	Task     string            `json:"task,omitempty"` // how created tasks end: failed
 }
 
 // ScenarioState is the body of GET /_mock/scenarios and of the changes.
@@ -60,6 +61,7 @@ type ScenarioChange struct {
 }
 
 func (s *Server) adminRoutes(g *echo.Group) {
+	s.protectAdmin(g) // --admin-token: before the routes, which it wraps (auth.go)
 	g.GET("/health", s.adminHealth)
 	g.GET("/scenarios", s.adminScenarios)
 	g.PUT("/scenario", s.adminSetScenario)
@@ -68,6 +70,9 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.DELETE("/requests", s.adminClearRequests)
 	g.GET("/violations", s.adminViolations)
 	g.DELETE("/violations", s.adminClearViolations)
+	// The clock, tasks, state and downloads: tasks.go.
+	s.taskRoutes(g)
+	s.uiRoutes(g) // the web console and GET /operations: ui.go
 }
 
 func (s *Server) adminHealth(c echo.Context) error {
@@ -94,7 +99,7 @@ func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
 		}
 		op := sp.Operation(action)
 		for _, st := range steps {
-			si := StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When}
+			si := StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When, Task: st.Task}
 			if st.Error != "" {
 				d, _ := sp.errorDef(op, st.Error)
 				si.Status, si.Message = d.Status, firstOf(st.Message, d.withName(op.subject()).Message)

@@ -33,6 +33,27 @@ type Config struct {
 	Fixtures    fs.FS
 	FixturesDir string
 
+	// GeneratedSpec is the layer under Spec: the spec generated from
+	// Alibaba's API metadata (cmd/import-metadata), which serves every
+	// operation Spec does not define; an operation Spec defines replaces
+	// its generated twin wholesale (layers.go). GeneratedSpecFile names it
+	// in messages. Nil: the embedded spec/generated/cdn-2018-05-10.yaml,
+	// but only when Spec is nil too: a Config that sets Spec and not
+	// GeneratedSpec serves its Spec alone.
+	GeneratedSpec     []byte
+	GeneratedSpecFile string
+
+	// GeneratedFixtures holds the generated layer's <Action>/<name>.json
+	// files, under Fixtures: a fixture of the same name in Fixtures shadows
+	// one here, and operations Spec defines take none from here.
+	// GeneratedFixturesDir names it in messages. Nil: the embedded
+	// fixtures/generated/.
+	GeneratedFixtures    fs.FS
+	GeneratedFixturesDir string
+
+	// NoGenerated serves Spec and Fixtures alone, without the generated layer.
+	NoGenerated bool
+
 	// Scenario is the active scenario at start. Empty: "default".
 	Scenario string
 
@@ -48,6 +69,21 @@ type Config struct {
 	// MaxBodyBytes limits a form body. Zero: 1 MiB.
 	MaxBodyBytes int64
 
+	// MaxParams limits a call's parameters (query and form body together),
+	// MaxParamBytes each name's and value's length. Zero: 500 and 64 KiB.
+	MaxParams     int
+	MaxParamBytes int
+
+	// Credentials turns on authentication: every API call must be signed
+	// by one of these access keys and allowed by its policy (auth.go).
+	// LoadCredentials reads them from a file. Nil: any access key is
+	// accepted and signatures are not checked.
+	Credentials *Credentials
+
+	// AdminToken, when set, is the Bearer token the admin API requires
+	// (all of /_mock/ but health, the console's files and downloads).
+	AdminToken string
+
 	// Delay is added before every answer unless the request (X-Mock-Delay)
 	// or the outcome sets one.
 	Delay Delay
@@ -58,10 +94,19 @@ type Config struct {
 	// JournalSize is how many requests the journal keeps, the newest.
 	// Zero: 1000.
 	JournalSize int
+
+	// TaskDuration is how long an export task stays created before it
+	// succeeds (or fails), by the server's clock. Zero: 90s.
+	TaskDuration time.Duration
+
+	// StatePath is a bbolt file that keeps export tasks across restarts.
+	// Empty: tasks live in memory only.
+	StatePath string
 }
 
 // withDefaults fills in every unset field.
 func (cfg Config) withDefaults() Config {
+	cfg = cfg.layerDefaults() // the generated layer, before Spec's default: layers.go
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default
 		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
@@ -96,6 +141,9 @@ func (cfg Config) withDefaults() Config {
 	if cfg.JournalSize <= 0 {
 		cfg.JournalSize = 1000
 	}
+	if cfg.TaskDuration <= 0 {
+		cfg.TaskDuration = 90 * time.Second
+	}
 	return cfg
 }
 
@@ -112,11 +160,11 @@ func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, err := LoadSpec(cfg.SpecFile, cfg.Spec)
+	sp, hand, err := loadSpecLayers(cfg) // the hand-written spec over the generated one: layers.go
 	if err != nil {
 		return nil, err
 	}
-	fx, ps := loadFixtures(cfg.Fixtures, cfg.FixturesDir, sp, now)
+	fx, ps := loadFixtureLayers(cfg, sp, hand, now)
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}

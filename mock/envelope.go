@@ -20,6 +20,8 @@ type Call struct {
 	Format      string     // the answer's format: "JSON" or "XML"
 	ACS3        bool       // signed with ACS3-HMAC-SHA256 (Authorization header)
 	Params      url.Values // query and form body merged, decoded; common parameters included
+	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (signature.go)
+	Account     string     // with credentials, the verified key's account (auth.go); "" otherwise
 }
 
 // Names of the RPC protocol's own parameters and headers.
@@ -70,6 +72,7 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 		case err != nil:
 			tooLarge = errBadRequest("reading the request body failed: " + err.Error())
 		default:
+			c.Body = body
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err
 			}

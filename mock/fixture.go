@@ -39,6 +39,7 @@ type renderData struct {
 	Action      string    // the operation called
 	AccessKeyId string    //nolint:revive // named as in the API
 	Now         time.Time // the server's clock, UTC
+	taskData              // .Task and .Page, set by an operation's x-mock-state (taskstate.go)
 
 	values  map[string][]string
 	params  map[string]string
@@ -62,6 +63,9 @@ func (d *renderData) Params() map[string]string {
 // TaskId is a task id unique within the server's life, the same for every
 // use within one response.
 func (d *renderData) TaskId() string { //nolint:revive // named as in the API
+	if d.Task != nil {
+		return d.Task.TaskId // the task an x-mock-state create stored
+	}
 	if d.taskID == "" {
 		d.taskID = d.newTask()
 	}
@@ -71,6 +75,8 @@ func (d *renderData) TaskId() string { //nolint:revive // named as in the API
 var templateFuncs = template.FuncMap{
 	// iso8601 formats a time as the API does: yyyy-MM-ddTHH:mm:ssZ, UTC.
 	"iso8601": func(t time.Time) string { return t.UTC().Format(timeLayout) },
+	// json writes a value as JSON; a string that is only {{ json … }} is a splice (splice.go).
+	"json": jsonFunc,
 }
 
 // program is a fixture compiled for one format.
@@ -79,6 +85,9 @@ type program []segment
 type segment struct {
 	lit  []byte
 	tmpl *template.Template // when set, its output is escaped for the format
+	key  string             // with splice: the key whose value it is
+	// splice: tmpl's output is a raw JSON value, converted for XML (splice.go)
+	splice bool
 }
 
 type format int
@@ -99,7 +108,9 @@ func (p program) render(w *bytes.Buffer, data *renderData, f format) error {
 		buf := scratchPool.Get().(*bytes.Buffer)
 		buf.Reset()
 		err := s.tmpl.Execute(buf, data)
-		if err == nil {
+		if err == nil && s.splice {
+			err = writeSplice(w, s.key, buf.Bytes(), f)
+		} else if err == nil {
 			if f == asJSON {
 				writeJSONStringBody(w, buf.Bytes())
 			} else {
@@ -125,6 +136,12 @@ func (c *compiler) literal(s string) { c.lit.WriteString(s) }
 func (c *compiler) template(t *template.Template) {
 	c.flush()
 	c.segs = append(c.segs, segment{tmpl: t})
+}
+
+// splice adds a template whose output is a raw value for key (splice.go).
+func (c *compiler) splice(t *template.Template, key string) {
+	c.flush()
+	c.segs = append(c.segs, segment{tmpl: t, key: key, splice: true})
 }
 
 func (c *compiler) flush() {
@@ -161,7 +178,9 @@ func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Templat
 		}
 		c.literal("]")
 	case jsonString:
-		if t := tmpls[n]; t != nil {
+		if t := tmpls[n]; t != nil && isSplice(t) {
+			c.splice(t, "")
+		} else if t != nil {
 			c.literal(`"`)
 			c.template(t)
 			c.literal(`"`)
@@ -176,6 +195,10 @@ func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Templat
 // compileXML writes a value as Alibaba does: each key an element, an array
 // as the element repeated once per item, no wrapper of its own.
 func compileXML(c *compiler, key string, n *jsonNode, tmpls map[*jsonNode]*template.Template) {
+	if t := tmpls[n]; t != nil && isSplice(t) {
+		c.splice(t, key) // writes its own elements
+		return
+	}
 	switch n.kind {
 	case jsonArray:
 		for _, item := range n.items {
@@ -211,17 +234,27 @@ var xmlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 // each against the spec: it must parse, its templates must compile, and,
 // rendered with sample values, it must match the operation's response schema.
 func loadFixtures(fsys fs.FS, dir string, spec *Spec, now time.Time) (fixtureSet, Problems) {
-	var ps Problems
 	set := fixtureSet{}
+	ps := loadFixtureDir(set, fixtureLayer{fsys: fsys, dir: dir}, spec, &schemaBank{}, now)
+	return set, append(ps, missingFixtures(set, ps, spec, func(string) string { return dir })...)
+}
+
+// loadFixtureDir reads one layer of fixtures into set (layers.go), skipping
+// those the layer says are shadowed; the files are compiled and checked in
+// parallel (compileFixtures). Whether every operation has its success
+// fixture is checked once all layers are read (missingFixtures).
+func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *schemaBank, now time.Time) Problems {
+	fsys, dir := layer.fsys, layer.dir
+	var ps Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		ps.add(dir, 0, "", "cannot read the fixtures directory: %v", err)
-		return set, ps
+		return ps
 	}
-	schemas := map[string]*jsonschema.Schema{}
+	var jobs []fixtureJob
 	for _, e := range entries {
-		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
-			continue // e.g. the embed.go beside the fixtures
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || e.Name() == generatedFixturesSubdir {
+			continue // e.g. the embed.go beside the fixtures; fixtures/generated is a layer of its own
 		}
 		action := e.Name()
 		op := spec.Operation(action)
@@ -244,36 +277,18 @@ func loadFixtures(fsys fs.FS, dir string, spec *Spec, now time.Time) (fixtureSet
 				ps.add(file, 0, "", "not a fixture: fixtures are <name>.json files")
 				continue
 			}
+			if layer.shadowed != nil && layer.shadowed(action, strings.TrimSuffix(name, ".json")) {
+				continue // a layer above serves this one (layers.go)
+			}
 			data, err := fs.ReadFile(fsys, path.Join(action, name))
 			if err != nil {
 				ps.add(file, 0, "", "cannot read: %v", err)
 				continue
 			}
-			schema := schemas[action]
-			if schema == nil {
-				if schema, err = compileResponseSchema(op); err != nil {
-					ps.add(file, 0, "", "the spec's response schema for %s cannot be used: %v", action, err)
-					continue
-				}
-				schemas[action] = schema
-			}
-			fx, fps := compileFixture(file, data, op, schema, now)
-			ps = append(ps, fps...)
-			if fx != nil {
-				if set[action] == nil {
-					set[action] = map[string]*Fixture{}
-				}
-				fx.Name = strings.TrimSuffix(name, ".json")
-				set[action][fx.Name] = fx
-			}
+			jobs = append(jobs, fixtureJob{file: file, name: strings.TrimSuffix(name, ".json"), data: data, op: op})
 		}
 	}
-	for _, name := range spec.OperationNames() {
-		if set.get(name, "success") == nil && !hasProblemIn(ps, path.Join(dir, name, "success.json")) {
-			ps.add(path.Join(dir, name, "success.json"), 0, "", "missing: every operation needs a success fixture")
-		}
-	}
-	return set, ps
+	return append(ps, compileFixtures(set, jobs, schemas, now)...)
 }
 
 func hasProblemIn(ps Problems, file string) bool {
@@ -373,6 +388,10 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 func sampleData(op *Operation, now time.Time) *renderData {
 	values := map[string][]string{}
 	for _, p := range op.Params {
+		if p.list != nil {
+			p.list.sample(values) // Name.1…, from the items' examples (repeatlist.go)
+			continue
+		}
 		if v := firstOf(p.Example, p.Default); v != "" {
 			values[p.Name] = []string{v}
 		}
@@ -380,6 +399,7 @@ func sampleData(op *Operation, now time.Time) *renderData {
 	return &renderData{
 		RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: op.Name, AccessKeyId: "AKID",
 		Now: now.UTC(), values: values, newTask: func() string { return "100001" },
+		taskData: sampleTaskData(values, now), // one sample task (taskstate.go)
 	}
 }
 

@@ -26,6 +26,7 @@ func TestHotReload(t *testing.T) {
 		}
 	}
 	write(filepath.Join(fixtures, createAction, "success.json"), string(shippedFixture(t, "success.json")))
+	writeShippedFixtures(t, fixtures) // the other operations'
 
 	srv, ts := newServer(t, mock.Config{
 		Scenarios: os.DirFS(scenarios), ScenariosDir: scenarios,

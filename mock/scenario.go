@@ -37,6 +37,7 @@ type Outcome struct {
 	Message  string // replaces the spec's message for Error
 	Fault    string // break the connection instead: one of faults
 	Delay    Delay  // wait before answering
+	Task     string // with a create's x-mock-state: how its tasks end, success (default) or failed
 }
 
 // Step is one outcome in an operation's sequence: it answers while its
@@ -300,7 +301,7 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 		ptr := "/operations/" + escapePointer(action)
 		op := spec.Operation(action)
 		if op == nil {
-			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; known operations: %s", action, strings.Join(spec.OperationNames(), ", "))
+			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // hint.go
 			continue
 		}
 		raws, isList := ops[action].([]any)
@@ -343,6 +344,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 	st.Error, _ = raw["error"].(string)
 	st.Message, _ = raw["message"].(string)
 	st.Fault, _ = raw["fault"].(string)
+	st.Task, _ = raw["task"].(string)
 	if b, ok := raw["validate"].(bool); ok {
 		st.Validate = b
 	}
@@ -398,6 +400,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 			problem("message", "applies to error outcomes only")
 		}
 	}
+	checkTaskOutcome(&st, op, problem) // taskstate.go
 	return st
 }
 

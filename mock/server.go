@@ -29,6 +29,8 @@ type Server struct {
 	violations *ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
+	tasks      *taskStore // export tasks (taskstore.go)
+	nonces     nonceCache // signature nonces already used (auth.go)
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -51,6 +53,9 @@ func New(cfg Config) (*Server, error) {
 	s.catalog.Store(cat)
 	s.control.setActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
+	if s.tasks, err = openTasks(cfg, &s.taskSeq); err != nil {
+		return nil, err
+	}
 	s.echo = s.routes(cat.spec)
 	return s, nil
 }
@@ -64,6 +69,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.Serv
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.inflight.wait()
+	s.tasks.close() // releases the --state file
 }
 
 // Clock returns the server's clock, to pin or move it.
@@ -79,6 +85,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (limits.go)
 	e.Any("/", s.handleAPI)
 	s.adminRoutes(e.Group(AdminPrefix))
 	return e
@@ -96,6 +103,7 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
+	tasks       taskData // what an x-mock-state hook left for the fixture
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -111,6 +119,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 		s.record(x, status, time.Since(start))
 		s.inflight.add(-1)
 	}()
+	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (limits.go)
 
 	x.err = s.process(r, cat, x)
 	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
@@ -132,6 +141,9 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	call, err := decodeCall(r, sp, s.cfg.MaxBodyBytes)
 	x.call = call
 	if err != nil {
+		return err
+	}
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
 		return err
 	}
 	if !slices.Contains(sp.methods, r.Method) {
@@ -193,6 +205,11 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			}
 		}
 		if err := sp.checkRules(op, call.Params, now); err != nil {
+			return err
+		}
+	}
+	if op.state != nil { // create, list or delete tasks (taskstate.go)
+		if err := s.tasks.apply(r, sp, op, x, now); err != nil {
 			return err
 		}
 	}

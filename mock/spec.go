@@ -24,8 +24,9 @@ type Spec struct {
 	common      map[string]ErrorDef
 	commonCodes []string
 	ops         map[string]*Operation
-	names       []string // operation names, sorted
-	methods     []string // union of every operation's methods
+	names       []string  // operation names, sorted
+	methods     []string  // union of every operation's methods
+	src         *yamlFile // the file, for problems' lines (parsed only when asked: yamllazy.go)
 }
 
 // Operation is one Action of the API.
@@ -38,6 +39,7 @@ type Operation struct {
 	errors   map[string]ErrorDef // documented codes
 	codes    []string            // documented codes in spec order
 	rules    []rule
+	state    *taskHook        // x-mock-state: what it does to tasks (taskstate.go)
 	response *openapi3.Schema // the 200 JSON body
 	route    *routers.Route
 }
@@ -48,8 +50,9 @@ type Param struct {
 	Required bool
 	Default  string
 	Example  string
-	missing  string // code when absent; "" means MissingParameter
-	invalid  string // code when it breaks its schema; "" means InvalidParameter
+	missing  string      // code when absent; "" means MissingParameter
+	invalid  string      // code when it breaks its schema; "" means InvalidParameter
+	list     *repeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (repeatlist.go)
 }
 
 // Operation returns the named operation, or nil.
@@ -113,7 +116,7 @@ func (op *Operation) hasParam(name string) bool {
 			return true
 		}
 	}
-	return false
+	return op.isListWire(name) // Tag.1.Key of a repeat list (repeatlist.go)
 }
 
 func (op *Operation) paramNames() []string {
@@ -137,15 +140,22 @@ func (op *Operation) allows(method string) bool {
 // (see the comment at the top of spec/cdn-2018-05-10.yaml). file names the
 // document in problem reports.
 func LoadSpec(file string, data []byte) (*Spec, error) {
+	return loadSpec(file, data, true)
+}
+
+// loadSpec is LoadSpec; a layer merged under another (the generated spec,
+// layers.go) need not list the common errors the server requires, since
+// the layer on top supplies them.
+func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
 	var ps Problems
-	yf, err := parseYAML(file, data)
-	if err != nil {
-		ps.add(file, 0, "", "not valid YAML: %v", err)
-		return nil, ps.err()
-	}
+	yf := lazyYAML(file, data) // the line index, built only if a problem needs a line
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(data)
 	if err != nil {
+		if _, yerr := parseYAML(file, data); yerr != nil {
+			ps.add(file, 0, "", "not valid YAML: %v", yerr)
+			return nil, ps.err()
+		}
 		ps.add(file, 0, "", "not a valid OpenAPI document: %v", err)
 		return nil, ps.err()
 	}
@@ -154,7 +164,7 @@ func LoadSpec(file string, data []byte) (*Spec, error) {
 		return nil, ps.err()
 	}
 
-	s := &Spec{doc: doc, ops: map[string]*Operation{}, common: map[string]ErrorDef{}}
+	s := &Spec{doc: doc, src: yf, ops: map[string]*Operation{}, common: map[string]ErrorDef{}}
 	if doc.Info != nil {
 		s.Version = doc.Info.Version
 	}
@@ -185,7 +195,7 @@ func LoadSpec(file string, data []byte) (*Spec, error) {
 		s.commonCodes = append(s.commonCodes, d.Code)
 	}
 	for _, c := range requiredCommonErrors {
-		if _, ok := s.common[c]; !ok {
+		if _, ok := s.common[c]; !ok && requireCommon {
 			ps.add(file, yf.line("/x-acs-common-errors"), "x-acs-common-errors", "must list %s: the server produces it", c)
 		}
 	}
@@ -293,6 +303,7 @@ func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi
 			continue
 		}
 		param := &Param{Name: p.Name, Required: p.Required}
+		param.list = parseRepeatList(p, func(format string, args ...any) { problem(sub, format, args...) })
 		if p.Schema != nil && p.Schema.Value != nil {
 			if d := p.Schema.Value.Default; d != nil {
 				param.Default = fmt.Sprint(d)
@@ -334,6 +345,8 @@ func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi
 		}
 		op.rules = append(op.rules, r)
 	}
+	op.state = parseTaskHook(o.Extensions, op, knownCode, problem)
+	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (repeatlist.go)
 
 	op.response = successSchema(o)
 	if op.response == nil {

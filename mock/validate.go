@@ -32,7 +32,7 @@ var validationOptions = &openapi3filter.Options{
 // checks, then parameters the operation does not declare (sorted). The real
 // service ignores unknown parameters, so those carry no API error.
 func (s *Spec) checkRequest(ctx context.Context, op *Operation, params url.Values) []Violation {
-	vs := s.checkSchema(ctx, op, params)
+	vs := append(s.checkSchema(ctx, op, params), s.checkLists(op, params)...) // repeat lists: repeatlist.go
 	var unknown []string
 	for name := range params {
 		if !commonParams[name] && !op.hasParam(name) {

@@ -14,6 +14,8 @@ import (
 type yamlFile struct {
 	name string
 	root *yaml.Node // the document's top value
+
+	lazy lazyDoc // lazyYAML: the document, parsed on the first line() (yamllazy.go)
 }
 
 func parseYAML(name string, data []byte) (*yamlFile, error) {
@@ -90,6 +92,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 // line returns the line of the value at a JSON pointer ("/a/0/b"), or of the
 // deepest value on the way when the pointer goes further than the document.
 func (f *yamlFile) line(pointer string) int {
+	f.lazy.load(f)
 	n := f.root
 	if n == nil {
 		return 0

@@ -1,0 +1,65 @@
+// Command sdkcall makes one CreateUserUsageDataExportTask call to a running
+// mock with the real Alibaba Cloud Go SDK (github.com/aliyun/alibaba-cloud-sdk-go),
+// and prints what the SDK returned as one line of JSON:
+//
+//	{"ok":true,"requestId":"…","taskId":"…"}
+//	{"ok":false,"code":"InvalidTimeRange","status":400,"requestId":"…","message":"…"}
+//
+// The browser test (e2e/console.test.mjs) runs it as an application would.
+// It exits 0 when the SDK answered, 1 when it could not reach the server.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/cdn"
+)
+
+type result struct {
+	OK        bool   `json:"ok"`
+	Code      string `json:"code,omitempty"`
+	Status    int    `json:"status,omitempty"`
+	Message   string `json:"message,omitempty"`
+	RequestID string `json:"requestId,omitempty"`
+	TaskID    string `json:"taskId,omitempty"`
+}
+
+func main() {
+	endpoint := flag.String("endpoint", "127.0.0.1:8080", "the mock's host:port")
+	ak := flag.String("ak", "AKID", "access key id")
+	start := flag.String("start", "2026-11-01T00:00:00Z", "StartTime")
+	end := flag.String("end", "2026-11-02T00:00:00Z", "EndTime")
+	flag.Parse()
+
+	client, err := cdn.NewClientWithAccessKey("cn-hangzhou", *ak, "SECRET")
+	if err != nil {
+		fail(err)
+	}
+	req := cdn.CreateCreateUserUsageDataExportTaskRequest()
+	req.Domain, req.Scheme = *endpoint, "http"
+	req.StartTime, req.EndTime = *start, *end
+	resp, err := client.CreateUserUsageDataExportTask(req)
+
+	var r result
+	var se *sdkerrors.ServerError
+	switch {
+	case err == nil:
+		r = result{OK: true, RequestID: resp.RequestId, TaskID: resp.TaskId}
+	case errors.As(err, &se):
+		r = result{Code: se.ErrorCode(), Status: se.HttpStatus(), Message: se.Message(), RequestID: se.RequestId()}
+	default:
+		fail(err)
+	}
+	out, _ := json.Marshal(r)
+	fmt.Println(string(out))
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "sdkcall:", err)
+	os.Exit(1)
+}

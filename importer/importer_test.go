@@ -1,0 +1,249 @@
+package importer
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/alibaba-cloud-mock/cdnmock/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden/")
+
+const (
+	sampleFile = "testdata/sample-api-docs.json"
+	goldenDir  = "testdata/golden"
+
+	// The checked-in metadata and what go generate ./spec/generated/ makes of it.
+	metadataFile = "../spec/generated/cdn-2018-05-10-api-docs.json"
+	specFile     = "../spec/generated/cdn-2018-05-10.yaml"
+	fixturesDir  = "../fixtures/generated"
+	coverageFile = "../docs/coverage.md"
+)
+
+func convertFile(t testing.TB, file string) *Result {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Convert(data, Options{Source: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestGolden converts a trimmed metadata sample (five operations: a repeat
+// list of objects and one of strings, integers with bounds, an operation
+// without error codes, examples in Chinese) and compares every output with
+// testdata/golden/. go test ./importer/ -update rewrites them.
+func TestGolden(t *testing.T) {
+	res := convertFile(t, sampleFile)
+	want := map[string][]byte{"spec.yaml": res.Spec, "coverage.md": res.Coverage}
+	for action, b := range res.Fixtures {
+		want[filepath.Join("fixtures", action, FixtureName)] = b
+	}
+	if *update {
+		if err := os.RemoveAll(goldenDir); err != nil {
+			t.Fatal(err)
+		}
+		for name, b := range want {
+			if err := writeIfChanged(filepath.Join(goldenDir, name), b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	got := map[string]bool{}
+	err := filepath.WalkDir(goldenDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(goldenDir, path)
+		got[rel] = true
+		if want[rel] == nil {
+			t.Errorf("%s: no longer produced (go test ./importer/ -update)", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range sortedKeys(want) {
+		if !got[name] {
+			t.Errorf("%s: missing (go test ./importer/ -update)", filepath.Join(goldenDir, name))
+			continue
+		}
+		golden, err := os.ReadFile(filepath.Join(goldenDir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(golden, want[name]) {
+			t.Errorf("%s differs from the conversion (go test ./importer/ -update, then review the diff):\n%s",
+				filepath.Join(goldenDir, name), firstDiff(golden, want[name]))
+		}
+	}
+}
+
+// full is the conversion of the checked-in metadata, made once for the
+// tests that only read it.
+var full = sync.OnceValues(func() (*Result, error) {
+	data, err := os.ReadFile(metadataFile)
+	if err != nil {
+		return nil, err
+	}
+	return Convert(data, Options{Source: metadataFile})
+})
+
+func fullResult(t testing.TB) *Result {
+	t.Helper()
+	res, err := full()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestDeterministic converts the full metadata twice: the same bytes.
+func TestDeterministic(t *testing.T) {
+	a := fullResult(t)
+	b := convertFile(t, metadataFile)
+	if !bytes.Equal(a.Spec, b.Spec) || !bytes.Equal(a.Coverage, b.Coverage) {
+		t.Fatal("two conversions of the same metadata differ")
+	}
+	for name, f := range a.Fixtures {
+		if !bytes.Equal(f, b.Fixtures[name]) {
+			t.Fatalf("fixture %s differs between two conversions", name)
+		}
+	}
+}
+
+// TestGeneratedUpToDate holds the checked-in outputs to what the importer
+// makes of the checked-in metadata, so CI fails when someone changes one
+// without running go generate ./spec/generated/.
+func TestGeneratedUpToDate(t *testing.T) {
+	res := fullResult(t)
+	stale := func(path string, want []byte) {
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%v (go generate ./spec/generated/)", err)
+		} else if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: go generate ./spec/generated/\n%s", path, firstDiff(got, want))
+		}
+	}
+	stale(specFile, res.Spec)
+	stale(coverageFile, res.Coverage)
+	for _, action := range sortedKeys(res.Fixtures) {
+		stale(filepath.Join(fixturesDir, action, FixtureName), res.Fixtures[action])
+	}
+	entries, err := os.ReadDir(fixturesDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && res.Fixtures[e.Name()] == nil {
+			t.Errorf("%s: no such operation any more (go generate ./spec/generated/)", filepath.Join(fixturesDir, e.Name()))
+		}
+	}
+}
+
+// TestFullMetadata checks the counts the issue states for the CDN file.
+func TestFullMetadata(t *testing.T) {
+	res := fullResult(t)
+	if len(res.Operations) != 166 || len(res.Fixtures) != 166 {
+		t.Fatalf("%d operations, %d fixtures; want 166", len(res.Operations), len(res.Fixtures))
+	}
+	withErrors, stateful, rated := 0, 0, 0
+	for _, op := range res.Operations {
+		if op.Errors > 0 {
+			withErrors++
+		}
+		if op.Stateful {
+			stateful++
+		}
+		if op.RateLimit > 0 {
+			rated++
+		}
+	}
+	// 146 operations document error codes; two of them (DescribeCdnDomainConfigs,
+	// DescribeCdnDomainStagingConfig) only the template "Invalid%s.ValueNotSupported",
+	// which is not a code the API sends.
+	if withErrors != 144 {
+		t.Errorf("%d operations with error codes, want 144", withErrors)
+	}
+	if stateful != len(ExportFamily) {
+		t.Errorf("%d stateful operations, want the %d of the export family", stateful, len(ExportFamily))
+	}
+	if rated < 130 {
+		t.Errorf("only %d operations with a rate limit", rated)
+	}
+	if !bytes.Contains(res.Spec, []byte("x-acs-host-id: cdn.aliyuncs.com\n")) {
+		t.Error("the host id is not cdn.aliyuncs.com")
+	}
+}
+
+// TestCommonErrorsMatchHandSpec keeps CommonErrors a copy of the hand-written
+// spec's x-acs-common-errors.
+func TestCommonErrorsMatchHandSpec(t *testing.T) {
+	data, err := spec.FS.ReadFile(spec.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Common []struct {
+			Code    string `yaml:"code"`
+			Status  int    `yaml:"status"`
+			Message string `yaml:"message"`
+		} `yaml:"x-acs-common-errors"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var hand []ErrorDef
+	for _, d := range doc.Common {
+		hand = append(hand, ErrorDef{d.Code, d.Status, d.Message})
+	}
+	if len(hand) != len(CommonErrors) {
+		t.Fatalf("spec/%s lists %d common errors, CommonErrors %d: copy the list", spec.Default, len(hand), len(CommonErrors))
+	}
+	for i := range hand {
+		if hand[i] != CommonErrors[i] {
+			t.Errorf("common error %d: spec/%s has %+v, CommonErrors %+v", i, spec.Default, hand[i], CommonErrors[i])
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// firstDiff shows the first differing line, for short failure messages.
+func firstDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			return "line " + strconv.Itoa(i+1) + ":\n  have: " + x + "\n  want: " + y
+		}
+	}
+	return "(only line endings differ)"
+}

@@ -1,0 +1,210 @@
+package mock
+
+// Benchmarks of the API hot path, one stage each, then the whole handler.
+// They share one valid CreateUserUsageDataExportTask call in JSON, answered
+// by the default scenario at a pinned clock, so every stage takes its
+// success path. Run them with:
+//
+//	go test ./mock -run '^$' -bench . -benchmem
+//
+// bench/run.sh measures the same request over real connections.
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// benchNow pins the clock so the call's StartTime lies in the accepted window.
+var benchNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+const (
+	benchAction = "CreateUserUsageDataExportTask"
+	// benchTarget is the call as SDKs encode it (":" escaped).
+	benchTarget = "/?Action=" + benchAction + "&Version=2018-05-10&Format=JSON" +
+		"&StartTime=2026-11-01T00%3A00%3A00Z&EndTime=2026-11-02T00%3A00%3A00Z"
+)
+
+// Sinks keep the compiler from dropping the work under measurement.
+var (
+	sinkCall       *Call
+	sinkOp         *Operation
+	sinkViolations []Violation
+	sinkErr        *apiError
+	sinkName       string
+	sinkOutcome    Outcome
+)
+
+// newBenchServer is the server with the embedded files and a pinned clock.
+// Throttling is off: at a pinned clock the token bucket never refills, so
+// after the spec's 100 calls every answer would be Throttling.User.
+func newBenchServer(b *testing.B) *Server {
+	b.Helper()
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	return s
+}
+
+func newBenchRequest() *http.Request {
+	return httptest.NewRequest(http.MethodPost, benchTarget, nil)
+}
+
+// benchStage holds what the stages after decoding take as input.
+type benchStage struct {
+	s    *Server
+	sp   *Spec
+	op   *Operation
+	call *Call
+}
+
+func newBenchStage(b *testing.B) benchStage {
+	b.Helper()
+	s := newBenchServer(b)
+	sp := s.catalog.Load().spec
+	call, err := decodeCall(newBenchRequest(), sp, s.cfg.MaxBodyBytes)
+	if err != nil {
+		b.Fatalf("decodeCall: %v", err)
+	}
+	op := sp.Operation(call.Action)
+	if op == nil {
+		b.Fatalf("no operation %s", call.Action)
+	}
+	return benchStage{s: s, sp: sp, op: op, call: call}
+}
+
+func BenchmarkDecodeCall(b *testing.B) {
+	st := newBenchStage(b)
+	r := newBenchRequest()
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkCall, sinkErr = decodeCall(r, st.sp, st.s.cfg.MaxBodyBytes)
+	}
+}
+
+func BenchmarkOperationLookup(b *testing.B) {
+	st := newBenchStage(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkOp = st.sp.Operation(benchAction)
+	}
+}
+
+func BenchmarkCheckSchema(b *testing.B) {
+	st := newBenchStage(b)
+	ctx := context.Background()
+	if vs := st.sp.checkSchema(ctx, st.op, st.call.Params); len(vs) > 0 {
+		b.Fatalf("the call breaks the schema: %+v", vs)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkViolations = st.sp.checkSchema(ctx, st.op, st.call.Params)
+	}
+}
+
+func BenchmarkCheckRules(b *testing.B) {
+	st := newBenchStage(b)
+	if err := st.sp.checkRules(st.op, st.call.Params, benchNow); err != nil {
+		b.Fatalf("the call breaks a rule: %v", err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkErr = st.sp.checkRules(st.op, st.call.Params, benchNow)
+	}
+}
+
+func BenchmarkChooseScenario(b *testing.B) {
+	st := newBenchStage(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkName, _ = st.s.control.choose("", st.call.AccessKeyID)
+	}
+}
+
+// BenchmarkScenarioOutcome picks the default scenario's outcome for the call.
+func BenchmarkScenarioOutcome(b *testing.B) {
+	st := newBenchStage(b)
+	sc := st.s.catalog.Load().scenarios[ScenarioDefault]
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkOutcome = st.s.counters.pick(sc, st.call.AccessKeyID, st.op.Name, st.call.Params)
+	}
+}
+
+// BenchmarkRenderFixture renders the success fixture in JSON, with the
+// renderData the handler builds for each answer.
+func BenchmarkRenderFixture(b *testing.B) {
+	st := newBenchStage(b)
+	fx := st.s.catalog.Load().fixtures.get(st.op.Name, "success")
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		data := &renderData{
+			RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: st.op.Name,
+			Now: benchNow, values: st.op.withDefaults(st.call.Params), newTask: st.s.nextTaskID,
+		}
+		if err := fx.json.render(&buf, data, asJSON); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeHTTP is one whole API request through the handler, as
+// net/http would call it, recorder included.
+func BenchmarkServeHTTP(b *testing.B) {
+	s := newBenchServer(b)
+	r := newBenchRequest()
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}
+
+func BenchmarkServeHTTPParallel(b *testing.B) {
+	s := newBenchServer(b)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		r := newBenchRequest()
+		for pb.Next() {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				b.Errorf("status %d: %s", w.Code, w.Body)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkEchoFloor is the floor under BenchmarkServeHTTP: a bare echo
+// handler writing a fixed answer of the same shape, recorder included.
+// What BenchmarkServeHTTP costs above it is the mock's own work.
+func BenchmarkEchoFloor(b *testing.B) {
+	body := []byte(`{"EndTime":"2026-11-02T00:00:00Z","StartTime":"2026-11-01T00:00:00Z",` +
+		`"RequestId":"ED61C6C3-8241-4187-AAA7-5157AE175CEC","TaskId":"100001"}`)
+	e := echo.New()
+	e.Match([]string{http.MethodGet, http.MethodPost}, "/", func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set(HeaderRequestID, "ED61C6C3-8241-4187-AAA7-5157AE175CEC")
+		h.Set(HeaderScenario, ScenarioDefault)
+		return c.Blob(http.StatusOK, contentTypeJSON, body)
+	})
+	r := newBenchRequest()
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+	}
+}

@@ -1,0 +1,408 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
+)
+
+// The server serves its data in two layers:
+//
+//   - the generated layer: the spec cmd/import-metadata converts from
+//     Alibaba's API metadata (spec/generated/, every operation of the
+//     product) and one success fixture per operation (fixtures/generated/);
+//   - the hand-written layer on top: spec/cdn-2018-05-10.yaml, whose
+//     operations (the export family, with the mock's own rules and state)
+//     replace their generated twins wholesale, and fixtures/, whose
+//     <Action>/<name>.json shadows the generated file of the same name.
+//
+// Each spec is loaded on its own with LoadSpec, so problems keep their file
+// and line, and the two are merged (mergeSpecs): same product, version and
+// host; the hand file's common errors; the union of the operations. The
+// generated layer is used unless Config.NoGenerated, and only when
+// Config.Spec is nil (the embedded hand-written spec) or Config.GeneratedSpec
+// is set: a Config that brings its own Spec alone is served alone, as before
+// the generated layer existed.
+
+// generatedFixturesSubdir is where the generated fixtures live under the
+// hand-written ones (fixtures/generated/): a layer of its own, which
+// loadFixtureDir does not read as an operation's directory.
+const generatedFixturesSubdir = "generated"
+
+// layerDefaults settles which layers are served and fills in the generated
+// layer's defaults.
+func (cfg Config) layerDefaults() Config {
+	if cfg.Spec != nil && cfg.GeneratedSpec == nil {
+		cfg.NoGenerated = true // a spec of its own, served alone
+	}
+	if cfg.NoGenerated {
+		return cfg
+	}
+	if cfg.GeneratedSpec == nil {
+		cfg.GeneratedSpecFile = "spec/generated/" + genspec.Default
+		cfg.GeneratedSpec, _ = genspec.FS.ReadFile(genspec.Default) // embedded: cannot fail
+	}
+	if cfg.GeneratedSpecFile == "" {
+		cfg.GeneratedSpecFile = "generated spec"
+	}
+	if cfg.GeneratedFixtures == nil {
+		cfg.GeneratedFixtures, cfg.GeneratedFixturesDir = genfixtures.FS, "fixtures/generated"
+	}
+	if cfg.GeneratedFixturesDir == "" {
+		cfg.GeneratedFixturesDir = "fixtures/generated"
+	}
+	return cfg
+}
+
+// loadSpecLayers loads the hand-written spec and, with the generated layer,
+// the generated one (side by side: they are independent), then merges them.
+// hand names the operations the hand-written spec defines; it is nil when
+// the hand-written spec is served alone.
+func loadSpecLayers(cfg Config) (sp *Spec, hand map[string]bool, err error) {
+	if cfg.NoGenerated {
+		sp, err = LoadSpec(cfg.SpecFile, cfg.Spec)
+		return sp, nil, err
+	}
+	var gen *Spec
+	var genErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// The generated file's common errors may lag behind the server's:
+		// those it lacks come from the hand-written file (mergeSpecs).
+		gen, genErr = loadSpec(cfg.GeneratedSpecFile, cfg.GeneratedSpec, false)
+	}()
+	top, topErr := LoadSpec(cfg.SpecFile, cfg.Spec)
+	<-done
+	var ps Problems
+	for _, err := range []error{topErr, genErr} {
+		var lps Problems
+		switch {
+		case errors.As(err, &lps):
+			ps = append(ps, lps...)
+		case err != nil:
+			ps.add("", 0, "", "%v", err)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, nil, ps.err()
+	}
+	sp, ps = mergeSpecs(gen, top)
+	if len(ps) > 0 {
+		return nil, nil, ps.err()
+	}
+	hand = make(map[string]bool, len(top.names))
+	for _, name := range top.names {
+		hand[name] = true
+	}
+	return sp, hand, nil
+}
+
+// mergeSpecs puts the hand-written spec over the generated one. Both must
+// describe the same product, version and host. The common errors are the
+// hand-written file's, then those only the generated file lists. Every
+// operation the hand-written spec defines replaces the generated one
+// wholesale: parameters, rules, state, response schema, errors and rate.
+func mergeSpecs(gen, hand *Spec) (*Spec, Problems) {
+	var ps Problems
+	for _, f := range []struct{ field, ptr, gen, hand string }{
+		{"x-acs-product", "/x-acs-product", gen.Product, hand.Product},
+		{"info.version", "/info/version", gen.Version, hand.Version},
+		{"x-acs-host-id", "/x-acs-host-id", gen.HostID, hand.HostID},
+	} {
+		if f.gen != f.hand {
+			ps.add(hand.src.name, hand.src.line(f.ptr), f.field, "is %q, but the generated spec (%s:%d) says %q: the layers must describe the same API",
+				f.hand, gen.src.name, gen.src.line(f.ptr), f.gen)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+
+	s := &Spec{
+		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
+		doc: hand.doc, src: hand.src,
+		common: make(map[string]ErrorDef, len(hand.common)+len(gen.common)),
+		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
+	}
+	for _, layer := range []*Spec{hand, gen} {
+		for _, c := range layer.commonCodes {
+			if _, ok := s.common[c]; !ok {
+				s.common[c] = layer.common[c]
+				s.commonCodes = append(s.commonCodes, c)
+			}
+		}
+	}
+	methods := map[string]bool{}
+	for _, layer := range []*Spec{gen, hand} {
+		for name, op := range layer.ops {
+			s.ops[name] = op
+		}
+	}
+	for name, op := range s.ops {
+		s.names = append(s.names, name)
+		for _, m := range op.Methods {
+			methods[m] = true
+		}
+	}
+	sort.Strings(s.names)
+	for m := range methods {
+		s.methods = append(s.methods, m)
+	}
+	sort.Strings(s.methods)
+	return s, nil
+}
+
+// fixtureLayer is one directory of fixtures.
+type fixtureLayer struct {
+	fsys fs.FS
+	dir  string
+	// shadowed says a fixture is not read: a layer above serves its
+	// operation, or a fixture of the same name. Nil: every one is read.
+	shadowed func(action, name string) bool
+}
+
+// loadFixtureLayers reads the hand-written fixtures, then the generated
+// ones that neither a hand-written operation nor a hand-written fixture of
+// the same name shadows, and checks that every operation has its success
+// fixture.
+func loadFixtureLayers(cfg Config, sp *Spec, hand map[string]bool, now time.Time) (fixtureSet, Problems) {
+	if cfg.NoGenerated {
+		return loadFixtures(cfg.Fixtures, cfg.FixturesDir, sp, now)
+	}
+	set := fixtureSet{}
+	schemas := &schemaBank{}
+	ps := loadFixtureDir(set, fixtureLayer{fsys: cfg.Fixtures, dir: cfg.FixturesDir}, sp, schemas, now)
+	ps = append(ps, loadFixtureDir(set, fixtureLayer{
+		fsys: cfg.GeneratedFixtures, dir: cfg.GeneratedFixturesDir,
+		shadowed: func(action, name string) bool { return hand[action] || set.get(action, name) != nil },
+	}, sp, schemas, now)...)
+	dirOf := func(action string) string {
+		if hand[action] {
+			return cfg.FixturesDir
+		}
+		return cfg.GeneratedFixturesDir
+	}
+	return set, append(ps, missingFixtures(set, ps, sp, dirOf)...)
+}
+
+// missingFixtures reports every operation without a success fixture, in the
+// directory it should come from, unless a problem was already reported there.
+func missingFixtures(set fixtureSet, ps Problems, spec *Spec, dirOf func(action string) string) Problems {
+	var out Problems
+	for _, name := range spec.OperationNames() {
+		file := path.Join(dirOf(name), name, "success.json")
+		if set.get(name, "success") == nil && !hasProblemIn(ps, file) {
+			out.add(file, 0, "", "missing: every operation needs a success fixture")
+		}
+	}
+	return out
+}
+
+// fixtureJob is one fixture file to compile.
+type fixtureJob struct {
+	file, name string // where it was read, for messages; its name without .json
+	data       []byte
+	op         *Operation
+}
+
+// compileFixtures compiles and checks fixtures in parallel (each is
+// independent), then adds them to set in job order, so problems come in
+// the order the files were read.
+func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now time.Time) Problems {
+	var ops []*Operation
+	seen := map[*Operation]bool{}
+	for _, j := range jobs {
+		if !seen[j.op] {
+			seen[j.op] = true
+			ops = append(ops, j.op)
+		}
+	}
+	schemas.compile(ops)
+
+	type result struct {
+		fx *Fixture
+		ps Problems
+	}
+	results := make([]result, len(jobs))
+	parallel(len(jobs), func(i int) {
+		j := jobs[i]
+		schema, err := schemas.get(j.op)
+		if err != nil {
+			results[i].ps.add(j.file, 0, "", "the spec's response schema for %s cannot be used: %v", j.op.Name, err)
+			return
+		}
+		results[i].fx, results[i].ps = compileFixture(j.file, j.data, j.op, schema, now)
+	})
+	var ps Problems
+	for i, r := range results {
+		ps = append(ps, r.ps...)
+		if r.fx == nil {
+			continue
+		}
+		action := jobs[i].op.Name
+		if set[action] == nil {
+			set[action] = map[string]*Fixture{}
+		}
+		r.fx.Name = jobs[i].name
+		set[action][r.fx.Name] = r.fx
+	}
+	return ps
+}
+
+// schemaBank holds the operations' response schemas compiled into JSON
+// Schemas (jsonschema/v5, draft 4, whose keywords OpenAPI 3.0 follows), to
+// check fixtures with. A compiler checks each resource it is given against
+// the draft-4 meta-schema; rather than one compiler and one resource per
+// operation, the operations' schemas are put as definitions in a few
+// resources, one per worker, each compiled by its own compiler in parallel
+// (#/definitions/<n>). It is used by one goroutine at a time.
+type schemaBank struct {
+	compiled map[*Operation]*jsonschema.Schema
+	errs     map[*Operation]error
+	n        int // resources made, for their names
+}
+
+// schemaChunk is the least number of operations worth a compiler of its own.
+const schemaChunk = 16
+
+// compile compiles the schemas of the operations not compiled yet.
+func (b *schemaBank) compile(ops []*Operation) {
+	if b.compiled == nil {
+		b.compiled, b.errs = map[*Operation]*jsonschema.Schema{}, map[*Operation]error{}
+	}
+	var todo []*Operation
+	for _, op := range ops {
+		if _, done := b.compiled[op]; !done {
+			if _, failed := b.errs[op]; !failed {
+				todo = append(todo, op)
+			}
+		}
+	}
+	if len(todo) == 0 {
+		return
+	}
+	chunks := min(runtime.GOMAXPROCS(0), (len(todo)+schemaChunk-1)/schemaChunk)
+	size := (len(todo) + chunks - 1) / chunks
+	type result struct {
+		schemas []*jsonschema.Schema
+		errs    []error
+	}
+	results := make([]result, chunks)
+	first := b.n
+	b.n += chunks
+	parallel(chunks, func(i int) {
+		part := todo[i*size : min(len(todo), (i+1)*size)]
+		url := fmt.Sprintf("mem:///responses-%d.json", first+i)
+		results[i].schemas, results[i].errs = compileSchemaChunk(url, part)
+	})
+	for i, r := range results {
+		for k, s := range r.schemas {
+			op := todo[i*size+k]
+			if r.errs[k] != nil {
+				b.errs[op] = r.errs[k]
+			} else {
+				b.compiled[op] = s
+			}
+		}
+	}
+}
+
+func (b *schemaBank) get(op *Operation) (*jsonschema.Schema, error) {
+	if err := b.errs[op]; err != nil {
+		return nil, err
+	}
+	if s := b.compiled[op]; s != nil {
+		return s, nil
+	}
+	return nil, fmt.Errorf("not compiled") // compileFixtures compiles every job's first
+}
+
+// compileSchemaChunk compiles the response schemas of ops from one resource
+// holding them all as definitions. When that fails, each operation is
+// compiled on its own (compileResponseSchema), so each problem names its
+// operation: once the meta-schema check of a resource failed, its compiler
+// would not check it again.
+func compileSchemaChunk(url string, ops []*Operation) ([]*jsonschema.Schema, []error) {
+	schemas, errs := make([]*jsonschema.Schema, len(ops)), make([]error, len(ops))
+	alone := func(i int) { schemas[i], errs[i] = compileResponseSchema(ops[i]) }
+
+	var doc bytes.Buffer
+	doc.WriteString(`{"definitions":{`)
+	for i, op := range ops {
+		raw, err := json.Marshal(op.response)
+		if err != nil {
+			for i := range ops {
+				alone(i)
+			}
+			return schemas, errs
+		}
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		fmt.Fprintf(&doc, `"%d":`, i)
+		doc.Write(raw)
+	}
+	doc.WriteString(`}}`)
+
+	c := jsonschema.NewCompiler()
+	c.Draft = jsonschema.Draft4
+	if err := c.AddResource(url, &doc); err != nil {
+		for i := range ops {
+			alone(i)
+		}
+		return schemas, errs
+	}
+	for i := range ops {
+		s, err := c.Compile(fmt.Sprintf("%s#/definitions/%d", url, i))
+		switch {
+		case err == nil:
+			schemas[i] = s
+		case i == 0: // the resource's meta-schema check, or the first schema itself
+			for i := range ops {
+				alone(i)
+			}
+			return schemas, errs
+		default:
+			alone(i)
+		}
+	}
+	return schemas, errs
+}
+
+// parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines and returns
+// when all have returned.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,190 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+func limitsParams(kv ...string) url.Values {
+	v := url.Values{"Action": {"CreateUserUsageDataExportTask"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+		"StartTime": {"2026-11-01T00:00:00Z"}, "EndTime": {"2026-11-02T00:00:00Z"}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Add(kv[i], kv[i+1])
+	}
+	return v
+}
+
+// serveJSON sends one request and decodes a JSON answer.
+func serveJSON(t *testing.T, h http.Handler, req *http.Request) (int, map[string]any) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var body map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%d, not JSON: %q", rec.Code, rec.Body)
+	}
+	return rec.Code, body
+}
+
+func limitsServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer) {
+	t.Helper()
+	logs := &bytes.Buffer{}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	if cfg.Clock == nil {
+		cfg.Clock = FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, logs
+}
+
+func TestParameterLimits(t *testing.T) {
+	srv, _ := limitsServer(t, Config{})
+	post := func(body string) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return r
+	}
+	many := limitsParams()
+	for i := len(many); i < 501; i++ {
+		many.Add(fmt.Sprintf("P%d", i), "x")
+	}
+	for _, tc := range []struct {
+		name string
+		req  *http.Request
+		code string
+		msg  string
+	}{
+		{"500 parameters", post(limitsParams().Encode() + strings.Repeat("&P=x", 495)), "", ""},
+		{"501 parameters", post(many.Encode()), "Mock.TooManyParameters", "The request has 501 parameters (query and form body together); the mock accepts at most 500."},
+		{"501 with repeated names", post(limitsParams().Encode() + strings.Repeat("&P=x", 496)), "Mock.TooManyParameters", "at most 500"},
+		{"a 64 KiB value", post(limitsParams("TaskName", strings.Repeat("v", 64<<10)).Encode()), "", ""},
+		{"a longer value", post(limitsParams("TaskName", strings.Repeat("v", 64<<10+1)).Encode()), "Mock.ParameterTooLong",
+			`The value of parameter "TaskName" is 65537 bytes long; the mock accepts at most 65536 bytes.`},
+		{"a longer name", post(limitsParams(strings.Repeat("N", 64<<10+1), "1").Encode()), "Mock.ParameterTooLong", "A parameter name is 65537 bytes long"},
+		{"a long value in the query", httptest.NewRequest(http.MethodPost, "/?"+limitsParams("TaskName", strings.Repeat("v", 70000)).Encode(), nil),
+			"Mock.ParameterTooLong", "TaskName"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := serveJSON(t, srv, tc.req)
+			code, _ := body["Code"].(string)
+			msg, _ := body["Message"].(string)
+			switch {
+			case tc.code == "" && status != 200:
+				t.Errorf("%d %s: %s", status, code, msg)
+			case tc.code != "" && (status != 400 || code != tc.code || !strings.Contains(msg, tc.msg)):
+				t.Errorf("%d %s: %s\nwant 400 %s: %s", status, code, msg, tc.code, tc.msg)
+			}
+		})
+	}
+
+	// The limits are settings.
+	few, _ := limitsServer(t, Config{MaxParams: 6})
+	if st, b := serveJSON(t, few, post(limitsParams("TaskName", "a", "Language", "en-us").Encode())); st != 400 || b["Code"] != "Mock.TooManyParameters" {
+		t.Errorf("MaxParams 6: %d %v", st, b)
+	}
+	short, _ := limitsServer(t, Config{MaxParamBytes: 25})
+	if st, b := serveJSON(t, short, post(limitsParams().Encode())); st != 400 || b["Code"] != "Mock.ParameterTooLong" ||
+		!strings.Contains(b["Message"].(string), `"Action" is 29 bytes long; the mock accepts at most 25`) {
+		t.Errorf("MaxParamBytes 25: %d %v", st, b)
+	}
+}
+
+func TestPanicsBecomeInternalErrors(t *testing.T) {
+	t.Run("in a fixture", func(t *testing.T) {
+		srv, logs := limitsServer(t, Config{})
+		cat := *srv.catalog.Load()
+		cat.fixtures = fixtureSet{} // rendering the answer dereferences a missing fixture
+		srv.catalog.Store(&cat)
+		req := httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode()+"&Signature=c2lnbmF0dXJl", nil)
+		status, body := serveJSON(t, srv, req)
+		if status != 500 || body["Code"] != "InternalError" || body["RequestId"] == "" ||
+			body["Message"] != "The request processing has failed due to some unknown error, exception or failure." {
+			t.Errorf("%d %v", status, body)
+		}
+		es := srv.Requests(RequestFilter{})
+		if len(es) != 1 || es[0].Code != "InternalError" || es[0].Status != 500 || es[0].RequestID != body["RequestId"] {
+			t.Errorf("journal: %+v", es)
+		}
+		log := logs.String()
+		if !strings.Contains(log, "msg=panic") || !strings.Contains(log, "nil pointer dereference") || !strings.Contains(log, "stack=") {
+			t.Errorf("log: %s", log)
+		}
+		if strings.Contains(log, "c2lnbmF0dXJl") {
+			t.Error("the log holds the Signature")
+		}
+	})
+
+	t.Run("before the pipeline", func(t *testing.T) {
+		var calls atomic.Int32
+		srv, logs := limitsServer(t, Config{NewRequestID: func() string {
+			if calls.Add(1) == 1 {
+				panic("request ids exhausted")
+			}
+			return "RID-2"
+		}})
+		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, "/?"+limitsParams().Encode(), nil))
+		if status != 500 || body["Code"] != "InternalError" || body["RequestId"] != "RID-2" {
+			t.Errorf("%d %v", status, body)
+		}
+		if !strings.Contains(logs.String(), "request ids exhausted") {
+			t.Errorf("log: %s", logs)
+		}
+	})
+
+	t.Run("in the admin API", func(t *testing.T) {
+		srv, logs := limitsServer(t, Config{})
+		srv.echo.GET(AdminPrefix+"/boom", func(echo.Context) error { panic(fmt.Errorf("boom")) })
+		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, AdminPrefix+"/boom", nil))
+		if status != 500 || body["code"] != "Mock.500" {
+			t.Errorf("%d %v", status, body)
+		}
+		if !strings.Contains(logs.String(), "boom") {
+			t.Errorf("log: %s", logs)
+		}
+	})
+
+	t.Run("over a real connection", func(t *testing.T) {
+		srv, _ := limitsServer(t, Config{})
+		cat := *srv.catalog.Load()
+		cat.fixtures = fixtureSet{}
+		srv.catalog.Store(&cat)
+		ts := httptest.NewServer(srv)
+		defer ts.Close()
+		resp, err := http.Post(ts.URL+"/?"+limitsParams().Encode(), "", nil)
+		if err != nil {
+			t.Fatalf("the connection was dropped: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 500 {
+			t.Errorf("status %d", resp.StatusCode)
+		}
+	})
+
+	t.Run("deliberate aborts pass through", func(t *testing.T) {
+		srv, _ := limitsServer(t, Config{Scenario: "fault:reset"})
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
+				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+			}
+			if es := srv.Requests(RequestFilter{}); len(es) != 1 || es[0].Code != "fault:reset" || es[0].Status != 0 {
+				t.Errorf("journal: %+v", es)
+			}
+		}()
+		// A recorder cannot be hijacked: the fault aborts the handler.
+		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode(), nil))
+	})
+}

@@ -1,0 +1,351 @@
+package mock
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+)
+
+// The two request signatures of Alibaba Cloud's RPC APIs, computed exactly
+// as the real clients compute them (see /work/shared/reference/real-clients.md §6):
+//
+//   - RPC signature v1: HMAC-SHA1 over every parameter but Signature, sent
+//     as the Signature parameter (old Go SDK, pop-core, darabonba with
+//     SignatureAlgorithm "v2");
+//   - ACS3-HMAC-SHA256: HMAC-SHA256 over a canonical request, sent in the
+//     Authorization header (darabonba clients by default).
+//
+// A verifier extracts what the client claims (key, time, nonce, signature)
+// and computes the server's own string to sign; auth.go decides.
+
+// Names of the signature parts in requests.
+const (
+	paramSignature        = "Signature"
+	paramSignatureMethod  = "SignatureMethod"
+	paramSignatureNonce   = "SignatureNonce"
+	paramTimestamp        = "Timestamp"
+	rpcSignatureMethod    = "HMAC-SHA1"
+	acs3Algorithm         = "ACS3-HMAC-SHA256"
+	headerAuthorization   = "Authorization"
+	headerACSDate         = "x-acs-date"
+	headerACSNonce        = "x-acs-signature-nonce"
+	headerACSContentHash  = "x-acs-content-sha256"
+	acs3RequiredSignedHdr = "host"
+)
+
+// signed is a request's signature as the client sent it, and the string to
+// sign the server computed for it.
+type signed struct {
+	acs3         bool
+	keyID        string
+	date         string // Timestamp or x-acs-date, as sent
+	dateName     string // which of them, for messages
+	nonce        string
+	nonceName    string
+	signature    string // as sent
+	stringToSign string // the server's
+}
+
+// sign returns the signature the string to sign gets with secret, in the
+// style's encoding: Base64 for RPC v1, lower-case hex for ACS3.
+func (sg *signed) sign(secret string) string {
+	if sg.acs3 {
+		return acs3Signature(secret, sg.stringToSign)
+	}
+	return rpcSignature(secret, sg.stringToSign)
+}
+
+// matches reports, in constant time, whether the client's signature is the
+// one secret gives.
+func (sg *signed) matches(secret string) bool {
+	got := sg.signature
+	if sg.acs3 {
+		got = strings.ToLower(got)
+	}
+	return subtle.ConstantTimeCompare([]byte(sg.sign(secret)), []byte(got)) == 1
+}
+
+// sigProblem is a signature part that is absent or malformed: the code to
+// answer and the detail (a parameter name, or a sentence).
+type sigProblem struct {
+	code   string
+	detail string
+}
+
+// pct is the percent-encoding both signatures use: UTF-8 bytes,
+// A–Z a–z 0–9 - _ . ~ literal, every other byte %XX in upper-case hex
+// (space is %20, * is %2A).
+func pct(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !unreserved(s[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	const hexUpper = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) {
+			b = append(b, c)
+			continue
+		}
+		b = append(b, '%', hexUpper[c>>4], hexUpper[c&15])
+	}
+	return string(b)
+}
+
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// --- RPC signature v1 (HMAC-SHA1) ---
+
+// parseRPC reads an RPC v1 signature from the call's parameters (query and
+// form body merged) and computes the server's string to sign.
+func parseRPC(method string, params url.Values) (*signed, *sigProblem) {
+	for _, name := range []string{paramSignature, paramAccessKeyID, paramSignatureMethod, paramTimestamp, paramSignatureNonce} {
+		if params.Get(name) == "" {
+			return nil, &sigProblem{codeMissingParameter, name}
+		}
+	}
+	if m := params.Get(paramSignatureMethod); m != rpcSignatureMethod {
+		return nil, &sigProblem{codeInvalidSignatureMethod, "SignatureMethod " + m + ": the RPC signature is " + rpcSignatureMethod + "."}
+	}
+	return &signed{
+		keyID:        params.Get(paramAccessKeyID),
+		date:         params.Get(paramTimestamp),
+		dateName:     paramTimestamp,
+		nonce:        params.Get(paramSignatureNonce),
+		nonceName:    paramSignatureNonce,
+		signature:    params.Get(paramSignature),
+		stringToSign: rpcStringToSign(method, params),
+	}, nil
+}
+
+// rpcStringToSign is Method & pct("/") & pct(canonicalized), where
+// canonicalized joins pct(name)=pct(value) of every parameter but
+// Signature, sorted by name (values of one name in the order sent).
+func rpcStringToSign(method string, params url.Values) string {
+	names := make([]string, 0, len(params))
+	for k := range params {
+		if k != paramSignature {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var canon strings.Builder
+	for _, k := range names {
+		for _, v := range params[k] {
+			if canon.Len() > 0 {
+				canon.WriteByte('&')
+			}
+			canon.WriteString(pct(k))
+			canon.WriteByte('=')
+			canon.WriteString(pct(v))
+		}
+	}
+	return method + "&" + pct("/") + "&" + pct(canon.String())
+}
+
+// rpcSignature is Base64(HMAC-SHA1(secret + "&", stringToSign)).
+func rpcSignature(secret, stringToSign string) string {
+	h := hmac.New(sha1.New, []byte(secret+"&"))
+	h.Write([]byte(stringToSign))
+	return base64.StdEncoding.EncodeToString(h.Sum(nil))
+}
+
+// --- ACS3-HMAC-SHA256 ---
+
+// acs3Auth is the Authorization header's parts.
+type acs3Auth struct {
+	credential, signedHeaders, signature string
+}
+
+// parseACS3Authorization reads "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex";
+// missing names the first part that is absent or empty.
+func parseACS3Authorization(h string) (a acs3Auth, missing string) {
+	rest, ok := strings.CutPrefix(h, acs3Prefix)
+	if !ok {
+		return a, "Credential"
+	}
+	for _, part := range strings.Split(rest, ",") {
+		// Only leading blanks go: a value keeps every byte the client signed.
+		k, v, _ := strings.Cut(strings.TrimLeft(part, " \t"), "=")
+		switch k {
+		case "Credential":
+			a.credential = firstOf(a.credential, v)
+		case "SignedHeaders":
+			a.signedHeaders = firstOf(a.signedHeaders, v)
+		case "Signature":
+			a.signature = firstOf(a.signature, v)
+		}
+	}
+	switch {
+	case a.credential == "":
+		return a, "Credential"
+	case a.signedHeaders == "":
+		return a, "SignedHeaders"
+	case a.signature == "":
+		return a, "Signature"
+	}
+	return a, ""
+}
+
+// parseACS3 reads an ACS3-HMAC-SHA256 signature from the request's headers
+// and computes the server's string to sign over body, the exact body bytes.
+func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
+	a, missing := parseACS3Authorization(r.Header.Get(headerAuthorization))
+	if missing != "" {
+		return nil, &sigProblem{codeIncompleteSignature, "The Authorization header has no " + missing + "."}
+	}
+	names := strings.Split(a.signedHeaders, ";")
+	signedSet := make(map[string]bool, len(names))
+	for _, n := range names {
+		if n == "" {
+			return nil, &sigProblem{codeIncompleteSignature, "SignedHeaders has an empty header name."}
+		}
+		signedSet[strings.ToLower(n)] = true
+	}
+	// The clients sign host, content-type and every x-acs-* header; one left
+	// out could be changed on the way without the signature noticing.
+	if !signedSet[acs3RequiredSignedHdr] {
+		return nil, &sigProblem{codeIncompleteSignature, "The header host is not in SignedHeaders."}
+	}
+	unsigned := []string{}
+	for k := range r.Header {
+		lk := strings.ToLower(k)
+		if (strings.HasPrefix(lk, "x-acs-") || lk == "content-type") && !signedSet[lk] {
+			unsigned = append(unsigned, lk)
+		}
+	}
+	if len(unsigned) > 0 {
+		sort.Strings(unsigned)
+		return nil, &sigProblem{codeIncompleteSignature, "The header " + unsigned[0] + " is not in SignedHeaders."}
+	}
+	for _, h := range []string{headerACSDate, headerACSNonce} {
+		if r.Header.Get(h) == "" {
+			return nil, &sigProblem{codeMissingParameter, h}
+		}
+	}
+	sum := sha256.Sum256(body)
+	canonical := acs3CanonicalRequest(r, a.signedHeaders, hex.EncodeToString(sum[:]))
+	return &signed{
+		acs3:         true,
+		keyID:        a.credential,
+		date:         r.Header.Get(headerACSDate),
+		dateName:     headerACSDate,
+		nonce:        r.Header.Get(headerACSNonce),
+		nonceName:    headerACSNonce,
+		signature:    a.signature,
+		stringToSign: acs3StringToSign(canonical),
+	}, nil
+}
+
+// acs3CanonicalRequest is Method \n CanonicalURI \n CanonicalQueryString \n
+// CanonicalHeaders \n SignedHeaders \n HashedPayload. The payload hash is
+// the server's own, of the body received, so a body changed after signing
+// (or an x-acs-content-sha256 that does not match it) fails the signature.
+func acs3CanonicalRequest(r *http.Request, signedHeaders, payloadHash string) string {
+	var b strings.Builder
+	b.WriteString(r.Method)
+	b.WriteByte('\n')
+	uri := r.URL.EscapedPath()
+	if uri == "" {
+		uri = "/"
+	}
+	b.WriteString(sdkReplacer.Replace(uri))
+	b.WriteByte('\n')
+	b.WriteString(acs3CanonicalQuery(r.URL.RawQuery))
+	b.WriteByte('\n')
+	for _, name := range strings.Split(signedHeaders, ";") {
+		ln := strings.ToLower(name)
+		b.WriteString(ln)
+		b.WriteByte(':')
+		b.WriteString(acs3HeaderValue(r, ln))
+		b.WriteByte('\n')
+	}
+	b.WriteByte('\n')
+	b.WriteString(signedHeaders)
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
+}
+
+// acs3CanonicalQuery sorts the query parameters by name and joins
+// name=pct(value) with "&". Names are not encoded, as the clients do not
+// encode them; like the Go SDK, it then writes "+" and "*" as %20 and %2A
+// and %7E as "~" (which only ever changes a name), and drops leading "&".
+// Body parameters are not part of it: the payload hash covers them.
+func acs3CanonicalQuery(raw string) string {
+	type pair struct{ k, v string }
+	var pairs []pair
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&")
+		if p == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		pairs = append(pairs, pair{k, v})
+	}
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
+	var b strings.Builder
+	for _, p := range pairs {
+		b.WriteByte('&')
+		b.WriteString(p.k)
+		b.WriteByte('=')
+		b.WriteString(pct(p.v))
+	}
+	return strings.TrimLeft(sdkReplacer.Replace(b.String()), "&")
+}
+
+// sdkReplacer is the clients' last touch to canonical strings.
+var sdkReplacer = strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~")
+
+// acs3HeaderValue is a signed header's canonical value: trimmed, and for a
+// repeated header the values sorted and joined with ",".
+func acs3HeaderValue(r *http.Request, lowerName string) string {
+	if lowerName == "host" {
+		return strings.TrimSpace(r.Host)
+	}
+	vs := r.Header.Values(lowerName)
+	if len(vs) == 1 {
+		return strings.TrimSpace(vs[0])
+	}
+	trimmed := make([]string, len(vs))
+	for i, v := range vs {
+		trimmed[i] = strings.TrimSpace(v)
+	}
+	sort.Strings(trimmed)
+	return strings.Join(trimmed, ",")
+}
+
+// acs3StringToSign is "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
+func acs3StringToSign(canonicalRequest string) string {
+	sum := sha256.Sum256([]byte(canonicalRequest))
+	return acs3Algorithm + "\n" + hex.EncodeToString(sum[:])
+}
+
+// acs3Signature is hex(HMAC-SHA256(secret, stringToSign)).
+func acs3Signature(secret, stringToSign string) string {
+	h := hmac.New(sha256.New, []byte(secret))
+	h.Write([]byte(stringToSign))
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,156 @@
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The admin API of task state:
+//
+//	GET    /_mock/clock             the server's time
+//	POST   /_mock/clock             {"advance":"2m"} or {"set":"2026-11-25T12:00:00Z"}
+//	GET    /_mock/tasks             every account's tasks (?accessKeyId= for one)
+//	DELETE /_mock/state             forget every task, scenario choice, journal entry…
+//	GET    /_mock/downloads/<token> a finished task's file (download.go)
+
+func (s *Server) taskRoutes(g *echo.Group) {
+	g.GET("/clock", s.adminClock)
+	g.POST("/clock", s.adminMoveClock)
+	g.GET("/tasks", s.adminTasks)
+	g.DELETE("/state", s.adminResetState)
+	g.GET("/downloads/:token", s.adminDownload)
+}
+
+// ClockState is the body of GET and POST /_mock/clock.
+type ClockState struct {
+	Now    time.Time `json:"now"`
+	Pinned bool      `json:"pinned"`
+}
+
+// ClockChange is the body of POST /_mock/clock: one of its fields.
+type ClockChange struct {
+	Advance string `json:"advance,omitempty"` // a Go duration, e.g. 2m or 90s
+	Set     string `json:"set,omitempty"`     // an RFC 3339 time; pins the clock
+}
+
+func (s *Server) adminClock(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.clockState())
+}
+
+func (s *Server) clockState() ClockState {
+	return ClockState{Now: s.cfg.Clock.Now(), Pinned: s.cfg.Clock.Pinned()}
+}
+
+func (s *Server) adminMoveClock(c echo.Context) error {
+	bad := func(format string, args ...any) error {
+		return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.BadClock", Message: fmt.Sprintf(format, args...) +
+			`; send {"advance":"2m"} to move the clock forward, or {"set":"2026-11-25T12:00:00Z"} to pin it`})
+	}
+	var ch ClockChange
+	dec := json.NewDecoder(http.MaxBytesReader(nil, c.Request().Body, 64<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&ch); err != nil {
+		return bad("the body must be JSON: %v", err)
+	}
+	switch {
+	case (ch.Advance == "") == (ch.Set == ""):
+		return bad("give exactly one of advance and set")
+	case ch.Advance != "":
+		d, err := time.ParseDuration(ch.Advance)
+		if err != nil || d < 0 {
+			return bad("advance %q is not a duration of zero or more, such as 90s or 2m", ch.Advance)
+		}
+		s.cfg.Clock.Advance(d)
+	default:
+		t, err := time.Parse(time.RFC3339, ch.Set)
+		if err != nil {
+			return bad("set %q is not an RFC 3339 time", ch.Set)
+		}
+		s.cfg.Clock.Set(t)
+	}
+	return c.JSON(http.StatusOK, s.clockState())
+}
+
+// TasksPage is the body of GET /_mock/tasks.
+type TasksPage struct {
+	Now      time.Time      `json:"now"`
+	Accounts []AccountTasks `json:"accounts"` // by access key id
+}
+
+// AccountTasks are one account's tasks, newest first.
+type AccountTasks struct {
+	AccessKeyID string     `json:"accessKeyId"`
+	Tasks       []TaskInfo `json:"tasks"`
+}
+
+// TaskInfo is a task as the admin API shows it.
+type TaskInfo struct {
+	TaskID      string            `json:"taskId"`
+	Family      string            `json:"family"` // x-mock-state tasks: usage, detail
+	Report      string            `json:"report"` // pdf, xlsx
+	TaskName    string            `json:"taskName"`
+	Status      string            `json:"status"`
+	Outcome     string            `json:"outcome"` // how it ends: success or failed
+	CreateTime  time.Time         `json:"createTime"`
+	ReadyTime   time.Time         `json:"readyTime"`  // when it leaves created
+	UpdateTime  time.Time         `json:"updateTime"` // CreateTime, then ReadyTime once it finished
+	StartTime   string            `json:"startTime"`
+	EndTime     string            `json:"endTime"`
+	Params      map[string]string `json:"params"`
+	Listed      bool              `json:"listed"`                // false once older than three months
+	DownloadURL string            `json:"downloadUrl,omitempty"` // as the API shows it: once it succeeded
+	FileURL     string            `json:"fileUrl"`               // where its file is served once it succeeded
+}
+
+func (s *Server) adminTasks(c echo.Context) error {
+	now := s.cfg.Clock.Now()
+	base := baseURL(c.Request())
+	only, filtered := c.QueryParams()["accessKeyId"]
+	page := TasksPage{Now: now, Accounts: []AccountTasks{}}
+	for account, list := range s.tasks.all() {
+		if filtered && (len(only) == 0 || only[0] != account) {
+			continue
+		}
+		at := AccountTasks{AccessKeyID: account, Tasks: make([]TaskInfo, 0, len(list))}
+		for _, t := range list {
+			v := t.view(now, base)
+			updated := t.Created
+			if v.Status != statusCreated {
+				updated = t.Done
+			}
+			at.Tasks = append(at.Tasks, TaskInfo{
+				TaskID: t.ID, Family: t.Family, Report: t.Report, TaskName: t.Name, Status: v.Status,
+				Outcome: t.Outcome, CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start, EndTime: t.End,
+				Params: t.Params, Listed: t.visible(now), DownloadURL: v.DownloadUrl, FileURL: base + downloadPath(t.Token),
+			})
+		}
+		page.Accounts = append(page.Accounts, at)
+	}
+	sort.Slice(page.Accounts, func(i, j int) bool { return page.Accounts[i].AccessKeyID < page.Accounts[j].AccessKeyID })
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) adminResetState(c echo.Context) error {
+	if err := s.ResetState(); err != nil {
+		return c.JSON(http.StatusInternalServerError, adminError{Code: "Mock.StateError", Message: err.Error()})
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// ResetState forgets every task (in the state file too), goes back to the
+// default scenario without bindings, empties the journal and the
+// violations, and refills every rate-limit bucket. The clock stays where
+// it is.
+func (s *Server) ResetState() error {
+	err := s.tasks.reset()
+	s.ResetScenarios()
+	s.journal.clear()
+	s.violations.clear()
+	s.throttle.reset()
+	return err
+}

@@ -1,0 +1,171 @@
+package mock
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The web console: one page and its assets, embedded, served under
+// /_mock/ui. It drives the mock through the admin API only; it adds
+// GET /_mock/operations, which lists the spec's operations with every
+// documented outcome and the scenario that forces it.
+
+//go:embed ui
+var uiFiles embed.FS
+
+// uiAsset is one embedded file of the console, ready to serve.
+type uiAsset struct {
+	data        []byte
+	contentType string
+	etag        string
+}
+
+// uiAssets maps a file name under ui/ to its asset; built once at start.
+var uiAssets = loadUIAssets(uiFiles)
+
+// uiTypes are the content types of the console's files, by extension.
+var uiTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".svg":  "image/svg+xml",
+}
+
+// uiPolicy lets the page load only what the mock serves: no fonts, scripts
+// or styles from elsewhere, and no inline code.
+const uiPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+func loadUIAssets(fsys embed.FS) map[string]uiAsset {
+	out := map[string]uiAsset{}
+	err := fs.WalkDir(fsys, "ui", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fsys.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		ct, ok := uiTypes[path.Ext(p)]
+		if !ok {
+			ct = "application/octet-stream"
+		}
+		sum := sha256.Sum256(data)
+		out[strings.TrimPrefix(p, "ui/")] = uiAsset{data: data, contentType: ct, etag: `"` + hex.EncodeToString(sum[:8]) + `"`}
+		return nil
+	})
+	if err != nil {
+		panic("mock: embedded console: " + err.Error()) // only a broken build gets here
+	}
+	return out
+}
+
+// uiRoutes serves the console and the endpoint it adds to the admin API.
+func (s *Server) uiRoutes(g *echo.Group) {
+	g.GET("/ui", s.uiFile)
+	g.GET("/ui/", s.uiFile)
+	g.GET("/ui/*", s.uiFile)
+	g.GET("/operations", s.adminOperations)
+}
+
+// uiFile answers the page itself on /ui and /ui/, and its assets below.
+func (s *Server) uiFile(c echo.Context) error {
+	name := c.Param("*")
+	if name == "" {
+		name = "index.html"
+	}
+	a, ok := uiAssets[name]
+	if !ok {
+		return echo.ErrNotFound
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, a.contentType)
+	h.Set("ETag", a.etag)
+	h.Set("Cache-Control", "no-cache") // revalidate, so a new binary's console shows at once
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", uiPolicy)
+	h.Set("Referrer-Policy", "no-referrer")
+	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(a.data))
+	return nil
+}
+
+// OperationsPage is the body of GET /_mock/operations.
+type OperationsPage struct {
+	Product    string          `json:"product"`
+	Version    string          `json:"version"`
+	Operations []OperationInfo `json:"operations"`
+}
+
+// OperationInfo is one operation of the spec with its documented outcomes.
+type OperationInfo struct {
+	Name       string      `json:"name"`
+	Methods    []string    `json:"methods"`
+	RateLimit  int         `json:"rateLimit,omitempty"` // calls per second per account
+	Parameters []ParamInfo `json:"parameters"`
+	Fixtures   []string    `json:"fixtures"` // success bodies a scenario can name
+	Errors     []ErrorInfo `json:"errors"`   // documented codes, then the common ones
+}
+
+// ParamInfo is one request parameter.
+type ParamInfo struct {
+	Name     string `json:"name"`
+	Required bool   `json:"required,omitempty"`
+	Default  string `json:"default,omitempty"`
+}
+
+// ErrorInfo is one error an operation can answer, and the scenario that
+// forces it ("" when there is none).
+type ErrorInfo struct {
+	ErrorDef
+	Common   bool   `json:"common,omitempty"` // a gateway error every operation can get
+	Scenario string `json:"scenario,omitempty"`
+}
+
+func (s *Server) adminOperations(c echo.Context) error {
+	return c.JSON(http.StatusOK, operationsPage(s.catalog.Load()))
+}
+
+func operationsPage(cat *catalog) OperationsPage {
+	sp := cat.spec
+	page := OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []OperationInfo{}}
+	errorInfo := func(op *Operation, d ErrorDef, common bool) ErrorInfo {
+		d.Message = d.withName(op.subject()).Message
+		e := ErrorInfo{ErrorDef: d, Common: common}
+		if cat.scenarios[d.Code] != nil {
+			e.Scenario = d.Code
+		}
+		return e
+	}
+	for _, name := range sp.OperationNames() {
+		op := sp.Operation(name)
+		info := OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit,
+			Parameters: make([]ParamInfo, len(op.Params)), Fixtures: []string{}}
+		for i, p := range op.Params {
+			info.Parameters[i] = ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
+		}
+		for f := range cat.fixtures[name] {
+			info.Fixtures = append(info.Fixtures, f)
+		}
+		sort.Strings(info.Fixtures)
+		for _, d := range op.Errors() {
+			info.Errors = append(info.Errors, errorInfo(op, d, false))
+		}
+		for _, d := range sp.CommonErrors() {
+			if _, own := op.errors[d.Code]; !own {
+				info.Errors = append(info.Errors, errorInfo(op, d, true))
+			}
+		}
+		page.Operations = append(page.Operations, info)
+	}
+	return page
+}
