@@ -8,18 +8,20 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
 
-// report is a kind of file an export task's download serves; a create's
-// x-mock-state names one.
-type report struct {
+// reportKind is a kind of file an export task's download serves; a
+// create's x-mock-state names one.
+type reportKind struct {
 	contentType, ext string
-	make             func(*task) ([]byte, error)
+	make             func(report.Task) ([]byte, error)
 }
 
-var reports = map[string]report{
-	"pdf":  {contentType: "application/pdf", ext: "pdf", make: usagePDF},
-	"xlsx": {contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: "xlsx", make: detailXLSX},
+var reports = map[string]reportKind{
+	"pdf":  {contentType: "application/pdf", ext: "pdf", make: report.UsagePDF},
+	"xlsx": {contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: "xlsx", make: report.DetailXLSX},
 }
 
 func reportNames() []string {
@@ -55,7 +57,7 @@ func (s *Server) adminDownload(c echo.Context) error {
 		return s.downloadError(c, &apiError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound",
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID, t.Report)})
 	}
-	data, err := rep.make(t)
+	data, err := rep.make(report.Task{ID: t.ID, Name: t.Name, Start: t.Start, End: t.End, Params: t.Params, Done: t.Done})
 	if err != nil {
 		return s.downloadError(c, &apiError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
 			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.ext, t.ID, err)})

@@ -1,4 +1,4 @@
-package mock
+package report
 
 import (
 	"hash/fnv"

@@ -1,4 +1,4 @@
-package mock
+package report
 
 import (
 	"bytes"
@@ -46,8 +46,8 @@ var pdfChinese = pdfLabels{
 	note: "cdnmock 生成的模拟数据，同一时间段的报告数据相同：并非真实用量。",
 }
 
-// usagePDF makes the usage export of a task.
-func usagePDF(t *task) ([]byte, error) {
+// UsagePDF makes the usage export (CreateUserUsageDataExportTask) of a task.
+func UsagePDF(t Task) ([]byte, error) {
 	l := pdfChinese
 	if t.Params["Language"] == "en-us" {
 		l = pdfEnglish

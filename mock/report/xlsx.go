@@ -1,4 +1,4 @@
-package mock
+package report
 
 import (
 	"bytes"
@@ -60,8 +60,9 @@ func exportDomains(params map[string]string) []string {
 	return out
 }
 
-// detailXLSX makes the usage-detail export of a task.
-func detailXLSX(t *task) ([]byte, error) {
+// DetailXLSX makes the usage-detail export (CreateUsageDetailDataExportTask)
+// of a task.
+func DetailXLSX(t Task) ([]byte, error) {
 	l := xlsxChinese
 	if t.Params["Language"] == "en-us" {
 		l = xlsxEnglish
