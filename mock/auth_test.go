@@ -254,12 +254,12 @@ func TestAccountsOwnTasks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(mustJSON(t, listed), `"TaskId":"`+created["TaskId"].(string)+`"`) {
-		t.Errorf("another key of the account does not see task %v: %s", created["TaskId"], mustJSON(t, listed))
+	if !strings.Contains(authJSON(t, listed), `"TaskId":"`+created["TaskId"].(string)+`"`) {
+		t.Errorf("another key of the account does not see task %v: %s", created["TaskId"], authJSON(t, listed))
 	}
 	if other, err := call(t, ts, "AK-full", authSecret, "DescribeUserUsageDataExportTask", nil); err != nil ||
-		strings.Contains(mustJSON(t, other), `"TaskId":"`+created["TaskId"].(string)+`"`) {
-		t.Errorf("a key of another account sees the task: %v %s", err, mustJSON(t, other))
+		strings.Contains(authJSON(t, other), `"TaskId":"`+created["TaskId"].(string)+`"`) {
+		t.Errorf("a key of another account sees the task: %v %s", err, authJSON(t, other))
 	}
 	r := admin(t, ts, http.MethodGet, "/_mock/tasks", "")
 	if !strings.Contains(r.body, `"accessKeyId":"team-a"`) {
@@ -267,7 +267,7 @@ func TestAccountsOwnTasks(t *testing.T) {
 	}
 }
 
-func mustJSON(t *testing.T, v any) string {
+func authJSON(t *testing.T, v any) string {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -312,7 +312,7 @@ func TestSecretsAndSignaturesNeverRecorded(t *testing.T) {
 	}
 	journal := admin(t, inner, http.MethodGet, "/_mock/requests", "").body
 	violations := admin(t, inner, http.MethodGet, "/_mock/violations", "").body
-	entries := mustJSON(t, srv.Requests(mock.RequestFilter{}))
+	entries := authJSON(t, srv.Requests(mock.RequestFilter{}))
 	log := logs.String()
 	if !strings.Contains(journal, "SignatureDoesNotMatch") || !strings.Contains(log, "code=SignatureDoesNotMatch") {
 		t.Fatalf("the journal or the log lacks the calls:\n%s\n%s", journal, log)

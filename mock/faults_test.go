@@ -120,7 +120,10 @@ func TestHangReleasedWhenTheClientGivesUp(t *testing.T) {
 	if !errors.As(err, &ne) || !ne.Timeout() {
 		t.Errorf("old SDK: %T %v, want a timeout", err, err)
 	}
-	closeWithin(t, ts) // returns only once the held handler has ended
+	// httptest's Close does not wait for a hijacked connection's handler,
+	// but the mock's own Close waits for every API handler to end.
+	closeWithin(t, ts)
+	srv.Close()
 	es := srv.Requests(mock.RequestFilter{})
 	if len(es) != 1 || es[0].Code != "fault:hang" || es[0].Status != 0 {
 		t.Errorf("journal: %+v", es)

@@ -122,6 +122,11 @@ func TestBrokenScenarios(t *testing.T) {
 			},
 		},
 		{
+			name:  "a recursive alias",
+			files: fstest.MapFS{"x.yaml": {Data: []byte("a: &a [*a]\noperations: {}\n")}},
+			want:  []string{"scenarios/x.yaml: line 1: nested more than 64 levels deep (a recursive alias?)"},
+		},
+		{
 			name:  "not YAML",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("operations: [\n")}},
 			want:  []string{"scenarios/x.yaml: not valid YAML"},

@@ -36,13 +36,20 @@ func (f *yamlFile) value() (any, error) {
 	if f.root == nil {
 		return nil, nil
 	}
-	return nodeValue(f.root)
+	return nodeValue(f.root, 0)
 }
 
-func nodeValue(n *yaml.Node) (any, error) {
+// maxDepth bounds nesting, so a self-referencing alias (a: &a [*a]) is an
+// error rather than an endless recursion.
+const maxDepth = 64
+
+func nodeValue(n *yaml.Node, depth int) (any, error) {
+	if depth > maxDepth {
+		return nil, fmt.Errorf("line %d: nested more than %d levels deep (a recursive alias?)", n.Line, maxDepth)
+	}
 	switch n.Kind {
 	case yaml.AliasNode:
-		return nodeValue(n.Alias)
+		return nodeValue(n.Alias, depth+1)
 	case yaml.MappingNode:
 		m := make(map[string]any, len(n.Content)/2)
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -50,7 +57,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 			if k.Kind != yaml.ScalarNode {
 				return nil, fmt.Errorf("line %d: keys must be plain strings", k.Line)
 			}
-			val, err := nodeValue(v)
+			val, err := nodeValue(v, depth+1)
 			if err != nil {
 				return nil, err
 			}
@@ -60,7 +67,7 @@ func nodeValue(n *yaml.Node) (any, error) {
 	case yaml.SequenceNode:
 		s := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {
-			val, err := nodeValue(c)
+			val, err := nodeValue(c, depth+1)
 			if err != nil {
 				return nil, err
 			}
