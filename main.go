@@ -69,6 +69,7 @@ type options struct {
 	taskDuration                                            time.Duration // export tasks: mock/taskstate.go
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
+	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
 }
 
 func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
@@ -76,7 +77,8 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("cdnmock "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file` (default: the embedded spec/cdn-2018-05-10.yaml)")
+	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
+	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
 	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory (default: the embedded scenarios/)")
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
@@ -113,6 +115,7 @@ func (o options) config() (mock.Config, error) {
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
+	cfg.NoGenerated = o.noGenerated
 	for flagName, dir := range map[string]string{"--scenarios": o.scenarios, "--fixtures": o.fixtures} {
 		if dir == "" {
 			continue

@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"io"
 	"io/fs"
 	"log/slog"
 	"sort"
@@ -130,10 +129,10 @@ func (cfg Config) withDefaults() Config {
 		cfg.Clock = NewClock()
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.NewRequestID == nil {
-		cfg.NewRequestID = func() string { return strings.ToUpper(uuid.NewString()) }
+		cfg.NewRequestID = newRequestID
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -160,11 +159,11 @@ func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, hand, err := loadSpecLayers(cfg) // the hand-written spec over the generated one: layers.go
+	sp, layers, err := loadSpecLayers(cfg) // the hand-written spec over the generated one: layers.go
 	if err != nil {
 		return nil, err
 	}
-	fx, ps := loadFixtureLayers(cfg, sp, hand, now)
+	fx, ps := loadFixtureLayers(cfg, sp, layers, now)
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}
@@ -195,4 +194,22 @@ func Check(cfg Config) error {
 	cfg = cfg.withDefaults()
 	_, err := loadCatalog(cfg, cfg.Clock.Now())
 	return err
+}
+
+// newRequestID is a random (version 4) UUID in upper case, as Alibaba's
+// RequestIds are, formatted without intermediate strings.
+func newRequestID() string {
+	id := uuid.New()
+	const hexDigits = "0123456789ABCDEF"
+	var b [36]byte
+	j := 0
+	for i, c := range id {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b[j] = '-'
+			j++
+		}
+		b[j], b[j+1] = hexDigits[c>>4], hexDigits[c&0xF]
+		j += 2
+	}
+	return string(b[:])
 }

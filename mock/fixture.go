@@ -285,7 +285,7 @@ func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *sch
 				ps.add(file, 0, "", "cannot read: %v", err)
 				continue
 			}
-			jobs = append(jobs, fixtureJob{file: file, name: strings.TrimSuffix(name, ".json"), data: data, op: op})
+			jobs = append(jobs, fixtureJob{file: file, name: strings.TrimSuffix(name, ".json"), data: data, op: op, cache: layer.cache})
 		}
 	}
 	return append(ps, compileFixtures(set, jobs, schemas, now)...)

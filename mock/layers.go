@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -67,23 +68,26 @@ func (cfg Config) layerDefaults() Config {
 	return cfg
 }
 
+// specLayers says where the merged spec's operations come from.
+type specLayers struct {
+	hand map[string]bool // the operations the hand-written spec defines
+	gen  *genEntry       // the generated layer, kept across servers (layercache.go)
+}
+
 // loadSpecLayers loads the hand-written spec and, with the generated layer,
 // the generated one (side by side: they are independent), then merges them.
-// hand names the operations the hand-written spec defines; it is nil when
-// the hand-written spec is served alone.
-func loadSpecLayers(cfg Config) (sp *Spec, hand map[string]bool, err error) {
+// layers is nil when the hand-written spec is served alone.
+func loadSpecLayers(cfg Config) (sp *Spec, layers *specLayers, err error) {
 	if cfg.NoGenerated {
 		sp, err = LoadSpec(cfg.SpecFile, cfg.Spec)
 		return sp, nil, err
 	}
-	var gen *Spec
+	var gen *genEntry
 	var genErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		// The generated file's common errors may lag behind the server's:
-		// those it lacks come from the hand-written file (mergeSpecs).
-		gen, genErr = loadSpec(cfg.GeneratedSpecFile, cfg.GeneratedSpec, false)
+		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec) // layercache.go
 	}()
 	top, topErr := LoadSpec(cfg.SpecFile, cfg.Spec)
 	<-done
@@ -100,15 +104,15 @@ func loadSpecLayers(cfg Config) (sp *Spec, hand map[string]bool, err error) {
 	if len(ps) > 0 {
 		return nil, nil, ps.err()
 	}
-	sp, ps = mergeSpecs(gen, top)
+	sp, ps = mergeSpecs(gen.spec, top)
 	if len(ps) > 0 {
 		return nil, nil, ps.err()
 	}
-	hand = make(map[string]bool, len(top.names))
+	layers = &specLayers{hand: make(map[string]bool, len(top.names)), gen: gen}
 	for _, name := range top.names {
-		hand[name] = true
+		layers.hand[name] = true
 	}
-	return sp, hand, nil
+	return sp, layers, nil
 }
 
 // mergeSpecs puts the hand-written spec over the generated one. Both must
@@ -173,23 +177,31 @@ type fixtureLayer struct {
 	// shadowed says a fixture is not read: a layer above serves its
 	// operation, or a fixture of the same name. Nil: every one is read.
 	shadowed func(action, name string) bool
+	// cache, when set, keeps the layer's checked fixtures across servers:
+	// they are the embedded generated ones, which cannot change.
+	cache *genEntry
 }
 
 // loadFixtureLayers reads the hand-written fixtures, then the generated
 // ones that neither a hand-written operation nor a hand-written fixture of
 // the same name shadows, and checks that every operation has its success
 // fixture.
-func loadFixtureLayers(cfg Config, sp *Spec, hand map[string]bool, now time.Time) (fixtureSet, Problems) {
-	if cfg.NoGenerated {
+func loadFixtureLayers(cfg Config, sp *Spec, layers *specLayers, now time.Time) (fixtureSet, Problems) {
+	if layers == nil {
 		return loadFixtures(cfg.Fixtures, cfg.FixturesDir, sp, now)
 	}
+	hand := layers.hand
 	set := fixtureSet{}
-	schemas := &schemaBank{}
+	schemas := &schemaBank{shared: layers.gen.schemas} // the generated operations' schemas are kept
 	ps := loadFixtureDir(set, fixtureLayer{fsys: cfg.Fixtures, dir: cfg.FixturesDir}, sp, schemas, now)
-	ps = append(ps, loadFixtureDir(set, fixtureLayer{
+	gen := fixtureLayer{
 		fsys: cfg.GeneratedFixtures, dir: cfg.GeneratedFixturesDir,
 		shadowed: func(action, name string) bool { return hand[action] || set.get(action, name) != nil },
-	}, sp, schemas, now)...)
+	}
+	if embedded, ok := cfg.GeneratedFixtures.(embed.FS); ok && embedded == genfixtures.FS {
+		gen.cache = layers.gen
+	}
+	ps = append(ps, loadFixtureDir(set, gen, sp, schemas, now)...)
 	dirOf := func(action string) string {
 		if hand[action] {
 			return cfg.FixturesDir
@@ -217,6 +229,7 @@ type fixtureJob struct {
 	file, name string // where it was read, for messages; its name without .json
 	data       []byte
 	op         *Operation
+	cache      *genEntry // keeps the result across servers (fixtureLayer.cache)
 }
 
 // compileFixtures compiles and checks fixtures in parallel (each is
@@ -233,19 +246,21 @@ func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now
 	}
 	schemas.compile(ops)
 
-	type result struct {
-		fx *Fixture
-		ps Problems
-	}
-	results := make([]result, len(jobs))
+	results := make([]fixtureResult, len(jobs))
 	parallel(len(jobs), func(i int) {
 		j := jobs[i]
-		schema, err := schemas.get(j.op)
-		if err != nil {
-			results[i].ps.add(j.file, 0, "", "the spec's response schema for %s cannot be used: %v", j.op.Name, err)
+		if r, ok := j.cache.fixture(j.file); ok {
+			results[i] = r
 			return
 		}
-		results[i].fx, results[i].ps = compileFixture(j.file, j.data, j.op, schema, now)
+		r := &results[i]
+		schema, err := schemas.get(j.op)
+		if err != nil {
+			r.ps.add(j.file, 0, "", "the spec's response schema for %s cannot be used: %v", j.op.Name, err)
+		} else if r.fx, r.ps = compileFixture(j.file, j.data, j.op, schema, now); r.fx != nil {
+			r.fx.Name = j.name // before it is shared: a kept fixture is never written again
+		}
+		j.cache.keepFixture(j.file, *r)
 	})
 	var ps Problems
 	for i, r := range results {
@@ -257,10 +272,15 @@ func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now
 		if set[action] == nil {
 			set[action] = map[string]*Fixture{}
 		}
-		r.fx.Name = jobs[i].name
 		set[action][r.fx.Name] = r.fx
 	}
 	return ps
+}
+
+// fixtureResult is one fixture compiled and checked: the fixture, or its problems.
+type fixtureResult struct {
+	fx *Fixture
+	ps Problems
 }
 
 // schemaBank holds the operations' response schemas compiled into JSON
@@ -269,28 +289,71 @@ func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now
 // the draft-4 meta-schema; rather than one compiler and one resource per
 // operation, the operations' schemas are put as definitions in a few
 // resources, one per worker, each compiled by its own compiler in parallel
-// (#/definitions/<n>). It is used by one goroutine at a time.
+// (#/definitions/<n>). A bank kept with the generated layer (genEntry) is
+// shared by the servers of the process: it owns that spec's operations,
+// and a server's own bank passes them on to it.
 type schemaBank struct {
+	mu       sync.Mutex
 	compiled map[*Operation]*jsonschema.Schema
 	errs     map[*Operation]error
 	n        int // resources made, for their names
+
+	owner  *Spec       // a shared bank's spec: the operations it compiles
+	shared *schemaBank // compiles the operations it owns
+}
+
+func (b *schemaBank) owns(op *Operation) bool {
+	return b != nil && b.owner != nil && b.owner.ops[op.Name] == op
 }
 
 // schemaChunk is the least number of operations worth a compiler of its own.
 const schemaChunk = 16
 
-// compile compiles the schemas of the operations not compiled yet.
+// compile compiles the schemas of the operations not compiled yet. Those
+// whose JSON Schemas are the same (leanSchema) share one compiled schema.
 func (b *schemaBank) compile(ops []*Operation) {
+	if b.shared != nil {
+		var mine, theirs []*Operation
+		for _, op := range ops {
+			if b.shared.owns(op) {
+				theirs = append(theirs, op)
+			} else {
+				mine = append(mine, op)
+			}
+		}
+		b.shared.compile(theirs)
+		ops = mine
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.compiled == nil {
 		b.compiled, b.errs = map[*Operation]*jsonschema.Schema{}, map[*Operation]error{}
 	}
-	var todo []*Operation
+	var todo []responseDoc
+	index := map[string]int{} // JSON Schema → its place in todo
+	users := map[int][]*Operation{}
 	for _, op := range ops {
-		if _, done := b.compiled[op]; !done {
-			if _, failed := b.errs[op]; !failed {
-				todo = append(todo, op)
+		if _, done := b.compiled[op]; done {
+			continue
+		}
+		if _, failed := b.errs[op]; failed {
+			continue
+		}
+		raw, ok := leanSchema(op.response)
+		if !ok {
+			var err error
+			if raw, err = json.Marshal(op.response); err != nil {
+				b.errs[op] = err
+				continue
 			}
 		}
+		i, seen := index[string(raw)]
+		if !seen {
+			i = len(todo)
+			index[string(raw)] = i
+			todo = append(todo, responseDoc{raw: raw, op: op})
+		}
+		users[i] = append(users[i], op)
 	}
 	if len(todo) == 0 {
 		return
@@ -311,17 +374,30 @@ func (b *schemaBank) compile(ops []*Operation) {
 	})
 	for i, r := range results {
 		for k, s := range r.schemas {
-			op := todo[i*size+k]
-			if r.errs[k] != nil {
-				b.errs[op] = r.errs[k]
-			} else {
-				b.compiled[op] = s
+			for _, op := range users[i*size+k] {
+				if r.errs[k] != nil {
+					b.errs[op] = r.errs[k]
+				} else {
+					b.compiled[op] = s
+				}
 			}
 		}
 	}
 }
 
+// responseDoc is a response schema to compile: its JSON Schema, and an
+// operation that has it.
+type responseDoc struct {
+	raw []byte
+	op  *Operation
+}
+
 func (b *schemaBank) get(op *Operation) (*jsonschema.Schema, error) {
+	if b.shared.owns(op) {
+		return b.shared.get(op)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if err := b.errs[op]; err != nil {
 		return nil, err
 	}
@@ -331,51 +407,44 @@ func (b *schemaBank) get(op *Operation) (*jsonschema.Schema, error) {
 	return nil, fmt.Errorf("not compiled") // compileFixtures compiles every job's first
 }
 
-// compileSchemaChunk compiles the response schemas of ops from one resource
-// holding them all as definitions. When that fails, each operation is
-// compiled on its own (compileResponseSchema), so each problem names its
+// compileSchemaChunk compiles response schemas from one resource holding
+// them all as definitions. When that fails, each is compiled on its own, as
+// its operation's (compileResponseSchema), so each problem names an
 // operation: once the meta-schema check of a resource failed, its compiler
 // would not check it again.
-func compileSchemaChunk(url string, ops []*Operation) ([]*jsonschema.Schema, []error) {
-	schemas, errs := make([]*jsonschema.Schema, len(ops)), make([]error, len(ops))
-	alone := func(i int) { schemas[i], errs[i] = compileResponseSchema(ops[i]) }
+func compileSchemaChunk(url string, docs []responseDoc) ([]*jsonschema.Schema, []error) {
+	schemas, errs := make([]*jsonschema.Schema, len(docs)), make([]error, len(docs))
+	alone := func(i int) { schemas[i], errs[i] = compileResponseSchema(docs[i].op) }
+	allAlone := func() ([]*jsonschema.Schema, []error) {
+		for i := range docs {
+			alone(i)
+		}
+		return schemas, errs
+	}
 
 	var doc bytes.Buffer
 	doc.WriteString(`{"definitions":{`)
-	for i, op := range ops {
-		raw, err := json.Marshal(op.response)
-		if err != nil {
-			for i := range ops {
-				alone(i)
-			}
-			return schemas, errs
-		}
+	for i, d := range docs {
 		if i > 0 {
 			doc.WriteByte(',')
 		}
 		fmt.Fprintf(&doc, `"%d":`, i)
-		doc.Write(raw)
+		doc.Write(d.raw)
 	}
 	doc.WriteString(`}}`)
 
 	c := jsonschema.NewCompiler()
 	c.Draft = jsonschema.Draft4
 	if err := c.AddResource(url, &doc); err != nil {
-		for i := range ops {
-			alone(i)
-		}
-		return schemas, errs
+		return allAlone()
 	}
-	for i := range ops {
+	for i := range docs {
 		s, err := c.Compile(fmt.Sprintf("%s#/definitions/%d", url, i))
 		switch {
 		case err == nil:
 			schemas[i] = s
 		case i == 0: // the resource's meta-schema check, or the first schema itself
-			for i := range ops {
-				alone(i)
-			}
-			return schemas, errs
+			return allAlone()
 		default:
 			alone(i)
 		}
@@ -405,4 +474,22 @@ func parallel(n int, f func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// checkError is the error a failed check of a request answers. The generic
+// codes, MissingParameter and InvalidParameter, are the gateway's, which
+// checks parameters before the operation runs: their common definition,
+// whose message names the parameter, even when the operation documents the
+// same code with a message of its own (many generated operations do, for
+// other conditions: "StartTime and EndTime can not be single."); a scenario
+// that forces the code still answers the operation's. Other codes (a
+// parameter's x-mock-errors, a rule's error) are the operation's.
+func (s *Spec) checkError(op *Operation, code string) ErrorDef {
+	if code == codeMissingParameter || code == codeInvalidParameter {
+		if d, ok := s.common[code]; ok {
+			return d
+		}
+	}
+	d, _ := s.errorDef(op, code) // codes were checked when the spec was loaded
+	return d
 }

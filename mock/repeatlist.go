@@ -220,7 +220,7 @@ func (l *repeatList) check(s *Spec, op *Operation, p *Param, params url.Values, 
 		if missing {
 			code = firstOf(p.missing, codeMissingParameter)
 		}
-		def, _ := s.errorDef(op, code) // checked when the spec was loaded
+		def := s.checkError(op, code)
 		out = append(out, Violation{Parameter: wire, Reason: reason, err: def.withName(wire)})
 	}
 

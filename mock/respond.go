@@ -27,6 +27,11 @@ const (
 	contentTypeXML  = "text/xml;charset=utf-8"
 )
 
+var (
+	jsonContentType = []string{contentTypeJSON}
+	xmlContentType  = []string{contentTypeXML}
+)
+
 var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // write sends the exchange's answer, success or error, in the call's format,
@@ -58,15 +63,17 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 		writeErrorBody(buf, sp, x.requestID, x.err, isJSON)
 	}
 
+	// Headers are assigned under their canonical keys, with shared value
+	// slices where the value is fixed: Set would allocate for each.
 	h := c.Response().Header()
 	if isJSON {
-		h.Set(echo.HeaderContentType, contentTypeJSON)
+		h["Content-Type"] = jsonContentType
 	} else {
-		h.Set(echo.HeaderContentType, contentTypeXML)
+		h["Content-Type"] = xmlContentType
 	}
-	h.Set(HeaderRequestID, x.requestID)
+	h["X-Acs-Request-Id"] = []string{x.requestID}
 	if x.scenario != "" {
-		h.Set(HeaderScenario, x.scenario)
+		h["X-Mock-Scenario"] = []string{x.scenario}
 	}
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())

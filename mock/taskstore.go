@@ -210,7 +210,11 @@ func (ts *taskStore) create(t *task) error {
 		}
 	}
 	if evict != nil {
-		ts.byFamily[k] = slices.Delete(ts.byFamily[k], 0, 1)
+		// Reslice rather than shift: append's growth copies the list only
+		// now and then, so dropping the oldest is O(1) amortized.
+		list := ts.byFamily[k]
+		list[0] = nil // let the evicted task be collected
+		ts.byFamily[k] = list[1:]
 		delete(ts.byToken, evict.Token)
 	}
 	ts.index(t)

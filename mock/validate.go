@@ -96,7 +96,7 @@ func (s *Spec) violation(op *Operation, err error) Violation {
 	} else if p != nil && !missing && p.invalid != "" {
 		code = p.invalid
 	}
-	def, _ := s.errorDef(op, code) // codes were checked when the spec was loaded
+	def := s.checkError(op, code) // the gateway's own for generic codes: layers.go
 	v.err = def.withName(name)
 	return v
 }
@@ -128,7 +128,7 @@ func (s *Spec) checkRules(op *Operation, params url.Values, now time.Time) *apiE
 				}
 			}
 		}
-		def, _ := s.errorDef(op, code)
+		def := s.checkError(op, code) // layers.go
 		return def.withName(f.param)
 	}
 	return nil

@@ -1,0 +1,156 @@
+package mock
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/alibaba-cloud-mock/cdnmock/spec"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
+)
+
+// leanDropped are the keys kin-openapi's MarshalJSON writes that draft 4
+// does not validate with, which leanSchema leaves out.
+var leanDropped = []string{"example", "description", "title", "default", "nullable", "readOnly", "writeOnly",
+	"deprecated", "xml", "discriminator", "externalDocs", "allowEmptyValue"}
+
+// stripForLean removes from a marshalled schema what leanSchema leaves out.
+func stripForLean(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range leanDropped {
+			delete(x, k)
+		}
+		for k, c := range x {
+			switch {
+			case strings.HasPrefix(k, "x-"):
+				delete(x, k)
+			case k == "properties":
+				for pk, pv := range c.(map[string]any) {
+					c.(map[string]any)[pk] = stripForLean(pv)
+				}
+			case k == "items" || k == "not" || k == "additionalProperties":
+				x[k] = stripForLean(c)
+			case k == "oneOf" || k == "anyOf" || k == "allOf":
+				for i, s := range c.([]any) {
+					c.([]any)[i] = stripForLean(s)
+				}
+			}
+		}
+	}
+	return v
+}
+
+// TestLeanSchemaIsTheMarshalledOne: for every response schema of both spec
+// files, leanSchema writes what json.Marshal writes, less the keys draft 4
+// ignores, so fixtures are checked as before.
+func TestLeanSchemaIsTheMarshalledOne(t *testing.T) {
+	for _, f := range []struct {
+		name string
+		read func(string) ([]byte, error)
+		file string
+	}{{"hand", spec.FS.ReadFile, spec.Default}, {"generated", genspec.FS.ReadFile, genspec.Default}} {
+		data, err := f.read(f.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := loadSpec(f.file, data, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range sp.names {
+			op := sp.ops[name]
+			lean, ok := leanSchema(op.response)
+			if !ok {
+				t.Errorf("%s %s: not written lean", f.name, name)
+				continue
+			}
+			full, err := json.Marshal(op.response)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b any
+			if err := json.Unmarshal(lean, &a); err != nil {
+				t.Fatalf("%s %s: lean JSON does not parse: %v\n%s", f.name, name, err, lean)
+			}
+			if err := json.Unmarshal(full, &b); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(a, stripForLean(b)) {
+				t.Errorf("%s %s:\n lean %s\n full %s", f.name, name, lean, full)
+			}
+		}
+	}
+}
+
+func TestLeanSchemaFallsBack(t *testing.T) {
+	str := &openapi3.Types{openapi3.TypeString}
+	for name, s := range map[string]*openapi3.Schema{
+		"const (OpenAPI 3.1)": {Type: str, Const: "x"},
+		"a $ref": {Type: &openapi3.Types{openapi3.TypeObject}, Properties: openapi3.Schemas{
+			"A": {Ref: "#/components/schemas/A", Value: &openapi3.Schema{Type: str}}}},
+		"an extension not named x-": {Type: str, Extensions: map[string]any{"id": "x"}},
+		"a numeric exclusive bound": {Type: str, ExclusiveMin: openapi3.ExclusiveBound{Value: new(float64)}},
+	} {
+		if _, ok := leanSchema(s); ok {
+			t.Errorf("%s: written lean", name)
+		}
+	}
+}
+
+// TestSplitPaths: the generated spec read in parts has every path of the
+// whole; documents of another layout are read whole.
+func TestSplitPaths(t *testing.T) {
+	data, err := genspec.FS.ReadFile(genspec.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := splitPaths(data, 4)
+	if len(parts) < 2 {
+		t.Fatalf("the generated spec is not split: %d parts", len(parts))
+	}
+	split, err := loadOpenAPI(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := loadDoc(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := split.Paths.InMatchingOrder(), whole.Paths.InMatchingOrder(); !reflect.DeepEqual(got, want) {
+		t.Errorf("split paths %d, whole %d", len(got), len(want))
+	}
+	for path, item := range whole.Paths.Map() {
+		if got := split.Paths.Value(path); got == nil || !reflect.DeepEqual(opIDs(got), opIDs(item)) {
+			t.Errorf("%s differs", path)
+		}
+	}
+
+	s := string(data)
+	for name, doc := range map[string]string{
+		"a key after paths": s + "components: {}\n",
+		"a path twice":      s + s[strings.Index(s, "  /?Action=AddCdnDomain:"):],
+		"a tab":             s + "\t\n",
+		"a second document": s + "---\n",
+		"an odd indent":     strings.Replace(s, "  /?Action=AddFCTrigger:", " /?Action=AddFCTrigger:", 1),
+		"small":             s[:splitMin-1],
+	} {
+		if parts := splitPaths([]byte(doc), 4); parts != nil {
+			t.Errorf("%s: split into %d parts", name, len(parts))
+		}
+	}
+	if parts := splitPaths(data, 1); parts != nil {
+		t.Error("split for one processor")
+	}
+}
+
+func opIDs(item *openapi3.PathItem) map[string]string {
+	out := map[string]string{}
+	for m, o := range item.Operations() {
+		out[m] = o.OperationID
+	}
+	return out
+}
