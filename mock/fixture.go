@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"text/template"
+	"text/template/parse"
 	"time"
 	"unicode/utf8"
 
@@ -85,7 +86,10 @@ type program []segment
 type segment struct {
 	lit  []byte
 	tmpl *template.Template // when set, its output is escaped for the format
-	key  string             // with splice: the key whose value it is
+	// field, when set, stands for tmpl: a template that only reads a field
+	// ({{ .RequestId }}, {{ .Params.X }}) runs without text/template.
+	field func(*renderData) string
+	key   string // with splice: the key whose value it is
 	// splice: tmpl's output is a raw JSON value, converted for XML (splice.go)
 	splice bool
 }
@@ -107,7 +111,12 @@ func (p program) render(w *bytes.Buffer, data *renderData, f format) error {
 		}
 		buf := scratchPool.Get().(*bytes.Buffer)
 		buf.Reset()
-		err := s.tmpl.Execute(buf, data)
+		var err error
+		if s.field != nil {
+			buf.WriteString(s.field(data))
+		} else {
+			err = s.tmpl.Execute(buf, data)
+		}
 		if err == nil && s.splice {
 			err = writeSplice(w, s.key, buf.Bytes(), f)
 		} else if err == nil {
@@ -135,7 +144,44 @@ func (c *compiler) literal(s string) { c.lit.WriteString(s) }
 
 func (c *compiler) template(t *template.Template) {
 	c.flush()
-	c.segs = append(c.segs, segment{tmpl: t})
+	c.segs = append(c.segs, segment{tmpl: t, field: fieldAccessor(t)})
+}
+
+// fieldAccessor returns a direct reader for a template that is one plain
+// field reference of the render data, the common case that would otherwise
+// cost a trip through text/template's reflection on every answer; nil for
+// anything else.
+func fieldAccessor(t *template.Template) func(*renderData) string {
+	if t.Tree == nil || t.Tree.Root == nil || len(t.Tree.Root.Nodes) != 1 {
+		return nil
+	}
+	a, ok := t.Tree.Root.Nodes[0].(*parse.ActionNode)
+	if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) != 1 || len(a.Pipe.Cmds[0].Args) != 1 {
+		return nil
+	}
+	f, ok := a.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+	if !ok {
+		return nil
+	}
+	switch id := f.Ident; {
+	case len(id) == 1 && id[0] == "RequestId":
+		return func(d *renderData) string { return d.RequestId }
+	case len(id) == 1 && id[0] == "Action":
+		return func(d *renderData) string { return d.Action }
+	case len(id) == 1 && id[0] == "AccessKeyId":
+		return func(d *renderData) string { return d.AccessKeyId }
+	case len(id) == 1 && id[0] == "TaskId":
+		return (*renderData).TaskId
+	case len(id) == 2 && id[0] == "Params":
+		name := id[1]
+		return func(d *renderData) string {
+			if v := d.values[name]; len(v) > 0 {
+				return v[0]
+			}
+			return ""
+		}
+	}
+	return nil
 }
 
 // splice adds a template whose output is a raw value for key (splice.go).
