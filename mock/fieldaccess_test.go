@@ -9,7 +9,7 @@ import (
 // The direct field readers must answer exactly what text/template would.
 func TestFieldAccessorMatchesTemplate(t *testing.T) {
 	d := &renderData{RequestId: "REQ", Action: "Act", AccessKeyId: "AK",
-		values: map[string][]string{"StartTime": {"2026-11-01T00:00:00Z", "second"}, "Empty": {}},
+		values:  map[string][]string{"StartTime": {"2026-11-01T00:00:00Z", "second"}, "Empty": {}},
 		newTask: func() string { return "42" }}
 	for _, text := range []string{"{{ .RequestId }}", "{{.Action}}", "{{ .AccessKeyId }}", "{{ .TaskId }}",
 		"{{ .Params.StartTime }}", "{{ .Params.Missing }}", "{{ .Params.Empty }}"} {

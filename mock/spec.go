@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -35,12 +36,13 @@ type Operation struct {
 	RateLimit int      // documented calls per second per account, 0 when none
 	Params    []*Param // in spec order
 
-	errors   map[string]ErrorDef // documented codes
-	codes    []string            // documented codes in spec order
-	rules    []rule
-	state    *taskHook        // x-mock-state: what it does to tasks (taskstate.go)
-	response *openapi3.Schema // the 200 JSON body
-	route    *routers.Route
+	errors     map[string]ErrorDef // documented codes
+	codes      []string            // documented codes in spec order
+	rules      []rule
+	state      *taskHook                  // x-mock-state: what it does to tasks (taskstate.go)
+	response   *openapi3.Schema           // the 200 JSON body
+	quickCheck atomic.Pointer[quickCheck] // built on first use: quickcheck.go
+	route      *routers.Route
 }
 
 // Param is one request parameter with the codes its failed checks map to.
