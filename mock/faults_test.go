@@ -157,6 +157,9 @@ func TestHangReleasedWhenTheServerCloses(t *testing.T) {
 	if err := <-got; err == nil {
 		t.Error("the held call got an answer")
 	}
+	// The client saw its connection drop, so the handler has started;
+	// httptest does not wait for a hijacked connection, the mock's Close does.
+	srv.Close()
 	es := srv.Requests(mock.RequestFilter{})
 	if len(es) != 1 || es[0].Code != "fault:hang" {
 		t.Errorf("journal: %+v", es)
