@@ -1,8 +1,10 @@
 // Command cdnmock serves a local mock of Alibaba Cloud's CDN API (2018-05-10)
 // for contract tests.
 //
-//	cdnmock [flags]            serve (default 127.0.0.1:8080)
-//	cdnmock validate [flags]   check the spec, scenarios and fixtures, then exit
+//	cdnmock [flags]                      serve (default 127.0.0.1:8080)
+//	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
+//	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
+//	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
 package main
 
 import (
@@ -99,7 +101,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 		o.adminToken = os.Getenv(adminTokenEnv) // not a flag default: -h would print it
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q; commands: validate", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q; commands: validate, scenario, requests", fs.Arg(0))
 	}
 	return o, nil
 }
