@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"net/url"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -20,6 +22,27 @@ type Entry struct {
 	Status      int               `json:"status"`             // 0 when no HTTP answer was sent
 	Latency     Duration          `json:"latency"`
 	Violations  []Violation       `json:"violations,omitempty"`
+
+	values     url.Values // the call's parameters, as decoded; Params is made from them once
+	paramsOnce sync.Once
+}
+
+// fillParams makes Params from the call's parameters, without the secrets.
+// Entries are published before anyone reads them, and readers may race, so
+// it runs once.
+func (e *Entry) fillParams() {
+	e.paramsOnce.Do(func() {
+		if e.values == nil {
+			return
+		}
+		e.Params = make(map[string]string, len(e.values))
+		for k, v := range e.values {
+			if !secretParams[k] && len(v) > 0 {
+				e.Params[k] = v[0]
+			}
+		}
+		e.values = nil
+	})
 }
 
 // Duration marshals as a Go duration string ("1.2ms").

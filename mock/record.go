@@ -20,12 +20,7 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 	}
 	if c := x.call; c != nil {
 		e.Method, e.Action, e.AccessKeyID = c.Method, c.Action, c.AccessKeyID
-		e.Params = make(map[string]string, len(c.Params))
-		for k, v := range c.Params {
-			if !secretParams[k] && len(v) > 0 {
-				e.Params[k] = v[0]
-			}
-		}
+		e.values = c.Params // turned into Params when read: most entries never are
 	}
 	switch {
 	case x.err != nil:

@@ -37,7 +37,13 @@ func (f RequestFilter) keep(e *Entry) bool {
 }
 
 // Requests returns the journal's entries that pass f, oldest first.
-func (s *Server) Requests(f RequestFilter) []*Entry { return s.journal.snapshot(f.keep) }
+func (s *Server) Requests(f RequestFilter) []*Entry {
+	es := s.journal.snapshot(f.keep)
+	for _, e := range es {
+		e.fillParams()
+	}
+	return es
+}
 
 // ClearRequests empties the journal.
 func (s *Server) ClearRequests() { s.journal.clear() }
