@@ -328,7 +328,8 @@ test('with --admin-token, the console takes the token from #token= or asks for i
 test('Reset to default drops the bindings', async () => {
   await page.getByRole('button', { name: 'Reset to default' }).click();
   await eventually(async () => assert.equal(await page.locator('#active-name').textContent(), 'default'));
-  assert.equal(await page.locator('#bindings').isHidden(), true);
+  // The state is rendered piece by piece: wait for the bindings to go too.
+  await eventually(async () => assert.equal(await page.locator('#bindings').isHidden(), true));
   assert.deepEqual((await admin('GET', '/_mock/scenarios')).body.bindings, {});
 });
 
