@@ -7,8 +7,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
@@ -68,19 +66,7 @@ const domainDetailFixture = `{
 // spec gains an operation and a fixture, and the unchanged server serves it,
 // validates it and forces its documented error.
 func TestOperationAsData(t *testing.T) {
-	var doc map[string]any
-	if err := yaml.Unmarshal([]byte(shippedSpec(t)), &doc); err != nil {
-		t.Fatal(err)
-	}
-	var item map[string]any
-	if err := yaml.Unmarshal([]byte(domainDetailOp), &item); err != nil {
-		t.Fatal(err)
-	}
-	doc["paths"].(map[string]any)["/?Action=DescribeCdnDomainDetail"] = item
-	specBytes, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	specBytes := specWithOperation(t, "DescribeCdnDomainDetail", domainDetailOp)
 	fixtures := withShippedFixtures(t, fstest.MapFS{
 		createAction + "/success.json":         {Data: shippedFixture(t, "success.json")},
 		"DescribeCdnDomainDetail/success.json": {Data: []byte(domainDetailFixture)},

@@ -19,7 +19,6 @@ import (
 	util "github.com/alibabacloud-go/tea-utils/v2/service"
 	"github.com/alibabacloud-go/tea/tea"
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v3"
 
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
@@ -452,19 +451,7 @@ post:
 `
 
 func TestRepeatListOfIntegers(t *testing.T) {
-	var doc map[string]any
-	if err := yaml.Unmarshal([]byte(shippedSpec(t)), &doc); err != nil {
-		t.Fatal(err)
-	}
-	var item map[string]any
-	if err := yaml.Unmarshal([]byte(idsOp), &item); err != nil {
-		t.Fatal(err)
-	}
-	doc["paths"].(map[string]any)["/?Action=DescribeThings"] = item
-	specBytes, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	specBytes := specWithOperation(t, "DescribeThings", idsOp)
 	fixture := `{"RequestId": "{{ .RequestId }}", "First": "{{ index .Params \"Id.1\" }}"}`
 	_, ts := newServer(t, mock.Config{Spec: specBytes, SpecFile: "spec.yaml",
 		Fixtures: withShippedFixtures(t, fstest.MapFS{"DescribeThings/success.json": {Data: []byte(fixture)}})})

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
@@ -105,4 +107,24 @@ func admin(t testing.TB, ts *httptest.Server, method, path, body string) reply {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	return do(t, req)
+}
+
+// specWithOperation is the shipped spec with one more operation, given as
+// the YAML of its path item, under the pseudo-path of action.
+func specWithOperation(t testing.TB, action, pathItem string) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(shippedSpec(t)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var item map[string]any
+	if err := yaml.Unmarshal([]byte(pathItem), &item); err != nil {
+		t.Fatal(err)
+	}
+	doc["paths"].(map[string]any)["/?Action="+action] = item
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

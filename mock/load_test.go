@@ -18,7 +18,7 @@ func TestShippedData(t *testing.T) {
 	}
 }
 
-func shippedSpec(t *testing.T) string {
+func shippedSpec(t testing.TB) string {
 	t.Helper()
 	b, err := spec.FS.ReadFile(spec.Default)
 	if err != nil {

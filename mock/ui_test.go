@@ -2,7 +2,6 @@ package mock_test
 
 import (
 	"encoding/json"
-	"io/fs"
 	"net/http"
 	"regexp"
 	"slices"
@@ -10,9 +9,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"go.yaml.in/yaml/v3"
-
-	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
@@ -230,32 +226,8 @@ post:
 
 // An operation added as data shows up in the console's list with no Go change.
 func TestUIOperationsFollowAnAddedOperation(t *testing.T) {
-	var doc map[string]any
-	if err := yaml.Unmarshal([]byte(shippedSpec(t)), &doc); err != nil {
-		t.Fatal(err)
-	}
-	var item map[string]any
-	if err := yaml.Unmarshal([]byte(probeOp), &item); err != nil {
-		t.Fatal(err)
-	}
-	doc["paths"].(map[string]any)["/?Action=DescribeConsoleProbe"] = item
-	specBytes, err := yaml.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The shipped fixtures, and a success body for the new operation.
-	fx := fstest.MapFS{"DescribeConsoleProbe/success.json": {Data: []byte(`{"RequestId": "{{ .RequestId }}"}`)}}
-	err = fs.WalkDir(fixtures.FS, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fixtures.FS.ReadFile(p)
-		fx[p] = &fstest.MapFile{Data: data}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	specBytes := specWithOperation(t, "DescribeConsoleProbe", probeOp)
+	fx := withShippedFixtures(t, fstest.MapFS{"DescribeConsoleProbe/success.json": {Data: []byte(`{"RequestId": "{{ .RequestId }}"}`)}})
 	srv, ts := newServer(t, mock.Config{Spec: specBytes, SpecFile: "spec.yaml", Fixtures: fx, Scenarios: fstest.MapFS{}})
 	page := operationsPage(t, ts.URL)
 	names := opNames(page)
