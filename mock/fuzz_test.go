@@ -3,14 +3,12 @@ package mock
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -66,32 +64,8 @@ var fuzzNow = time.Date(2016, 6, 1, 0, 0, 0, 0, time.UTC)
 const fuzzMaxBody = 4096
 
 func addCaptureSeeds(f *testing.F) {
-	n := 0
-	for _, file := range fuzzCaptureFiles {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			var c struct {
-				RawB64 string `json:"raw_b64"`
-			}
-			if err := json.Unmarshal(line, &c); err != nil {
-				f.Fatalf("%s: %v", file, err)
-			}
-			raw, err := base64.StdEncoding.DecodeString(c.RawB64)
-			if err != nil {
-				f.Fatalf("%s: raw_b64: %v", file, err)
-			}
-			f.Add(raw)
-			n++
-		}
-	}
-	if n == 0 {
-		f.Fatal("no capture seeds")
+	for _, c := range loadAuthCaptures(f) { // signature_test.go: every capture file
+		f.Add(c.raw)
 	}
 }
 
