@@ -216,15 +216,8 @@ func (c *client) scenarioList(ctx context.Context, args []string) error {
 	if err := noArgs("scenario list", pos); err != nil {
 		return err
 	}
-	raw, err := c.call(ctx, co.server, http.MethodGet, "/scenarios", nil, nil)
-	if err != nil {
-		return err
-	}
-	if co.json {
-		return c.printJSON(raw)
-	}
-	var st mock.ScenarioState
-	if err := c.decode(co.server, raw, &st); err != nil {
+	st, done, err := c.scenarioCall(ctx, co, http.MethodGet, "/scenarios", nil)
+	if err != nil || done {
 		return err
 	}
 	tw := newTable(c.stdout)
@@ -278,15 +271,8 @@ func (c *client) scenarioSet(ctx context.Context, args []string) error {
 		return usagef("scenario set: unexpected argument %q", pos[1])
 	}
 	name := pos[0]
-	raw, err := c.call(ctx, co.server, http.MethodPut, "/scenario", nil, mock.ScenarioChange{Scenario: name, AccessKeyID: ak})
-	if err != nil {
-		return err
-	}
-	if co.json {
-		return c.printJSON(raw)
-	}
-	var st mock.ScenarioState
-	if err := c.decode(co.server, raw, &st); err != nil {
+	st, done, err := c.scenarioCall(ctx, co, http.MethodPut, "/scenario", mock.ScenarioChange{Scenario: name, AccessKeyID: ak})
+	if err != nil || done {
 		return err
 	}
 	if ak != "" {
@@ -308,15 +294,8 @@ func (c *client) scenarioReset(ctx context.Context, args []string) error {
 	if err := noArgs("scenario reset", pos); err != nil {
 		return err
 	}
-	raw, err := c.call(ctx, co.server, http.MethodDelete, "/scenario", nil, nil)
-	if err != nil {
-		return err
-	}
-	if co.json {
-		return c.printJSON(raw)
-	}
-	var st mock.ScenarioState
-	if err := c.decode(co.server, raw, &st); err != nil {
+	st, done, err := c.scenarioCall(ctx, co, http.MethodDelete, "/scenario", nil)
+	if err != nil || done {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "scenarios reset: active scenario %s, no bindings\n", st.Active)
@@ -504,6 +483,20 @@ func (c *client) call(ctx context.Context, server, method, path string, query ur
 }
 
 // decode reads an answer's JSON into v.
+// scenarioCall runs one call of the scenario commands: with --json it
+// prints the server's answer as is and reports done; otherwise it returns
+// the decoded state for the command to print.
+func (c *client) scenarioCall(ctx context.Context, co common, method, path string, body any) (st mock.ScenarioState, done bool, err error) {
+	raw, err := c.call(ctx, co.server, method, path, nil, body)
+	if err != nil {
+		return st, false, err
+	}
+	if co.json {
+		return st, true, c.printJSON(raw)
+	}
+	return st, false, c.decode(co.server, raw, &st)
+}
+
 func (c *client) decode(server string, raw []byte, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		return fmt.Errorf("the mock at %s sent an answer that is not what cdnmock sends (%v): %s (is it a cdnmock server?)", server, err, snippet(raw))
