@@ -290,9 +290,8 @@ func TestSecretsAndSignaturesNeverRecorded(t *testing.T) {
 		q, _ := url.ParseQuery(r.URL.RawQuery)
 		f, _ := url.ParseQuery(string(body))
 		mu.Lock()
-		for _, s := range append(q["Signature"], f["Signature"]...) {
-			signatures = append(signatures, s)
-		}
+		signatures = append(signatures, q["Signature"]...)
+		signatures = append(signatures, f["Signature"]...)
 		if m := acs3Sig.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 			signatures = append(signatures, m[1])
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Task statuses, as the API spells them.
@@ -115,7 +116,7 @@ func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
 		return ts, nil
 	}
 	db, err := bolt.Open(cfg.StatePath, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("--state %s: the file is in use by another process (another cdnmock?)", cfg.StatePath)
 	}
 	if err != nil {
