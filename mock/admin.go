@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -127,7 +128,10 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 	} else {
 		err = s.SetScenario(ch.Scenario)
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooManyBindings):
+		return c.JSON(http.StatusConflict, adminError{Code: "Mock.TooManyBindings", Message: err.Error()})
+	case err != nil:
 		return c.JSON(http.StatusNotFound, adminError{Code: "Mock.UnknownScenario", Message: err.Error()})
 	}
 	return c.JSON(http.StatusOK, s.state())
@@ -191,12 +195,14 @@ func (s *Server) SetScenario(name string) error {
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key.
+// that key. At most maxBindings keys can be bound at once (control.go).
 func (s *Server) Bind(accessKeyID, name string) error {
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
-	s.control.bind(accessKeyID, name)
+	if err := s.control.bind(accessKeyID, name); err != nil {
+		return err
+	}
 	s.counters.reset(name, accessKeyID)
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -208,4 +210,63 @@ func BenchmarkEchoFloor(b *testing.B) {
 		w := httptest.NewRecorder()
 		e.ServeHTTP(w, r)
 	}
+}
+
+// BenchmarkManyAccessKeys is the whole handler at a pinned clock with
+// throttling on, each request from a new access key, as CI suites that make
+// a key per test send them. One op is one run of manyKeys requests on a new
+// server; it reports the median time of a request among the first and the
+// last manyKeysWindow keys, which per-key state that is scanned or never
+// evicted would set apart. Run it with:
+//
+//	go test ./mock -run '^$' -bench ManyAccessKeys -benchtime 3x
+func BenchmarkManyAccessKeys(b *testing.B) {
+	const manyKeys, manyKeysWindow = 40_000, 2_000
+	for _, bc := range []struct{ name, target string }{
+		// Only the per-key state of the pipeline: buckets, counters, bindings.
+		{"Describe", "/?Action=DescribeCdnService&Version=2018-05-10&Format=JSON"},
+		// The call of the other benchmarks: each key also creates a task.
+		{"Create", benchTarget},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			took := make([]time.Duration, manyKeys)
+			var first, last []float64
+			for b.Loop() {
+				b.StopTimer()
+				s, err := New(Config{Clock: FixedClock(benchNow)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				reqs := make([]*http.Request, manyKeys)
+				for i := range reqs {
+					reqs[i] = httptest.NewRequest(http.MethodGet, bc.target+"&AccessKeyId=AK-"+strconv.Itoa(i), nil)
+				}
+				b.StartTimer()
+				for i, r := range reqs {
+					start := time.Now()
+					w := httptest.NewRecorder()
+					s.ServeHTTP(w, r)
+					took[i] = time.Since(start)
+					if w.Code != http.StatusOK {
+						b.Fatalf("key %d: status %d: %s", i, w.Code, w.Body)
+					}
+				}
+				b.StopTimer()
+				s.Close()
+				first = append(first, medianNanos(took[:manyKeysWindow]))
+				last = append(last, medianNanos(took[manyKeys-manyKeysWindow:]))
+				b.StartTimer()
+			}
+			slices.Sort(first)
+			slices.Sort(last)
+			b.ReportMetric(first[len(first)/2], "first2k-ns/req")
+			b.ReportMetric(last[len(last)/2], "last2k-ns/req")
+		})
+	}
+}
+
+func medianNanos(ds []time.Duration) float64 {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return float64(s[len(s)/2].Nanoseconds())
 }

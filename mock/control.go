@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"errors"
+	"fmt"
 	"maps"
 	"sync"
 )
@@ -12,7 +14,17 @@ type control struct {
 	mu       sync.RWMutex
 	active   string
 	bindings map[string]string // access key id → scenario
+	capacity int               // 0: maxBindings
 }
+
+// maxBindings bounds the access keys bound to a scenario. A binding is set
+// on purpose and a test relies on it, so none is ever dropped to make room:
+// binding one more key is refused (errTooManyBindings) until a reset drops
+// them all. Rebinding a key already bound always works.
+const maxBindings = 10_000
+
+// errTooManyBindings is what Bind returns when maxBindings keys are bound.
+var errTooManyBindings = errors.New("too many access keys bound")
 
 // Where a request's scenario came from, highest precedence first.
 const (
@@ -45,13 +57,22 @@ func (c *control) setActive(name string) {
 	c.active = name
 }
 
-func (c *control) bind(accessKeyID, name string) {
+func (c *control) bind(accessKeyID, name string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bindings == nil {
 		c.bindings = map[string]string{}
 	}
+	limit := c.capacity
+	if limit <= 0 {
+		limit = maxBindings
+	}
+	if _, ok := c.bindings[accessKeyID]; !ok && len(c.bindings) >= limit {
+		return fmt.Errorf("%w: %d keys are bound, the most the mock keeps; DELETE %s/scenario drops every binding",
+			errTooManyBindings, len(c.bindings), AdminPrefix)
+	}
 	c.bindings[accessKeyID] = name
+	return nil
 }
 
 func (c *control) reset() {

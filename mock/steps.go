@@ -3,19 +3,39 @@ package mock
 import (
 	"net/url"
 	"sync"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
 // stepCounters remembers how often each counted step has answered, per
 // scenario, access key and operation. Picking reads and bumps a count under
 // one lock, so concurrent requests never both take a step's last use.
+//
+// The counts of one access key in one scenario are kept together, in a
+// least-recently-used list of at most maxStepCounters (scenario, access key)
+// pairs: memory and the cost of a call stay the same however many access
+// keys callers make up. The pair used least recently is forgotten first;
+// when that key calls again, its sequences in that scenario restart from
+// the first step, as after a Bind.
 type stepCounters struct {
-	mu sync.Mutex
-	n  map[counterKey]int
+	mu       sync.Mutex
+	n        *simplelru.LRU[counterKey, stepCounts] // nil until the first count
+	capacity int                                    // 0: maxStepCounters
 }
 
-type counterKey struct {
-	scenario, accessKeyID, action string
-	step                          int
+// maxStepCounters bounds the (scenario, access key) pairs whose step counts
+// are kept (see stepCounters).
+const maxStepCounters = 10_000
+
+type counterKey struct{ scenario, accessKeyID string }
+
+// stepCounts is one key's counts in one scenario. Its size is bounded by
+// the scenario's counted steps, which come from files, not from callers.
+type stepCounts map[stepKey]int
+
+type stepKey struct {
+	action string
+	step   int
 }
 
 // pick returns the outcome of the first step whose conditions hold and whose
@@ -29,34 +49,69 @@ func (c *stepCounters) pick(sc *Scenario, accessKeyID, action string, params url
 		c.mu.Lock()
 		defer c.mu.Unlock()
 	}
+	var counts stepCounts // looked up at the first counted step
 	for i := range steps {
 		st := &steps[i]
 		if !st.matches(params) {
 			continue
 		}
 		if st.Times > 0 {
-			k := counterKey{sc.Name, accessKeyID, action, i}
-			if c.n[k] >= st.Times {
+			if counts == nil {
+				counts = c.counts(counterKey{sc.Name, accessKeyID})
+			}
+			sk := stepKey{action, i}
+			if counts[sk] >= st.Times {
 				continue
 			}
-			if c.n == nil {
-				c.n = map[counterKey]int{}
-			}
-			c.n[k]++
+			counts[sk]++
 		}
 		return st.Outcome
 	}
 	return defaultOutcome
 }
 
+// counts returns the key's counts, made most recently used, or new ones
+// (which may push out the least recently used pair). c.mu is held.
+func (c *stepCounters) counts(k counterKey) stepCounts {
+	if c.n == nil {
+		c.n = newLRU[counterKey, stepCounts](c.capacity, maxStepCounters)
+	}
+	if m, ok := c.n.Get(k); ok {
+		return m
+	}
+	m := stepCounts{}
+	c.n.Add(k, m)
+	return m
+}
+
+// len is the number of (scenario, access key) pairs with counts kept.
+func (c *stepCounters) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		return 0
+	}
+	return c.n.Len()
+}
+
 // reset restarts the counts of a scenario: for one access key, or for all
-// when accessKeyID is "". An empty scenario resets everything.
+// when accessKeyID is "". An empty scenario resets everything. Only the
+// admin calls it; one key's reset costs O(1), a scenario's a pass over the
+// bounded list.
 func (c *stepCounters) reset(scenario, accessKeyID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.n {
-		if (scenario == "" || k.scenario == scenario) && (accessKeyID == "" || k.accessKeyID == accessKeyID) {
-			delete(c.n, k)
+	switch {
+	case c.n == nil:
+	case scenario == "" && accessKeyID == "":
+		c.n = nil
+	case scenario != "" && accessKeyID != "":
+		c.n.Remove(counterKey{scenario, accessKeyID})
+	default:
+		for _, k := range c.n.Keys() {
+			if (scenario == "" || k.scenario == scenario) && (accessKeyID == "" || k.accessKeyID == accessKeyID) {
+				c.n.Remove(k)
+			}
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
 )
 
@@ -12,16 +13,24 @@ import (
 // Buckets refill as the server's clock moves, so a pinned clock is
 // deterministic: after the documented number of calls, the next is refused
 // until the clock is advanced.
+//
+// Buckets are kept in a least-recently-used list of at most maxBuckets
+// (access key, operation) pairs, so memory and the cost of a call stay the
+// same however many access keys callers make up, and whether or not the
+// clock moves. The pair used least recently is forgotten first; when it
+// calls again it starts with a full bucket, as a new key would. A key busy
+// enough to be throttled is never the least recent while others come and go,
+// unless maxBuckets other pairs call between two of its calls.
 type throttle struct {
-	mu      sync.Mutex
-	buckets map[throttleKey]*rate.Limiter
+	mu       sync.Mutex
+	buckets  *simplelru.LRU[throttleKey, *rate.Limiter] // nil until the first call
+	capacity int                                        // 0: maxBuckets
 }
 
 type throttleKey struct{ accessKeyID, action string }
 
-// maxBuckets bounds memory when callers use many access keys: beyond it,
-// full (idle) buckets are dropped, which changes nothing for their callers.
-const maxBuckets = 10000
+// maxBuckets bounds the token buckets kept (see throttle).
+const maxBuckets = 10_000
 
 // allow reports whether one more call fits the operation's rate.
 func (t *throttle) allow(op *Operation, accessKeyID string, now time.Time) bool {
@@ -31,32 +40,44 @@ func (t *throttle) allow(op *Operation, accessKeyID string, now time.Time) bool 
 	k := throttleKey{accessKeyID, op.Name}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	b := t.buckets[k]
-	if b == nil {
-		if t.buckets == nil {
-			t.buckets = map[throttleKey]*rate.Limiter{}
-		}
-		if len(t.buckets) >= maxBuckets {
-			t.sweep(now)
-		}
+	if t.buckets == nil {
+		t.buckets = newLRU[throttleKey, *rate.Limiter](t.capacity, maxBuckets)
+	}
+	b, ok := t.buckets.Get(k)
+	if !ok {
 		b = rate.NewLimiter(rate.Limit(op.RateLimit), op.RateLimit)
-		b.AllowN(now, 0) // starts the bucket full at now, whatever the clock says
-		t.buckets[k] = b
+		b.AllowN(now, 0)    // starts the bucket full at now, whatever the clock says
+		t.buckets.Add(k, b) // drops the least recently used pair when full
 	}
 	return b.AllowN(now, 1)
 }
 
-func (t *throttle) sweep(now time.Time) {
-	for k, b := range t.buckets {
-		if b.TokensAt(now) >= float64(b.Burst()) {
-			delete(t.buckets, k)
-		}
+// len is the number of buckets kept.
+func (t *throttle) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.buckets == nil {
+		return 0
 	}
+	return t.buckets.Len()
 }
 
 // reset empties every bucket's history.
 func (t *throttle) reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.buckets = nil
+	t.buckets = nil // a new list, rather than Purge, gives the map's memory back
+}
+
+// newLRU is an LRU list of capacity entries, or of def when capacity is 0.
+// Callers hold their own lock: simplelru is not safe for concurrent use.
+func newLRU[K comparable, V any](capacity, def int) *simplelru.LRU[K, V] {
+	if capacity <= 0 {
+		capacity = def
+	}
+	l, err := simplelru.NewLRU[K, V](capacity, nil)
+	if err != nil { // only for a size <= 0, excluded above
+		panic(err)
+	}
+	return l
 }
