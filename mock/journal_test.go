@@ -1,11 +1,13 @@
 package mock_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -152,5 +154,58 @@ func TestJournalStaysBounded(t *testing.T) {
 	const slack = 1 << 20
 	if after > before+slack {
 		t.Errorf("heap grew from %d to %d bytes over %d requests", before, after, n-n/10)
+	}
+}
+
+// TestJournalConcurrentClear serves requests while others read and clear
+// the journal and the violations through the public API.
+func TestJournalConcurrentClear(t *testing.T) {
+	srv, err := mock.New(mock.Config{Clock: mock.FixedClock(testNow), JournalSize: 8, DisableThrottling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := "/?" + createParams("Foo", "unknown").Encode() // journaled and a violation
+	const rounds = 300
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*rounds)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				switch g {
+				case 0, 1:
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, target, nil))
+					if rec.Code != 200 {
+						errs <- fmt.Sprintf("request: %d %s", rec.Code, rec.Body)
+					}
+				case 2:
+					srv.ClearRequests()
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, httptest.NewRequest(http.MethodDelete, "/_mock/violations", nil))
+				case 3:
+					es := srv.Requests(mock.RequestFilter{})
+					for i := 1; i < len(es); i++ {
+						if es[i].Seq <= es[i-1].Seq {
+							errs <- fmt.Sprintf("out of order: %d then %d", es[i-1].Seq, es[i].Seq)
+						}
+					}
+					if n := srv.ViolationCount(); n < 0 {
+						errs <- fmt.Sprintf("ViolationCount %d", n)
+					}
+					rec := httptest.NewRecorder()
+					srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/_mock/violations", nil))
+					if rec.Code != 200 {
+						errs <- fmt.Sprintf("GET /_mock/violations: %d %s", rec.Code, rec.Body)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
