@@ -1,10 +1,16 @@
 package mock
 
 import (
+	"cmp"
+	"encoding/binary"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Entry is one API request as the journal keeps it.
@@ -16,33 +22,213 @@ type Entry struct {
 	Action      string            `json:"action"`
 	AccessKeyID string            `json:"accessKeyId"`
 	Params      map[string]string `json:"params"` // decoded, first value of each; secrets removed
-	Scenario    string            `json:"scenario"`
-	ChosenBy    string            `json:"chosenBy,omitempty"` // header, binding, active or default
-	Code        string            `json:"code"`               // "" for success, the error code, or fault:<name>
-	Status      int               `json:"status"`             // 0 when no HTTP answer was sent
-	Latency     Duration          `json:"latency"`
-	Violations  []Violation       `json:"violations,omitempty"`
+	// ParamsTruncated says Params is not all the call sent: a value was cut
+	// (it ends in the truncation marker) or parameters were left out.
+	ParamsTruncated bool `json:"paramsTruncated,omitempty"`
+	// ParamsOmitted is how many parameters were left out whole.
+	ParamsOmitted int         `json:"paramsOmitted,omitempty"`
+	Scenario      string      `json:"scenario"`
+	ChosenBy      string      `json:"chosenBy,omitempty"` // header, binding, active or default
+	Code          string      `json:"code"`               // "" for success, the error code, or fault:<name>
+	Status        int         `json:"status"`             // 0 when no HTTP answer was sent
+	Latency       Duration    `json:"latency"`
+	Violations    []Violation `json:"violations,omitempty"`
 
-	values     url.Values // the call's parameters, as decoded; Params is made from them once
+	packed     string // the kept parameters, copied; Params is made from them once
+	called     bool   // the request decoded to a call: Params is {} rather than null
 	paramsOnce sync.Once
 }
 
-// fillParams makes Params from the call's parameters, without the secrets.
-// Entries are published before anyone reads them, and readers may race, so
-// it runs once.
-func (e *Entry) fillParams() {
-	e.paramsOnce.Do(func() {
-		if e.values == nil {
-			return
+// What one entry keeps of what the client sent. The journal's memory is
+// --journal-size times a bound that follows from these (README: Request
+// journal): the request's url.Values and body are never retained, only
+// bounded copies.
+const (
+	// journalValueBytes bounds each kept string the client sent: a
+	// parameter's value, the method, the action, the access key id. Real
+	// CDN values are far shorter; a long domain list still shows its start.
+	journalValueBytes = 4 << 10
+	// journalParamBytes bounds the names and values kept per entry, and
+	// journalMaxParams their number (the largest operation, with its tags
+	// and the common parameters, sends well under 100). What does not fit
+	// is left out, the longest first.
+	journalParamBytes = 16 << 10
+	journalMaxParams  = 128
+	// journalMaxViolations and journalViolationBytes bound the violations
+	// kept per entry (each parameter name and reason is cut to the latter).
+	journalMaxViolations  = 16
+	journalViolationBytes = 256
+	// Hence an entry holds at most 64 KiB (README): one 32 KiB copy (three
+	// strings, the parameters and their lengths), the map made from it,
+	// the violations and the entry itself. TestJournalEntryMemoryBound
+	// measures it.
+)
+
+// cutMarker ends a kept string that was cut; it gives the full length.
+func cutMarker(full int) string { return "…[truncated from " + strconv.Itoa(full) + " bytes]" }
+
+// cutAt is where v is cut to fit max bytes with its marker (at a rune
+// boundary), and how long it then is; v shorter than max is kept whole.
+func cutAt(v string, max int) (n, kept int) {
+	if len(v) <= max {
+		return len(v), len(v)
+	}
+	m := len("…[truncated from  bytes]") + len(strconv.Itoa(len(v)))
+	n = max - m
+	for n > 0 && !utf8.RuneStart(v[n]) {
+		n--
+	}
+	return n, n + m
+}
+
+// keptLen is how long v is once kept within max bytes.
+func keptLen(v string, max int) int { _, k := cutAt(v, max); return k }
+
+// appendKept appends v, cut to max bytes, and reports whether it was cut.
+func appendKept(b *strings.Builder, v string, max int) bool {
+	n, _ := cutAt(v, max)
+	b.WriteString(v[:n])
+	if n == len(v) {
+		return false
+	}
+	b.WriteString(cutMarker(len(v)))
+	return true
+}
+
+// keepCall copies, within the caps, what e keeps of the call: method,
+// action, access key id and the parameters but the secrets. It is one
+// allocation for a call that fits; Params is unpacked from it when read,
+// as most entries never are.
+func (e *Entry) keepCall(c *Call) {
+	// First pass: which parameters fit, and how many bytes they take.
+	size, n, over := 0, 0, false
+	for k, v := range c.Params {
+		if len(v) == 0 || secretParams[k] {
+			continue
 		}
-		e.Params = make(map[string]string, len(e.values))
-		for k, v := range e.values {
-			if !secretParams[k] && len(v) > 0 {
-				e.Params[k] = v[0]
+		n++
+		size += len(k) + keptLen(v[0], journalValueBytes)
+	}
+	names := []string(nil) // in the order kept, when not all of them fit
+	if n > journalMaxParams || size > journalParamBytes {
+		names, size = e.choose(c.Params)
+		n, over = len(names), true
+	}
+	fixed := keptLen(c.Method, journalValueBytes) + keptLen(c.Action, journalValueBytes) + keptLen(c.AccessKeyID, journalValueBytes)
+	var b strings.Builder
+	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
+	// A cut method, action or key id shows the marker; Params says it too
+	// for the parameters.
+	appendKept(&b, c.Method, journalValueBytes)
+	m := b.Len()
+	appendKept(&b, c.Action, journalValueBytes)
+	a := b.Len()
+	appendKept(&b, c.AccessKeyID, journalValueBytes)
+	k := b.Len()
+	var lens [2 * binary.MaxVarintLen32]byte
+	put := func(name, value string) {
+		l := binary.PutUvarint(lens[:], uint64(len(name)))
+		l += binary.PutUvarint(lens[l:], uint64(keptLen(value, journalValueBytes)))
+		b.Write(lens[:l])
+		b.WriteString(name)
+		if appendKept(&b, value, journalValueBytes) {
+			e.ParamsTruncated = true
+		}
+	}
+	if over {
+		for _, name := range names {
+			put(name, c.Params[name][0])
+		}
+	} else {
+		for name, v := range c.Params {
+			if len(v) > 0 && !secretParams[name] {
+				put(name, v[0])
 			}
 		}
-		e.values = nil
+	}
+	all := b.String()
+	e.Method, e.Action, e.AccessKeyID = all[:m], all[m:a], all[a:k]
+	e.packed, e.called = all[k:], true
+	e.ParamsTruncated = e.ParamsTruncated || over
+}
+
+// choose picks the parameters that fit when not all do: the shortest
+// first (they carry the protocol and the ids), ties by name, so the choice
+// does not depend on map order. It counts the rest in e.ParamsOmitted.
+func (e *Entry) choose(params url.Values) (names []string, size int) {
+	for k, v := range params {
+		if len(v) > 0 && !secretParams[k] {
+			names = append(names, k)
+		}
+	}
+	cost := func(k string) int { return len(k) + keptLen(params[k][0], journalValueBytes) }
+	slices.SortFunc(names, func(x, y string) int { return cmp.Or(cmp.Compare(cost(x), cost(y)), strings.Compare(x, y)) })
+	kept := names[:0]
+	for _, k := range names {
+		if c := cost(k); len(kept) < journalMaxParams && size+c <= journalParamBytes {
+			kept = append(kept, k)
+			size += c
+		}
+	}
+	e.ParamsOmitted = len(names) - len(kept)
+	return kept, size
+}
+
+// fillParams makes Params from the kept parameters. Entries are published
+// before anyone reads them, and readers may race, so it runs once.
+func (e *Entry) fillParams() {
+	e.paramsOnce.Do(func() {
+		if !e.called {
+			return
+		}
+		p := e.packed
+		e.Params = make(map[string]string)
+		for p != "" {
+			kl, n1 := uvarint(p)
+			vl, n2 := uvarint(p[n1:])
+			p = p[n1+n2:]
+			e.Params[p[:kl]] = p[kl : kl+vl]
+			p = p[kl+vl:]
+		}
+		e.packed = ""
 	})
+}
+
+// uvarint reads what binary.PutUvarint wrote at the start of s.
+func uvarint(s string) (v, n int) {
+	for shift := 0; ; shift += 7 {
+		c := s[n]
+		n++
+		v |= int(c&0x7f) << shift
+		if c < 0x80 {
+			return v, n
+		}
+	}
+}
+
+// keepViolations copies vs within the caps: their strings may share memory
+// with the request's body, and their errors are not needed once answered.
+func keepViolations(vs []Violation) []Violation {
+	if len(vs) == 0 {
+		return nil
+	}
+	out := make([]Violation, 0, min(len(vs), journalMaxViolations+1))
+	for i, v := range vs {
+		if i == journalMaxViolations {
+			out = append(out, Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
+			break
+		}
+		out = append(out, Violation{Parameter: keptCopy(v.Parameter, journalViolationBytes), Reason: keptCopy(v.Reason, journalViolationBytes)})
+	}
+	return out
+}
+
+// keptCopy is a copy of v, cut to max bytes as appendKept does.
+func keptCopy(v string, max int) string {
+	var b strings.Builder
+	b.Grow(keptLen(v, max))
+	appendKept(&b, v, max)
+	return b.String()
 }
 
 // Duration marshals as a Go duration string ("1.2ms").
