@@ -16,11 +16,10 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		ChosenBy:   x.from,
 		Status:     status,
 		Latency:    Duration(latency),
-		Violations: x.violations,
+		Violations: keepViolations(x.violations),
 	}
 	if c := x.call; c != nil {
-		e.Method, e.Action, e.AccessKeyID = c.Method, c.Action, c.AccessKeyID
-		e.values = c.Params // turned into Params when read: most entries never are
+		e.keepCall(c) // bounded copies: the call's strings may share its body
 	}
 	switch {
 	case x.err != nil:

@@ -75,5 +75,5 @@ func (s *Server) Violations() []ViolationRecord {
 // ViolationCount is the number of requests that broke the spec since the
 // server started or the violations were last cleared.
 func (s *Server) ViolationCount() int {
-	return int(s.violations.total() - s.violations.floor.Load())
+	return s.violations.count()
 }
