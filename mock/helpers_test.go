@@ -21,7 +21,9 @@ var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 const createAction = "CreateUserUsageDataExportTask"
 
 // newServer starts the mock with the embedded files, the clock pinned at
-// testNow and RequestIds counted, so answers are deterministic.
+// testNow and RequestIds counted, so answers are deterministic. Both are
+// closed when the test ends: the mock first, which releases held requests,
+// so that closing the listener does not wait for them.
 func newServer(t testing.TB, cfg mock.Config) (*mock.Server, *httptest.Server) {
 	t.Helper()
 	if cfg.Clock == nil {
@@ -32,7 +34,8 @@ func newServer(t testing.TB, cfg mock.Config) (*mock.Server, *httptest.Server) {
 		t.Fatalf("mock.New: %v", err)
 	}
 	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	t.Cleanup(ts.Close)  // cleanups run last-in first-out:
+	t.Cleanup(srv.Close) // this one first
 	return srv, ts
 }
 

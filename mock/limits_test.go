@@ -48,6 +48,7 @@ func limitsServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv, logs
 }
 

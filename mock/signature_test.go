@@ -131,6 +131,7 @@ func testSpec(t testing.TB) *Spec {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv.Spec()
 }
 
@@ -199,6 +200,7 @@ func authServer(t testing.TB, secret string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv
 }
 
