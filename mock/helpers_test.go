@@ -39,6 +39,22 @@ func newServer(t testing.TB, cfg mock.Config) (*mock.Server, *httptest.Server) {
 	return srv, ts
 }
 
+// bind binds an access key to a scenario, failing the test if it cannot.
+func bind(t testing.TB, srv *mock.Server, accessKeyID, scenario string) {
+	t.Helper()
+	if err := srv.Bind(accessKeyID, scenario); err != nil {
+		t.Fatalf("Bind(%q, %q): %v", accessKeyID, scenario, err)
+	}
+}
+
+// setScenario makes a scenario the active one, failing the test if it cannot.
+func setScenario(t testing.TB, srv *mock.Server, scenario string) {
+	t.Helper()
+	if err := srv.SetScenario(scenario); err != nil {
+		t.Fatalf("SetScenario(%q): %v", scenario, err)
+	}
+}
+
 // reply is an API answer as a test sees it.
 type reply struct {
 	status int
