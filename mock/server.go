@@ -44,6 +44,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newWithCatalog(cfg, cat)
+}
+
+// newWithCatalog makes a server with fresh state around a loaded catalog,
+// which is never changed once loaded: the fuzz tests make one per input.
+func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s := &Server{
 		cfg:        cfg,
 		journal:    newRing(cfg.JournalSize),
@@ -53,6 +59,7 @@ func New(cfg Config) (*Server, error) {
 	s.catalog.Store(cat)
 	s.control.setActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
+	var err error
 	if s.tasks, err = openTasks(cfg, &s.taskSeq); err != nil {
 		return nil, err
 	}

@@ -431,29 +431,16 @@ func addAuthSeeds(f *testing.F, acs3 bool) {
 	}
 }
 
-// fuzzAuthServer checks signatures with the captures' key, the clock pinned
-// at their time.
-func fuzzAuthServer(f *testing.F) (*Server, map[int]bool) {
-	srv, err := New(Config{
+// fuzzAuthServers check signatures with the captures' key, the clock pinned
+// at their time; each input gets a server of its own (fuzz_test.go), so a
+// nonce one input used does not change the answer to the next.
+func fuzzAuthServers(f *testing.F) *fuzzServers {
+	return newFuzzServers(f, Config{
 		Clock:             FixedClock(time.Date(2026, 11, 25, 19, 24, 43, 0, time.UTC)),
 		MaxBodyBytes:      fuzzMaxBody,
 		DisableThrottling: true,
 		Credentials:       &Credentials{Keys: []AccessKey{{ID: "AKID", Secret: "SECRET"}}},
 	})
-	if err != nil {
-		f.Fatal(err)
-	}
-	cat := srv.catalog.Load()
-	allowed := map[int]bool{http.StatusOK: true}
-	for _, d := range cat.spec.CommonErrors() {
-		allowed[d.Status] = true
-	}
-	for _, name := range cat.spec.OperationNames() {
-		for _, d := range cat.spec.Operation(name).Errors() {
-			allowed[d.Status] = true
-		}
-	}
-	return srv, allowed
 }
 
 // singleValued reports whether no name repeats, as the SDKs' maps require.
@@ -472,8 +459,8 @@ func singleValued(v map[string][]string) bool {
 // whole server, with credentials, answers every input in the envelope.
 func FuzzVerifyRPC(f *testing.F) {
 	addAuthSeeds(f, false)
-	srv, allowed := fuzzAuthServer(f)
-	sp := srv.Spec()
+	servers := fuzzAuthServers(f)
+	sp := servers.cat.spec
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil || req.Header.Get("Authorization") != "" {
@@ -486,10 +473,10 @@ func FuzzVerifyRPC(f *testing.F) {
 			return r
 		}
 
-		if fuzzAnswersAPI(req, srv.catalog.Load()) {
+		if fuzzAnswersAPI(req, servers.cat) {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, rebuild()) // a panic fails the input
-			checkEnvelope(t, req, rec, allowed)
+			servers.fresh(t).ServeHTTP(rec, rebuild()) // a panic fails the input
+			checkEnvelope(t, req, rec, servers.allowed)
 		}
 
 		call, derr := decodeCall(rebuild(), sp, fuzzMaxBody)
@@ -538,7 +525,7 @@ func withoutSignature(v url.Values) map[string]*string {
 // whole server, with credentials, answers every input in the envelope.
 func FuzzVerifyACS3(f *testing.F) {
 	addAuthSeeds(f, true)
-	srv, allowed := fuzzAuthServer(f)
+	servers := fuzzAuthServers(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil {
@@ -551,10 +538,10 @@ func FuzzVerifyACS3(f *testing.F) {
 			return r
 		}
 
-		if fuzzAnswersAPI(req, srv.catalog.Load()) {
+		if fuzzAnswersAPI(req, servers.cat) {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, rebuild(body)) // a panic fails the input
-			checkEnvelope(t, req, rec, allowed)
+			servers.fresh(t).ServeHTTP(rec, rebuild(body)) // a panic fails the input
+			checkEnvelope(t, req, rec, servers.allowed)
 		}
 
 		// Sign the request as the SDK would, then verify it.
