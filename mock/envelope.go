@@ -2,9 +2,6 @@ package mock
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -63,15 +60,8 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
 	var tooLarge *apiError
 	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
-		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			tooLarge = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
-				Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", maxBody)}
-		case err != nil:
-			tooLarge = errBadRequest("reading the request body failed: " + err.Error())
-		default:
+		var body []byte
+		if body, tooLarge = readBody(r.Body, maxBody); tooLarge == nil {
 			c.Body = body
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err

@@ -3,7 +3,9 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -188,4 +191,44 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		// A recorder cannot be hijacked: the fault aborts the handler.
 		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode(), nil))
 	})
+}
+
+// Every body the server reads has one limit and one answer: a form body and
+// an ACS3 body (read to check its hash) over MaxBodyBytes are a 413, a body
+// that fails to read a 400; admin bodies over 64 KiB are refused.
+func TestBodyLimitsEverywhere(t *testing.T) {
+	srv, _ := limitsServer(t, Config{MaxBodyBytes: 100,
+		Credentials: &Credentials{Keys: []AccessKey{{ID: "AKID", Secret: "SECRET"}}}})
+	big := strings.Repeat("x", 101)
+	const tooLarge = "The request body is larger than the mock's limit of 100 bytes."
+
+	form := httptest.NewRequest(http.MethodPost, "/?Format=JSON", strings.NewReader("TaskName="+big))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	acs3 := httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode(), strings.NewReader(big))
+	acs3.Header.Set("Content-Type", "application/json")
+	acs3.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host,Signature=00")
+	for name, req := range map[string]*http.Request{"form body": form, "ACS3 body": acs3} {
+		if st, body := serveJSON(t, srv, req); st != 413 || body["Code"] != "Mock.RequestTooLarge" || body["Message"] != tooLarge {
+			t.Errorf("%s: %d %v", name, st, body)
+		}
+	}
+
+	if _, err := readBody(io.NopCloser(iotest.ErrReader(errors.New("cut"))), 100); err == nil ||
+		err.Status != 400 || err.Code != "Mock.BadRequest" || err.Message != "reading the request body failed: cut" {
+		t.Errorf("a failed read: %v", err)
+	}
+	if b, err := readBody(io.NopCloser(strings.NewReader(big[:100])), 100); err != nil || len(b) != 100 {
+		t.Errorf("a body of exactly the limit: %d bytes, %v", len(b), err)
+	}
+
+	pad := `{"scenario":"success"` + strings.Repeat(" ", 64<<10) + `}`
+	for _, tc := range []struct{ method, path, code string }{
+		{http.MethodPut, "/_mock/scenario", "Mock.MalformedJSON"},
+		{http.MethodPost, "/_mock/clock", "Mock.BadClock"},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(pad))
+		if st, body := serveJSON(t, srv, req); st != 400 || body["code"] != tc.code || !strings.Contains(fmt.Sprint(body["message"]), "too large") {
+			t.Errorf("%s %s, a body over 64 KiB: %d %v", tc.method, tc.path, st, body)
+		}
+	}
 }
