@@ -71,7 +71,8 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 
 	c.Action = firstOf(c.Params.Get(paramAction), r.Header.Get(headerAction))
 	c.Version = firstOf(c.Params.Get(paramVersion), r.Header.Get(headerVersion))
-	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3Credential(r.Header.Get("Authorization")))
+	acs3, _ := parseACS3Authorization(r.Header.Get(headerAuthorization)) // signature.go
+	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3.credential)
 
 	var formatErr bool
 	switch f := c.Params.Get(paramFormat); {
@@ -132,21 +133,6 @@ func isForm(contentType string) bool {
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == "application/x-www-form-urlencoded"
-}
-
-// acs3Credential returns the access key id of an ACS3-HMAC-SHA256 header:
-// "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=...,Signature=...".
-func acs3Credential(auth string) string {
-	rest, ok := strings.CutPrefix(auth, acs3Prefix)
-	if !ok {
-		return ""
-	}
-	for _, part := range strings.Split(rest, ",") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 func firstOf(a, b string) string {

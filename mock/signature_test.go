@@ -597,3 +597,75 @@ func FuzzVerifyACS3(f *testing.F) {
 		}
 	})
 }
+
+// One reader of the ACS3 Authorization header, for the signature and for
+// the access key id a call is bound and journaled by, with the spacing
+// real clients use: none (every capture in testdata/wire), ", " as other
+// signers join the parts, or a tab. Trailing blanks are part of a value
+// (testdata/fuzz/FuzzVerifyACS3/header-name-with-trailing-space).
+func TestParseACS3Authorization(t *testing.T) {
+	sp := testSpec(t)
+	const sig = "51cd2355ffa229c759b39e5695140762c39a6fc16e9d2a4b165514004e27bd65"
+	cases := []struct {
+		name, header string
+		want         acs3Auth
+		missing      string
+	}{
+		{"as the captures", "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host;x-acs-date,Signature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"a space after each comma", "ACS3-HMAC-SHA256 Credential=AKID, SignedHeaders=host;x-acs-date, Signature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"a tab after each comma", "ACS3-HMAC-SHA256 Credential=AKID,\tSignedHeaders=host;x-acs-date,\tSignature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"blanks before the commas are kept", "ACS3-HMAC-SHA256 Credential=AKID , SignedHeaders=host;x-acs-x \t,Signature=" + sig,
+			acs3Auth{"AKID ", "host;x-acs-x \t", sig}, ""},
+		{"two spaces after the algorithm", "ACS3-HMAC-SHA256  Credential=AKID,SignedHeaders=host,Signature=00",
+			acs3Auth{"AKID", "host", "00"}, ""},
+		{"another order", "ACS3-HMAC-SHA256 SignedHeaders=host, Credential=AK2, Signature=00",
+			acs3Auth{"AK2", "host", "00"}, ""},
+		{"the first non-empty value", "ACS3-HMAC-SHA256 Credential=,Credential=AK3,SignedHeaders=host,Signature=00",
+			acs3Auth{"AK3", "host", "00"}, ""},
+		{"no Credential", "ACS3-HMAC-SHA256 SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"an empty Credential", "ACS3-HMAC-SHA256 Credential=, SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"no SignedHeaders", "ACS3-HMAC-SHA256 Credential=X", acs3Auth{"X", "", ""}, "SignedHeaders"},
+		{"no Signature", "ACS3-HMAC-SHA256 Credential=X, SignedHeaders=host, Signature=", acs3Auth{"X", "host", ""}, "Signature"},
+		{"names are case-sensitive", "ACS3-HMAC-SHA256 credential=X,SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"another scheme", "Bearer Credential=AK", acs3Auth{}, "Credential"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, missing := parseACS3Authorization(tc.header)
+			if got != tc.want || missing != tc.missing {
+				t.Errorf("parse: %+v, missing %q; want %+v, missing %q", got, missing, tc.want, tc.missing)
+			}
+			req := httptest.NewRequest(http.MethodPost, "/", nil)
+			req.Header.Set("Authorization", tc.header)
+			call, _ := decodeCall(req, sp, 1<<20)
+			if call.AccessKeyID != tc.want.credential {
+				t.Errorf("decodeCall's access key id %q, want %q", call.AccessKeyID, tc.want.credential)
+			}
+		})
+	}
+
+	// A real signed request still verifies with the parts spaced out.
+	n := 0
+	for _, c := range loadAuthCaptures(t) {
+		req := readRawRequest(t, c.raw)
+		h := req.Header.Get("Authorization")
+		if !strings.HasPrefix(h, acs3Prefix) {
+			continue
+		}
+		n++
+		for _, sep := range []string{", ", ",\t", ",  "} {
+			req := readRawRequest(t, c.raw)
+			req.Header.Set("Authorization", strings.ReplaceAll(h, ",", sep))
+			sg, prob, call := verifyRaw(sp, req)
+			if prob != nil || sg.keyID != "AKID" || call.AccessKeyID != "AKID" || !sg.matches("SECRET") {
+				t.Errorf("%s/%s with %q between the parts: %+v, key %v, does not verify", c.set, c.name, sep, prob, call.AccessKeyID)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no ACS3 capture")
+	}
+}
