@@ -92,7 +92,8 @@ func readBody(body io.ReadCloser, limit int64) ([]byte, *apiError) {
 
 // --- panics ---
 
-// internalError is the spec's InternalError (500).
+// internalError is the spec's InternalError (500), the one answer of every
+// panic and unexpected failure (recoverAPI, handleError).
 func internalError(sp *Spec) *apiError {
 	if d, ok := sp.common["InternalError"]; ok {
 		return &apiError{Status: d.Status, Code: d.Code, Message: d.Message}

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/spec"
 )
 
 func limitsParams(kv ...string) url.Values {
@@ -141,11 +143,32 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 			return "RID-2"
 		}})
 		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, "/?"+limitsParams().Encode(), nil))
-		if status != 500 || body["Code"] != "InternalError" || body["RequestId"] != "RID-2" {
+		// The same answer as a panic in the pipeline: one internalError.
+		if want := internalError(srv.Spec()); status != want.Status || body["Code"] != want.Code ||
+			body["Message"] != want.Message || body["RequestId"] != "RID-2" {
 			t.Errorf("%d %v", status, body)
 		}
 		if !strings.Contains(logs.String(), "request ids exhausted") {
 			t.Errorf("log: %s", logs)
+		}
+	})
+
+	t.Run("a spec without InternalError", func(t *testing.T) {
+		data, _ := spec.FS.ReadFile(spec.Default)
+		entry := "  - code: InternalError\n    status: 500\n    message: The request processing has failed due to some unknown error, exception or failure.\n"
+		if !bytes.Contains(data, []byte(entry)) {
+			t.Fatal("the shipped spec's InternalError entry moved")
+		}
+		var calls atomic.Int32
+		srv, _ := limitsServer(t, Config{Spec: bytes.Replace(data, []byte(entry), nil, 1), NewRequestID: func() string {
+			if calls.Add(1) == 1 {
+				panic("request ids exhausted")
+			}
+			return "RID-2"
+		}})
+		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, "/?"+limitsParams().Encode(), nil))
+		if want := internalError(srv.Spec()); status != 500 || body["Code"] != "InternalError" || body["Message"] != want.Message {
+			t.Errorf("%d %v, want the built-in %+v", status, body, want)
 		}
 	})
 

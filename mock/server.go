@@ -309,11 +309,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		x.err = sp.gateway(codeInvalidActionNotFound, "")
 	case http.StatusMethodNotAllowed:
 		x.err = sp.gateway(codeUnsupportedMethod, "")
-	default:
-		x.err = &apiError{Status: status, Code: "InternalError", Message: http.StatusText(status)}
-		if d, ok := sp.common["InternalError"]; ok && status == http.StatusInternalServerError {
-			x.err.Message = d.Message
-		}
+	case http.StatusInternalServerError:
+		x.err = internalError(sp) // limits.go
+	default: // another status of echo's: its text, under the same code
+		x.err = &apiError{Status: status, Code: internalError(sp).Code, Message: http.StatusText(status)}
 	}
 	st := s.write(c, sp, x)
 	s.record(x, st, 0)
