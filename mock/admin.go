@@ -114,11 +114,20 @@ func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
 	return info
 }
 
+// maxAdminBody bounds the JSON bodies the admin API reads.
+const maxAdminBody = 64 << 10
+
+// decodeAdminJSON decodes an admin request's JSON body into v: at most
+// maxAdminBody bytes, no unknown fields. Every admin body is read here.
+func decodeAdminJSON(c echo.Context, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, c.Request().Body, maxAdminBody))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
 func (s *Server) adminSetScenario(c echo.Context) error {
 	var ch ScenarioChange
-	dec := json.NewDecoder(http.MaxBytesReader(nil, c.Request().Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ch); err != nil {
+	if err := decodeAdminJSON(c, &ch); err != nil {
 		return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.MalformedJSON",
 			Message: fmt.Sprintf(`the body must be JSON such as {"scenario":"InvalidTimeRange","accessKeyId":"AKID"}: %v`, err)})
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -162,13 +161,9 @@ func (s *Server) callBody(r *http.Request, call *Call) ([]byte, *apiError) {
 	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
 		return call.Body, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, s.cfg.MaxBodyBytes))
-	var mbe *http.MaxBytesError
-	switch {
-	case asMaxBytes(err, &mbe):
-		return nil, errBodyTooLarge(s.cfg.MaxBodyBytes)
-	case err != nil:
-		return nil, errBadRequest("reading the request body failed: " + err.Error())
+	body, err := readBody(r.Body, s.cfg.MaxBodyBytes) // limits.go
+	if err != nil {
+		return nil, err
 	}
 	call.Body = body
 	return body, nil

@@ -159,6 +159,7 @@ func authTestServer(t *testing.T, cfg mock.Config) (*mock.Server, *httptest.Serv
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close) // first: it releases held requests
 	return srv, ts, logs
 }
 
@@ -412,6 +413,7 @@ func TestAdminOnItsOwnListener(t *testing.T) {
 	t.Cleanup(api.Close)
 	adm := httptest.NewServer(srv.AdminHandler())
 	t.Cleanup(adm.Close)
+	t.Cleanup(srv.Close)
 
 	for _, p := range []string{"/_mock/scenarios", "/_mock/health", "/_mock/ui", "/_mock", "/%5Fmock/scenarios"} {
 		if r := admin(t, api, http.MethodGet, p, ""); r.status != 404 || r.str("code") == "" {

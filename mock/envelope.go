@@ -2,9 +2,6 @@ package mock
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -63,15 +60,8 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
 	var tooLarge *apiError
 	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
-		body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
-		var mbe *http.MaxBytesError
-		switch {
-		case errors.As(err, &mbe):
-			tooLarge = &apiError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
-				Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", maxBody)}
-		case err != nil:
-			tooLarge = errBadRequest("reading the request body failed: " + err.Error())
-		default:
+		var body []byte
+		if body, tooLarge = readBody(r.Body, maxBody); tooLarge == nil {
 			c.Body = body
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err
@@ -81,7 +71,8 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 
 	c.Action = firstOf(c.Params.Get(paramAction), r.Header.Get(headerAction))
 	c.Version = firstOf(c.Params.Get(paramVersion), r.Header.Get(headerVersion))
-	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3Credential(r.Header.Get("Authorization")))
+	acs3, _ := parseACS3Authorization(r.Header.Get(headerAuthorization)) // signature.go
+	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3.credential)
 
 	var formatErr bool
 	switch f := c.Params.Get(paramFormat); {
@@ -142,21 +133,6 @@ func isForm(contentType string) bool {
 	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	return err == nil && mt == "application/x-www-form-urlencoded"
-}
-
-// acs3Credential returns the access key id of an ACS3-HMAC-SHA256 header:
-// "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=...,Signature=...".
-func acs3Credential(auth string) string {
-	rest, ok := strings.CutPrefix(auth, acs3Prefix)
-	if !ok {
-		return ""
-	}
-	for _, part := range strings.Split(rest, ",") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "Credential="); ok {
-			return v
-		}
-	}
-	return ""
 }
 
 func firstOf(a, b string) string {

@@ -68,7 +68,7 @@ func openapiCreate(t *testing.T, ts *httptest.Server, ak string, cfg func(*opena
 func TestFaultsSeenAsInProduction(t *testing.T) {
 	srv, ts := newServer(t, mock.Config{})
 	t.Run("reset", func(t *testing.T) {
-		srv.Bind("AK-reset", "fault:reset")
+		bind(t, srv, "AK-reset", "fault:reset")
 		_, err := legacyCreate(t, ts, "AK-reset", nil)
 		var ue *url.Error
 		if !errors.As(err, &ue) || !errors.Is(err, syscall.ECONNRESET) {
@@ -76,7 +76,7 @@ func TestFaultsSeenAsInProduction(t *testing.T) {
 		}
 	})
 	t.Run("empty", func(t *testing.T) {
-		srv.Bind("AK-empty", "fault:empty")
+		bind(t, srv, "AK-empty", "fault:empty")
 		_, err := legacyCreate(t, ts, "AK-empty", nil)
 		var ue *url.Error
 		if !errors.As(err, &ue) || !errors.Is(err, io.EOF) {
@@ -84,7 +84,7 @@ func TestFaultsSeenAsInProduction(t *testing.T) {
 		}
 	})
 	t.Run("garbage", func(t *testing.T) {
-		srv.Bind("AK-garbage", "fault:garbage")
+		bind(t, srv, "AK-garbage", "fault:garbage")
 		_, err := legacyCreate(t, ts, "AK-garbage", nil)
 		var ce *sdkerrors.ClientError
 		if !errors.As(err, &ce) || ce.ErrorCode() != "SDK.JsonUnmarshalError" {
@@ -248,7 +248,7 @@ func TestAutoRetrySeesTwoErrorsThenSuccess(t *testing.T) {
 	if _, err := legacyCreate(t, ts, "AK-retry", nil); err != nil {
 		t.Fatalf("after the sequence: %v", err)
 	}
-	srv.Bind("AK-retry", "flaky")
+	bind(t, srv, "AK-retry", "flaky")
 	_, err = legacyCreate(t, ts, "AK-retry", nil)
 	var se *sdkerrors.ServerError
 	if !errors.As(err, &se) || se.ErrorCode() != "InternalError" || se.HttpStatus() != 500 {
@@ -258,7 +258,7 @@ func TestAutoRetrySeesTwoErrorsThenSuccess(t *testing.T) {
 
 func TestStepsAreCountedPerAccessKey(t *testing.T) {
 	srv, ts := stepServer(t)
-	srv.SetScenario("flaky")
+	setScenario(t, srv, "flaky")
 	for _, ak := range []string{"AK-a", "AK-b"} {
 		for i, want := range []int{500, 500, 200, 200} {
 			if r := call(t, ts, http.MethodPost, createParams("AccessKeyId", ak), nil); r.status != want {
@@ -294,7 +294,7 @@ func TestWhenConditions(t *testing.T) {
 
 func TestStepsUnderConcurrency(t *testing.T) {
 	srv, ts := stepServer(t)
-	srv.SetScenario("flaky")
+	setScenario(t, srv, "flaky")
 	const n = 40
 	statuses := make(chan int, n)
 	for i := 0; i < n; i++ {

@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"io"
 	"io/fs"
 	"path"
@@ -123,7 +122,7 @@ func (p program) render(w *bytes.Buffer, data *renderData, f format) error {
 			if f == asJSON {
 				writeJSONStringBody(w, buf.Bytes())
 			} else {
-				_ = xml.EscapeText(w, buf.Bytes())
+				writeXMLText(w, buf.Bytes())
 			}
 		}
 		scratchPool.Put(buf)
@@ -238,43 +237,27 @@ func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Templat
 	}
 }
 
-// compileXML writes a value as Alibaba does: each key an element, an array
-// as the element repeated once per item, no wrapper of its own.
-func compileXML(c *compiler, key string, n *jsonNode, tmpls map[*jsonNode]*template.Template) {
-	if t := tmpls[n]; t != nil && isSplice(t) {
-		c.splice(t, key) // writes its own elements
-		return
-	}
-	switch n.kind {
-	case jsonArray:
-		for _, item := range n.items {
-			compileXML(c, key, item, tmpls)
-		}
-		return
-	case jsonObject:
-		c.literal("<" + key + ">")
-		for i, k := range n.keys {
-			compileXML(c, k, n.items[i], tmpls)
-		}
-	case jsonString:
-		c.literal("<" + key + ">")
-		if t := tmpls[n]; t != nil {
-			c.template(t)
-		} else {
-			c.literal(xmlText(n.text))
-		}
-	default:
-		c.literal("<" + key + ">")
-		if n.text != "null" {
-			c.literal(n.text)
-		}
-	}
-	c.literal("</" + key + ">")
+// compileXML writes a value with writeXMLTree (xmlwrite.go), templates in
+// place: a splice writes its own elements at render, a string's template
+// its escaped text.
+func compileXML(c *compiler, key string, n *jsonNode, tmpls map[*jsonNode]*template.Template) error {
+	return writeXMLTree(c.literal, key, n, xmlHooks{
+		element: func(key string, n *jsonNode) bool {
+			if t := tmpls[n]; t != nil && isSplice(t) {
+				c.splice(t, key)
+				return true
+			}
+			return false
+		},
+		text: func(n *jsonNode) bool {
+			if t := tmpls[n]; t != nil {
+				c.template(t)
+				return true
+			}
+			return false
+		},
+	})
 }
-
-const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
-
-var xmlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 // loadFixtures reads <dir>/<Action>/<name>.json for every operation and checks
 // each against the spec: it must parse, its templates must compile, and,
@@ -360,7 +343,7 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	tmpls := map[*jsonNode]*template.Template{}
 	var walk func(key string, n *jsonNode)
 	walk = func(key string, n *jsonNode) {
-		if key != "" && !xmlName.MatchString(key) {
+		if key != "" && !validXMLName(key) {
 			ps.add(file, n.line, fieldName(n.ptr), "key %q cannot be an XML element name", key)
 		}
 		for i, child := range n.items {
@@ -389,7 +372,10 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	compileJSON(&jc, tree, tmpls)
 	fx.json = jc.program()
 	xc.literal(xmlHeader)
-	compileXML(&xc, op.Name+"Response", tree, tmpls)
+	if err := compileXML(&xc, op.Name+"Response", tree, tmpls); err != nil {
+		ps.add(file, 0, "", "%v", err) // keys are checked above, with their lines; the action's name is not
+		return nil, ps
+	}
 	fx.xml = xc.program()
 
 	// Render with sample values and hold the result to the spec; first each
@@ -545,10 +531,4 @@ func writeJSONStringBody(w *bytes.Buffer, s []byte) {
 		start = i + 1
 	}
 	w.Write(s[start:])
-}
-
-func xmlText(s string) string {
-	var b bytes.Buffer
-	_ = xml.EscapeText(&b, []byte(s))
-	return b.String()
 }

@@ -70,22 +70,52 @@ func addCaptureSeeds(f *testing.F) {
 }
 
 // FuzzDecodeCall sends arbitrary HTTP/1.1 requests through the whole server
-// and checks that every answer keeps the API's envelope.
+// and checks that every answer keeps the API's envelope. Each input gets a
+// server of its own, so a failing input fails again when replayed alone.
 func FuzzDecodeCall(f *testing.F) {
 	addCaptureSeeds(f)
 	for _, s := range fuzzExtraSeeds {
 		f.Add([]byte(s))
 	}
 
-	srv, err := New(Config{
+	servers := newFuzzServers(f, Config{
 		Clock:             FixedClock(fuzzNow),
 		MaxBodyBytes:      fuzzMaxBody,
 		DisableThrottling: true, // a pinned clock would throttle everything after 100 calls
 	})
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+		if err != nil {
+			return // not a request
+		}
+		if !fuzzAnswersAPI(req, servers.cat) {
+			return
+		}
+		rec := httptest.NewRecorder()
+		servers.fresh(t).ServeHTTP(rec, req) // a panic fails the input
+		checkEnvelope(t, req, rec, servers.allowed)
+	})
+}
+
+// fuzzServers makes a fresh server for each fuzz input: no journal, tasks,
+// step counters, nonces or bindings left by earlier inputs, and the clock
+// back at its pinned time. Loading the files is what costs (New takes
+// milliseconds); the catalog is loaded once and never changes, so each
+// input's server shares it and costs microseconds.
+type fuzzServers struct {
+	cfg     Config
+	now     time.Time
+	cat     *catalog
+	allowed map[int]bool // the statuses an answer may have
+}
+
+func newFuzzServers(f *testing.F, cfg Config) *fuzzServers {
+	cfg = cfg.withDefaults()
+	now := cfg.Clock.Now()
+	cat, err := loadCatalog(cfg, now)
 	if err != nil {
 		f.Fatal(err)
 	}
-	cat := srv.catalog.Load()
 	allowed := map[int]bool{http.StatusOK: true}
 	for _, d := range cat.spec.CommonErrors() {
 		allowed[d.Status] = true
@@ -95,19 +125,19 @@ func FuzzDecodeCall(f *testing.F) {
 			allowed[d.Status] = true
 		}
 	}
+	return &fuzzServers{cfg: cfg, now: now, cat: cat, allowed: allowed}
+}
 
-	f.Fuzz(func(t *testing.T, raw []byte) {
-		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
-		if err != nil {
-			return // not a request
-		}
-		if !fuzzAnswersAPI(req, cat) {
-			return
-		}
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req) // a panic fails the input
-		checkEnvelope(t, req, rec, allowed)
-	})
+// fresh returns a new server, closed when t ends.
+func (fs *fuzzServers) fresh(t *testing.T) *Server {
+	cfg := fs.cfg
+	cfg.Clock = FixedClock(fs.now)
+	srv, err := newWithCatalog(cfg, fs.cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // fuzzAnswersAPI tells the requests whose answer must be an API answer from

@@ -21,7 +21,9 @@ var testNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 const createAction = "CreateUserUsageDataExportTask"
 
 // newServer starts the mock with the embedded files, the clock pinned at
-// testNow and RequestIds counted, so answers are deterministic.
+// testNow and RequestIds counted, so answers are deterministic. Both are
+// closed when the test ends: the mock first, which releases held requests,
+// so that closing the listener does not wait for them.
 func newServer(t testing.TB, cfg mock.Config) (*mock.Server, *httptest.Server) {
 	t.Helper()
 	if cfg.Clock == nil {
@@ -32,8 +34,25 @@ func newServer(t testing.TB, cfg mock.Config) (*mock.Server, *httptest.Server) {
 		t.Fatalf("mock.New: %v", err)
 	}
 	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	t.Cleanup(ts.Close)  // cleanups run last-in first-out:
+	t.Cleanup(srv.Close) // this one first
 	return srv, ts
+}
+
+// bind binds an access key to a scenario, failing the test if it cannot.
+func bind(t testing.TB, srv *mock.Server, accessKeyID, scenario string) {
+	t.Helper()
+	if err := srv.Bind(accessKeyID, scenario); err != nil {
+		t.Fatalf("Bind(%q, %q): %v", accessKeyID, scenario, err)
+	}
+}
+
+// setScenario makes a scenario the active one, failing the test if it cannot.
+func setScenario(t testing.TB, srv *mock.Server, scenario string) {
+	t.Helper()
+	if err := srv.SetScenario(scenario); err != nil {
+		t.Fatalf("SetScenario(%q): %v", scenario, err)
+	}
 }
 
 // reply is an API answer as a test sees it.

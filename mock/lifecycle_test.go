@@ -780,49 +780,100 @@ func TestAdminTasksAndReset(t *testing.T) {
 }
 
 // Many clients at once: ids stay unique, counts exact (run with -race).
+// Each client creates two tasks and deletes one of them by its real id
+// while the others create, list and delete on the same accounts; every
+// answer must be a 200.
 func TestExportTasksUnderConcurrency(t *testing.T) {
 	_, ts := newServer(t, mock.Config{})
 	const n = 60
+	type made struct{ ak, kept, deleted string }
+	results := make(chan made, n)
+	errs := make(chan error, 4*n)
 	var wg sync.WaitGroup
-	ids := make(chan string, n)
 	for i := 0; i < n; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			ak := "AK-conc-" + strconv.Itoa(i%3)
-			resp, err := http.Post(ts.URL+"/?"+createParams("AccessKeyId", ak).Encode(), "", nil)
-			if err == nil {
-				var body struct{ TaskId string } //nolint:revive // as in the API
-				_ = json.NewDecoder(resp.Body).Decode(&body)
-				resp.Body.Close()
-				ids <- body.TaskId
+			kept, err := concurrentCall(ts, http.MethodPost, createParams("AccessKeyId", ak))
+			if err != nil {
+				errs <- err
+				return
 			}
-			// Readers and deleters at the same time.
-			if resp, err := http.Get(ts.URL + "/?" + listParams(usageList, ak).Encode()); err == nil {
-				resp.Body.Close()
+			doomed, err := concurrentCall(ts, http.MethodPost, createParams("AccessKeyId", ak))
+			if err != nil {
+				errs <- err
+				return
 			}
-			if resp, err := http.Get(ts.URL + "/?" + listParams(usageDelete, ak, "TaskId", "1").Encode()); err == nil {
-				resp.Body.Close()
+			if _, err := concurrentCall(ts, http.MethodGet, listParams(usageList, ak)); err != nil {
+				errs <- err
 			}
+			if _, err := concurrentCall(ts, http.MethodGet, listParams(usageDelete, ak, "TaskId", doomed.TaskID)); err != nil {
+				errs <- err
+				return
+			}
+			results <- made{ak, kept.TaskID, doomed.TaskID}
 		}()
 	}
 	wg.Wait()
-	close(ids)
+	close(results)
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 	seen := map[string]bool{}
-	for id := range ids {
-		if id == "" || seen[id] {
-			t.Fatalf("task id %q empty or repeated", id)
+	want := map[string][]string{} // the tasks left, by account
+	for m := range results {
+		for _, id := range []string{m.kept, m.deleted} {
+			if id == "" || seen[id] {
+				t.Fatalf("task id %q empty or repeated", id)
+			}
+			seen[id] = true
 		}
-		seen[id] = true
+		want[m.ak] = append(want[m.ak], m.kept)
 	}
-	total := 0
+	if len(seen) != 2*n {
+		t.Fatalf("%d ids, want %d", len(seen), 2*n)
+	}
 	for i := 0; i < 3; i++ {
-		_, n := listIDs(t, call(t, ts, http.MethodGet, listParams(usageList, "AK-conc-"+strconv.Itoa(i)), nil))
-		total += n
+		ak := "AK-conc-" + strconv.Itoa(i)
+		r := call(t, ts, http.MethodGet, listParams(usageList, ak, "PageSize", "50"), nil)
+		ids, total := listIDs(t, r)
+		slices.Sort(ids)
+		slices.Sort(want[ak])
+		if total != len(want[ak]) || !slices.Equal(ids, want[ak]) {
+			t.Errorf("%s lists %d tasks %v; want the %d kept %v", ak, total, ids, len(want[ak]), want[ak])
+		}
 	}
-	if len(seen) != n || total != n {
-		t.Errorf("%d ids, %d listed; want %d", len(seen), total, n)
+}
+
+type taskAnswer struct {
+	TaskID string `json:"TaskId"`
+}
+
+// concurrentCall is call for goroutines other than the test's own: it
+// returns an error for anything but a 200 with a JSON body.
+func concurrentCall(ts *httptest.Server, method string, params url.Values) (answer taskAnswer, err error) {
+	req, err := http.NewRequest(method, ts.URL+"/?"+params.Encode(), nil)
+	if err != nil {
+		return answer, err
 	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return answer, fmt.Errorf("%s %s: %w", method, params.Get("Action"), err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != http.StatusOK {
+		err = fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if err == nil {
+		err = json.Unmarshal(body, &answer)
+	}
+	if err != nil {
+		return answer, fmt.Errorf("%s %s (%s): %w: %s", method, params.Get("Action"), params.Get("TaskId"), err, body)
+	}
+	return answer, nil
 }
 
 // The longest period the API allows, 31 days, fits two pages.

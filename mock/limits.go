@@ -3,6 +3,7 @@ package mock
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -73,16 +74,26 @@ func truncate(s string, n int) string {
 	return strings.ToValidUTF8(s[:n], "") + "…"
 }
 
-func errBodyTooLarge(limit int64) *apiError {
-	return &apiError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
-		Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", limit)}
+// readBody reads an API request's body, at most limit bytes: a larger one
+// is a 413 Mock.RequestTooLarge, a failed read a 400. Every API body is read
+// here (decodeCall, callBody).
+func readBody(body io.ReadCloser, limit int64) ([]byte, *apiError) {
+	b, err := io.ReadAll(http.MaxBytesReader(nil, body, limit))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
+			Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", limit)}
+	case err != nil:
+		return nil, errBadRequest("reading the request body failed: " + err.Error())
+	}
+	return b, nil
 }
-
-func asMaxBytes(err error, target **http.MaxBytesError) bool { return errors.As(err, target) }
 
 // --- panics ---
 
-// internalError is the spec's InternalError (500).
+// internalError is the spec's InternalError (500), the one answer of every
+// panic and unexpected failure (recoverAPI, handleError).
 func internalError(sp *Spec) *apiError {
 	if d, ok := sp.common["InternalError"]; ok {
 		return &apiError{Status: d.Status, Code: d.Code, Message: d.Message}

@@ -3,7 +3,9 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +13,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/spec"
 )
 
 func limitsParams(kv ...string) url.Values {
@@ -48,6 +53,7 @@ func limitsServer(t *testing.T, cfg Config) (*Server, *bytes.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv, logs
 }
 
@@ -137,11 +143,32 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 			return "RID-2"
 		}})
 		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, "/?"+limitsParams().Encode(), nil))
-		if status != 500 || body["Code"] != "InternalError" || body["RequestId"] != "RID-2" {
+		// The same answer as a panic in the pipeline: one internalError.
+		if want := internalError(srv.Spec()); status != want.Status || body["Code"] != want.Code ||
+			body["Message"] != want.Message || body["RequestId"] != "RID-2" {
 			t.Errorf("%d %v", status, body)
 		}
 		if !strings.Contains(logs.String(), "request ids exhausted") {
 			t.Errorf("log: %s", logs)
+		}
+	})
+
+	t.Run("a spec without InternalError", func(t *testing.T) {
+		data, _ := spec.FS.ReadFile(spec.Default)
+		entry := "  - code: InternalError\n    status: 500\n    message: The request processing has failed due to some unknown error, exception or failure.\n"
+		if !bytes.Contains(data, []byte(entry)) {
+			t.Fatal("the shipped spec's InternalError entry moved")
+		}
+		var calls atomic.Int32
+		srv, _ := limitsServer(t, Config{Spec: bytes.Replace(data, []byte(entry), nil, 1), NewRequestID: func() string {
+			if calls.Add(1) == 1 {
+				panic("request ids exhausted")
+			}
+			return "RID-2"
+		}})
+		status, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, "/?"+limitsParams().Encode(), nil))
+		if want := internalError(srv.Spec()); status != 500 || body["Code"] != "InternalError" || body["Message"] != want.Message {
+			t.Errorf("%d %v, want the built-in %+v", status, body, want)
 		}
 	})
 
@@ -187,4 +214,44 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		// A recorder cannot be hijacked: the fault aborts the handler.
 		srv.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode(), nil))
 	})
+}
+
+// Every body the server reads has one limit and one answer: a form body and
+// an ACS3 body (read to check its hash) over MaxBodyBytes are a 413, a body
+// that fails to read a 400; admin bodies over 64 KiB are refused.
+func TestBodyLimitsEverywhere(t *testing.T) {
+	srv, _ := limitsServer(t, Config{MaxBodyBytes: 100,
+		Credentials: &Credentials{Keys: []AccessKey{{ID: "AKID", Secret: "SECRET"}}}})
+	big := strings.Repeat("x", 101)
+	const tooLarge = "The request body is larger than the mock's limit of 100 bytes."
+
+	form := httptest.NewRequest(http.MethodPost, "/?Format=JSON", strings.NewReader("TaskName="+big))
+	form.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	acs3 := httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode(), strings.NewReader(big))
+	acs3.Header.Set("Content-Type", "application/json")
+	acs3.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host,Signature=00")
+	for name, req := range map[string]*http.Request{"form body": form, "ACS3 body": acs3} {
+		if st, body := serveJSON(t, srv, req); st != 413 || body["Code"] != "Mock.RequestTooLarge" || body["Message"] != tooLarge {
+			t.Errorf("%s: %d %v", name, st, body)
+		}
+	}
+
+	if _, err := readBody(io.NopCloser(iotest.ErrReader(errors.New("cut"))), 100); err == nil ||
+		err.Status != 400 || err.Code != "Mock.BadRequest" || err.Message != "reading the request body failed: cut" {
+		t.Errorf("a failed read: %v", err)
+	}
+	if b, err := readBody(io.NopCloser(strings.NewReader(big[:100])), 100); err != nil || len(b) != 100 {
+		t.Errorf("a body of exactly the limit: %d bytes, %v", len(b), err)
+	}
+
+	pad := `{"scenario":"success"` + strings.Repeat(" ", 64<<10) + `}`
+	for _, tc := range []struct{ method, path, code string }{
+		{http.MethodPut, "/_mock/scenario", "Mock.MalformedJSON"},
+		{http.MethodPost, "/_mock/clock", "Mock.BadClock"},
+	} {
+		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(pad))
+		if st, body := serveJSON(t, srv, req); st != 400 || body["code"] != tc.code || !strings.Contains(fmt.Sprint(body["message"]), "too large") {
+			t.Errorf("%s %s, a body over 64 KiB: %d %v", tc.method, tc.path, st, body)
+		}
+	}
 }

@@ -23,6 +23,7 @@ type quickParam struct {
 	name     string
 	required bool
 	integer  bool
+	bits     int // of an integer: 32 for format int32, as openapi3filter parses it; else 64
 	pattern  *regexp.Regexp
 	enum     map[string]bool
 	minLen   uint64
@@ -56,7 +57,10 @@ func newQuickCheck(o *openapi3.Operation) *quickCheck {
 		switch {
 		case sc.Type.Is("string") && sc.Format == "":
 		case sc.Type.Is("integer") && sc.Format == "" || sc.Type.Is("integer") && (sc.Format == "int32" || sc.Format == "int64"):
-			qp.integer = true
+			qp.integer, qp.bits = true, 64
+			if sc.Format == "int32" {
+				qp.bits = 32
+			}
 		default:
 			return nil
 		}
@@ -104,7 +108,7 @@ func (q *quickCheck) valid(params url.Values) bool {
 		}
 		v := vs[0]
 		if p.integer {
-			n, err := strconv.ParseInt(v, 10, 64)
+			n, err := strconv.ParseInt(v, 10, p.bits)
 			if err != nil || p.min != nil && float64(n) < *p.min || p.max != nil && float64(n) > *p.max {
 				return false
 			}

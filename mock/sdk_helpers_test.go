@@ -51,6 +51,7 @@ func sdkServer(t *testing.T) (*mock.Server, *httptest.Server) {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close) // first: it releases held requests
 	return srv, ts
 }
 

@@ -44,6 +44,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newWithCatalog(cfg, cat)
+}
+
+// newWithCatalog makes a server with fresh state around a loaded catalog,
+// which is never changed once loaded: the fuzz tests make one per input.
+func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s := &Server{
 		cfg:        cfg,
 		journal:    newRing(cfg.JournalSize),
@@ -53,6 +59,7 @@ func New(cfg Config) (*Server, error) {
 	s.catalog.Store(cat)
 	s.control.setActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
+	var err error
 	if s.tasks, err = openTasks(cfg, &s.taskSeq); err != nil {
 		return nil, err
 	}
@@ -302,11 +309,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		x.err = sp.gateway(codeInvalidActionNotFound, "")
 	case http.StatusMethodNotAllowed:
 		x.err = sp.gateway(codeUnsupportedMethod, "")
-	default:
-		x.err = &apiError{Status: status, Code: "InternalError", Message: http.StatusText(status)}
-		if d, ok := sp.common["InternalError"]; ok && status == http.StatusInternalServerError {
-			x.err.Message = d.Message
-		}
+	case http.StatusInternalServerError:
+		x.err = internalError(sp) // limits.go
+	default: // another status of echo's: its text, under the same code
+		x.err = &apiError{Status: status, Code: internalError(sp).Code, Message: http.StatusText(status)}
 	}
 	st := s.write(c, sp, x)
 	s.record(x, st, 0)

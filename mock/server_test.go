@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -194,19 +195,50 @@ func TestInvalidUTF8IsEscaped(t *testing.T) {
 	}
 }
 
+// xmlSpecial is a value that XML must escape: markup, quotes, a CDATA end,
+// white space that is not a space, and text beyond ASCII.
+const xmlSpecial = "a<b&c>\"d\" 'e' ]]> \t1\r\n2 Ünïcödé 中文 ✓"
+
 func TestXMLBodies(t *testing.T) {
 	_, ts := newServer(t, mock.Config{NewRequestID: func() string { return "REQ-1" }})
-	r := call(t, ts, http.MethodPost, createParams("Format", "XML", "TaskName", "a<b&c"), nil)
+	r := call(t, ts, http.MethodPost, createParams("Format", "XML", "AccessKeyId", "AK-xml", "TaskName", xmlSpecial), nil)
 	var ok struct {
-		XMLName                    xml.Name `xml:"CreateUserUsageDataExportTaskResponse"`
-		RequestID                  string   `xml:"RequestId"`
-		StartTime, EndTime, TaskID string
+		XMLName            xml.Name `xml:"CreateUserUsageDataExportTaskResponse"`
+		RequestID          string   `xml:"RequestId"`
+		TaskID             string   `xml:"TaskId"`
+		StartTime, EndTime string
 	}
 	if err := xml.Unmarshal([]byte(r.body), &ok); err != nil {
 		t.Fatalf("%v: %s", err, r.body)
 	}
-	if ok.RequestID != "REQ-1" || ok.StartTime != "2026-11-01T00:00:00Z" || ok.EndTime != "2026-11-02T00:00:00Z" {
+	if ok.RequestID != "REQ-1" || ok.StartTime != "2026-11-01T00:00:00Z" || ok.EndTime != "2026-11-02T00:00:00Z" || ok.TaskID == "" {
 		t.Errorf("success body %+v", ok)
+	}
+
+	// The TaskName comes back in the list, a spliced value (splice.go).
+	r = call(t, ts, http.MethodGet, listParams(usageList, "AK-xml", "Format", "XML"), nil)
+	var list struct {
+		XMLName xml.Name `xml:"DescribeUserUsageDataExportTaskResponse"`
+		Items   []struct {
+			TaskID   string `xml:"TaskId"`
+			TaskName string
+		} `xml:"UsageDataPerPage>Data>DataItem"`
+	}
+	if err := xml.Unmarshal([]byte(r.body), &list); err != nil {
+		t.Fatalf("%v: %s", err, r.body)
+	}
+	if len(list.Items) != 1 || list.Items[0].TaskID != ok.TaskID || list.Items[0].TaskName != xmlSpecial {
+		t.Errorf("listed %+v, want TaskId %s and TaskName %q\n%s", list.Items, ok.TaskID, xmlSpecial, r.body)
+	}
+
+	// A template's value: the success scenario echoes StartTime unvalidated.
+	r = call(t, ts, http.MethodPost, createParams("Format", "XML", "StartTime", xmlSpecial), http.Header{"X-Mock-Scenario": {"success"}})
+	ok.StartTime = ""
+	if err := xml.Unmarshal([]byte(r.body), &ok); err != nil {
+		t.Fatalf("%v: %s", err, r.body)
+	}
+	if ok.StartTime != xmlSpecial {
+		t.Errorf("StartTime %q, want %q\n%s", ok.StartTime, xmlSpecial, r.body)
 	}
 
 	r = call(t, ts, http.MethodPost, createParams("Format", "XML", "EndTime", ""), nil)
@@ -221,6 +253,17 @@ func TestXMLBodies(t *testing.T) {
 	want := "https://api.aliyun.com/troubleshoot?q=MissingTimeParameter&product=Cdn&requestId=REQ-1"
 	if r.status != 400 || e.Code != "MissingTimeParameter" || e.RequestID != "REQ-1" || e.HostID != "cdn.aliyuncs.com" || e.Recommend != want {
 		t.Errorf("error body %d %+v", r.status, e)
+	}
+
+	// An error message that quotes the client: an unknown scenario's name.
+	name := strings.ReplaceAll(xmlSpecial, "\r\n", "") // a header value holds no line break
+	r = call(t, ts, http.MethodPost, createParams("Format", "XML"), http.Header{"X-Mock-Scenario": {name}})
+	e.Message = ""
+	if err := xml.Unmarshal([]byte(r.body), &e); err != nil {
+		t.Fatalf("%v: %s", err, r.body)
+	}
+	if r.status != 400 || e.Code != "Mock.UnknownScenario" || !strings.Contains(e.Message, strconv.Quote(name)) {
+		t.Errorf("unknown scenario %q: %d %+v", name, r.status, e)
 	}
 }
 

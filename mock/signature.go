@@ -172,15 +172,20 @@ type acs3Auth struct {
 	credential, signedHeaders, signature string
 }
 
-// parseACS3Authorization reads "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex";
-// missing names the first part that is absent or empty.
+// parseACS3Authorization reads "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex",
+// the parts in any order; missing names the first part that is absent or
+// empty. It is the only reader of the header: decodeCall takes the access
+// key id from it too, so the key a call is bound and journaled by is the
+// one its signature is checked with.
 func parseACS3Authorization(h string) (a acs3Auth, missing string) {
 	rest, ok := strings.CutPrefix(h, acs3Prefix)
 	if !ok {
 		return a, "Credential"
 	}
 	for _, part := range strings.Split(rest, ",") {
-		// Only leading blanks go: a value keeps every byte the client signed.
+		// Only leading blanks go (", " as some signers join the parts): a
+		// value keeps every byte the client signed, as the Go SDK puts a
+		// header name with a trailing blank into SignedHeaders.
 		k, v, _ := strings.Cut(strings.TrimLeft(part, " \t"), "=")
 		switch k {
 		case "Credential":

@@ -131,6 +131,7 @@ func testSpec(t testing.TB) *Spec {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv.Spec()
 }
 
@@ -199,6 +200,7 @@ func authServer(t testing.TB, secret string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(srv.Close)
 	return srv
 }
 
@@ -429,29 +431,16 @@ func addAuthSeeds(f *testing.F, acs3 bool) {
 	}
 }
 
-// fuzzAuthServer checks signatures with the captures' key, the clock pinned
-// at their time.
-func fuzzAuthServer(f *testing.F) (*Server, map[int]bool) {
-	srv, err := New(Config{
+// fuzzAuthServers check signatures with the captures' key, the clock pinned
+// at their time; each input gets a server of its own (fuzz_test.go), so a
+// nonce one input used does not change the answer to the next.
+func fuzzAuthServers(f *testing.F) *fuzzServers {
+	return newFuzzServers(f, Config{
 		Clock:             FixedClock(time.Date(2026, 11, 25, 19, 24, 43, 0, time.UTC)),
 		MaxBodyBytes:      fuzzMaxBody,
 		DisableThrottling: true,
 		Credentials:       &Credentials{Keys: []AccessKey{{ID: "AKID", Secret: "SECRET"}}},
 	})
-	if err != nil {
-		f.Fatal(err)
-	}
-	cat := srv.catalog.Load()
-	allowed := map[int]bool{http.StatusOK: true}
-	for _, d := range cat.spec.CommonErrors() {
-		allowed[d.Status] = true
-	}
-	for _, name := range cat.spec.OperationNames() {
-		for _, d := range cat.spec.Operation(name).Errors() {
-			allowed[d.Status] = true
-		}
-	}
-	return srv, allowed
 }
 
 // singleValued reports whether no name repeats, as the SDKs' maps require.
@@ -470,8 +459,8 @@ func singleValued(v map[string][]string) bool {
 // whole server, with credentials, answers every input in the envelope.
 func FuzzVerifyRPC(f *testing.F) {
 	addAuthSeeds(f, false)
-	srv, allowed := fuzzAuthServer(f)
-	sp := srv.Spec()
+	servers := fuzzAuthServers(f)
+	sp := servers.cat.spec
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil || req.Header.Get("Authorization") != "" {
@@ -484,10 +473,10 @@ func FuzzVerifyRPC(f *testing.F) {
 			return r
 		}
 
-		if fuzzAnswersAPI(req, srv.catalog.Load()) {
+		if fuzzAnswersAPI(req, servers.cat) {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, rebuild()) // a panic fails the input
-			checkEnvelope(t, req, rec, allowed)
+			servers.fresh(t).ServeHTTP(rec, rebuild()) // a panic fails the input
+			checkEnvelope(t, req, rec, servers.allowed)
 		}
 
 		call, derr := decodeCall(rebuild(), sp, fuzzMaxBody)
@@ -536,7 +525,7 @@ func withoutSignature(v url.Values) map[string]*string {
 // whole server, with credentials, answers every input in the envelope.
 func FuzzVerifyACS3(f *testing.F) {
 	addAuthSeeds(f, true)
-	srv, allowed := fuzzAuthServer(f)
+	servers := fuzzAuthServers(f)
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 		if err != nil {
@@ -549,10 +538,10 @@ func FuzzVerifyACS3(f *testing.F) {
 			return r
 		}
 
-		if fuzzAnswersAPI(req, srv.catalog.Load()) {
+		if fuzzAnswersAPI(req, servers.cat) {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, rebuild(body)) // a panic fails the input
-			checkEnvelope(t, req, rec, allowed)
+			servers.fresh(t).ServeHTTP(rec, rebuild(body)) // a panic fails the input
+			checkEnvelope(t, req, rec, servers.allowed)
 		}
 
 		// Sign the request as the SDK would, then verify it.
@@ -607,4 +596,76 @@ func FuzzVerifyACS3(f *testing.F) {
 			t.Fatal("a changed body still verifies")
 		}
 	})
+}
+
+// One reader of the ACS3 Authorization header, for the signature and for
+// the access key id a call is bound and journaled by, with the spacing
+// real clients use: none (every capture in testdata/wire), ", " as other
+// signers join the parts, or a tab. Trailing blanks are part of a value
+// (testdata/fuzz/FuzzVerifyACS3/header-name-with-trailing-space).
+func TestParseACS3Authorization(t *testing.T) {
+	sp := testSpec(t)
+	const sig = "51cd2355ffa229c759b39e5695140762c39a6fc16e9d2a4b165514004e27bd65"
+	cases := []struct {
+		name, header string
+		want         acs3Auth
+		missing      string
+	}{
+		{"as the captures", "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host;x-acs-date,Signature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"a space after each comma", "ACS3-HMAC-SHA256 Credential=AKID, SignedHeaders=host;x-acs-date, Signature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"a tab after each comma", "ACS3-HMAC-SHA256 Credential=AKID,\tSignedHeaders=host;x-acs-date,\tSignature=" + sig,
+			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+		{"blanks before the commas are kept", "ACS3-HMAC-SHA256 Credential=AKID , SignedHeaders=host;x-acs-x \t,Signature=" + sig,
+			acs3Auth{"AKID ", "host;x-acs-x \t", sig}, ""},
+		{"two spaces after the algorithm", "ACS3-HMAC-SHA256  Credential=AKID,SignedHeaders=host,Signature=00",
+			acs3Auth{"AKID", "host", "00"}, ""},
+		{"another order", "ACS3-HMAC-SHA256 SignedHeaders=host, Credential=AK2, Signature=00",
+			acs3Auth{"AK2", "host", "00"}, ""},
+		{"the first non-empty value", "ACS3-HMAC-SHA256 Credential=,Credential=AK3,SignedHeaders=host,Signature=00",
+			acs3Auth{"AK3", "host", "00"}, ""},
+		{"no Credential", "ACS3-HMAC-SHA256 SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"an empty Credential", "ACS3-HMAC-SHA256 Credential=, SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"no SignedHeaders", "ACS3-HMAC-SHA256 Credential=X", acs3Auth{"X", "", ""}, "SignedHeaders"},
+		{"no Signature", "ACS3-HMAC-SHA256 Credential=X, SignedHeaders=host, Signature=", acs3Auth{"X", "host", ""}, "Signature"},
+		{"names are case-sensitive", "ACS3-HMAC-SHA256 credential=X,SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
+		{"another scheme", "Bearer Credential=AK", acs3Auth{}, "Credential"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, missing := parseACS3Authorization(tc.header)
+			if got != tc.want || missing != tc.missing {
+				t.Errorf("parse: %+v, missing %q; want %+v, missing %q", got, missing, tc.want, tc.missing)
+			}
+			req := httptest.NewRequest(http.MethodPost, "/", nil)
+			req.Header.Set("Authorization", tc.header)
+			call, _ := decodeCall(req, sp, 1<<20)
+			if call.AccessKeyID != tc.want.credential {
+				t.Errorf("decodeCall's access key id %q, want %q", call.AccessKeyID, tc.want.credential)
+			}
+		})
+	}
+
+	// A real signed request still verifies with the parts spaced out.
+	n := 0
+	for _, c := range loadAuthCaptures(t) {
+		req := readRawRequest(t, c.raw)
+		h := req.Header.Get("Authorization")
+		if !strings.HasPrefix(h, acs3Prefix) {
+			continue
+		}
+		n++
+		for _, sep := range []string{", ", ",\t", ",  "} {
+			req := readRawRequest(t, c.raw)
+			req.Header.Set("Authorization", strings.ReplaceAll(h, ",", sep))
+			sg, prob, call := verifyRaw(sp, req)
+			if prob != nil || sg.keyID != "AKID" || call.AccessKeyID != "AKID" || !sg.matches("SECRET") {
+				t.Errorf("%s/%s with %q between the parts: %+v, key %v, does not verify", c.set, c.name, sep, prob, call.AccessKeyID)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no ACS3 capture")
+	}
 }

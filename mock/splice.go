@@ -11,7 +11,7 @@ import (
 // Splices: a fixture string whose whole text is one {{ json EXPR }} action
 // is not a string. Its value is written as the raw JSON that json makes
 // (a number, an array, an object…) in JSON answers, and as XML elements in
-// XML answers, the way compileXML writes fixture values: an object as
+// XML answers, the way fixture values are written (xmlwrite.go): an object as
 // nested elements, an array as its element repeated once per item. So
 //
 //	"TotalCount": "{{ json .Page.Total }}"   →  "TotalCount":3   /  <TotalCount>3</TotalCount>
@@ -57,31 +57,10 @@ func writeSplice(w *bytes.Buffer, key string, text []byte, f format) error {
 	if err != nil {
 		return fmt.Errorf("json splice for %s: %v", key, err)
 	}
-	writeXMLValue(w, key, n)
-	return nil
-}
-
-// writeXMLValue is compileXML at run time, for spliced values.
-func writeXMLValue(w *bytes.Buffer, key string, n *jsonNode) {
-	switch n.kind {
-	case jsonArray:
-		for _, item := range n.items {
-			writeXMLValue(w, key, item)
-		}
-		return
-	case jsonObject:
-		w.WriteString("<" + key + ">")
-		for i, k := range n.keys {
-			writeXMLValue(w, k, n.items[i])
-		}
-	case jsonString:
-		w.WriteString("<" + key + ">")
-		w.WriteString(xmlText(n.text))
-	default:
-		w.WriteString("<" + key + ">")
-		if n.text != "null" {
-			w.WriteString(n.text)
-		}
+	// A key that is no XML name fails the render (the answer is then a
+	// Mock.FixtureError, written afresh).
+	if err := writeXMLTree(func(s string) { w.WriteString(s) }, key, n, xmlHooks{}); err != nil { // xmlwrite.go
+		return fmt.Errorf("json splice for %s: %v", key, err)
 	}
-	w.WriteString("</" + key + ">")
+	return nil
 }

@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
@@ -52,9 +51,7 @@ func (s *Server) adminMoveClock(c echo.Context) error {
 			`; send {"advance":"2m"} to move the clock forward, or {"set":"2026-11-25T12:00:00Z"} to pin it`})
 	}
 	var ch ClockChange
-	dec := json.NewDecoder(http.MaxBytesReader(nil, c.Request().Body, 64<<10))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&ch); err != nil {
+	if err := decodeAdminJSON(c, &ch); err != nil {
 		return bad("the body must be JSON: %v", err)
 	}
 	switch {
