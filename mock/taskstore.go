@@ -39,8 +39,8 @@ const maxTasksPerFamily = 1000
 // maxTasks bounds the whole store, whoever creates: without --credentials
 // every new access key is a new account, so the per-account cap alone
 // bounds nothing. A create beyond it drops the oldest task of the server,
-// whichever account it belongs to (about 1 KiB of memory each, and as much
-// in the --state file).
+// whichever account it belongs to. A task takes 1-2 KB of memory, and
+// about as much in the --state file.
 const maxTasks = 10000
 
 // compactMinBytes: a --state file smaller than this is never compacted.
