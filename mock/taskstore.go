@@ -106,9 +106,9 @@ func downloadPath(token string) string { return AdminPrefix + "/downloads/" + to
 // the batch holding its write to be committed (fsync) by the writer
 // goroutine (write). While one batch is on its way to disk the next one
 // fills up, so concurrent creates share an fsync instead of queueing for
-// the lock. A create answers only
-// once its batch is committed, so kill -9 right after loses nothing; a
-// concurrent list may show a task a moment before it is on disk.
+// the lock. A create answers only once its batch is committed, so kill -9
+// right after loses nothing; a concurrent list may show a task a moment
+// before it is on disk.
 type taskStore struct {
 	mu       sync.RWMutex
 	byFamily map[familyKey][]*task // oldest first; an emptied list is removed
@@ -164,8 +164,8 @@ func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
 }
 
 // openTaskStore is openTasks keeping at most limit tasks. A file holding
-// more (written with a larger bound) loses its oldest at open; a file with
-// more free space than data is compacted.
+// more (written with a larger bound) loses its oldest at open; a file that
+// is half free space or more is compacted (compact).
 func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error) {
 	ts := &taskStore{byFamily: map[familyKey][]*task{}, byToken: map[string]*task{}, seq: seq, duration: cfg.TaskDuration,
 		limit: limit, pending: newBatch()}
