@@ -1,12 +1,15 @@
 package mock
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"sync"
@@ -28,10 +31,20 @@ const (
 // the last three months.
 const taskWindowMonths = 3
 
-// maxTasksPerFamily bounds memory under load: an account keeps its newest
+// maxTasksPerFamily is the per-account cap: an account keeps its newest
 // 1000 tasks of each family; a create beyond that drops the oldest, as if
 // it had expired.
 const maxTasksPerFamily = 1000
+
+// maxTasks bounds the whole store, whoever creates: without --credentials
+// every new access key is a new account, so the per-account cap alone
+// bounds nothing. A create beyond it drops the oldest task of the server,
+// whichever account it belongs to. A task takes 1-2 KB of memory, and
+// about as much in the --state file.
+const maxTasks = 10000
+
+// compactMinBytes: a --state file smaller than this is never compacted.
+const compactMinBytes = 1 << 20
 
 // task is one export task as the store keeps it (and as --state writes it).
 type task struct {
@@ -48,6 +61,8 @@ type task struct {
 	Done    time.Time         `json:"done"`    // when it finishes, by the server's clock
 	Outcome string            `json:"outcome"` // how it finishes: success or failed
 	Token   string            `json:"token"`   // the secret part of its download URL
+
+	older, newer *task // neighbours in the store's creation order (taskStore.oldest)
 }
 
 // status is the task's status at now: created until Done, then its outcome.
@@ -84,19 +99,53 @@ func (t *task) view(now time.Time, base string) TaskView {
 func downloadPath(token string) string { return AdminPrefix + "/downloads/" + token }
 
 // taskStore keeps every task, in memory and, with Config.StatePath, in a
-// bbolt file: a create is committed to disk before the API answers, so a
-// crash right after loses nothing. All methods are safe for concurrent use.
+// bbolt file. All methods are safe for concurrent use.
+//
+// Writes to the file are group-committed: a create or delete changes the
+// memory and queues its file write under mu, then waits, outside mu, for
+// the batch holding its write to be committed (fsync) by the writer
+// goroutine (write). While one batch is on its way to disk the next one
+// fills up, so concurrent creates share an fsync instead of queueing for
+// the lock. A create answers only once its batch is committed, so kill -9
+// right after loses nothing; a concurrent list may show a task a moment
+// before it is on disk.
 type taskStore struct {
 	mu       sync.RWMutex
-	byFamily map[familyKey][]*task // oldest first
+	byFamily map[familyKey][]*task // oldest first; an emptied list is removed
 	byToken  map[string]*task
-	db       *bolt.DB // nil: memory only
+	oldest   *task // every task in creation (Seq) order, linked by newer
+	newest   *task
+	n, limit int // tasks kept, and at most (maxTasks)
 	seq      *atomic.Uint64
 	duration time.Duration // how long a new task takes
-	closed   sync.Once
+
+	db      *bolt.DB      // nil: memory only
+	pending *commitBatch  // file writes queued, in the order mu saw them
+	wake    chan struct{} // tells write there is a batch (capacity 1)
+	closing bool          // set by close: no more writes are queued
+	stopped chan struct{} // closed once write has closed the file
+	closed  sync.Once
+	queued  func() // tests: called, under mu, once a write is queued
 }
 
 type familyKey struct{ account, family string }
+
+// commitBatch is the file writes of one commit, in the order they were
+// made in memory.
+type commitBatch struct {
+	ops  []fileOp
+	seq  uint64 // the largest id given in the batch, 0 if none
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+// fileOp is one write: store put, or drop the task with Seq del, or, with
+// reset, drop every task.
+type fileOp struct {
+	put   *task
+	del   uint64
+	reset bool
+}
 
 var (
 	bucketTasks = []byte("tasks") // big-endian Seq → JSON task
@@ -111,7 +160,15 @@ const stateVersion = "1"
 // cfg.StatePath, whose tasks it loads. seq is the server's task id counter;
 // it is moved past every id loaded, so ids never repeat.
 func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
-	ts := &taskStore{byFamily: map[familyKey][]*task{}, byToken: map[string]*task{}, seq: seq, duration: cfg.TaskDuration}
+	return openTaskStore(cfg, seq, maxTasks)
+}
+
+// openTaskStore is openTasks keeping at most limit tasks. A file holding
+// more (written with a larger bound) loses its oldest at open; a file that
+// is half free space or more is compacted (compact).
+func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error) {
+	ts := &taskStore{byFamily: map[familyKey][]*task{}, byToken: map[string]*task{}, seq: seq, duration: cfg.TaskDuration,
+		limit: limit, pending: newBatch()}
 	if cfg.StatePath == "" {
 		return ts, nil
 	}
@@ -122,7 +179,6 @@ func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--state %s: %v", cfg.StatePath, err)
 	}
-	var loaded []*task
 	err = db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
@@ -143,82 +199,276 @@ func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
 		if err != nil {
 			return err
 		}
-		return b.ForEach(func(k, v []byte) error {
+		var loaded []*task
+		if err := b.ForEach(func(k, v []byte) error {
 			t := &task{}
 			if err := json.Unmarshal(v, t); err != nil {
 				return fmt.Errorf("task %x: %v", k, err)
 			}
 			loaded = append(loaded, t)
 			return nil
-		})
+		}); err != nil {
+			return err
+		}
+		var evicted []*task
+		for _, t := range loaded { // in Seq order: the keys are big-endian
+			evicted = append(evicted, ts.insert(t)...)
+			if t.Seq > seq.Load() { // nothing else uses seq before New returns
+				seq.Store(t.Seq)
+			}
+		}
+		for _, t := range evicted { // after ForEach: bbolt forbids changes during it
+			if err := b.Delete(seqKey(t.Seq)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("--state %s: %v", cfg.StatePath, err)
 	}
-	ts.db = db
-	for _, t := range loaded { // in Seq order: the keys are big-endian
-		ts.index(t)
-		if t.Seq > seq.Load() { // nothing else uses seq before New returns
-			seq.Store(t.Seq)
-		}
+	ts.db, err = compact(db, cfg.StatePath)
+	if err != nil {
+		return nil, fmt.Errorf("--state %s: compacting: %v", cfg.StatePath, err)
 	}
+	ts.wake, ts.stopped = make(chan struct{}, 1), make(chan struct{})
+	go ts.write()
 	return ts, nil
 }
 
-func (ts *taskStore) index(t *task) {
-	k := familyKey{t.Account, t.Family}
-	ts.byFamily[k] = append(ts.byFamily[k], t)
-	ts.byToken[t.Token] = t
+// compact rewrites the file at path when free pages make up half of it or
+// more: bbolt reuses freed pages but never shrinks its file, so after
+// deletes or a reset the file would stay at its largest size for good.
+// It copies the live data into path+".compact" (bolt.Compact), syncs it
+// and renames it over path, so a crash at any point leaves one whole file
+// at path. The copy is opened, and so locked, before the rename, and is
+// the database the store goes on with: no other process can slip in.
+func compact(db *bolt.DB, path string) (*bolt.DB, error) {
+	tmp := path + ".compact"
+	_ = os.Remove(tmp) // left by a compaction that was killed; we hold path's lock, so it is ours
+	fi, err := os.Stat(path)
+	if err != nil || fi.Size() < compactMinBytes || int64(db.Stats().FreeAlloc)*2 < fi.Size() {
+		return db, nil
+	}
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: time.Second, NoSync: true})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	err = bolt.Compact(dst, db, 4<<20)
+	if err == nil {
+		err = dst.Sync() // NoSync above: one fsync for the whole copy, before it replaces path
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = dst.Close()
+		_ = os.Remove(tmp)
+		_ = db.Close()
+		return nil, err
+	}
+	dst.NoSync = false
+	_ = db.Close()
+	if d, err := os.Open(filepath.Dir(path)); err == nil { // make the rename durable
+		_ = d.Sync()
+		_ = d.Close()
+	}
+	return dst, nil
 }
+
+func newBatch() *commitBatch { return &commitBatch{done: make(chan struct{})} }
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
+// insert indexes t, the newest task, and returns the tasks it pushed out:
+// the account's oldest of the family beyond maxTasksPerFamily, then the
+// store's oldest beyond its limit. O(1) amortized. Called with mu held.
+func (ts *taskStore) insert(t *task) (evicted []*task) {
+	k := familyKey{t.Account, t.Family}
+	if list := ts.byFamily[k]; len(list) >= maxTasksPerFamily {
+		evicted = append(evicted, list[0])
+		ts.unlink(list[0], 0)
+	}
+	for ts.n >= ts.limit && ts.oldest != nil {
+		e := ts.oldest // the oldest of all is the oldest of its family: index 0
+		evicted = append(evicted, e)
+		ts.unlink(e, 0)
+	}
+	ts.byFamily[k] = append(ts.byFamily[k], t)
+	ts.byToken[t.Token] = t
+	t.older, t.newer = ts.newest, nil
+	if ts.newest != nil {
+		ts.newest.newer = t
+	} else {
+		ts.oldest = t
+	}
+	ts.newest = t
+	ts.n++
+	return evicted
+}
+
+// unlink forgets t, which is at index i of its family's list. Called with
+// mu held.
+func (ts *taskStore) unlink(t *task, i int) {
+	k := familyKey{t.Account, t.Family}
+	list := ts.byFamily[k]
+	if i == 0 {
+		// Reslice rather than shift: append's growth copies the list only
+		// now and then, so dropping the oldest is O(1) amortized.
+		list[0] = nil // let the task be collected
+		list = list[1:]
+	} else {
+		list = slices.Delete(list, i, i+1)
+	}
+	if len(list) == 0 {
+		delete(ts.byFamily, k) // accounts come and go: keep no empty entries
+	} else {
+		ts.byFamily[k] = list
+	}
+	delete(ts.byToken, t.Token)
+	if t.older != nil {
+		t.older.newer = t.newer
+	} else {
+		ts.oldest = t.newer
+	}
+	if t.newer != nil {
+		t.newer.older = t.older
+	} else {
+		ts.newest = t.older
+	}
+	t.older, t.newer = nil, nil
+	ts.n--
+}
+
+// indexOf finds the task with that Seq in a family's list: lists are in
+// Seq order.
+func indexOf(list []*task, seq uint64) int {
+	i, ok := slices.BinarySearchFunc(list, seq, func(t *task, s uint64) int { return cmp.Compare(t.Seq, s) })
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// queue adds file writes to the pending batch, wakes the writer and
+// returns the batch, or nil without a file. Called with mu held.
+func (ts *taskStore) queue(ops ...fileOp) *commitBatch {
+	switch {
+	case ts.db == nil:
+		return nil
+	case ts.closing:
+		b := newBatch()
+		b.err = bolterrors.ErrDatabaseNotOpen
+		close(b.done)
+		return b
+	}
+	select {
+	case ts.wake <- struct{}{}:
+	default: // already woken: it will take this batch
+	}
+	b := ts.pending
+	b.ops = append(b.ops, ops...)
+	if ts.queued != nil {
+		ts.queued()
+	}
+	for _, op := range ops {
+		if op.put != nil {
+			b.seq = max(b.seq, op.put.Seq)
+		}
+	}
+	return b
+}
+
+// commit waits until b, if any, is on disk.
+func (ts *taskStore) commit(b *commitBatch) error {
+	if b == nil {
+		return nil
+	}
+	<-b.done
+	return b.err
+}
+
+// write is the one goroutine that writes the file: each time it is woken,
+// it takes the pending batch, commits it in one transaction (one fsync)
+// and wakes its callers; what they queue meanwhile waits for the next
+// round. Once the store is closing, it writes what is left and closes the
+// file.
+func (ts *taskStore) write() {
+	defer close(ts.stopped)
+	for range ts.wake {
+		ts.mu.Lock()
+		b, closing := ts.pending, ts.closing
+		ts.pending = newBatch()
+		ts.mu.Unlock()
+		if len(b.ops) > 0 {
+			b.err = ts.db.Update(func(tx *bolt.Tx) error { return b.apply(tx) })
+		}
+		close(b.done)
+		if closing {
+			_ = ts.db.Close()
+			return
+		}
+	}
+}
+
+// apply makes the batch's writes in tx, in order.
+func (b *commitBatch) apply(tx *bolt.Tx) error {
+	tasks := tx.Bucket(bucketTasks)
+	for _, op := range b.ops {
+		var err error
+		switch {
+		case op.reset:
+			if err = tx.DeleteBucket(bucketTasks); err == nil {
+				tasks, err = tx.CreateBucket(bucketTasks)
+			}
+		case op.put != nil:
+			var data []byte
+			if data, err = json.Marshal(op.put); err == nil { // tasks never change once stored
+				err = tasks.Put(seqKey(op.put.Seq), data)
+			}
+		default:
+			err = tasks.Delete(seqKey(op.del))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if b.seq == 0 {
+		return nil
+	}
+	return tx.Bucket(bucketMeta).Put(keySeq, seqKey(b.seq))
+}
+
 // create gives t its id and download token and stores it, dropping the
-// account's oldest task of the family beyond maxTasksPerFamily; with a
-// state file, the write is committed before it returns.
+// account's oldest task of the family beyond maxTasksPerFamily and the
+// store's oldest beyond its limit; with a state file, the write is
+// committed before it returns.
 func (ts *taskStore) create(t *task) error {
 	var tok [16]byte
 	_, _ = rand.Read(tok[:]) // never fails (crypto/rand)
 	t.Token = hex.EncodeToString(tok[:])
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	t.Seq = ts.seq.Add(1) // under the lock: ids grow in the order tasks are stored
 	t.ID = strconv.FormatUint(t.Seq, 10)
-	k := familyKey{t.Account, t.Family}
-	var evict *task
-	if list := ts.byFamily[k]; len(list) >= maxTasksPerFamily {
-		evict = list[0]
+	evicted := ts.insert(t)
+	ops := make([]fileOp, 0, len(evicted)+1)
+	for _, e := range evicted {
+		ops = append(ops, fileOp{del: e.Seq})
 	}
-	if ts.db != nil {
-		data, err := json.Marshal(t)
-		if err != nil {
-			return err
+	b := ts.queue(append(ops, fileOp{put: t})...)
+	ts.mu.Unlock()
+	if err := ts.commit(b); err != nil {
+		// Not on disk, so not answered: forget it here too. (What it
+		// evicted stays evicted in memory, and comes back on restart.)
+		ts.mu.Lock()
+		if i := indexOf(ts.byFamily[familyKey{t.Account, t.Family}], t.Seq); i >= 0 {
+			ts.unlink(t, i)
 		}
-		if err := ts.db.Update(func(tx *bolt.Tx) error {
-			if err := tx.Bucket(bucketMeta).Put(keySeq, seqKey(t.Seq)); err != nil {
-				return err
-			}
-			b := tx.Bucket(bucketTasks)
-			if evict != nil {
-				if err := b.Delete(seqKey(evict.Seq)); err != nil {
-					return err
-				}
-			}
-			return b.Put(seqKey(t.Seq), data)
-		}); err != nil {
-			return err
-		}
+		ts.mu.Unlock()
+		return err
 	}
-	if evict != nil {
-		// Reslice rather than shift: append's growth copies the list only
-		// now and then, so dropping the oldest is O(1) amortized.
-		list := ts.byFamily[k]
-		list[0] = nil // let the evicted task be collected
-		ts.byFamily[k] = list[1:]
-		delete(ts.byToken, evict.Token)
-	}
-	ts.index(t)
 	return nil
 }
 
@@ -240,26 +490,24 @@ func (ts *taskStore) list(account, family string, now time.Time) []*task {
 // delete removes the account's task of the family with that id, if lists
 // show it at now, and reports whether there was one.
 func (ts *taskStore) delete(account, family, id string, now time.Time) (bool, error) {
+	seq, err := strconv.ParseUint(id, 10, 64)
+	if err != nil {
+		return false, nil
+	}
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
 	k := familyKey{account, family}
-	i := slices.IndexFunc(ts.byFamily[k], func(t *task) bool { return t.ID == id && t.visible(now) })
-	if i < 0 {
+	i := indexOf(ts.byFamily[k], seq)
+	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].visible(now) { // ID: "0100001" is not 100001
+		ts.mu.Unlock()
 		return false, nil
 	}
 	t := ts.byFamily[k][i]
-	if ts.db != nil {
-		if err := ts.db.Update(func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketTasks).Delete(seqKey(t.Seq))
-		}); err != nil {
-			return false, err
-		}
+	ts.unlink(t, i)
+	b := ts.queue(fileOp{del: t.Seq})
+	ts.mu.Unlock()
+	if err := ts.commit(b); err != nil {
+		return false, err
 	}
-	ts.byFamily[k] = slices.Delete(ts.byFamily[k], i, i+1)
-	if len(ts.byFamily[k]) == 0 {
-		delete(ts.byFamily, k)
-	}
-	delete(ts.byToken, t.Token)
 	return true, nil
 }
 
@@ -287,29 +535,27 @@ func (ts *taskStore) all() map[string][]*task {
 // reset forgets every task, on disk too.
 func (ts *taskStore) reset() error {
 	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.db != nil {
-		if err := ts.db.Update(func(tx *bolt.Tx) error {
-			if err := tx.DeleteBucket(bucketTasks); err != nil {
-				return err
-			}
-			_, err := tx.CreateBucket(bucketTasks)
-			return err
-		}); err != nil {
-			return err
-		}
-	}
 	ts.byFamily, ts.byToken = map[familyKey][]*task{}, map[string]*task{}
-	return nil
+	ts.oldest, ts.newest, ts.n = nil, nil, 0
+	b := ts.queue(fileOp{reset: true})
+	ts.mu.Unlock()
+	return ts.commit(b)
 }
 
-// close releases the state file; later writes fail, reads still work.
+// close releases the state file once what was queued is on disk; later
+// writes fail, reads still work.
 func (ts *taskStore) close() {
 	ts.closed.Do(func() {
-		if ts.db != nil {
-			ts.mu.Lock()
-			defer ts.mu.Unlock()
-			_ = ts.db.Close()
+		if ts.db == nil {
+			return
 		}
+		ts.mu.Lock()
+		ts.closing = true
+		select {
+		case ts.wake <- struct{}{}:
+		default:
+		}
+		ts.mu.Unlock()
+		<-ts.stopped
 	})
 }
