@@ -31,8 +31,10 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (
 		out := fs.Output()
 		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
 		fs.PrintDefaults()
-		fmt.Fprintf(out, "\nEvery flag can also be set by an environment variable, %sFLAG in upper case with dashes\n"+
-			"as underscores (--addr: $%s, --journal-size: $%s). A flag on the command line wins over its variable.\n",
+		fmt.Fprintf(out, "\nEvery flag can also be set by an environment variable: %s and the flag's name\n"+
+			"in upper case, dashes as underscores (--addr: $%s, --journal-size:\n"+
+			"$%s). An empty variable counts as unset.\n"+
+			"A flag on the command line wins over its variable.\n",
 			envPrefix, envName("addr"), envName("journal-size"))
 	}
 	if err := fs.Parse(args); err != nil {
