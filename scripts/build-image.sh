@@ -53,8 +53,10 @@ cp "$certs" "$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
 chmod 0644 "$ctx/rootfs/etc/passwd" "$ctx/rootfs/etc/group" "$ctx/rootfs/etc/ssl/certs/ca-certificates.crt"
 
 opts=()
-# podman builds OCI images by default, which drop HEALTHCHECK.
-if [ "$engine" = podman ]; then opts+=(--format docker); fi
+# podman builds OCI images by default, which drop HEALTHCHECK; and it would
+# keep an intermediate image of each step, useless here (every step is a COPY
+# or metadata).
+if [ "$engine" = podman ]; then opts+=(--format docker --layers=false); fi
 if [ -n "${GOARCH:-}" ]; then opts+=(--platform "linux/$arch"); fi
 
 echo "build-image: $engine build -t $tag"
