@@ -7,9 +7,11 @@ package main
 //	cdnmock scenario set NAME [--access-key-id AK]
 //	cdnmock scenario reset                       back to default, bindings dropped
 //	cdnmock requests [--action A] [--access-key-id AK] [--follow]
+//	cdnmock health                               exit 0 if the server is up (health.go)
 //
 // Every command takes --server URL (default $CDNMOCK_SERVER, else
-// http://127.0.0.1:8080) and --json (the server's JSON, indented).
+// http://127.0.0.1:8080; for health, else the configured address) and
+// --json (the server's JSON, indented).
 // Exit codes: 0 ok, 1 the server could not be reached or refused, 2 usage.
 
 import (
@@ -44,7 +46,9 @@ const (
 )
 
 // isClientCommand reports whether args[0] names a client command.
-func isClientCommand(cmd string) bool { return cmd == "scenario" || cmd == "requests" }
+func isClientCommand(cmd string) bool {
+	return cmd == "scenario" || cmd == "requests" || cmd == "health"
+}
 
 // runClient runs a client command until it is done or interrupted
 // (SIGINT/SIGTERM end requests --follow cleanly).
@@ -61,6 +65,7 @@ type client struct {
 	getenv         func(string) string
 	http           *http.Client
 	pollEvery      time.Duration // requests --follow
+	fallbackServer string        // without --server and $CDNMOCK_SERVER
 }
 
 func newClient(stdout, stderr io.Writer) *client {
@@ -70,6 +75,8 @@ func newClient(stdout, stderr io.Writer) *client {
 		getenv:    os.Getenv,
 		http:      &http.Client{Timeout: 10 * time.Second},
 		pollEvery: followEvery,
+
+		fallbackServer: defaultServer,
 	}
 }
 
@@ -85,8 +92,10 @@ const clientUsage = `usage:
   cdnmock scenario set NAME [--access-key-id AK] [--json] [--server URL]
   cdnmock scenario reset [--json] [--server URL]
   cdnmock requests [--action A] [--access-key-id AK] [--follow] [--json] [--server URL]
+  cdnmock health [--json] [--server URL]
 
---server defaults to $CDNMOCK_SERVER, else http://127.0.0.1:8080.
+--server defaults to $CDNMOCK_SERVER, else http://127.0.0.1:8080; for health,
+else the address the server takes from $CDNMOCK_ADMIN_ADDR or $CDNMOCK_ADDR.
 `
 
 // usageError is a command line the client cannot run.
@@ -116,6 +125,8 @@ func (c *client) dispatch(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "requests":
 		return c.requests(ctx, args[1:])
+	case "health":
+		return c.health(ctx, args[1:])
 	case "scenario":
 		if len(args) < 2 {
 			return usagef("scenario: want a subcommand: list, set or reset")
@@ -187,7 +198,7 @@ func (c *client) serverURL(flagValue string) (string, error) {
 		raw, from = strings.TrimSpace(c.getenv(serverEnv)), "$"+serverEnv
 	}
 	if raw == "" {
-		return defaultServer, nil
+		return c.fallbackServer, nil
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "http://" + raw

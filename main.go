@@ -5,6 +5,10 @@
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
+//	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
+//	cdnmock version                      the version, commit and Go version (version.go)
+//
+// Every server flag can also be set by CDNMOCK_<FLAG> (env.go).
 package main
 
 import (
@@ -32,7 +36,11 @@ func main() {
 // run is main without the process: it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && isClientCommand(args[0]) {
-		return runClient(args, stdout, stderr) // scenario, requests: see cli.go
+		return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
+	}
+	if len(args) > 0 && isVersionCommand(args[0]) {
+		fmt.Fprint(stdout, versionText())
+		return 0
 	}
 	cmd := "serve"
 	if len(args) > 0 && args[0] == "validate" {
@@ -48,12 +56,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg, err := opts.config()
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", err)
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))
 		return 2
 	}
 	if cmd == "validate" {
 		if err := mock.Check(cfg); err != nil {
-			fmt.Fprintln(stderr, "cdnmock:", err)
+			fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))
 			return 1
 		}
 		fmt.Fprintln(stdout, "cdnmock: spec, scenarios and fixtures are valid")
@@ -72,12 +80,27 @@ type options struct {
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
+
+	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
 
 func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet("cdnmock "+cmd, flag.ContinueOnError)
+	fs := o.flagSet(cmd)
 	fs.SetOutput(stderr)
+	var err error
+	if o.fromEnv, err = parseWithEnv(fs, args, os.Getenv); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q; commands: validate, scenario, requests, health, version", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// flagSet defines the server's flags on o's fields.
+func (o *options) flagSet(cmd string) *flag.FlagSet {
+	fs := flag.NewFlagSet("cdnmock "+cmd, flag.ContinueOnError)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
 	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
@@ -94,16 +117,7 @@ func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
 	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
 	fs.StringVar(&o.adminAddr, "admin-addr", "", "serve the admin API on this `address` instead of --addr (default: the same listener)")
-	if err := fs.Parse(args); err != nil {
-		return o, err
-	}
-	if o.adminToken == "" {
-		o.adminToken = os.Getenv(adminTokenEnv) // not a flag default: -h would print it
-	}
-	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q; commands: validate, scenario, requests", fs.Arg(0))
-	}
-	return o, nil
+	return fs
 }
 
 // config turns the flags into a mock.Config; files are read here so a wrong
@@ -197,18 +211,18 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	addr := opts.addr
 	srv, err := mock.New(cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", err)
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))
 		return 1
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", err)
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(fmt.Errorf("--addr: %w", err)))
 		return 1
 	}
 	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go
 	admin, adminLn, err := listenAdmin(opts, srv, hs)
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", err)
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))
 		return 1
 	}
 	hs.RegisterOnShutdown(srv.Close) // releases requests held by fault:hang

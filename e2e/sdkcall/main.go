@@ -5,7 +5,13 @@
 //	{"ok":true,"requestId":"…","taskId":"…"}
 //	{"ok":false,"code":"InvalidTimeRange","status":400,"requestId":"…","message":"…"}
 //
-// The browser test (e2e/console.test.mjs) runs it as an application would.
+// With -action describe, it calls DescribeUserUsageDataExportTask instead and
+// lists the task ids of the first page:
+//
+//	{"ok":true,"requestId":"…","taskIds":["…"]}
+//
+// The browser test (e2e/console.test.mjs) runs it as an application would;
+// .ci/container runs it against the container image.
 // It exits 0 when the SDK answered, 1 when it could not reach the server.
 package main
 
@@ -21,16 +27,18 @@ import (
 )
 
 type result struct {
-	OK        bool   `json:"ok"`
-	Code      string `json:"code,omitempty"`
-	Status    int    `json:"status,omitempty"`
-	Message   string `json:"message,omitempty"`
-	RequestID string `json:"requestId,omitempty"`
-	TaskID    string `json:"taskId,omitempty"`
+	OK        bool     `json:"ok"`
+	Code      string   `json:"code,omitempty"`
+	Status    int      `json:"status,omitempty"`
+	Message   string   `json:"message,omitempty"`
+	RequestID string   `json:"requestId,omitempty"`
+	TaskID    string   `json:"taskId,omitempty"`
+	TaskIDs   []string `json:"taskIds,omitempty"`
 }
 
 func main() {
 	endpoint := flag.String("endpoint", "127.0.0.1:8080", "the mock's host:port")
+	action := flag.String("action", "create", "create (CreateUserUsageDataExportTask) or describe (DescribeUserUsageDataExportTask)")
 	ak := flag.String("ak", "AKID", "access key id")
 	start := flag.String("start", "2026-11-01T00:00:00Z", "StartTime")
 	end := flag.String("end", "2026-11-02T00:00:00Z", "EndTime")
@@ -40,23 +48,45 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	req := cdn.CreateCreateUserUsageDataExportTaskRequest()
-	req.Domain, req.Scheme = *endpoint, "http"
-	req.StartTime, req.EndTime = *start, *end
-	resp, err := client.CreateUserUsageDataExportTask(req)
-
 	var r result
-	var se *sdkerrors.ServerError
-	switch {
-	case err == nil:
+	switch *action {
+	case "create":
+		req := cdn.CreateCreateUserUsageDataExportTaskRequest()
+		req.Domain, req.Scheme = *endpoint, "http"
+		req.StartTime, req.EndTime = *start, *end
+		resp, err := client.CreateUserUsageDataExportTask(req)
+		if err != nil {
+			r = refused(err)
+			break
+		}
 		r = result{OK: true, RequestID: resp.RequestId, TaskID: resp.TaskId}
-	case errors.As(err, &se):
-		r = result{Code: se.ErrorCode(), Status: se.HttpStatus(), Message: se.Message(), RequestID: se.RequestId()}
+	case "describe":
+		req := cdn.CreateDescribeUserUsageDataExportTaskRequest()
+		req.Domain, req.Scheme = *endpoint, "http"
+		resp, err := client.DescribeUserUsageDataExportTask(req)
+		if err != nil {
+			r = refused(err)
+			break
+		}
+		r = result{OK: true, RequestID: resp.RequestId}
+		for _, t := range resp.UsageDataPerPage.Data.DataItem {
+			r.TaskIDs = append(r.TaskIDs, t.TaskId)
+		}
 	default:
-		fail(err)
+		fail(fmt.Errorf("-action %q: want create or describe", *action))
 	}
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))
+}
+
+// refused is the server's error answer; it exits when the SDK could not
+// reach the server.
+func refused(err error) result {
+	var se *sdkerrors.ServerError
+	if !errors.As(err, &se) {
+		fail(err)
+	}
+	return result{Code: se.ErrorCode(), Status: se.HttpStatus(), Message: se.Message(), RequestID: se.RequestId()}
 }
 
 func fail(err error) {

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestVersionPlainBuildIsDev(t *testing.T) {
+	for _, arg := range []string{"version", "--version"} {
+		code, stdout, _ := cli(t, arg)
+		if code != 0 || !strings.HasPrefix(stdout, "cdnmock dev\n") || !strings.Contains(stdout, "go      "+runtime.Version()) {
+			t.Errorf("%s: exit %d:\n%s", arg, code, stdout)
+		}
+	}
+}
+
+// The release scripts stamp the version and commit with -ldflags -X.
+func TestVersionStamped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "cdnmock")
+	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X main.version=9.8.7 -X main.commit=0123abcd", ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "cdnmock 9.8.7\ncommit  0123abcd\ngo      " + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
+	if string(out) != want {
+		t.Errorf("got\n%swant\n%s", out, want)
+	}
+}
