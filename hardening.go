@@ -5,6 +5,7 @@ package main
 // reachable from other hosts without a token.
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -21,7 +22,8 @@ import (
 const adminTokenEnv = "CDNMOCK_ADMIN_TOKEN"
 
 // Limits of every listener. The write timeout bounds how long an answer may
-// take, --delay and fault:hang included.
+// take: delays are at most mock.MaxDelay, well inside it, and a request held
+// by fault:hang is released (its connection dropped) when it passes.
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
@@ -33,7 +35,7 @@ const (
 // newHTTPServer is an http.Server with the mock's timeouts and header limit.
 func newHTTPServer(h http.Handler) *http.Server {
 	return &http.Server{
-		Handler:           h,
+		Handler:           withDeadline(h, writeTimeout),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -53,8 +55,20 @@ func listenAdmin(opts options, srv *mock.Server, api *http.Server) (*http.Server
 	if err != nil {
 		return nil, nil, fmt.Errorf("--admin-addr: %w", err)
 	}
-	api.Handler = srv.APIHandler()
+	api.Handler = withDeadline(srv.APIHandler(), writeTimeout)
 	return newHTTPServer(srv.AdminHandler()), ln, nil
+}
+
+// withDeadline ends each request's context d after its handler starts.
+// http.Server's WriteTimeout only makes a late write fail; it does not end
+// the context, so without this a request held by fault:hang would stay
+// until its client gave up, long after its answer could be written.
+func withDeadline(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // warnExposed warns when the admin API listens beyond loopback without a

@@ -108,7 +108,7 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
-	fs.StringVar(&o.delay, "delay", "", "wait this `duration` (250ms) or range (100ms-400ms) before every answer")
+	fs.StringVar(&o.delay, "delay", "", "wait this `duration` (250ms) or range (100ms-400ms) before every answer, at most "+mock.MaxDelay.String())
 	fs.StringVar(&o.throttle, "throttle", "on", "enforce the spec's documented call rates: on or off")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")

@@ -195,6 +195,8 @@ func (s *Server) adminClearViolations(c echo.Context) error {
 // SetScenario makes name the active scenario, for every caller without a
 // binding, and restarts its sequences.
 func (s *Server) SetScenario(name string) error {
+	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
+	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
@@ -206,6 +208,8 @@ func (s *Server) SetScenario(name string) error {
 // Bind makes one access key use a scenario, and restarts its sequences for
 // that key. At most maxBindings keys can be bound at once (control.go).
 func (s *Server) Bind(accessKeyID, name string) error {
+	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
+	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -66,6 +67,16 @@ func errRender(action string, err error) *apiError {
 
 func errBadRequest(msg string) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
+}
+
+// errDelayHeader answers an X-Mock-Delay that ParseDelay refused: a delay
+// above MaxDelay has a code of its own, so a client can tell it from a typo.
+func errDelayHeader(err error) *apiError {
+	code := "Mock.BadRequest"
+	if errors.Is(err, errDelayTooLong) {
+		code = "Mock.DelayTooLong"
+	}
+	return &apiError{Status: http.StatusBadRequest, Code: code, Message: HeaderDelay + ": " + err.Error()}
 }
 
 // Problem is one thing wrong in the mock's own files, with where it is.

@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"context"
 	"net"
 	"net/http"
 
@@ -22,7 +21,7 @@ func (s *Server) breakConnection(c echo.Context, fault string) int {
 		_, _ = c.Response().Write([]byte(garbageBody))
 		return http.StatusOK
 	case "hang":
-		s.hang(c.Request().Context())
+		s.hold(c.Request().Context(), nil) // until the client gives up or the server closes
 		dropConnection(c, false)
 	case "reset":
 		dropConnection(c, true)
@@ -30,14 +29,6 @@ func (s *Server) breakConnection(c echo.Context, fault string) int {
 		dropConnection(c, false)
 	}
 	return 0
-}
-
-// hang holds a request until its client gives up or the server closes.
-func (s *Server) hang(ctx context.Context) {
-	select {
-	case <-ctx.Done():
-	case <-s.closing:
-	}
 }
 
 // dropConnection closes the client's connection without an answer; with

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -103,7 +104,18 @@ func globMatch(pattern, s string) bool {
 // Delay is a fixed wait, or a range to pick from uniformly.
 type Delay struct{ Min, Max time.Duration }
 
-// ParseDelay reads "250ms" or "100ms-400ms".
+// MaxDelay is the longest delay X-Mock-Delay, a scenario's delay or --delay
+// may ask for. The SDKs give up after 10s by default, and the longest
+// per-operation read timeout alibaba-cloud-sdk-go ships is 133s, so 3
+// minutes outlasts any client's default timeout. It stays inside the
+// command's 5-minute WriteTimeout even after a 30-second body read, so a
+// delayed answer is always written.
+const MaxDelay = 3 * time.Minute
+
+// errDelayTooLong marks a delay above MaxDelay, answered Mock.DelayTooLong.
+var errDelayTooLong = errors.New("longer than the maximum")
+
+// ParseDelay reads "250ms" or "100ms-400ms", at most MaxDelay.
 func ParseDelay(s string) (Delay, error) {
 	lo, hi, isRange := strings.Cut(strings.TrimSpace(s), "-")
 	min, err := time.ParseDuration(lo)
@@ -116,7 +128,19 @@ func ParseDelay(s string) (Delay, error) {
 			return Delay{}, fmt.Errorf("delay %q: a range goes from the shorter to the longer duration, e.g. 100ms-400ms", s)
 		}
 	}
-	return Delay{Min: min, Max: max}, nil
+	d := Delay{Min: min, Max: max}
+	if err := d.check(); err != nil {
+		return Delay{}, fmt.Errorf("delay %q: %w", s, err)
+	}
+	return d, nil
+}
+
+// check refuses a delay above MaxDelay.
+func (d Delay) check() error {
+	if d.Max > MaxDelay || d.Min > MaxDelay {
+		return fmt.Errorf("%w of %v (to test a client's timeout beyond it, use the fault:hang scenario)", errDelayTooLong, MaxDelay)
+	}
+	return nil
 }
 
 // pick returns the wait for one request.

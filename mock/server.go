@@ -7,6 +7,7 @@ package mock
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -34,12 +35,33 @@ type Server struct {
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
+
+	// Reloads (reload.go): reloadMu serializes them, scenarioMu makes a
+	// reload's check of the scenarios in use and its swap one step against
+	// SetScenario and Bind, watchMu and watchers let Close stop Watch.
+	reloadMu     sync.Mutex
+	scenarioMu   sync.RWMutex
+	watchMu      sync.Mutex
+	watchers     sync.WaitGroup
+	reloadSettle time.Duration
+
+	hooks hooks
+}
+
+// hooks let tests see and pause the server's steps; all nil in production.
+type hooks struct {
+	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
+	reloadLoaded func()           // a reload has read its files and has not installed them yet
+	reloadWaits  func()           // a reload waits for another one to finish
 }
 
 // New loads and checks every file and returns a ready server. A problem in
 // any file makes it fail with Problems that name file, line and field.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
+	if err := cfg.Delay.check(); err != nil {
+		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
+	}
 	cat, err := loadCatalog(cfg, cfg.Clock.Now())
 	if err != nil {
 		return nil, err
@@ -55,6 +77,8 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		journal:    newRing(cfg.JournalSize),
 		violations: newRing(cfg.JournalSize),
 		closing:    make(chan struct{}),
+
+		reloadSettle: reloadSettle,
 	}
 	s.catalog.Store(cat)
 	s.control.setActive(cfg.Scenario)
@@ -70,11 +94,18 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
-// Close releases every request held by fault:hang or a delay, and returns
-// once their handlers have finished. Call it when the server stops
-// (http.Server.RegisterOnShutdown does); it is safe to call more than once.
+// Close releases every request held by fault:hang or a delay (their
+// connections are dropped: there is no answer to give), stops every Watch,
+// and returns once those handlers and watchers have finished. Call it when
+// the server stops (http.Server.RegisterOnShutdown does); it is safe to call
+// more than once, but not from a Watch's onReload.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closing) })
+	s.closeOnce.Do(func() {
+		s.watchMu.Lock() // no Watch starts after this
+		close(s.closing)
+		s.watchMu.Unlock()
+	})
+	s.watchers.Wait()
 	s.inflight.wait()
 	s.tasks.close() // releases the --state file
 }
@@ -130,7 +161,11 @@ func (s *Server) handleAPI(c echo.Context) error {
 
 	x.err = s.process(r, cat, x)
 	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
-		return nil // the client gave up, or the server closed, while we waited
+		// The client gave up, the request's deadline passed or the server
+		// closed while we waited. Returning would make net/http send an
+		// empty 200, which a client still listening would take as an answer.
+		dropConnection(c, false)
+		return nil
 	}
 	if x.err == nil && x.outcome.Fault != "" {
 		status = s.breakConnection(c, x.outcome.Fault)
@@ -159,7 +194,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if h := r.Header.Get(HeaderDelay); h != "" {
 		d, err := ParseDelay(h)
 		if err != nil {
-			return errBadRequest(HeaderDelay + ": " + err.Error())
+			return errDelayHeader(err)
 		}
 		x.headerDelay = &d
 	}
@@ -241,8 +276,20 @@ func (s *Server) delay(x *exchange) time.Duration {
 func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	return s.hold(ctx, t.C)
+}
+
+// hold holds a request until done fires (true; a nil done never does), or
+// until its context ends or the server closes (false). The context ends
+// when the client goes away, and at the deadline the cdnmock command
+// derives from its WriteTimeout.
+func (s *Server) hold(ctx context.Context, done <-chan time.Time) bool {
+	if h := s.hooks.hold; h != nil {
+		h(true)
+		defer h(false)
+	}
 	select {
-	case <-t.C:
+	case <-done:
 		return true
 	case <-ctx.Done():
 		return false

@@ -14,7 +14,8 @@ import (
 )
 
 // The two request signatures of Alibaba Cloud's RPC APIs, computed exactly
-// as the real clients compute them (see /work/shared/reference/real-clients.md §6):
+// as the real clients' signers compute them (alibaba-cloud-sdk-go, pop-core,
+// darabonba-openapi; their requests, byte for byte, are in mock/testdata/wire/):
 //
 //   - RPC signature v1: HMAC-SHA1 over every parameter but Signature, sent
 //     as the Signature parameter (old Go SDK, pop-core, darabonba with

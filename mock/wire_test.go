@@ -22,9 +22,9 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
-// Replays of real clients' requests, captured byte for byte (see
-// testdata/wire/ and /work/shared/reference/real-clients.md). Each capture
-// goes through the server exactly as it came off the wire.
+// Replays of real clients' requests (the Go and Node SDKs), captured byte
+// for byte in mock/testdata/wire/. Each capture goes through the server
+// exactly as it came off the wire.
 
 // wireCapture is one line of a captures.jsonl file.
 type wireCapture struct {

@@ -1,0 +1,20 @@
+package mock
+
+import "time"
+
+// Hooks for the package's external tests (package mock_test). Set them
+// before the server serves or reloads.
+
+// SetHoldHook calls f when a request starts (true) and stops (false) being
+// held by a delay or fault:hang.
+func SetHoldHook(s *Server, f func(start bool)) { s.hooks.hold = f }
+
+// SetReloadHooks calls loaded when a reload has read its files and not yet
+// installed them, and waits when a reload must wait for another.
+func SetReloadHooks(s *Server, loaded, waits func()) {
+	s.hooks.reloadLoaded, s.hooks.reloadWaits = loaded, waits
+}
+
+// SetReloadSettle sets how long Watch lets files stay quiet before it
+// reloads.
+func SetReloadSettle(s *Server, d time.Duration) { s.reloadSettle = d }
