@@ -61,7 +61,13 @@ func New(cfg Config) (*Server, error) {
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if serveHook != nil { // tests only (adminapi.go)
+		serveHook(listenerBoth, s.echo, w, r)
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Close releases every request held by fault:hang or a delay, and returns
 // once their handlers have finished. Call it when the server stops
