@@ -64,6 +64,7 @@ type ScenarioChange struct {
 func (s *Server) adminRoutes(g *echo.Group) {
 	s.protectAdmin(g) // --admin-token: before the routes, which it wraps (auth.go)
 	g.GET("/health", s.adminHealth)
+	g.GET("/openapi.yaml", s.adminOpenAPI) // this API's description (adminapi.go)
 	g.GET("/scenarios", s.adminScenarios)
 	g.PUT("/scenario", s.adminSetScenario)
 	g.DELETE("/scenario", s.adminResetScenario)

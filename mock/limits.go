@@ -161,26 +161,26 @@ func (s *Server) logPanic(r *http.Request, v any) {
 // hands out on its own address): for --admin-addr, where the admin API has
 // a listener of its own. /_mock/ answers 404 here.
 func (s *Server) APIHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return hooked(listenerAPI, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
 			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
 				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
 			return
 		}
 		s.echo.ServeHTTP(w, r)
-	})
+	}))
 }
 
 // AdminHandler serves the admin API only, under /_mock/.
 func (s *Server) AdminHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return hooked(listenerAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isAdminPath(r.URL.Path) {
 			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
 				Message: "this address serves the admin API only, under " + AdminPrefix + "/; the API has its own address"})
 			return
 		}
 		s.echo.ServeHTTP(w, r)
-	})
+	}))
 }
 
 func writeAdminJSON(w http.ResponseWriter, status int, e adminError) {

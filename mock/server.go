@@ -92,7 +92,13 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if serveHook != nil { // tests only (adminapi.go)
+		serveHook(listenerBoth, s.echo, w, r)
+		return
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // Close releases every request held by fault:hang or a delay (their
 // connections are dropped: there is no answer to give), stops every Watch,
