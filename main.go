@@ -76,7 +76,7 @@ type options struct {
 	throttle                                                string
 	journalSize                                             int
 	failOnViolation                                         bool
-	taskDuration                                            time.Duration // export tasks: mock/taskstate.go
+	taskDuration                                            time.Duration // export tasks: mock/taskhook.go
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)

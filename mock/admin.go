@@ -72,7 +72,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.DELETE("/requests", s.adminClearRequests)
 	g.GET("/violations", s.adminViolations)
 	g.DELETE("/violations", s.adminClearViolations)
-	// The clock, tasks, state and downloads: tasks.go.
+	// The clock, tasks, state and downloads: admintasks.go.
 	s.taskRoutes(g)
 	s.uiRoutes(g) // the web console and GET /operations: ui.go
 }
@@ -207,7 +207,7 @@ func (s *Server) SetScenario(name string) error {
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key. At most maxBindings keys can be bound at once (control.go).
+// that key. At most maxBindings keys can be bound at once (selection.go).
 func (s *Server) Bind(accessKeyID, name string) error {
 	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
 	defer s.scenarioMu.RUnlock()

@@ -3,8 +3,6 @@ package mock
 import (
 	"io/fs"
 	"log/slog"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -144,56 +142,6 @@ func (cfg Config) withDefaults() Config {
 		cfg.TaskDuration = 90 * time.Second
 	}
 	return cfg
-}
-
-// catalog is everything loaded from files: the spec, the scenarios and the
-// fixtures. It is immutable once built.
-type catalog struct {
-	spec      *Spec
-	scenarios map[string]*Scenario
-	order     []string // scenario names: built-ins first, then files by name
-	fixtures  fixtureSet
-}
-
-func (c *catalog) scenarioNames() []string { return c.order }
-
-// loadCatalog loads and checks every file, reporting all problems at once.
-func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, layers, err := loadSpecLayers(cfg) // the hand-written spec over the generated one: layers.go
-	if err != nil {
-		return nil, err
-	}
-	fx, ps := loadFixtureLayers(cfg, sp, layers, now)
-
-	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
-	builtins := map[string]bool{}
-	for _, sc := range builtinScenarios(sp) {
-		builtins[sc.Name] = true
-		cat.scenarios[sc.Name] = sc
-		cat.order = append(cat.order, sc.Name)
-	}
-	files, sps := loadScenarios(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
-	ps = append(ps, sps...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	for _, sc := range files {
-		cat.scenarios[sc.Name] = sc
-		cat.order = append(cat.order, sc.Name)
-	}
-	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
-	}
-	if err := ps.err(); err != nil {
-		return nil, err
-	}
-	return cat, nil
-}
-
-// Check loads and checks the configured files without serving, as the
-// validate command does. It returns Problems listing everything wrong.
-func Check(cfg Config) error {
-	cfg = cfg.withDefaults()
-	_, err := loadCatalog(cfg, cfg.Clock.Now())
-	return err
 }
 
 // newRequestID is a random (version 4) UUID in upper case, as Alibaba's

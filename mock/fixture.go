@@ -39,7 +39,7 @@ type renderData struct {
 	Action      string    // the operation called
 	AccessKeyId string    //nolint:revive // named as in the API
 	Now         time.Time // the server's clock, UTC
-	taskData              // .Task and .Page, set by an operation's x-mock-state (taskstate.go)
+	taskData              // .Task and .Page, set by an operation's x-mock-state (taskhook.go)
 
 	values  map[string][]string
 	params  map[string]string
@@ -421,7 +421,7 @@ func sampleData(op *Operation, now time.Time) *renderData {
 	values := map[string][]string{}
 	for _, p := range op.Params {
 		if p.list != nil {
-			p.list.sample(values) // Name.1…, from the items' examples (repeatlist.go)
+			p.list.sample(values) // Name.1…, from the items' examples (lists.go)
 			continue
 		}
 		if v := firstOf(p.Example, p.Default); v != "" {
@@ -431,7 +431,7 @@ func sampleData(op *Operation, now time.Time) *renderData {
 	return &renderData{
 		RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: op.Name, AccessKeyId: "AKID",
 		Now: now.UTC(), values: values, newTask: func() string { return "100001" },
-		taskData: sampleTaskData(values, now), // one sample task (taskstate.go)
+		taskData: sampleTaskData(values, now), // one sample task (taskhook.go)
 	}
 }
 

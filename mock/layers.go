@@ -71,7 +71,7 @@ func (cfg Config) layerDefaults() Config {
 // specLayers says where the merged spec's operations come from.
 type specLayers struct {
 	hand map[string]bool // the operations the hand-written spec defines
-	gen  *genEntry       // the generated layer, kept across servers (layercache.go)
+	gen  *genEntry       // the generated layer, kept across servers (gencache.go)
 }
 
 // loadSpecLayers loads the hand-written spec and, with the generated layer,
@@ -87,7 +87,7 @@ func loadSpecLayers(cfg Config) (sp *Spec, layers *specLayers, err error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec) // layercache.go
+		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec) // gencache.go
 	}()
 	top, topErr := LoadSpec(cfg.SpecFile, cfg.Spec)
 	<-done

@@ -4,25 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strings"
-
-	"github.com/labstack/echo/v4"
 )
 
-// Limits and hardening: what bad input cannot do to the server.
-//
-//   - A form body is read up to Config.MaxBodyBytes (envelope.go); a call
-//     may carry at most Config.MaxParams parameters, each name and value at
-//     most Config.MaxParamBytes long. Beyond: 400 in the API's envelope.
-//   - A panic in any handler, fixture or template becomes a 500
-//     InternalError (the API's envelope on the API, JSON on /_mock/) and is
-//     logged with its stack; it never drops the connection. Deliberate
-//     aborts (http.ErrAbortHandler, the connection faults) pass through.
-//   - APIHandler and AdminHandler split the server for two listeners
-//     (--admin-addr); ServeHTTP serves both.
+// Request limits: what bad input cannot make the server read or keep. A
+// form body is read up to Config.MaxBodyBytes (readBody, the one place a
+// body is read); a call may carry at most Config.MaxParams parameters, each
+// name and value at most Config.MaxParamBytes long. Beyond: 400 in the
+// API's envelope. Panics are recover.go's; the two listeners listeners.go's.
 
 // Defaults of the parameter limits.
 const (
@@ -91,101 +81,3 @@ func readBody(body io.ReadCloser, limit int64) ([]byte, *apiError) {
 }
 
 // --- panics ---
-
-// internalError is the spec's InternalError (500), the one answer of every
-// panic and unexpected failure (recoverAPI, handleError).
-func internalError(sp *Spec) *apiError {
-	if d, ok := sp.common["InternalError"]; ok {
-		return &apiError{Status: d.Status, Code: d.Code, Message: d.Message}
-	}
-	return &apiError{Status: http.StatusInternalServerError, Code: "InternalError",
-		Message: "The request processing has failed due to some unknown error, exception or failure."}
-}
-
-// recoverAPI, deferred in handleAPI after the journal's own defer, turns a
-// panic anywhere in the API pipeline (decoding, scenarios, task hooks,
-// fixtures, templates) into a 500 InternalError in the call's format, so
-// the exchange is answered and journaled like any other. Deliberate aborts
-// go on.
-func (s *Server) recoverAPI(c echo.Context, sp *Spec, x *exchange, status *int) {
-	v := recover()
-	if v == nil {
-		return
-	}
-	if v == http.ErrAbortHandler { //nolint:errorlint // the sentinel itself is what net/http compares
-		panic(v)
-	}
-	s.logPanic(c.Request(), v)
-	if c.Response().Committed {
-		*status = c.Response().Status
-		return
-	}
-	if x.call == nil {
-		x.call = &Call{Method: c.Request().Method, Format: formatXML}
-	}
-	x.err, x.fixture = internalError(sp), nil
-	x.outcome.Fault = ""
-	*status = s.write(c, sp, x)
-}
-
-// recoverPanics is the safety net of every route (the admin API, echo's
-// own error handling): a panic becomes a 500 through handleError, in the
-// API's envelope or as admin JSON.
-func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if v == http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
-				panic(v)
-			}
-			s.logPanic(c.Request(), v)
-			err = echo.NewHTTPError(http.StatusInternalServerError)
-		}()
-		return next(c)
-	}
-}
-
-// logPanic logs a recovered panic with its stack. Only the method and path
-// are logged: the query may hold a Signature.
-func (s *Server) logPanic(r *http.Request, v any) {
-	s.cfg.Logger.Error("panic", slog.String("method", r.Method), slog.String("path", r.URL.Path),
-		slog.String("panic", fmt.Sprint(v)), slog.String("stack", string(debug.Stack())))
-}
-
-// --- two listeners ---
-
-// APIHandler serves the API only (and export downloads, whose URLs the API
-// hands out on its own address): for --admin-addr, where the admin API has
-// a listener of its own. /_mock/ answers 404 here.
-func (s *Server) APIHandler() http.Handler {
-	return hooked(listenerAPI, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
-			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
-				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
-			return
-		}
-		s.echo.ServeHTTP(w, r)
-	}))
-}
-
-// AdminHandler serves the admin API only, under /_mock/.
-func (s *Server) AdminHandler() http.Handler {
-	return hooked(listenerAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isAdminPath(r.URL.Path) {
-			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
-				Message: "this address serves the admin API only, under " + AdminPrefix + "/; the API has its own address"})
-			return
-		}
-		s.echo.ServeHTTP(w, r)
-	}))
-}
-
-func writeAdminJSON(w http.ResponseWriter, status int, e adminError) {
-	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", jsonQuote(e.Code), jsonQuote(e.Message))
-}

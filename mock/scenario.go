@@ -325,7 +325,7 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 		ptr := "/operations/" + escapePointer(action)
 		op := spec.Operation(action)
 		if op == nil {
-			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // hint.go
+			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
 			continue
 		}
 		raws, isList := ops[action].([]any)
@@ -424,7 +424,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 			problem("message", "applies to error outcomes only")
 		}
 	}
-	checkTaskOutcome(&st, op, problem) // taskstate.go
+	checkTaskOutcome(&st, op, problem) // taskhook.go
 	return st
 }
 

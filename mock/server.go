@@ -129,7 +129,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (limits.go)
+	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
 	s.adminRoutes(e.Group(AdminPrefix))
 	return e
@@ -163,7 +163,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 		s.record(x, status, time.Since(start))
 		s.inflight.add(-1)
 	}()
-	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (limits.go)
+	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
 
 	x.err = s.process(r, cat, x)
 	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
@@ -256,7 +256,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			return err
 		}
 	}
-	if op.state != nil { // create, list or delete tasks (taskstate.go)
+	if op.state != nil { // create, list or delete tasks (taskhook.go)
 		if err := s.tasks.apply(r, sp, op, x, now); err != nil {
 			return err
 		}
@@ -363,7 +363,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case http.StatusMethodNotAllowed:
 		x.err = sp.gateway(codeUnsupportedMethod, "")
 	case http.StatusInternalServerError:
-		x.err = internalError(sp) // limits.go
+		x.err = internalError(sp) // recover.go
 	default: // another status of echo's: its text, under the same code
 		x.err = &apiError{Status: status, Code: internalError(sp).Code, Message: http.StatusText(status)}
 	}

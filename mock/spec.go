@@ -26,7 +26,7 @@ type Spec struct {
 	ops         map[string]*Operation
 	names       []string  // operation names, sorted
 	methods     []string  // union of every operation's methods
-	src         *yamlFile // the file, for problems' lines (parsed only when asked: yamllazy.go)
+	src         *yamlFile // the file, for problems' lines (parsed only when asked: yaml.go)
 }
 
 // Operation is one Action of the API.
@@ -39,9 +39,9 @@ type Operation struct {
 	errors     map[string]ErrorDef // documented codes
 	codes      []string            // documented codes in spec order
 	rules      []rule
-	state      *taskHook                  // x-mock-state: what it does to tasks (taskstate.go)
+	state      *taskHook                  // x-mock-state: what it does to tasks (taskhook.go)
 	response   *openapi3.Schema           // the 200 JSON body
-	quickCheck atomic.Pointer[quickCheck] // built on first use: quickcheck.go
+	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
 	route      *routers.Route
 }
 
@@ -53,7 +53,7 @@ type Param struct {
 	Example  string
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
-	list     *repeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (repeatlist.go)
+	list     *repeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
 }
 
 // Operation returns the named operation, or nil.
@@ -117,7 +117,7 @@ func (op *Operation) hasParam(name string) bool {
 			return true
 		}
 	}
-	return op.isListWire(name) // Tag.1.Key of a repeat list (repeatlist.go)
+	return op.isListWire(name) // Tag.1.Key of a repeat list (lists.go)
 }
 
 func (op *Operation) paramNames() []string {
@@ -150,7 +150,7 @@ func LoadSpec(file string, data []byte) (*Spec, error) {
 func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
 	var ps Problems
 	yf := lazyYAML(file, data)    // the line index, built only if a problem needs a line
-	doc, err := loadOpenAPI(data) // parsed and validated; a large one in parts, side by side: specsplit.go
+	doc, err := loadOpenAPI(data) // parsed and validated; a large one in parts, side by side: openapi.go
 	if err != nil {
 		if _, yerr := parseYAML(file, data); yerr != nil {
 			ps.add(file, 0, "", "not valid YAML: %v", yerr)
@@ -342,7 +342,7 @@ func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi
 		op.rules = append(op.rules, r)
 	}
 	op.state = parseTaskHook(o.Extensions, op, knownCode, problem)
-	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (repeatlist.go)
+	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.response = successSchema(o)
 	if op.response == nil {

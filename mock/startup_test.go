@@ -8,7 +8,7 @@ import (
 // BenchmarkStartup measures New as the cdnmock command starts: the embedded
 // hand-written spec over the generated one (166 operations), every fixture
 // compiled and checked. "cold" is a process's first server; "kept" a later
-// one, which reuses the generated layer (layercache.go); "hand-only" serves
+// one, which reuses the generated layer (gencache.go); "hand-only" serves
 // the hand-written spec alone (NoGenerated).
 func BenchmarkStartup(b *testing.B) {
 	clock := FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))

@@ -32,7 +32,7 @@ var validationOptions = &openapi3filter.Options{
 // checks, then parameters the operation does not declare (sorted). The real
 // service ignores unknown parameters, so those carry no API error.
 func (s *Spec) checkRequest(ctx context.Context, op *Operation, params url.Values) []Violation {
-	vs := append(s.checkSchema(ctx, op, params), s.checkLists(op, params)...) // repeat lists: repeatlist.go
+	vs := append(s.checkSchema(ctx, op, params), s.checkLists(op, params)...) // repeat lists: lists.go
 	var unknown []string
 	for name := range params {
 		if !commonParams[name] && !op.hasParam(name) {
@@ -50,7 +50,7 @@ func (s *Spec) checkRequest(ctx context.Context, op *Operation, params url.Value
 // returns every violation, in spec order, each mapped to an API error.
 func (s *Spec) checkSchema(ctx context.Context, op *Operation, params url.Values) []Violation {
 	if op.quick().valid(params) {
-		return nil // surely valid: skip openapi3filter's cost (quickcheck.go)
+		return nil // surely valid: skip openapi3filter's cost (paramcheck.go)
 	}
 	return s.validateFully(ctx, op, params)
 }

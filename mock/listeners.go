@@ -1,0 +1,45 @@
+package mock
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// Two listeners: APIHandler and AdminHandler split the server for
+// --admin-addr; ServeHTTP serves both.
+
+// APIHandler serves the API only (and export downloads, whose URLs the API
+// hands out on its own address): for --admin-addr, where the admin API has
+// a listener of its own. /_mock/ answers 404 here.
+func (s *Server) APIHandler() http.Handler {
+	return hooked(listenerAPI, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
+			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
+				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
+			return
+		}
+		s.echo.ServeHTTP(w, r)
+	}))
+}
+
+// AdminHandler serves the admin API only, under /_mock/.
+func (s *Server) AdminHandler() http.Handler {
+	return hooked(listenerAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isAdminPath(r.URL.Path) {
+			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
+				Message: "this address serves the admin API only, under " + AdminPrefix + "/; the API has its own address"})
+			return
+		}
+		s.echo.ServeHTTP(w, r)
+	}))
+}
+
+func writeAdminJSON(w http.ResponseWriter, status int, e adminError) {
+	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", jsonQuote(e.Code), jsonQuote(e.Message))
+}
