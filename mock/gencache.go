@@ -36,7 +36,7 @@ var genCache struct {
 
 // loadGenerated loads the generated spec, or returns the kept one of the
 // same name and content.
-func loadGenerated(file string, data []byte) (*genEntry, error) {
+func loadGenerated(file string, data []byte, reports []string) (*genEntry, error) {
 	sum := sha256.Sum256(data)
 	find := func() *genEntry {
 		for _, e := range genCache.entries {
@@ -54,7 +54,7 @@ func loadGenerated(file string, data []byte) (*genEntry, error) {
 	}
 	// The generated file's common errors may lag behind the server's: those
 	// it lacks come from the hand-written file (mergeSpecs).
-	sp, err := loadSpec(file, data, false)
+	sp, err := loadSpec(file, data, specOptions{reports: reports})
 	if err != nil {
 		return nil, err
 	}

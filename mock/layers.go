@@ -77,9 +77,9 @@ type specLayers struct {
 // loadSpecLayers loads the hand-written spec and, with the generated layer,
 // the generated one (side by side: they are independent), then merges them.
 // layers is nil when the hand-written spec is served alone.
-func loadSpecLayers(cfg Config) (sp *Spec, layers *specLayers, err error) {
+func loadSpecLayers(cfg Config, reports []string) (sp *Spec, layers *specLayers, err error) {
 	if cfg.NoGenerated {
-		sp, err = LoadSpec(cfg.SpecFile, cfg.Spec)
+		sp, err = loadSpec(cfg.SpecFile, cfg.Spec, specOptions{requireCommon: true, reports: reports})
 		return sp, nil, err
 	}
 	var gen *genEntry
@@ -87,9 +87,9 @@ func loadSpecLayers(cfg Config) (sp *Spec, layers *specLayers, err error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec) // gencache.go
+		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec, reports) // gencache.go
 	}()
-	top, topErr := LoadSpec(cfg.SpecFile, cfg.Spec)
+	top, topErr := loadSpec(cfg.SpecFile, cfg.Spec, specOptions{requireCommon: true, reports: reports})
 	<-done
 	var ps Problems
 	for _, err := range []error{topErr, genErr} {

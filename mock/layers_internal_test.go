@@ -57,7 +57,7 @@ func TestLeanSchemaIsTheMarshalledOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sp, err := loadSpec(f.file, data, false)
+		sp, err := loadSpec(f.file, data, specOptions{reports: reportNames()})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 // parameter changed at a time: missing, empty, repeated, of the wrong type,
 // outside its enum, its pattern, its length or its bounds.
 func TestQuickCheckNeverDisagrees(t *testing.T) {
-	sp, _, err := loadSpecLayers(Config{}.withDefaults())
+	sp, _, err := loadSpecLayers(Config{}.withDefaults(), reportNames())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,7 +147,7 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
-	tasks       taskData // what an x-mock-state hook left for the fixture
+	tasks       taskData // what an x-mock-state hook made, for the fixture
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -257,9 +257,11 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		}
 	}
 	if op.state != nil { // create, list or delete tasks (taskhook.go)
-		if err := s.tasks.apply(r, sp, op, x, now); err != nil {
+		made, err := s.tasks.apply(r, sp, op, call, x.outcome, now)
+		if err != nil {
 			return err
 		}
+		x.tasks = made
 	}
 	x.fixture = cat.fixtures.get(op.Name, x.outcome.Fixture)
 	return nil

@@ -141,13 +141,22 @@ func (op *Operation) allows(method string) bool {
 // (see the comment at the top of spec/cdn-2018-05-10.yaml). file names the
 // document in problem reports.
 func LoadSpec(file string, data []byte) (*Spec, error) {
-	return loadSpec(file, data, true)
+	return loadSpec(file, data, specOptions{requireCommon: true, reports: reportNames()})
 }
 
-// loadSpec is LoadSpec; a layer merged under another (the generated spec,
-// layers.go) need not list the common errors the server requires, since
-// the layer on top supplies them.
-func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
+// specOptions is what loading a spec is told rather than reaches for.
+type specOptions struct {
+	// requireCommon: the spec must list the common errors the server
+	// produces. A layer merged under another (the generated spec, layers.go)
+	// need not, since the layer on top supplies them.
+	requireCommon bool
+	// reports are the files an export task can serve: a create's
+	// x-mock-state names one of them (report:).
+	reports []string
+}
+
+// loadSpec is LoadSpec with its options.
+func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 	var ps Problems
 	yf := lazyYAML(file, data)    // the line index, built only if a problem needs a line
 	doc, err := loadOpenAPI(data) // parsed and validated; a large one in parts, side by side: openapi.go
@@ -191,7 +200,7 @@ func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
 		s.commonCodes = append(s.commonCodes, d.Code)
 	}
 	for _, c := range requiredCommonErrors {
-		if _, ok := s.common[c]; !ok && requireCommon {
+		if _, ok := s.common[c]; !ok && opts.requireCommon {
 			ps.add(file, yf.line("/x-acs-common-errors"), "x-acs-common-errors", "must list %s: the server produces it", c)
 		}
 	}
@@ -201,7 +210,7 @@ func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
 		item := doc.Paths.Value(path)
 		for method, o := range item.Operations() {
 			ptr := "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)
-			op := loadOperation(s, yf, ptr, &ps, doc, path, item, method, o)
+			op := loadOperation(s, yf, ptr, &ps, doc, opts.reports, path, item, method, o)
 			if op == nil {
 				continue
 			}
@@ -230,7 +239,7 @@ func loadSpec(file string, data []byte, requireCommon bool) (*Spec, error) {
 	return s, nil
 }
 
-func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi3.T,
+func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi3.T, reports []string,
 	path string, item *openapi3.PathItem, method string, o *openapi3.Operation) *Operation {
 	file := yf.name
 	problem := func(sub, format string, args ...any) {
@@ -341,7 +350,7 @@ func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi
 		}
 		op.rules = append(op.rules, r)
 	}
-	op.state = parseTaskHook(o.Extensions, op, knownCode, problem)
+	op.state = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
 	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.response = successSchema(o)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,8 +20,8 @@ import (
 //	x-mock-state: {tasks: usage, do: delete, notFound: InvalidTaskId.Malformed}
 //
 // The hook runs once the request passed validation (process, in
-// server.go); what it stored or found reaches the fixture as .Task (the
-// created task) and .Page (one page of the list). The parameters it reads
+// server.go) and returns what it stored or found; process hands that to
+// the fixture as .Task (the created task) and .Page (one page of the list). The parameters it reads
 // follow the API's names, and the spec must declare them: create reads
 // StartTime, EndTime and TaskName, and keeps every declared parameter for
 // the report; list reads PageSize and PageNumber; delete reads TaskId.
@@ -54,8 +55,8 @@ var hookParams = map[string][]string{
 var familyName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 
 // parseTaskHook reads an operation's x-mock-state, if any, and checks it
-// against the operation: nil when absent or wrong (problems are reported).
-func parseTaskHook(ext map[string]any, op *Operation, knownCode func(string) bool, problem func(sub, format string, args ...any)) *taskHook {
+// against the operation and the reports an export can serve: nil when absent or wrong (problems are reported).
+func parseTaskHook(ext map[string]any, op *Operation, knownCode func(string) bool, reports []string, problem func(sub, format string, args ...any)) *taskHook {
 	if _, ok := ext["x-mock-state"]; !ok {
 		return nil
 	}
@@ -80,8 +81,8 @@ func parseTaskHook(ext map[string]any, op *Operation, knownCode func(string) boo
 		}
 	}
 	switch {
-	case h.Do == doCreate && reports[h.Report].make == nil:
-		fail("report: %q; a create names the file its tasks serve: %s", h.Report, strings.Join(reportNames(), ", "))
+	case h.Do == doCreate && !slices.Contains(reports, h.Report):
+		fail("report: %q; a create names the file its tasks serve: %s", h.Report, strings.Join(reports, ", "))
 	case h.Do != doCreate && h.Report != "":
 		fail("report: only a create names a report")
 	}
@@ -139,12 +140,13 @@ type TaskPage struct {
 }
 
 // apply runs the operation's x-mock-state after the request passed
-// validation, and leaves in x what the fixture shows. Its error is the
-// API's answer.
-func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, x *exchange, now time.Time) *apiError {
+// validation, for the outcome chosen, and returns what the fixture shows.
+// Its error is the API's answer.
+func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call, outcome Outcome, now time.Time) (taskData, *apiError) {
 	h := op.state
-	params := op.withDefaults(x.call.Params)
-	account := x.call.account() // the key's account with --credentials, else the access key id (auth.go)
+	params := op.withDefaults(call.Params)
+	account := call.account() // the key's account with --credentials, else the access key id (auth.go)
+	var made taskData
 	switch h.Do {
 	case doCreate:
 		t := &task{
@@ -152,14 +154,14 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, x *exchange
 			Name: params.Get(paramTaskName), Start: params.Get(paramStartTime), End: params.Get(paramEndTime),
 			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: statusSuccess,
 		}
-		if x.outcome.Task != "" {
-			t.Outcome = x.outcome.Task
+		if outcome.Task != "" {
+			t.Outcome = outcome.Task
 		}
 		if err := ts.create(t); err != nil {
-			return errState(err)
+			return made, errState(err)
 		}
 		v := t.view(now, baseURL(r))
-		x.tasks.Task = &v
+		made.Task = &v
 	case doList:
 		size := intParam(params, op, paramPageSize)
 		number := intParam(params, op, paramPageNumber)
@@ -171,18 +173,18 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, x *exchange
 				page.Items = append(page.Items, t.view(now, base))
 			}
 		}
-		x.tasks.Page = page
+		made.Page = page
 	case doDelete:
 		found, err := ts.delete(account, h.Tasks, params.Get(paramTaskID), now)
 		if err != nil {
-			return errState(err)
+			return made, errState(err)
 		}
-		if !found && x.outcome.Validate { // a scenario without validation (success) answers success
+		if !found && outcome.Validate { // a scenario without validation (success) answers success
 			def, _ := sp.errorDef(op, h.NotFound) // checked at load
-			return def.withName(paramTaskID)
+			return made, def.withName(paramTaskID)
 		}
 	}
-	return nil
+	return made, nil
 }
 
 // declaredParams keeps the first value of each parameter the operation
