@@ -40,9 +40,9 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 		cat.order = append(cat.order, sc.Name)
 	}
 	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
+		ps.Add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
 	}
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return cat, nil

@@ -10,6 +10,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // Credentials are the access keys the mock accepts. With them (Config.Credentials,
@@ -118,28 +120,28 @@ var credentialsSchema = func() *jsonschema.Schema {
 //	      deny: ["cdn:Delete*"]
 func LoadCredentials(file string, data []byte) (*Credentials, error) {
 	var ps Problems
-	yf, err := parseYAML(file, data)
+	yf, err := diag.ParseYAML(file, data)
 	if err != nil {
-		ps.add(file, 0, "", "not valid YAML: %v", err)
-		return nil, ps.err()
+		ps.Add(file, 0, "", "not valid YAML: %v", err)
+		return nil, ps.Err()
 	}
-	if n := firstAlias(yf.root); n != nil {
+	if n := firstAlias(yf.Root()); n != nil {
 		// Aliases could make a small file expand enormously, or refer to
 		// themselves; a list of keys never needs them.
-		ps.add(file, n.Line, "", "YAML aliases (*%s) are not supported in a credentials file; write the values out", n.Value)
-		return nil, ps.err()
+		ps.Add(file, n.Line, "", "YAML aliases (*%s) are not supported in a credentials file; write the values out", n.Value)
+		return nil, ps.Err()
 	}
-	v, err := yf.value()
+	v, err := yf.Value()
 	if err != nil {
-		ps.add(file, 0, "", "%v", err)
-		return nil, ps.err()
+		ps.Add(file, 0, "", "%v", err)
+		return nil, ps.Err()
 	}
 	if err := credentialsSchema.Validate(v); err != nil {
 		for _, l := range schemaLeaves(err) {
 			loc := leafLocation(l)
-			ps.add(file, yf.line(loc), fieldName(loc), "%s", l.Message)
+			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)
 		}
-		return nil, ps.err()
+		return nil, ps.Err()
 	}
 
 	// The schema guarantees the shape; read it without a second decoder.
@@ -149,7 +151,7 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 		m := raw.(map[string]any)
 		ptr := fmt.Sprintf("/accessKeys/%d", i)
 		problem := func(key, format string, args ...any) {
-			ps.add(file, yf.line(ptr+"/"+key), fieldName(ptr+"/"+key), format, args...)
+			ps.Add(file, yf.Line(ptr+"/"+key), diag.FieldName(ptr+"/"+key), format, args...)
 		}
 		k := AccessKey{ID: m["id"].(string), Secret: m["secret"].(string)}
 		if b, ok := m["active"].(bool); ok {
@@ -162,14 +164,14 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 		if line, dup := firstLine[k.ID]; dup {
 			problem("id", "access key %s is already defined at line %d", k.ID, line)
 		} else {
-			firstLine[k.ID] = yf.line(ptr + "/id")
+			firstLine[k.ID] = yf.Line(ptr + "/id")
 		}
 		if pol, ok := m["policy"].(map[string]any); ok {
 			k.Policy = &Policy{Allow: stringList(pol["allow"]), Deny: stringList(pol["deny"])}
 		}
 		c.Keys = append(c.Keys, k)
 	}
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -16,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // A Fixture is a success response body. It is JSON whose string values may be
@@ -201,28 +203,28 @@ func (c *compiler) program() program {
 	return c.segs
 }
 
-func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Template) {
-	switch n.kind {
-	case jsonObject:
+func compileJSON(c *compiler, n *diag.JSONNode, tmpls map[*diag.JSONNode]*template.Template) {
+	switch n.Kind {
+	case diag.JSONObject:
 		c.literal("{")
-		for i, k := range n.keys {
+		for i, k := range n.Keys {
 			if i > 0 {
 				c.literal(",")
 			}
 			c.literal(jsonQuote(k) + ":")
-			compileJSON(c, n.items[i], tmpls)
+			compileJSON(c, n.Items[i], tmpls)
 		}
 		c.literal("}")
-	case jsonArray:
+	case diag.JSONArray:
 		c.literal("[")
-		for i, item := range n.items {
+		for i, item := range n.Items {
 			if i > 0 {
 				c.literal(",")
 			}
 			compileJSON(c, item, tmpls)
 		}
 		c.literal("]")
-	case jsonString:
+	case diag.JSONString:
 		if t := tmpls[n]; t != nil && isSplice(t) {
 			c.splice(t, "")
 		} else if t != nil {
@@ -230,26 +232,26 @@ func compileJSON(c *compiler, n *jsonNode, tmpls map[*jsonNode]*template.Templat
 			c.template(t)
 			c.literal(`"`)
 		} else {
-			c.literal(jsonQuote(n.text))
+			c.literal(jsonQuote(n.Text))
 		}
 	default:
-		c.literal(n.text)
+		c.literal(n.Text)
 	}
 }
 
 // compileXML writes a value with writeXMLTree (xmlwrite.go), templates in
 // place: a splice writes its own elements at render, a string's template
 // its escaped text.
-func compileXML(c *compiler, key string, n *jsonNode, tmpls map[*jsonNode]*template.Template) error {
+func compileXML(c *compiler, key string, n *diag.JSONNode, tmpls map[*diag.JSONNode]*template.Template) error {
 	return writeXMLTree(c.literal, key, n, xmlHooks{
-		element: func(key string, n *jsonNode) bool {
+		element: func(key string, n *diag.JSONNode) bool {
 			if t := tmpls[n]; t != nil && isSplice(t) {
 				c.splice(t, key)
 				return true
 			}
 			return false
 		},
-		text: func(n *jsonNode) bool {
+		text: func(n *diag.JSONNode) bool {
 			if t := tmpls[n]; t != nil {
 				c.template(t)
 				return true
@@ -277,7 +279,7 @@ func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *sch
 	var ps Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		ps.add(dir, 0, "", "cannot read the fixtures directory: %v", err)
+		ps.Add(dir, 0, "", "cannot read the fixtures directory: %v", err)
 		return ps
 	}
 	var jobs []fixtureJob
@@ -288,12 +290,12 @@ func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *sch
 		action := e.Name()
 		op := spec.Operation(action)
 		if op == nil {
-			ps.add(path.Join(dir, action), 0, "", "no operation %s in the spec; fixture directories are named after operations", action)
+			ps.Add(path.Join(dir, action), 0, "", "no operation %s in the spec; fixture directories are named after operations", action)
 			continue
 		}
 		files, err := fs.ReadDir(fsys, action)
 		if err != nil {
-			ps.add(path.Join(dir, action), 0, "", "cannot read: %v", err)
+			ps.Add(path.Join(dir, action), 0, "", "cannot read: %v", err)
 			continue
 		}
 		for _, f := range files {
@@ -303,7 +305,7 @@ func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *sch
 				continue
 			}
 			if !strings.HasSuffix(name, ".json") {
-				ps.add(file, 0, "", "not a fixture: fixtures are <name>.json files")
+				ps.Add(file, 0, "", "not a fixture: fixtures are <name>.json files")
 				continue
 			}
 			if layer.shadowed != nil && layer.shadowed(action, strings.TrimSuffix(name, ".json")) {
@@ -311,7 +313,7 @@ func loadFixtureDir(set fixtureSet, layer fixtureLayer, spec *Spec, schemas *sch
 			}
 			data, err := fs.ReadFile(fsys, path.Join(action, name))
 			if err != nil {
-				ps.add(file, 0, "", "cannot read: %v", err)
+				ps.Add(file, 0, "", "cannot read: %v", err)
 				continue
 			}
 			jobs = append(jobs, fixtureJob{file: file, name: strings.TrimSuffix(name, ".json"), data: data, op: op, cache: layer.cache})
@@ -331,32 +333,32 @@ func hasProblemIn(ps Problems, file string) bool {
 
 func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.Schema, now time.Time) (*Fixture, Problems) {
 	var ps Problems
-	tree, err := parseJSONTree(data)
+	tree, err := diag.ParseJSON(data)
 	if err != nil {
-		ps.add(file, 0, "", "not valid JSON: %v", err)
+		ps.Add(file, 0, "", "not valid JSON: %v", err)
 		return nil, ps
 	}
-	if tree.kind != jsonObject {
-		ps.add(file, tree.line, "", "must be a JSON object: the fields of the response")
+	if tree.Kind != diag.JSONObject {
+		ps.Add(file, tree.Line, "", "must be a JSON object: the fields of the response")
 		return nil, ps
 	}
-	tmpls := map[*jsonNode]*template.Template{}
-	var walk func(key string, n *jsonNode)
-	walk = func(key string, n *jsonNode) {
+	tmpls := map[*diag.JSONNode]*template.Template{}
+	var walk func(key string, n *diag.JSONNode)
+	walk = func(key string, n *diag.JSONNode) {
 		if key != "" && !validXMLName(key) {
-			ps.add(file, n.line, fieldName(n.ptr), "key %q cannot be an XML element name", key)
+			ps.Add(file, n.Line, diag.FieldName(n.Ptr), "key %q cannot be an XML element name", key)
 		}
-		for i, child := range n.items {
+		for i, child := range n.Items {
 			k := key
-			if n.kind == jsonObject {
-				k = n.keys[i]
+			if n.Kind == diag.JSONObject {
+				k = n.Keys[i]
 			}
 			walk(k, child)
 		}
-		if n.kind == jsonString && strings.Contains(n.text, "{{") {
-			t, err := template.New(file + "#" + n.ptr).Option("missingkey=zero").Funcs(templateFuncs).Parse(n.text)
+		if n.Kind == diag.JSONString && strings.Contains(n.Text, "{{") {
+			t, err := template.New(file + "#" + n.Ptr).Option("missingkey=zero").Funcs(templateFuncs).Parse(n.Text)
 			if err != nil {
-				ps.add(file, n.line, fieldName(n.ptr), "bad template: %v", err)
+				ps.Add(file, n.Line, diag.FieldName(n.Ptr), "bad template: %v", err)
 				return
 			}
 			tmpls[n] = t
@@ -373,7 +375,7 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	fx.json = jc.program()
 	xc.literal(xmlHeader)
 	if err := compileXML(&xc, op.Name+"Response", tree, tmpls); err != nil {
-		ps.add(file, 0, "", "%v", err) // keys are checked above, with their lines; the action's name is not
+		ps.Add(file, 0, "", "%v", err) // keys are checked above, with their lines; the action's name is not
 		return nil, ps
 	}
 	fx.xml = xc.program()
@@ -387,7 +389,7 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 			if i := strings.LastIndex(msg, ": "); i >= 0 {
 				msg = msg[i+2:] // drop text/template's own location prefix
 			}
-			ps.add(file, n.line, fieldName(n.ptr), "template fails with sample values: %s", msg)
+			ps.Add(file, n.Line, diag.FieldName(n.Ptr), "template fails with sample values: %s", msg)
 		}
 	}
 	if len(ps) > 0 {
@@ -395,20 +397,20 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 	}
 	var buf bytes.Buffer
 	if err := fx.json.render(&buf, sample, asJSON); err != nil {
-		ps.add(file, 0, "", "rendering with sample values failed: %v", err)
+		ps.Add(file, 0, "", "rendering with sample values failed: %v", err)
 		return nil, ps
 	}
 	var v any
 	dec := json.NewDecoder(&buf)
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		ps.add(file, 0, "", "renders to invalid JSON: %v", err)
+		ps.Add(file, 0, "", "renders to invalid JSON: %v", err)
 		return nil, ps
 	}
 	if err := schema.Validate(v); err != nil {
 		for _, l := range schemaLeaves(err) {
 			loc := leafLocation(l)
-			ps.add(file, tree.find(loc).line, fieldName(loc), "does not match the spec's response schema for %s: %s", op.Name, l.Message)
+			ps.Add(file, tree.Find(loc).Line, diag.FieldName(loc), "does not match the spec's response schema for %s: %s", op.Name, l.Message)
 		}
 		return nil, ps
 	}
@@ -478,7 +480,7 @@ var extraProperty = regexp.MustCompile(`^additionalProperties '([^']+)' not allo
 // not allow, the key itself rather than the object holding it.
 func leafLocation(l *jsonschema.ValidationError) string {
 	if m := extraProperty.FindStringSubmatch(l.Message); m != nil {
-		return l.InstanceLocation + "/" + escapePointer(m[1])
+		return l.InstanceLocation + "/" + diag.EscapePointer(m[1])
 	}
 	return l.InstanceLocation
 }

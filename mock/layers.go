@@ -98,15 +98,15 @@ func loadSpecLayers(cfg Config, reports []string) (sp *Spec, layers *specLayers,
 		case errors.As(err, &lps):
 			ps = append(ps, lps...)
 		case err != nil:
-			ps.add("", 0, "", "%v", err)
+			ps.Add("", 0, "", "%v", err)
 		}
 	}
 	if len(ps) > 0 {
-		return nil, nil, ps.err()
+		return nil, nil, ps.Err()
 	}
 	sp, ps = mergeSpecs(gen.spec, top)
 	if len(ps) > 0 {
-		return nil, nil, ps.err()
+		return nil, nil, ps.Err()
 	}
 	layers = &specLayers{hand: make(map[string]bool, len(top.names)), gen: gen}
 	for _, name := range top.names {
@@ -128,8 +128,8 @@ func mergeSpecs(gen, hand *Spec) (*Spec, Problems) {
 		{"x-acs-host-id", "/x-acs-host-id", gen.HostID, hand.HostID},
 	} {
 		if f.gen != f.hand {
-			ps.add(hand.src.name, hand.src.line(f.ptr), f.field, "is %q, but the generated spec (%s:%d) says %q: the layers must describe the same API",
-				f.hand, gen.src.name, gen.src.line(f.ptr), f.gen)
+			ps.Add(hand.src.Name, hand.src.Line(f.ptr), f.field, "is %q, but the generated spec (%s:%d) says %q: the layers must describe the same API",
+				f.hand, gen.src.Name, gen.src.Line(f.ptr), f.gen)
 		}
 	}
 	if len(ps) > 0 {
@@ -218,7 +218,7 @@ func missingFixtures(set fixtureSet, ps Problems, spec *Spec, dirOf func(action 
 	for _, name := range spec.OperationNames() {
 		file := path.Join(dirOf(name), name, "success.json")
 		if set.get(name, "success") == nil && !hasProblemIn(ps, file) {
-			out.add(file, 0, "", "missing: every operation needs a success fixture")
+			out.Add(file, 0, "", "missing: every operation needs a success fixture")
 		}
 	}
 	return out
@@ -256,7 +256,7 @@ func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now
 		r := &results[i]
 		schema, err := schemas.get(j.op)
 		if err != nil {
-			r.ps.add(j.file, 0, "", "the spec's response schema for %s cannot be used: %v", j.op.Name, err)
+			r.ps.Add(j.file, 0, "", "the spec's response schema for %s cannot be used: %v", j.op.Name, err)
 		} else if r.fx, r.ps = compileFixture(j.file, j.data, j.op, schema, now); r.fx != nil {
 			r.fx.Name = j.name // before it is shared: a kept fixture is never written again
 		}

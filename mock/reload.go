@@ -67,7 +67,7 @@ func (s *Server) install(cat *catalog) error {
 		return s.cfg.ScenariosDir
 	}
 	if gone(active) {
-		ps.add(source(active), 0, "", "scenario %q is the active one and would be dropped; set another first (PUT %s/scenario)", active, AdminPrefix)
+		ps.Add(source(active), 0, "", "scenario %q is the active one and would be dropped; set another first (PUT %s/scenario)", active, AdminPrefix)
 	}
 	keys := map[string][]string{} // dropped scenario → the access keys bound to it
 	for key, name := range bindings {
@@ -83,9 +83,9 @@ func (s *Server) install(cat *catalog) error {
 		if len(ks) > show {
 			list += fmt.Sprintf(" and %d more", len(ks)-show)
 		}
-		ps.add(source(name), 0, "", "scenario %q is bound to access key(s) %s and would be dropped; bind them to another first, or reset (DELETE %s/scenario)", name, list, AdminPrefix)
+		ps.Add(source(name), 0, "", "scenario %q is bound to access key(s) %s and would be dropped; bind them to another first, or reset (DELETE %s/scenario)", name, list, AdminPrefix)
 	}
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return err
 	}
 	s.catalog.Store(cat)

@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // A Scenario says, for each operation, which Outcome the mock answers.
@@ -253,7 +255,7 @@ func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixtureSet, buil
 	var ps Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		ps.add(dir, 0, "", "cannot read the scenarios directory: %v", err)
+		ps.Add(dir, 0, "", "cannot read the scenarios directory: %v", err)
 		return nil, ps
 	}
 	var out []*Scenario
@@ -267,17 +269,17 @@ func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixtureSet, buil
 		file := path.Join(dir, name)
 		scName := strings.TrimSuffix(name, ext)
 		if builtins[scName] {
-			ps.add(file, 0, "", "scenario name %q collides with a built-in scenario; rename the file", scName)
+			ps.Add(file, 0, "", "scenario name %q collides with a built-in scenario; rename the file", scName)
 			continue
 		}
 		if other, dup := seen[scName]; dup {
-			ps.add(file, 0, "", "scenario %q is also defined by %s", scName, other)
+			ps.Add(file, 0, "", "scenario %q is also defined by %s", scName, other)
 			continue
 		}
 		seen[scName] = file
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			ps.add(file, 0, "", "cannot read: %v", err)
+			ps.Add(file, 0, "", "cannot read: %v", err)
 			continue
 		}
 		sc, fps := parseScenario(file, scName, data, spec, fixtures)
@@ -291,20 +293,20 @@ func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixtureSet, buil
 
 func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureSet) (*Scenario, Problems) {
 	var ps Problems
-	yf, err := parseYAML(file, data)
+	yf, err := diag.ParseYAML(file, data)
 	if err != nil {
-		ps.add(file, 0, "", "not valid YAML: %v", err)
+		ps.Add(file, 0, "", "not valid YAML: %v", err)
 		return nil, ps
 	}
-	v, err := yf.value()
+	v, err := yf.Value()
 	if err != nil {
-		ps.add(file, 0, "", "%v", err)
+		ps.Add(file, 0, "", "%v", err)
 		return nil, ps
 	}
 	if err := scenarioSchema.Validate(v); err != nil {
 		for _, l := range schemaLeaves(err) {
 			loc := leafLocation(l)
-			ps.add(file, yf.line(loc), fieldName(loc), "%s", l.Message)
+			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)
 		}
 		return nil, ps
 	}
@@ -322,10 +324,10 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 	}
 	sort.Strings(actions)
 	for _, action := range actions {
-		ptr := "/operations/" + escapePointer(action)
+		ptr := "/operations/" + diag.EscapePointer(action)
 		op := spec.Operation(action)
 		if op == nil {
-			ps.add(file, yf.line(ptr), fieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
 			continue
 		}
 		raws, isList := ops[action].([]any)
@@ -343,7 +345,7 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 				if key != "" {
 					p += "/" + key
 				}
-				ps.add(file, yf.line(p), fieldName(p), format, args...)
+				ps.Add(file, yf.Line(p), diag.FieldName(p), format, args...)
 			}
 			st := parseStep(raw.(map[string]any), op, spec, fixtures, problem)
 			if isList && st.Times == 0 && len(st.When) == 0 && i < len(raws)-1 {
@@ -388,7 +390,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 		for name, v := range when {
 			st.When[name] = v.(string)
 			if !op.hasParam(name) {
-				problem("when/"+escapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.paramNames(), ", "))
+				problem("when/"+diag.EscapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.paramNames(), ", "))
 			}
 		}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // Spec is a loaded and checked API description: everything the server knows
@@ -24,9 +26,9 @@ type Spec struct {
 	common      map[string]ErrorDef
 	commonCodes []string
 	ops         map[string]*Operation
-	names       []string  // operation names, sorted
-	methods     []string  // union of every operation's methods
-	src         *yamlFile // the file, for problems' lines (parsed only when asked: yaml.go)
+	names       []string       // operation names, sorted
+	methods     []string       // union of every operation's methods
+	src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked: yaml.go)
 }
 
 // Operation is one Action of the API.
@@ -158,15 +160,15 @@ type specOptions struct {
 // loadSpec is LoadSpec with its options.
 func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 	var ps Problems
-	yf := lazyYAML(file, data)    // the line index, built only if a problem needs a line
-	doc, err := loadOpenAPI(data) // parsed and validated; a large one in parts, side by side: openapi.go
+	yf := diag.LazyYAML(file, data) // the line index, built only if a problem needs a line
+	doc, err := loadOpenAPI(data)   // parsed and validated; a large one in parts, side by side: openapi.go
 	if err != nil {
-		if _, yerr := parseYAML(file, data); yerr != nil {
-			ps.add(file, 0, "", "not valid YAML: %v", yerr)
-			return nil, ps.err()
+		if _, yerr := diag.ParseYAML(file, data); yerr != nil {
+			ps.Add(file, 0, "", "not valid YAML: %v", yerr)
+			return nil, ps.Err()
 		}
-		ps.add(file, 0, "", "not a valid OpenAPI document: %v", err)
-		return nil, ps.err()
+		ps.Add(file, 0, "", "not a valid OpenAPI document: %v", err)
+		return nil, ps.Err()
 	}
 
 	s := &Spec{doc: doc, src: yf, ops: map[string]*Operation{}, common: map[string]ErrorDef{}}
@@ -176,24 +178,24 @@ func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 	s.Product, _ = doc.Extensions["x-acs-product"].(string)
 	s.HostID, _ = doc.Extensions["x-acs-host-id"].(string)
 	if s.Product == "" {
-		ps.add(file, yf.line("/x-acs-product"), "x-acs-product", "must name the product, e.g. Cdn")
+		ps.Add(file, yf.Line("/x-acs-product"), "x-acs-product", "must name the product, e.g. Cdn")
 	}
 	if s.HostID == "" {
-		ps.add(file, yf.line("/x-acs-host-id"), "x-acs-host-id", "must give the HostId of error bodies, e.g. cdn.aliyuncs.com")
+		ps.Add(file, yf.Line("/x-acs-host-id"), "x-acs-host-id", "must give the HostId of error bodies, e.g. cdn.aliyuncs.com")
 	}
 
 	var common []ErrorDef
 	if err := decodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
-		ps.add(file, yf.line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)
+		ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)
 	}
 	for i, d := range common {
 		ptr := fmt.Sprintf("/x-acs-common-errors/%d", i)
 		if msg := checkErrorDef(d); msg != "" {
-			ps.add(file, yf.line(ptr), fieldName(ptr), "%s", msg)
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "%s", msg)
 			continue
 		}
 		if _, dup := s.common[d.Code]; dup {
-			ps.add(file, yf.line(ptr), fieldName(ptr), "code %s is listed twice", d.Code)
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "code %s is listed twice", d.Code)
 			continue
 		}
 		s.common[d.Code] = d
@@ -201,7 +203,7 @@ func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 	}
 	for _, c := range requiredCommonErrors {
 		if _, ok := s.common[c]; !ok && opts.requireCommon {
-			ps.add(file, yf.line("/x-acs-common-errors"), "x-acs-common-errors", "must list %s: the server produces it", c)
+			ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "must list %s: the server produces it", c)
 		}
 	}
 
@@ -209,13 +211,13 @@ func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
 		for method, o := range item.Operations() {
-			ptr := "/paths/" + escapePointer(path) + "/" + strings.ToLower(method)
+			ptr := "/paths/" + diag.EscapePointer(path) + "/" + strings.ToLower(method)
 			op := loadOperation(s, yf, ptr, &ps, doc, opts.reports, path, item, method, o)
 			if op == nil {
 				continue
 			}
 			if _, dup := s.ops[op.Name]; dup {
-				ps.add(file, yf.line(ptr+"/operationId"), fieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
+				ps.Add(file, yf.Line(ptr+"/operationId"), diag.FieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
 				continue
 			}
 			s.ops[op.Name] = op
@@ -226,24 +228,24 @@ func loadSpec(file string, data []byte, opts specOptions) (*Spec, error) {
 		}
 	}
 	if len(s.ops) == 0 && len(ps) == 0 {
-		ps.add(file, 0, "paths", "defines no operation")
+		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.names)
 	for m := range methods {
 		s.methods = append(s.methods, m)
 	}
 	sort.Strings(s.methods)
-	if err := ps.err(); err != nil {
+	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func loadOperation(s *Spec, yf *yamlFile, ptr string, ps *Problems, doc *openapi3.T, reports []string,
+func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *Problems, doc *openapi3.T, reports []string,
 	path string, item *openapi3.PathItem, method string, o *openapi3.Operation) *Operation {
-	file := yf.name
+	file := yf.Name
 	problem := func(sub, format string, args ...any) {
-		ps.add(file, yf.line(ptr+sub), fieldName(ptr+sub), format, args...)
+		ps.Add(file, yf.Line(ptr+sub), diag.FieldName(ptr+sub), format, args...)
 	}
 	if o.OperationID == "" {
 		problem("", "needs an operationId: the Action it answers")
@@ -403,8 +405,4 @@ func decodeExtension(ext map[string]any, key string, into any) error {
 		return fmt.Errorf("malformed: %v", strings.TrimPrefix(err.Error(), "json: "))
 	}
 	return nil
-}
-
-func escapePointer(tok string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
 }

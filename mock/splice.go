@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"text/template"
 	"text/template/parse"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // Splices: a fixture string whose whole text is one {{ json EXPR }} action
@@ -53,7 +55,7 @@ func writeSplice(w *bytes.Buffer, key string, text []byte, f format) error {
 		w.Write(text)
 		return nil
 	}
-	n, err := parseJSONTree(text)
+	n, err := diag.ParseJSON(text)
 	if err != nil {
 		return fmt.Errorf("json splice for %s: %v", key, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"regexp"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // The one way fixture values become XML, at load (compileXML) and at run
@@ -26,42 +28,42 @@ func validXMLName(key string) bool { return xmlName.MatchString(key) }
 // xmlHooks let the compiler put templates where values go; at run time
 // there are none.
 type xmlHooks struct {
-	element func(key string, n *jsonNode) bool // writes n's element(s) itself (a splice)
-	text    func(n *jsonNode) bool             // writes n's text itself (a template)
+	element func(key string, n *diag.JSONNode) bool // writes n's element(s) itself (a splice)
+	text    func(n *diag.JSONNode) bool             // writes n's text itself (a template)
 }
 
 // writeXMLTree writes n as the value of key to out.
-func writeXMLTree(out func(string), key string, n *jsonNode, h xmlHooks) error {
+func writeXMLTree(out func(string), key string, n *diag.JSONNode, h xmlHooks) error {
 	if !validXMLName(key) {
 		return fmt.Errorf("key %q cannot be an XML element name", key)
 	}
 	if h.element != nil && h.element(key, n) {
 		return nil
 	}
-	switch n.kind {
-	case jsonArray:
-		for _, item := range n.items {
+	switch n.Kind {
+	case diag.JSONArray:
+		for _, item := range n.Items {
 			if err := writeXMLTree(out, key, item, h); err != nil {
 				return err
 			}
 		}
 		return nil
-	case jsonObject:
+	case diag.JSONObject:
 		out("<" + key + ">")
-		for i, k := range n.keys {
-			if err := writeXMLTree(out, k, n.items[i], h); err != nil {
+		for i, k := range n.Keys {
+			if err := writeXMLTree(out, k, n.Items[i], h); err != nil {
 				return err
 			}
 		}
-	case jsonString:
+	case diag.JSONString:
 		out("<" + key + ">")
 		if h.text == nil || !h.text(n) {
-			out(xmlText(n.text))
+			out(xmlText(n.Text))
 		}
 	default: // a number, true or false as JSON writes them; null is empty
 		out("<" + key + ">")
-		if n.text != "null" {
-			out(n.text)
+		if n.Text != "null" {
+			out(n.Text)
 		}
 	}
 	out("</" + key + ">")

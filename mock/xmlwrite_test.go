@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // The one XML writer: Alibaba's layout, text escaped, and the same element
 // names refused at load (a fixture key) and at run time (a spliced key).
 func TestXMLWriter(t *testing.T) {
 	const special = "a<b&c>\"d\" 'e' ]]> \t中文"
-	tree, err := parseJSONTree([]byte(`{"Id": 7, "Ok": true, "None": null, "Name": ` + jsonQuote(special) + `,
+	tree, err := diag.ParseJSON([]byte(`{"Id": 7, "Ok": true, "None": null, "Name": ` + jsonQuote(special) + `,
 		"Items": [{"V": "1"}, {"V": "2"}], "Empty": [], "Obj": {"Inner.Name-x_1": "y"}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -37,11 +39,11 @@ func TestXMLWriter(t *testing.T) {
 	op := testSpec(t).Operation("CreateUserUsageDataExportTask")
 	for _, name := range []string{"a b", "1a", "a<b", "a>", "a&b", `a"b`, "x:y", "ü", "-a", ".a", "a/b", "a\tb"} {
 		doc := `{"K": {` + jsonQuote(name) + `: 1}}`
-		node, err := parseJSONTree([]byte(doc))
+		node, err := diag.ParseJSON([]byte(doc))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := writeXMLTree(func(string) {}, "K", node.items[0], xmlHooks{}); err == nil {
+		if err := writeXMLTree(func(string) {}, "K", node.Items[0], xmlHooks{}); err == nil {
 			t.Errorf("key %q written", name)
 		}
 		if err := writeSplice(&bytes.Buffer{}, "K", []byte(doc[6:len(doc)-1]), asXML); err == nil {

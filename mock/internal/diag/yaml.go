@@ -1,4 +1,4 @@
-package mock
+package diag
 
 import (
 	"encoding/json"
@@ -10,30 +10,37 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// yamlFile is a parsed YAML document that remembers where each value is,
+// YAMLFile is a parsed YAML document that remembers where each value is,
 // so problems can be reported with a line number.
-type yamlFile struct {
-	name string
-	root *yaml.Node // the document's top value
+type YAMLFile struct {
+	Name string // the file, as problems name it
 
-	lazy lazyDoc // lazyYAML: the document, parsed on the first line() (below)
+	root *yaml.Node // the document's top value
+	lazy lazyDoc    // LazyYAML: the document, parsed on the first Line (below)
 }
 
-func parseYAML(name string, data []byte) (*yamlFile, error) {
+// ParseYAML parses one YAML document; name is the file problems name.
+func ParseYAML(name string, data []byte) (*YAMLFile, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
-	f := &yamlFile{name: name}
+	f := &YAMLFile{Name: name}
 	if len(doc.Content) > 0 {
 		f.root = doc.Content[0]
 	}
 	return f, nil
 }
 
-// value converts the document to the JSON-shaped values that JSON Schema
+// Root is the document's top value, nil for an empty document.
+func (f *YAMLFile) Root() *yaml.Node {
+	f.lazy.load(f)
+	return f.root
+}
+
+// Value converts the document to the JSON-shaped values that JSON Schema
 // validators accept: map[string]any, []any, string, json.Number, bool, nil.
-func (f *yamlFile) value() (any, error) {
+func (f *YAMLFile) Value() (any, error) {
 	if f.root == nil {
 		return nil, nil
 	}
@@ -97,16 +104,16 @@ func nodeValue(n *yaml.Node, depth int) (any, error) {
 	return nil, fmt.Errorf("line %d: unsupported YAML node", n.Line)
 }
 
-// line returns the line of the value at a JSON pointer ("/a/0/b"), or of the
+// Line returns the line of the value at a JSON pointer ("/a/0/b"), or of the
 // deepest value on the way when the pointer goes further than the document.
-func (f *yamlFile) line(pointer string) int {
+func (f *YAMLFile) Line(pointer string) int {
 	f.lazy.load(f)
 	n := f.root
 	if n == nil {
 		return 0
 	}
 	line := n.Line
-	for _, tok := range pointerTokens(pointer) {
+	for _, tok := range PointerTokens(pointer) {
 		for n.Kind == yaml.AliasNode {
 			n = n.Alias
 		}
@@ -136,8 +143,8 @@ func (f *yamlFile) line(pointer string) int {
 	return line
 }
 
-// pointerTokens splits a JSON pointer into its unescaped tokens.
-func pointerTokens(pointer string) []string {
+// PointerTokens splits a JSON pointer into its unescaped tokens.
+func PointerTokens(pointer string) []string {
 	if pointer == "" || pointer == "/" {
 		return nil
 	}
@@ -148,30 +155,30 @@ func pointerTokens(pointer string) []string {
 	return toks
 }
 
-// fieldName turns a JSON pointer into the dotted form used in messages:
+// FieldName turns a JSON pointer into the dotted form used in messages:
 // "/operations/Foo/error" becomes "operations.Foo.error".
-func fieldName(pointer string) string {
-	return strings.Join(pointerTokens(pointer), ".")
+func FieldName(pointer string) string {
+	return strings.Join(PointerTokens(pointer), ".")
 }
 
-// lazyYAML returns a yamlFile whose document is parsed only when a problem
+// LazyYAML returns a YAMLFile whose document is parsed only when a problem
 // asks for a line. LoadSpec needs the line index for nothing else, and
 // building it for a large spec (the generated one: 166 operations, 430 KB)
 // costs about as much as loading the spec itself.
-func lazyYAML(name string, data []byte) *yamlFile {
-	return &yamlFile{name: name, lazy: lazyDoc{data: data}}
+func LazyYAML(name string, data []byte) *YAMLFile {
+	return &YAMLFile{Name: name, lazy: lazyDoc{data: data}}
 }
 
-// lazyDoc holds the bytes of a yamlFile not parsed yet.
+// lazyDoc holds the bytes of a YAMLFile not parsed yet.
 type lazyDoc struct {
 	once sync.Once
-	data []byte // nil: the file was parsed when made (parseYAML)
+	data []byte // nil: the file was parsed when made (ParseYAML)
 }
 
 // load parses the document into f once. The caller checked that the data
 // is YAML (the OpenAPI loader read it), so an error leaves the file
 // without lines: problems then say line 0.
-func (l *lazyDoc) load(f *yamlFile) {
+func (l *lazyDoc) load(f *YAMLFile) {
 	l.once.Do(func() {
 		if l.data == nil {
 			return
@@ -182,4 +189,9 @@ func (l *lazyDoc) load(f *yamlFile) {
 		}
 		l.data = nil
 	})
+}
+
+// EscapePointer escapes one token of a JSON pointer (~ and /).
+func EscapePointer(tok string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
 }

@@ -1,4 +1,4 @@
-package mock
+package diag
 
 import (
 	"bytes"
@@ -9,30 +9,31 @@ import (
 	"sort"
 )
 
-// jsonNode is a JSON value that keeps its keys in file order and knows the
+// JSONNode is a JSON value that keeps its keys in file order and knows the
 // line it starts on, so fixtures render in the order they are written and
 // problems point at a line.
-type jsonNode struct {
-	kind  jsonKind
-	keys  []string    // object keys, in order
-	items []*jsonNode // object values (parallel to keys) or array items
-	text  string      // string value, or the literal of a number/true/false/null
-	line  int
-	ptr   string // JSON pointer of this value
+type JSONNode struct {
+	Kind  JSONKind
+	Keys  []string    // object keys, in order
+	Items []*JSONNode // object values (parallel to Keys) or array items
+	Text  string      // string value, or the literal of a number/true/false/null
+	Line  int
+	Ptr   string // JSON pointer of this value
 }
 
-type jsonKind int
+// JSONKind is what a JSONNode holds.
+type JSONKind int
 
 const (
-	jsonObject jsonKind = iota
-	jsonArray
-	jsonString
-	jsonLiteral // number, true, false, null: written as is
+	JSONObject JSONKind = iota
+	JSONArray
+	JSONString
+	JSONLiteral // number, true, false, null: written as is
 )
 
-// parseJSONTree parses one JSON document, rejecting duplicate keys and
+// ParseJSON parses one JSON document, rejecting duplicate keys and
 // trailing data.
-func parseJSONTree(data []byte) (*jsonNode, error) {
+func ParseJSON(data []byte) (*JSONNode, error) {
 	p := &treeParser{dec: json.NewDecoder(bytes.NewReader(data)), lines: lineStarts(data)}
 	p.dec.UseNumber()
 	n, err := p.value("")
@@ -66,7 +67,7 @@ func (p *treeParser) line() int {
 	return sort.Search(len(p.lines), func(i int) bool { return p.lines[i] > off })
 }
 
-func (p *treeParser) value(ptr string) (*jsonNode, error) {
+func (p *treeParser) value(ptr string) (*JSONNode, error) {
 	tok, err := p.dec.Token()
 	if err != nil {
 		var se *json.SyntaxError
@@ -78,70 +79,70 @@ func (p *treeParser) value(ptr string) (*jsonNode, error) {
 		}
 		return nil, fmt.Errorf("line %d: %v", p.line(), err)
 	}
-	n := &jsonNode{line: p.line(), ptr: ptr}
+	n := &JSONNode{Line: p.line(), Ptr: ptr}
 	switch t := tok.(type) {
 	case json.Delim:
 		if t == '{' {
-			n.kind = jsonObject
+			n.Kind = JSONObject
 			for p.dec.More() {
 				kt, err := p.dec.Token()
 				if err != nil {
 					return nil, fmt.Errorf("line %d: %v", p.line(), err)
 				}
 				key := kt.(string)
-				for _, k := range n.keys {
+				for _, k := range n.Keys {
 					if k == key {
 						return nil, fmt.Errorf("line %d: key %q appears twice", p.line(), key)
 					}
 				}
-				child, err := p.value(ptr + "/" + escapePointer(key))
+				child, err := p.value(ptr + "/" + EscapePointer(key))
 				if err != nil {
 					return nil, err
 				}
-				n.keys = append(n.keys, key)
-				n.items = append(n.items, child)
+				n.Keys = append(n.Keys, key)
+				n.Items = append(n.Items, child)
 			}
 		} else {
-			n.kind = jsonArray
+			n.Kind = JSONArray
 			for i := 0; p.dec.More(); i++ {
 				child, err := p.value(fmt.Sprintf("%s/%d", ptr, i))
 				if err != nil {
 					return nil, err
 				}
-				n.items = append(n.items, child)
+				n.Items = append(n.Items, child)
 			}
 		}
 		if _, err := p.dec.Token(); err != nil { // the closing delimiter
 			return nil, fmt.Errorf("line %d: %v", p.line(), err)
 		}
 	case string:
-		n.kind, n.text = jsonString, t
+		n.Kind, n.Text = JSONString, t
 	case json.Number:
-		n.kind, n.text = jsonLiteral, t.String()
+		n.Kind, n.Text = JSONLiteral, t.String()
 	case bool:
-		n.kind, n.text = jsonLiteral, fmt.Sprint(t)
+		n.Kind, n.Text = JSONLiteral, fmt.Sprint(t)
 	case nil:
-		n.kind, n.text = jsonLiteral, "null"
+		n.Kind, n.Text = JSONLiteral, "null"
 	}
 	return n, nil
 }
 
-// find returns the node at a JSON pointer, or the deepest one on the way.
-func (n *jsonNode) find(ptr string) *jsonNode {
+// Find returns the node at a JSON pointer, or the deepest one on the way.
+func (n *JSONNode) Find(ptr string) *JSONNode {
 	cur := n
-	for _, tok := range pointerTokens(ptr) {
-		var next *jsonNode
-		switch cur.kind {
-		case jsonObject:
-			for i, k := range cur.keys {
+	for _, tok := range PointerTokens(ptr) {
+		var next *JSONNode
+		switch cur.Kind {
+		case JSONObject:
+			for i, k := range cur.Keys {
 				if k == tok {
-					next = cur.items[i]
+					next = cur.Items[i]
 				}
 			}
-		case jsonArray:
+		case JSONArray:
 			var i int
-			if _, err := fmt.Sscan(tok, &i); err == nil && i >= 0 && i < len(cur.items) {
-				next = cur.items[i]
+			if _, err := fmt.Sscan(tok, &i); err == nil && i >= 0 && i < len(cur.Items) {
+				next = cur.Items[i]
 			}
 		}
 		if next == nil {
