@@ -36,6 +36,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // Defaults of the client commands.
@@ -282,7 +283,7 @@ func (c *client) scenarioSet(ctx context.Context, args []string) error {
 		return usagef("scenario set: unexpected argument %q", pos[1])
 	}
 	name := pos[0]
-	st, done, err := c.scenarioCall(ctx, co, http.MethodPut, "/scenario", mock.ScenarioChange{Scenario: name, AccessKeyID: ak})
+	st, done, err := c.scenarioCall(ctx, co, http.MethodPut, "/scenario", adminapi.ScenarioChange{Scenario: name, AccessKeyID: ak})
 	if err != nil || done {
 		return err
 	}
@@ -448,7 +449,7 @@ func statusText(status int) string {
 // call sends one admin API request and returns the answer's body when it is
 // a 2xx; otherwise an error that names the server and what went wrong.
 func (c *client) call(ctx context.Context, server, method, path string, query url.Values, body any) ([]byte, error) {
-	u := server + mock.AdminPrefix + path
+	u := server + adminapi.Prefix + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
@@ -486,7 +487,7 @@ func (c *client) call(ctx context.Context, server, method, path string, query ur
 	if resp.StatusCode/100 == 2 {
 		return raw, nil
 	}
-	var ae struct{ Code, Message string }
+	var ae adminapi.Error
 	if json.Unmarshal(raw, &ae) == nil && ae.Message != "" {
 		return nil, fmt.Errorf("the mock at %s refused %s %s (%d %s): %s", server, method, req.URL.Path, resp.StatusCode, ae.Code, ae.Message)
 	}
@@ -497,7 +498,7 @@ func (c *client) call(ctx context.Context, server, method, path string, query ur
 // scenarioCall runs one call of the scenario commands: with --json it
 // prints the server's answer as is and reports done; otherwise it returns
 // the decoded state for the command to print.
-func (c *client) scenarioCall(ctx context.Context, co common, method, path string, body any) (st mock.ScenarioState, done bool, err error) {
+func (c *client) scenarioCall(ctx context.Context, co common, method, path string, body any) (st adminapi.ScenarioState, done bool, err error) {
 	raw, err := c.call(ctx, co.server, method, path, nil, body)
 	if err != nil {
 		return st, false, err

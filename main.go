@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 func main() {
@@ -244,7 +245,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		go func() { errc <- admin.Serve(adminLn) }()
 	}
 	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/%s)\n",
-		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, mock.AdminPrefix, adminNote(cfg.AdminToken))
+		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, adminapi.Prefix, adminNote(cfg.AdminToken))
 	warnExposed(stderr, adminAt, cfg.AdminToken)
 
 	select {
@@ -275,7 +276,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 }
 
 // violationSummary says how the code under test broke the contract.
-func violationSummary(n int, vs []mock.ViolationRecord) string {
+func violationSummary(n int, vs []adminapi.ViolationRecord) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "cdnmock: %d request(s) broke the spec (--fail-on-violation):\n", n)
 	const show = 20

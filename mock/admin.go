@@ -8,57 +8,16 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // AdminPrefix is where the control API lives; it can never clash with the
 // API, which is served on "/" only.
-const AdminPrefix = "/_mock"
+const AdminPrefix = adminapi.Prefix
 
 func isAdminPath(p string) bool {
 	return p == AdminPrefix || strings.HasPrefix(p, AdminPrefix+"/")
-}
-
-// adminError is the body of every admin API error.
-type adminError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-// ScenarioInfo describes one scenario in GET /_mock/scenarios.
-type ScenarioInfo struct {
-	Name        string                `json:"name"`
-	Source      string                `json:"source"`
-	Description string                `json:"description"`
-	Throttle    bool                  `json:"throttle"`
-	Operations  map[string][]StepInfo `json:"operations,omitempty"`
-}
-
-// StepInfo describes one outcome an operation answers in a scenario.
-type StepInfo struct {
-	Fixture  string            `json:"fixture,omitempty"`
-	Validate bool              `json:"validate,omitempty"`
-	Error    string            `json:"error,omitempty"`
-	Status   int               `json:"status,omitempty"`
-	Message  string            `json:"message,omitempty"`
-	Fault    string            `json:"fault,omitempty"`
-	Delay    string            `json:"delay,omitempty"`
-	Times    int               `json:"times,omitempty"`
-	When     map[string]string `json:"when,omitempty"`
-	Task     string            `json:"task,omitempty"` // how created tasks end: failed
-}
-
-// ScenarioState is the body of GET /_mock/scenarios and of the changes.
-type ScenarioState struct {
-	Active      string            `json:"active"`
-	Bindings    map[string]string `json:"bindings"`
-	Scenarios   []ScenarioInfo    `json:"scenarios,omitempty"`
-	ReloadError string            `json:"reloadError,omitempty"`
-}
-
-// ScenarioChange is the body of PUT /_mock/scenario.
-type ScenarioChange struct {
-	Scenario    string `json:"scenario"`
-	AccessKeyID string `json:"accessKeyId,omitempty"`
 }
 
 func (s *Server) adminRoutes(g *echo.Group) {
@@ -129,7 +88,7 @@ func decodeAdminJSON(c echo.Context, v any) error {
 func (s *Server) adminSetScenario(c echo.Context) error {
 	var ch ScenarioChange
 	if err := decodeAdminJSON(c, &ch); err != nil {
-		return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.MalformedJSON",
+		return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.MalformedJSON",
 			Message: fmt.Sprintf(`the body must be JSON such as {"scenario":"InvalidTimeRange","accessKeyId":"AKID"}: %v`, err)})
 	}
 	var err error
@@ -140,9 +99,9 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 	}
 	switch {
 	case errors.Is(err, errTooManyBindings):
-		return c.JSON(http.StatusConflict, adminError{Code: "Mock.TooManyBindings", Message: err.Error()})
+		return c.JSON(http.StatusConflict, adminapi.Error{Code: "Mock.TooManyBindings", Message: err.Error()})
 	case err != nil:
-		return c.JSON(http.StatusNotFound, adminError{Code: "Mock.UnknownScenario", Message: err.Error()})
+		return c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownScenario", Message: err.Error()})
 	}
 	return c.JSON(http.StatusOK, s.state())
 }
@@ -166,7 +125,7 @@ func (s *Server) adminRequests(c echo.Context) error {
 	f := RequestFilter{Action: c.QueryParam("action"), AccessKeyID: c.QueryParam("accessKeyId")}
 	if since := c.QueryParam("since"); since != "" {
 		if err := f.parseSince(since); err != nil {
-			return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.BadFilter", Message: err.Error()})
+			return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.BadFilter", Message: err.Error()})
 		}
 	}
 	return c.JSON(http.StatusOK, RequestsPage{Requests: s.Requests(f)})
@@ -175,12 +134,6 @@ func (s *Server) adminRequests(c echo.Context) error {
 func (s *Server) adminClearRequests(c echo.Context) error {
 	s.journal.clear()
 	return c.NoContent(http.StatusNoContent)
-}
-
-// ViolationsPage is the body of GET /_mock/violations.
-type ViolationsPage struct {
-	Total      int               `json:"total"` // violating requests since the last clear
-	Violations []ViolationRecord `json:"violations"`
 }
 
 func (s *Server) adminViolations(c echo.Context) error {

@@ -8,6 +8,25 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
+// The admin API's types live in package adminapi, shared by the server and
+// the command line; mock keeps their names.
+type (
+	ScenarioInfo    = adminapi.ScenarioInfo
+	StepInfo        = adminapi.StepInfo
+	ScenarioState   = adminapi.ScenarioState
+	ScenarioChange  = adminapi.ScenarioChange
+	ViolationsPage  = adminapi.ViolationsPage
+	ViolationRecord = adminapi.ViolationRecord
+	Duration        = adminapi.Duration
+	TaskView        = adminapi.TaskView
+	TaskConfigView  = adminapi.TaskConfigView
+	ClockState      = adminapi.ClockState
+	ClockChange     = adminapi.ClockChange
+	TasksPage       = adminapi.TasksPage
+	AccountTasks    = adminapi.AccountTasks
+	TaskInfo        = adminapi.TaskInfo
+)
+
 // The admin API's own description: its OpenAPI document (adminapi), served
 // at GET /_mock/openapi.yaml, and the hook through which the package's
 // tests check every admin exchange against it.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // The admin API of task state:
@@ -25,18 +27,6 @@ func (s *Server) taskRoutes(g *echo.Group) {
 	g.GET("/downloads/:token", s.adminDownload)
 }
 
-// ClockState is the body of GET and POST /_mock/clock.
-type ClockState struct {
-	Now    time.Time `json:"now"`
-	Pinned bool      `json:"pinned"`
-}
-
-// ClockChange is the body of POST /_mock/clock: one of its fields.
-type ClockChange struct {
-	Advance string `json:"advance,omitempty"` // a Go duration, e.g. 2m or 90s
-	Set     string `json:"set,omitempty"`     // an RFC 3339 time; pins the clock
-}
-
 func (s *Server) adminClock(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.clockState())
 }
@@ -47,7 +37,7 @@ func (s *Server) clockState() ClockState {
 
 func (s *Server) adminMoveClock(c echo.Context) error {
 	bad := func(format string, args ...any) error {
-		return c.JSON(http.StatusBadRequest, adminError{Code: "Mock.BadClock", Message: fmt.Sprintf(format, args...) +
+		return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.BadClock", Message: fmt.Sprintf(format, args...) +
 			`; send {"advance":"2m"} to move the clock forward, or {"set":"2026-11-25T12:00:00Z"} to pin it`})
 	}
 	var ch ClockChange
@@ -71,37 +61,6 @@ func (s *Server) adminMoveClock(c echo.Context) error {
 		s.cfg.Clock.Set(t)
 	}
 	return c.JSON(http.StatusOK, s.clockState())
-}
-
-// TasksPage is the body of GET /_mock/tasks.
-type TasksPage struct {
-	Now      time.Time      `json:"now"`
-	Accounts []AccountTasks `json:"accounts"` // by access key id
-}
-
-// AccountTasks are one account's tasks, newest first.
-type AccountTasks struct {
-	AccessKeyID string     `json:"accessKeyId"`
-	Tasks       []TaskInfo `json:"tasks"`
-}
-
-// TaskInfo is a task as the admin API shows it.
-type TaskInfo struct {
-	TaskID      string            `json:"taskId"`
-	Family      string            `json:"family"` // x-mock-state tasks: usage, detail
-	Report      string            `json:"report"` // pdf, xlsx
-	TaskName    string            `json:"taskName"`
-	Status      string            `json:"status"`
-	Outcome     string            `json:"outcome"` // how it ends: success or failed
-	CreateTime  time.Time         `json:"createTime"`
-	ReadyTime   time.Time         `json:"readyTime"`  // when it leaves created
-	UpdateTime  time.Time         `json:"updateTime"` // CreateTime, then ReadyTime once it finished
-	StartTime   string            `json:"startTime"`
-	EndTime     string            `json:"endTime"`
-	Params      map[string]string `json:"params"`
-	Listed      bool              `json:"listed"`                // false once older than three months
-	DownloadURL string            `json:"downloadUrl,omitempty"` // as the API shows it: once it succeeded
-	FileURL     string            `json:"fileUrl"`               // where its file is served once it succeeded
 }
 
 func (s *Server) adminTasks(c echo.Context) error {
@@ -134,7 +93,7 @@ func (s *Server) adminTasks(c echo.Context) error {
 
 func (s *Server) adminResetState(c echo.Context) error {
 	if err := s.ResetState(); err != nil {
-		return c.JSON(http.StatusInternalServerError, adminError{Code: "Mock.StateError", Message: err.Error()})
+		return c.JSON(http.StatusInternalServerError, adminapi.Error{Code: "Mock.StateError", Message: err.Error()})
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // Authentication as the real gateway does it, before validation and
@@ -275,7 +277,7 @@ func (s *Server) protectAdmin(g *echo.Group) {
 				return next(c)
 			}
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="cdnmock admin API"`)
-			return c.JSON(http.StatusUnauthorized, adminError{Code: "Mock.Unauthorized",
+			return c.JSON(http.StatusUnauthorized, adminapi.Error{Code: "Mock.Unauthorized",
 				Message: "the admin API needs the header Authorization: Bearer <token>, the token given to --admin-token; the console takes it as /_mock/ui#token=<token>"})
 		}
 	})

@@ -231,19 +231,6 @@ func keptCopy(v string, max int) string {
 	return b.String()
 }
 
-// Duration marshals as a Go duration string ("1.2ms").
-type Duration time.Duration
-
-// MarshalText writes the duration as time.Duration prints it.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
-
-// UnmarshalText reads what MarshalText wrote.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	*d = Duration(v)
-	return err
-}
-
 // secretParams never reach the journal or the logs.
 var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // Two listeners: APIHandler and AdminHandler split the server for
@@ -17,7 +19,7 @@ import (
 func (s *Server) APIHandler() http.Handler {
 	return hooked(listenerAPI, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
-			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
+			writeAdminJSON(w, http.StatusNotFound, adminapi.Error{Code: "Mock.NotFound",
 				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
 			return
 		}
@@ -29,7 +31,7 @@ func (s *Server) APIHandler() http.Handler {
 func (s *Server) AdminHandler() http.Handler {
 	return hooked(listenerAdmin, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isAdminPath(r.URL.Path) {
-			writeAdminJSON(w, http.StatusNotFound, adminError{Code: "Mock.NotFound",
+			writeAdminJSON(w, http.StatusNotFound, adminapi.Error{Code: "Mock.NotFound",
 				Message: "this address serves the admin API only, under " + AdminPrefix + "/; the API has its own address"})
 			return
 		}
@@ -37,7 +39,7 @@ func (s *Server) AdminHandler() http.Handler {
 	}))
 }
 
-func writeAdminJSON(w http.ResponseWriter, status int, e adminError) {
+func writeAdminJSON(w http.ResponseWriter, status int, e adminapi.Error) {
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)

@@ -48,17 +48,6 @@ func (s *Server) Requests(f RequestFilter) []*Entry {
 // ClearRequests empties the journal.
 func (s *Server) ClearRequests() { s.journal.clear() }
 
-// ViolationRecord is one way one request broke the spec.
-type ViolationRecord struct {
-	Seq         uint64    `json:"seq"`
-	Time        time.Time `json:"time"`
-	RequestID   string    `json:"requestId"`
-	Action      string    `json:"action"`
-	AccessKeyID string    `json:"accessKeyId"`
-	Parameter   string    `json:"parameter"`
-	Reason      string    `json:"reason"`
-}
-
 // Violations lists the spec violations of the newest violating requests
 // (as many as the journal keeps), oldest first.
 func (s *Server) Violations() []ViolationRecord {

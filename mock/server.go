@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // Server is the mock. It is safe for concurrent use.
@@ -351,7 +353,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = he.Code
 	}
 	if isAdminPath(c.Request().URL.Path) {
-		_ = c.JSON(status, adminError{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
+		_ = c.JSON(status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
 		return
 	}
 	sp := s.catalog.Load().spec

@@ -118,20 +118,6 @@ type taskData struct {
 	Page *TaskPage // the page a list found
 }
 
-// TaskView is a task as the API shows it; its JSON is one item of a list.
-type TaskView struct {
-	TaskId      string         //nolint:revive // named as in the API
-	TaskName    string         // may be ""
-	Status      string         // created, success or failed
-	CreateTime  string         // yyyy-MM-ddTHH:mm:ssZ
-	UpdateTime  string         // when it finished; CreateTime until then
-	DownloadUrl string         //nolint:revive // "" until it succeeded
-	TaskConfig  TaskConfigView // the period exported
-}
-
-// TaskConfigView is the period a task exports.
-type TaskConfigView struct{ StartTime, EndTime string }
-
 // TaskPage is one page of a family's tasks, newest first.
 type TaskPage struct {
 	Size, Number int // as asked (defaults filled in)

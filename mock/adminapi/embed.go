@@ -1,6 +1,8 @@
-// Package adminapi holds the OpenAPI 3 description of the mock's admin API,
-// everything under /_mock/. The server serves it at GET /_mock/openapi.yaml;
-// the mock package's tests check every admin answer they produce against it.
+// Package adminapi is the mock's admin API (everything under /_mock/) as
+// data: the bodies it sends and takes, shared by the server and the command
+// line, and its OpenAPI 3 description. The server serves the description at
+// GET /_mock/openapi.yaml; the mock package's tests check every admin answer
+// they produce against it. It imports nothing of the mock's.
 package adminapi
 
 import _ "embed" // the document

@@ -1,0 +1,137 @@
+package adminapi
+
+import "time"
+
+// Prefix is where the admin API lives; it can never clash with the API,
+// which is served on "/" only.
+const Prefix = "/_mock"
+
+// Error is the body of every admin API error.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ScenarioInfo describes one scenario in GET /_mock/scenarios.
+type ScenarioInfo struct {
+	Name        string                `json:"name"`
+	Source      string                `json:"source"`
+	Description string                `json:"description"`
+	Throttle    bool                  `json:"throttle"`
+	Operations  map[string][]StepInfo `json:"operations,omitempty"`
+}
+
+// StepInfo describes one outcome an operation answers in a scenario.
+type StepInfo struct {
+	Fixture  string            `json:"fixture,omitempty"`
+	Validate bool              `json:"validate,omitempty"`
+	Error    string            `json:"error,omitempty"`
+	Status   int               `json:"status,omitempty"`
+	Message  string            `json:"message,omitempty"`
+	Fault    string            `json:"fault,omitempty"`
+	Delay    string            `json:"delay,omitempty"`
+	Times    int               `json:"times,omitempty"`
+	When     map[string]string `json:"when,omitempty"`
+	Task     string            `json:"task,omitempty"` // how created tasks end: failed
+}
+
+// ScenarioState is the body of GET /_mock/scenarios and of the changes.
+type ScenarioState struct {
+	Active      string            `json:"active"`
+	Bindings    map[string]string `json:"bindings"`
+	Scenarios   []ScenarioInfo    `json:"scenarios,omitempty"`
+	ReloadError string            `json:"reloadError,omitempty"`
+}
+
+// ScenarioChange is the body of PUT /_mock/scenario.
+type ScenarioChange struct {
+	Scenario    string `json:"scenario"`
+	AccessKeyID string `json:"accessKeyId,omitempty"`
+}
+
+// ViolationsPage is the body of GET /_mock/violations.
+type ViolationsPage struct {
+	Total      int               `json:"total"` // violating requests since the last clear
+	Violations []ViolationRecord `json:"violations"`
+}
+
+// ViolationRecord is one way one request broke the spec.
+type ViolationRecord struct {
+	Seq         uint64    `json:"seq"`
+	Time        time.Time `json:"time"`
+	RequestID   string    `json:"requestId"`
+	Action      string    `json:"action"`
+	AccessKeyID string    `json:"accessKeyId"`
+	Parameter   string    `json:"parameter"`
+	Reason      string    `json:"reason"`
+}
+
+// Duration marshals as a Go duration string ("1.2ms").
+type Duration time.Duration
+
+// MarshalText writes the duration as time.Duration prints it.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText reads what MarshalText wrote.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	*d = Duration(v)
+	return err
+}
+
+// TaskView is a task as the API shows it; its JSON is one item of a list.
+type TaskView struct {
+	TaskId      string         //nolint:revive // named as in the API
+	TaskName    string         // may be ""
+	Status      string         // created, success or failed
+	CreateTime  string         // yyyy-MM-ddTHH:mm:ssZ
+	UpdateTime  string         // when it finished; CreateTime until then
+	DownloadUrl string         //nolint:revive // "" until it succeeded
+	TaskConfig  TaskConfigView // the period exported
+}
+
+// TaskConfigView is the period a task exports.
+type TaskConfigView struct{ StartTime, EndTime string }
+
+// ClockState is the body of GET and POST /_mock/clock.
+type ClockState struct {
+	Now    time.Time `json:"now"`
+	Pinned bool      `json:"pinned"`
+}
+
+// ClockChange is the body of POST /_mock/clock: one of its fields.
+type ClockChange struct {
+	Advance string `json:"advance,omitempty"` // a Go duration, e.g. 2m or 90s
+	Set     string `json:"set,omitempty"`     // an RFC 3339 time; pins the clock
+}
+
+// TasksPage is the body of GET /_mock/tasks.
+type TasksPage struct {
+	Now      time.Time      `json:"now"`
+	Accounts []AccountTasks `json:"accounts"` // by access key id
+}
+
+// AccountTasks are one account's tasks, newest first.
+type AccountTasks struct {
+	AccessKeyID string     `json:"accessKeyId"`
+	Tasks       []TaskInfo `json:"tasks"`
+}
+
+// TaskInfo is a task as the admin API shows it.
+type TaskInfo struct {
+	TaskID      string            `json:"taskId"`
+	Family      string            `json:"family"` // x-mock-state tasks: usage, detail
+	Report      string            `json:"report"` // pdf, xlsx
+	TaskName    string            `json:"taskName"`
+	Status      string            `json:"status"`
+	Outcome     string            `json:"outcome"` // how it ends: success or failed
+	CreateTime  time.Time         `json:"createTime"`
+	ReadyTime   time.Time         `json:"readyTime"`  // when it leaves created
+	UpdateTime  time.Time         `json:"updateTime"` // CreateTime, then ReadyTime once it finished
+	StartTime   string            `json:"startTime"`
+	EndTime     string            `json:"endTime"`
+	Params      map[string]string `json:"params"`
+	Listed      bool              `json:"listed"`                // false once older than three months
+	DownloadURL string            `json:"downloadUrl,omitempty"` // as the API shows it: once it succeeded
+	FileURL     string            `json:"fileUrl"`               // where its file is served once it succeeded
+}
