@@ -62,8 +62,8 @@ func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
 		for _, st := range steps {
 			si := StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When, Task: st.Task}
 			if st.Error != "" {
-				d, _ := sp.errorDef(op, st.Error)
-				si.Status, si.Message = d.Status, firstOf(st.Message, d.withName(op.subject()).Message)
+				d, _ := sp.ErrorDef(op, st.Error)
+				si.Status, si.Message = d.Status, firstOf(st.Message, d.WithName(op.Subject()).Message)
 			}
 			if st.Delay.Max > 0 {
 				si.Delay = st.Delay.String()

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"strings"
 	"sync"
@@ -38,15 +39,15 @@ const (
 )
 
 var authErrorDefaults = map[string]ErrorDef{
-	codeSignatureDoesNotMatch:  {codeSignatureDoesNotMatch, 400, "Specified signature is not matched with our calculation."},
-	codeIncompleteSignature:    {codeIncompleteSignature, 400, "The request signature does not conform to Aliyun standards."},
-	codeInvalidSignatureMethod: {codeInvalidSignatureMethod, 400, "Specified signature method is not valid."},
-	codeAccessKeyNotFound:      {codeAccessKeyNotFound, 404, "Specified access key is not found."},
-	codeAccessKeyInactive:      {codeAccessKeyInactive, 400, "Specified access key is disabled."},
-	codeTimeStampExpired:       {codeTimeStampExpired, 400, "Specified time stamp or date value is expired."},
-	codeTimeStampFormat:        {codeTimeStampFormat, 400, "Specified time stamp or date value is not well formatted."},
-	codeSignatureNonceUsed:     {codeSignatureNonceUsed, 400, "Specified signature nonce was used already."},
-	codeForbiddenRAM:           {codeForbiddenRAM, 403, "User not authorized to operate on the specified resource, or this API doesn't support RAM."},
+	codeSignatureDoesNotMatch:  {Code: codeSignatureDoesNotMatch, Status: 400, Message: "Specified signature is not matched with our calculation."},
+	codeIncompleteSignature:    {Code: codeIncompleteSignature, Status: 400, Message: "The request signature does not conform to Aliyun standards."},
+	codeInvalidSignatureMethod: {Code: codeInvalidSignatureMethod, Status: 400, Message: "Specified signature method is not valid."},
+	codeAccessKeyNotFound:      {Code: codeAccessKeyNotFound, Status: 404, Message: "Specified access key is not found."},
+	codeAccessKeyInactive:      {Code: codeAccessKeyInactive, Status: 400, Message: "Specified access key is disabled."},
+	codeTimeStampExpired:       {Code: codeTimeStampExpired, Status: 400, Message: "Specified time stamp or date value is expired."},
+	codeTimeStampFormat:        {Code: codeTimeStampFormat, Status: 400, Message: "Specified time stamp or date value is not well formatted."},
+	codeSignatureNonceUsed:     {Code: codeSignatureNonceUsed, Status: 400, Message: "Specified signature nonce was used already."},
+	codeForbiddenRAM:           {Code: codeForbiddenRAM, Status: 403, Message: "User not authorized to operate on the specified resource, or this API doesn't support RAM."},
 }
 
 // maxClockSkew is how far a request's Timestamp / x-acs-date may be from
@@ -56,7 +57,7 @@ const maxClockSkew = 15 * time.Minute
 // authError is an authentication error with detail added to the spec's
 // message.
 func authError(sp *Spec, code, detail string) *apiError {
-	d, ok := sp.common[code]
+	d, ok := sp.Common[code]
 	if !ok {
 		d = authErrorDefaults[code]
 	}
@@ -68,8 +69,8 @@ func authError(sp *Spec, code, detail string) *apiError {
 }
 
 func (p *sigProblem) apiError(sp *Spec) *apiError {
-	if p.code == codeMissingParameter {
-		return sp.gateway(codeMissingParameter, p.detail)
+	if p.code == contract.CodeMissingParameter {
+		return sp.Gateway(contract.CodeMissingParameter, p.detail)
 	}
 	return authError(sp, p.code, p.detail)
 }
@@ -118,13 +119,13 @@ func (s *Server) authenticate(r *http.Request, sp *Spec, call *Call, creds *Cred
 	}
 
 	now := s.cfg.Clock.Now()
-	ts, err := time.Parse(timeLayout, sg.date)
+	ts, err := time.Parse(contract.TimeLayout, sg.date)
 	if err != nil {
-		return authError(sp, codeTimeStampFormat, fmt.Sprintf("%s must be UTC in the form yyyy-MM-ddTHH:mm:ssZ, e.g. %s.", sg.dateName, now.Format(timeLayout)))
+		return authError(sp, codeTimeStampFormat, fmt.Sprintf("%s must be UTC in the form yyyy-MM-ddTHH:mm:ssZ, e.g. %s.", sg.dateName, now.Format(contract.TimeLayout)))
 	}
 	if skew := now.Sub(ts); skew > maxClockSkew || skew < -maxClockSkew {
 		return authError(sp, codeTimeStampExpired, fmt.Sprintf("%s %s is more than %v from the server's time, %s.",
-			sg.dateName, ts.Format(timeLayout), maxClockSkew, now.Format(timeLayout)))
+			sg.dateName, ts.Format(contract.TimeLayout), maxClockSkew, now.Format(contract.TimeLayout)))
 	}
 
 	key := creds.Key(sg.keyID)

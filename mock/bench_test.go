@@ -11,7 +11,6 @@ package mock
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -99,26 +98,14 @@ func BenchmarkOperationLookup(b *testing.B) {
 	}
 }
 
-func BenchmarkCheckSchema(b *testing.B) {
-	st := newBenchStage(b)
-	ctx := context.Background()
-	if vs := st.sp.checkSchema(ctx, st.op, st.call.Params); len(vs) > 0 {
-		b.Fatalf("the call breaks the schema: %+v", vs)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		sinkViolations = st.sp.checkSchema(ctx, st.op, st.call.Params)
-	}
-}
-
 func BenchmarkCheckRules(b *testing.B) {
 	st := newBenchStage(b)
-	if err := st.sp.checkRules(st.op, st.call.Params, benchNow); err != nil {
+	if err := st.sp.CheckRules(st.op, st.call.Params, benchNow); err != nil {
 		b.Fatalf("the call breaks a rule: %v", err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		sinkErr = st.sp.checkRules(st.op, st.call.Params, benchNow)
+		sinkErr = st.sp.CheckRules(st.op, st.call.Params, benchNow)
 	}
 }
 
@@ -151,7 +138,7 @@ func BenchmarkRenderFixture(b *testing.B) {
 		buf.Reset()
 		data := &renderData{
 			RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: st.op.Name,
-			Now: benchNow, values: st.op.withDefaults(st.call.Params), newTask: st.s.nextTaskID,
+			Now: benchNow, values: st.op.WithDefaults(st.call.Params), newTask: st.s.nextTaskID,
 		}
 		if err := fx.json.render(&buf, data, asJSON); err != nil {
 			b.Fatal(err)

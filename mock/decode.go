@@ -2,6 +2,7 @@ package mock
 
 import (
 	"cmp"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"mime"
 	"net/http"
 	"net/url"
@@ -23,7 +24,7 @@ type Call struct {
 
 // Names of the RPC protocol's own parameters and headers.
 const (
-	paramAction      = "Action"
+	paramAction      = contract.ParamAction
 	paramVersion     = "Version"
 	paramFormat      = "Format"
 	paramAccessKeyID = "AccessKeyId"
@@ -35,17 +36,6 @@ const (
 	formatJSON = "JSON"
 	formatXML  = "XML"
 )
-
-// commonParams are the protocol parameters every call may carry. They are
-// not API parameters: the journal shows them apart and never reports them
-// as unknown. Signature and SecurityToken are secrets and are never shown.
-var commonParams = map[string]bool{
-	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
-	"Signature": true, "SignatureMethod": true, "SignatureVersion": true,
-	"SignatureNonce": true, "SignatureType": true, "Timestamp": true,
-	"SecurityToken": true, "RegionId": true, "OwnerId": true,
-	"OwnerAccount": true, "ResourceOwnerAccount": true, "ResourceOwnerId": true,
-}
 
 // decodeCall reads the RPC envelope as real clients send it: parameters from
 // the query string and from a form body, merged and decoded; Action and
@@ -94,7 +84,7 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 	case bad != nil:
 		return c, bad
 	case formatErr:
-		return c, spec.gateway(codeInvalidFormat, paramFormat)
+		return c, spec.Gateway(contract.CodeInvalidFormat, paramFormat)
 	}
 	return c, nil
 }
@@ -114,12 +104,12 @@ func addPairs(spec *Spec, into url.Values, raw string) (bad *apiError) {
 		k, v, _ := strings.Cut(pair, "=")
 		key, err := url.QueryUnescape(k)
 		if err != nil {
-			bad = cmp.Or(bad, spec.gateway(codeInvalidParameter, k))
+			bad = cmp.Or(bad, spec.Gateway(contract.CodeInvalidParameter, k))
 			continue
 		}
 		val, err := url.QueryUnescape(v)
 		if err != nil {
-			bad = cmp.Or(bad, spec.gateway(codeInvalidParameter, key))
+			bad = cmp.Or(bad, spec.Gateway(contract.CodeInvalidParameter, key))
 			continue
 		}
 		into[key] = append(into[key], val)

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"sort"
 	"strconv"
@@ -45,7 +46,7 @@ func (s *Server) adminDownload(c echo.Context) error {
 		msg = "No export file at this address: the task was deleted, is older than three months, or never existed."
 	case t.status(now) == statusCreated:
 		msg = fmt.Sprintf("Task %s is still %s: its file is ready at %s (the server's clock; POST %s/clock moves it).",
-			t.ID, statusCreated, t.Done.UTC().Format(timeLayout), AdminPrefix)
+			t.ID, statusCreated, t.Done.UTC().Format(contract.TimeLayout), AdminPrefix)
 	case t.status(now) != statusSuccess:
 		msg = fmt.Sprintf("Task %s %s: it has no file.", t.ID, t.status(now))
 	}

@@ -46,7 +46,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	if x.err == nil {
 		data := &renderData{
 			RequestId: x.requestID, Action: x.op.Name, AccessKeyId: x.call.AccessKeyID,
-			Now: s.cfg.Clock.Now(), values: x.op.withDefaults(x.call.Params), newTask: s.nextTaskID,
+			Now: s.cfg.Clock.Now(), values: x.op.WithDefaults(x.call.Params), newTask: s.nextTaskID,
 			taskData: x.tasks,
 		}
 		prog, f := x.fixture.xml, asXML

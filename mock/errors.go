@@ -9,46 +9,6 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
-// ErrorDef is one error code as the spec documents it.
-type ErrorDef struct {
-	Code    string `json:"code"`
-	Status  int    `json:"status"`
-	Message string `json:"message"`
-}
-
-// apiError is an error of the emulated API, sent to clients in Alibaba's
-// error envelope. Errors of the mock itself use codes starting with "Mock.".
-type apiError struct {
-	Status  int
-	Code    string
-	Message string
-}
-
-func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
-
-// withName fills the "{name}" placeholder that generic messages carry.
-func (d ErrorDef) withName(name string) *apiError {
-	return &apiError{Status: d.Status, Code: d.Code, Message: strings.ReplaceAll(d.Message, "{name}", name)}
-}
-
-// The gateway errors the server itself produces. Their statuses and messages
-// come from the spec's x-acs-common-errors; New refuses a spec that lacks one.
-const (
-	codeMissingParameter      = "MissingParameter"
-	codeInvalidParameter      = "InvalidParameter"
-	codeInvalidFormat         = "InvalidParameter.Format"
-	codeInvalidVersion        = "InvalidVersion"
-	codeInvalidActionNotFound = "InvalidAction.NotFound"
-	codeUnsupportedMethod     = "UnsupportedHTTPMethod"
-	codeThrottlingUser        = "Throttling.User"
-)
-
-var requiredCommonErrors = []string{
-	codeMissingParameter, codeInvalidParameter, codeInvalidFormat,
-	codeInvalidVersion, codeInvalidActionNotFound, codeUnsupportedMethod,
-	codeThrottlingUser,
-}
-
 // Errors of the mock itself, in the same envelope so SDKs still show them.
 func errUnknownScenario(name string, valid []string) *apiError {
 	return &apiError{

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"io"
 	"io/fs"
 	"path"
@@ -76,7 +77,7 @@ func (d *renderData) TaskId() string { //nolint:revive // named as in the API
 
 var templateFuncs = template.FuncMap{
 	// iso8601 formats a time as the API does: yyyy-MM-ddTHH:mm:ssZ, UTC.
-	"iso8601": func(t time.Time) string { return t.UTC().Format(timeLayout) },
+	"iso8601": func(t time.Time) string { return t.UTC().Format(contract.TimeLayout) },
 	// json writes a value as JSON; a string that is only {{ json … }} is a splice (splice.go).
 	"json": jsonFunc,
 }
@@ -422,8 +423,8 @@ func compileFixture(file string, data []byte, op *Operation, schema *jsonschema.
 func sampleData(op *Operation, now time.Time) *renderData {
 	values := map[string][]string{}
 	for _, p := range op.Params {
-		if p.list != nil {
-			p.list.sample(values) // Name.1…, from the items' examples (lists.go)
+		if p.List != nil {
+			p.List.Sample(values) // Name.1…, from the items' examples (lists.go)
 			continue
 		}
 		if v := firstOf(p.Example, p.Default); v != "" {
@@ -440,7 +441,7 @@ func sampleData(op *Operation, now time.Time) *renderData {
 // compileResponseSchema turns the operation's OpenAPI 3.0 response schema
 // into a JSON Schema (draft 4, whose keywords OpenAPI 3.0 follows).
 func compileResponseSchema(op *Operation) (*jsonschema.Schema, error) {
-	raw, err := json.Marshal(op.response)
+	raw, err := json.Marshal(op.Response)
 	if err != nil {
 		return nil, err
 	}

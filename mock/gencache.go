@@ -2,6 +2,7 @@ package mock
 
 import (
 	"crypto/sha256"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"sync"
 )
 
@@ -54,7 +55,7 @@ func loadGenerated(file string, data []byte, reports []string) (*genEntry, error
 	}
 	// The generated file's common errors may lag behind the server's: those
 	// it lacks come from the hand-written file (mergeSpecs).
-	sp, err := loadSpec(file, data, specOptions{reports: reports})
+	sp, err := contract.Load(file, data, contract.LoadOptions{Reports: reports})
 	if err != nil {
 		return nil, err
 	}

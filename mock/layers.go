@@ -6,12 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"io/fs"
 	"path"
 	"runtime"
-	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -79,7 +78,7 @@ type specLayers struct {
 // layers is nil when the hand-written spec is served alone.
 func loadSpecLayers(cfg Config, reports []string) (sp *Spec, layers *specLayers, err error) {
 	if cfg.NoGenerated {
-		sp, err = loadSpec(cfg.SpecFile, cfg.Spec, specOptions{requireCommon: true, reports: reports})
+		sp, err = contract.Load(cfg.SpecFile, cfg.Spec, contract.LoadOptions{RequireCommon: true, Reports: reports})
 		return sp, nil, err
 	}
 	var gen *genEntry
@@ -89,7 +88,7 @@ func loadSpecLayers(cfg Config, reports []string) (sp *Spec, layers *specLayers,
 		defer close(done)
 		gen, genErr = loadGenerated(cfg.GeneratedSpecFile, cfg.GeneratedSpec, reports) // gencache.go
 	}()
-	top, topErr := loadSpec(cfg.SpecFile, cfg.Spec, specOptions{requireCommon: true, reports: reports})
+	top, topErr := contract.Load(cfg.SpecFile, cfg.Spec, contract.LoadOptions{RequireCommon: true, Reports: reports})
 	<-done
 	var ps Problems
 	for _, err := range []error{topErr, genErr} {
@@ -104,70 +103,15 @@ func loadSpecLayers(cfg Config, reports []string) (sp *Spec, layers *specLayers,
 	if len(ps) > 0 {
 		return nil, nil, ps.Err()
 	}
-	sp, ps = mergeSpecs(gen.spec, top)
+	sp, ps = contract.Merge(gen.spec, top)
 	if len(ps) > 0 {
 		return nil, nil, ps.Err()
 	}
-	layers = &specLayers{hand: make(map[string]bool, len(top.names)), gen: gen}
-	for _, name := range top.names {
+	layers = &specLayers{hand: make(map[string]bool, len(top.Names)), gen: gen}
+	for _, name := range top.Names {
 		layers.hand[name] = true
 	}
 	return sp, layers, nil
-}
-
-// mergeSpecs puts the hand-written spec over the generated one. Both must
-// describe the same product, version and host. The common errors are the
-// hand-written file's, then those only the generated file lists. Every
-// operation the hand-written spec defines replaces the generated one
-// wholesale: parameters, rules, state, response schema, errors and rate.
-func mergeSpecs(gen, hand *Spec) (*Spec, Problems) {
-	var ps Problems
-	for _, f := range []struct{ field, ptr, gen, hand string }{
-		{"x-acs-product", "/x-acs-product", gen.Product, hand.Product},
-		{"info.version", "/info/version", gen.Version, hand.Version},
-		{"x-acs-host-id", "/x-acs-host-id", gen.HostID, hand.HostID},
-	} {
-		if f.gen != f.hand {
-			ps.Add(hand.src.Name, hand.src.Line(f.ptr), f.field, "is %q, but the generated spec (%s:%d) says %q: the layers must describe the same API",
-				f.hand, gen.src.Name, gen.src.Line(f.ptr), f.gen)
-		}
-	}
-	if len(ps) > 0 {
-		return nil, ps
-	}
-
-	s := &Spec{
-		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
-		doc: hand.doc, src: hand.src,
-		common: make(map[string]ErrorDef, len(hand.common)+len(gen.common)),
-		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
-	}
-	for _, layer := range []*Spec{hand, gen} {
-		for _, c := range layer.commonCodes {
-			if _, ok := s.common[c]; !ok {
-				s.common[c] = layer.common[c]
-				s.commonCodes = append(s.commonCodes, c)
-			}
-		}
-	}
-	methods := map[string]bool{}
-	for _, layer := range []*Spec{gen, hand} {
-		for name, op := range layer.ops {
-			s.ops[name] = op
-		}
-	}
-	for name, op := range s.ops {
-		s.names = append(s.names, name)
-		for _, m := range op.Methods {
-			methods[m] = true
-		}
-	}
-	sort.Strings(s.names)
-	for m := range methods {
-		s.methods = append(s.methods, m)
-	}
-	sort.Strings(s.methods)
-	return s, nil
 }
 
 // fixtureLayer is one directory of fixtures.
@@ -247,7 +191,7 @@ func compileFixtures(set fixtureSet, jobs []fixtureJob, schemas *schemaBank, now
 	schemas.compile(ops)
 
 	results := make([]fixtureResult, len(jobs))
-	parallel(len(jobs), func(i int) {
+	contract.Parallel(len(jobs), func(i int) {
 		j := jobs[i]
 		if r, ok := j.cache.fixture(j.file); ok {
 			results[i] = r
@@ -303,7 +247,7 @@ type schemaBank struct {
 }
 
 func (b *schemaBank) owns(op *Operation) bool {
-	return b != nil && b.owner != nil && b.owner.ops[op.Name] == op
+	return b != nil && b.owner != nil && b.owner.Ops[op.Name] == op
 }
 
 // schemaChunk is the least number of operations worth a compiler of its own.
@@ -339,10 +283,10 @@ func (b *schemaBank) compile(ops []*Operation) {
 		if _, failed := b.errs[op]; failed {
 			continue
 		}
-		raw, ok := leanSchema(op.response)
+		raw, ok := leanSchema(op.Response)
 		if !ok {
 			var err error
-			if raw, err = json.Marshal(op.response); err != nil {
+			if raw, err = json.Marshal(op.Response); err != nil {
 				b.errs[op] = err
 				continue
 			}
@@ -367,7 +311,7 @@ func (b *schemaBank) compile(ops []*Operation) {
 	results := make([]result, chunks)
 	first := b.n
 	b.n += chunks
-	parallel(chunks, func(i int) {
+	contract.Parallel(chunks, func(i int) {
 		part := todo[i*size : min(len(todo), (i+1)*size)]
 		url := fmt.Sprintf("mem:///responses-%d.json", first+i)
 		results[i].schemas, results[i].errs = compileSchemaChunk(url, part)
@@ -450,46 +394,4 @@ func compileSchemaChunk(url string, docs []responseDoc) ([]*jsonschema.Schema, [
 		}
 	}
 	return schemas, errs
-}
-
-// parallel calls f(0) … f(n-1) on up to GOMAXPROCS goroutines and returns
-// when all have returned.
-func parallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// checkError is the error a failed check of a request answers. The generic
-// codes, MissingParameter and InvalidParameter, are the gateway's, which
-// checks parameters before the operation runs: their common definition,
-// whose message names the parameter, even when the operation documents the
-// same code with a message of its own (many generated operations do, for
-// other conditions: "StartTime and EndTime can not be single."); a scenario
-// that forces the code still answers the operation's. Other codes (a
-// parameter's x-mock-errors, a rule's error) are the operation's.
-func (s *Spec) checkError(op *Operation, code string) ErrorDef {
-	if code == codeMissingParameter || code == codeInvalidParameter {
-		if d, ok := s.common[code]; ok {
-			return d
-		}
-	}
-	d, _ := s.errorDef(op, code) // codes were checked when the spec was loaded
-	return d
 }

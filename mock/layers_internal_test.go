@@ -2,6 +2,7 @@ package mock
 
 import (
 	"encoding/json"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"reflect"
 	"strings"
 	"testing"
@@ -57,18 +58,18 @@ func TestLeanSchemaIsTheMarshalledOne(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sp, err := loadSpec(f.file, data, specOptions{reports: reportNames()})
+		sp, err := contract.Load(f.file, data, contract.LoadOptions{Reports: reportNames()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range sp.names {
-			op := sp.ops[name]
-			lean, ok := leanSchema(op.response)
+		for _, name := range sp.Names {
+			op := sp.Ops[name]
+			lean, ok := leanSchema(op.Response)
 			if !ok {
 				t.Errorf("%s %s: not written lean", f.name, name)
 				continue
 			}
-			full, err := json.Marshal(op.response)
+			full, err := json.Marshal(op.Response)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,58 +100,4 @@ func TestLeanSchemaFallsBack(t *testing.T) {
 			t.Errorf("%s: written lean", name)
 		}
 	}
-}
-
-// TestSplitPaths: the generated spec read in parts has every path of the
-// whole; documents of another layout are read whole.
-func TestSplitPaths(t *testing.T) {
-	data, err := genspec.FS.ReadFile(genspec.Default)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := splitPaths(data, 4)
-	if len(parts) < 2 {
-		t.Fatalf("the generated spec is not split: %d parts", len(parts))
-	}
-	split, err := loadOpenAPI(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	whole, err := loadDoc(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := split.Paths.InMatchingOrder(), whole.Paths.InMatchingOrder(); !reflect.DeepEqual(got, want) {
-		t.Errorf("split paths %d, whole %d", len(got), len(want))
-	}
-	for path, item := range whole.Paths.Map() {
-		if got := split.Paths.Value(path); got == nil || !reflect.DeepEqual(opIDs(got), opIDs(item)) {
-			t.Errorf("%s differs", path)
-		}
-	}
-
-	s := string(data)
-	for name, doc := range map[string]string{
-		"a key after paths": s + "components: {}\n",
-		"a path twice":      s + s[strings.Index(s, "  /?Action=AddCdnDomain:"):],
-		"a tab":             s + "\t\n",
-		"a second document": s + "---\n",
-		"an odd indent":     strings.Replace(s, "  /?Action=AddFCTrigger:", " /?Action=AddFCTrigger:", 1),
-		"small":             s[:splitMin-1],
-	} {
-		if parts := splitPaths([]byte(doc), 4); parts != nil {
-			t.Errorf("%s: split into %d parts", name, len(parts))
-		}
-	}
-	if parts := splitPaths(data, 1); parts != nil {
-		t.Error("split for one processor")
-	}
-}
-
-func opIDs(item *openapi3.PathItem) map[string]string {
-	out := map[string]string{}
-	for m, o := range item.Operations() {
-		out[m] = o.OperationID
-	}
-	return out
 }

@@ -17,7 +17,7 @@ import (
 // internalError is the spec's InternalError (500), the one answer of every
 // panic and unexpected failure (recoverAPI, handleError).
 func internalError(sp *Spec) *apiError {
-	if d, ok := sp.common["InternalError"]; ok {
+	if d, ok := sp.Common["InternalError"]; ok {
 		return &apiError{Status: d.Status, Code: d.Code, Message: d.Message}
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: "InternalError",

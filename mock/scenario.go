@@ -216,8 +216,8 @@ func builtinScenarios(spec *Spec) []*Scenario {
 	}
 	for _, c := range codes {
 		sc := byCode[c]
-		d, _ := spec.errorDef(nil, c)
-		if _, common := spec.common[c]; common {
+		d, _ := spec.ErrorDef(nil, c)
+		if _, common := spec.Common[c]; common {
 			sc.Description = fmt.Sprintf("Every operation answers %d %s.", d.Status, c)
 		} else {
 			ops := make([]string, 0, len(sc.ops))
@@ -389,8 +389,8 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 		st.When = map[string]string{}
 		for name, v := range when {
 			st.When[name] = v.(string)
-			if !op.hasParam(name) {
-				problem("when/"+diag.EscapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.paramNames(), ", "))
+			if !op.HasParam(name) {
+				problem("when/"+diag.EscapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.ParamNames(), ", "))
 			}
 		}
 	}
@@ -404,9 +404,9 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 	case kinds > 1:
 		problem("", "give one of fixture (a success), error (an error code) or fault (a broken connection), not several")
 	case st.Error != "":
-		if _, ok := spec.errorDef(op, st.Error); !ok {
+		if _, ok := spec.ErrorDef(op, st.Error); !ok {
 			problem("error", "%s is not documented for %s; documented: %s; common: %s",
-				st.Error, op.Name, strings.Join(op.codes, ", "), strings.Join(spec.commonCodes, ", "))
+				st.Error, op.Name, strings.Join(op.Codes, ", "), strings.Join(spec.CommonCodes, ", "))
 		}
 		if _, ok := raw["validate"]; ok {
 			problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")

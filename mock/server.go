@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"slices"
 	"strconv"
@@ -196,8 +197,8 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
 		return err
 	}
-	if !slices.Contains(sp.methods, r.Method) {
-		return sp.gateway(codeUnsupportedMethod, "")
+	if !slices.Contains(sp.AllMethods, r.Method) {
+		return sp.Gateway(contract.CodeUnsupportedMethod, "")
 	}
 	if h := r.Header.Get(HeaderDelay); h != "" {
 		d, err := ParseDelay(h)
@@ -217,26 +218,26 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 
 	switch {
 	case call.Action == "":
-		return sp.gateway(codeMissingParameter, paramAction)
+		return sp.Gateway(contract.CodeMissingParameter, paramAction)
 	case call.Version == "":
-		return sp.gateway(codeMissingParameter, paramVersion)
+		return sp.Gateway(contract.CodeMissingParameter, paramVersion)
 	case call.Version != sp.Version:
-		return sp.gateway(codeInvalidVersion, paramVersion)
+		return sp.Gateway(contract.CodeInvalidVersion, paramVersion)
 	}
 	op := sp.Operation(call.Action)
 	if op == nil {
-		return sp.gateway(codeInvalidActionNotFound, paramAction)
+		return sp.Gateway(contract.CodeInvalidActionNotFound, paramAction)
 	}
 	x.op = op
-	if !op.allows(call.Method) {
-		return sp.gateway(codeUnsupportedMethod, "")
+	if !op.Allows(call.Method) {
+		return sp.Gateway(contract.CodeUnsupportedMethod, "")
 	}
 
 	// Contract violations are recorded whatever the scenario answers.
-	x.violations = sp.checkRequest(r.Context(), op, call.Params)
+	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
 	now := s.cfg.Clock.Now()
 	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.allow(op, call.AccessKeyID, now) {
-		return sp.gateway(codeThrottlingUser, "")
+		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
 	x.outcome = s.counters.pick(sc, call.AccessKeyID, op.Name, call.Params)
@@ -244,21 +245,21 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	case o.Fault != "":
 		return nil
 	case o.Error != "":
-		def, _ := sp.errorDef(op, o.Error) // checked at load
-		e := def.withName(op.subject())
+		def, _ := sp.ErrorDef(op, o.Error) // checked at load
+		e := def.WithName(op.Subject())
 		e.Message = firstOf(o.Message, e.Message)
 		return e
 	case o.Validate:
 		for _, v := range x.violations {
-			if v.err != nil {
-				return v.err
+			if v.Err != nil {
+				return v.Err
 			}
 		}
-		if err := sp.checkRules(op, call.Params, now); err != nil {
+		if err := sp.CheckRules(op, call.Params, now); err != nil {
 			return err
 		}
 	}
-	if op.state != nil { // create, list or delete tasks (taskhook.go)
+	if op.State != nil { // create, list or delete tasks (taskhook.go)
 		made, err := s.tasks.apply(r, sp, op, call, x.outcome, now)
 		if err != nil {
 			return err
@@ -363,9 +364,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	switch status {
 	case http.StatusNotFound:
-		x.err = sp.gateway(codeInvalidActionNotFound, "")
+		x.err = sp.Gateway(contract.CodeInvalidActionNotFound, "")
 	case http.StatusMethodNotAllowed:
-		x.err = sp.gateway(codeUnsupportedMethod, "")
+		x.err = sp.Gateway(contract.CodeUnsupportedMethod, "")
 	case http.StatusInternalServerError:
 		x.err = internalError(sp) // recover.go
 	default: // another status of echo's: its text, under the same code

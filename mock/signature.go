@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"net/url"
 	"sort"
@@ -117,7 +118,7 @@ func unreserved(c byte) bool {
 func parseRPC(method string, params url.Values) (*signed, *sigProblem) {
 	for _, name := range []string{paramSignature, paramAccessKeyID, paramSignatureMethod, paramTimestamp, paramSignatureNonce} {
 		if params.Get(name) == "" {
-			return nil, &sigProblem{codeMissingParameter, name}
+			return nil, &sigProblem{contract.CodeMissingParameter, name}
 		}
 	}
 	if m := params.Get(paramSignatureMethod); m != rpcSignatureMethod {
@@ -241,7 +242,7 @@ func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
 	}
 	for _, h := range []string{headerACSDate, headerACSNonce} {
 		if r.Header.Get(h) == "" {
-			return nil, &sigProblem{codeMissingParameter, h}
+			return nil, &sigProblem{contract.CodeMissingParameter, h}
 		}
 	}
 	sum := sha256.Sum256(body)

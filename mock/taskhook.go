@@ -2,110 +2,20 @@ package mock
 
 import (
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"net/url"
-	"regexp"
-	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 )
-
-// Task state, driven by the spec. An operation with x-mock-state creates,
-// lists or deletes tasks of a family, per account:
-//
-//	x-mock-state: {tasks: usage, do: create, report: pdf}
-//	x-mock-state: {tasks: usage, do: list}
-//	x-mock-state: {tasks: usage, do: delete, notFound: InvalidTaskId.Malformed}
-//
-// The hook runs once the request passed validation (process, in
-// server.go) and returns what it stored or found; process hands that to
-// the fixture as .Task (the created task) and .Page (one page of the list). The parameters it reads
-// follow the API's names, and the spec must declare them: create reads
-// StartTime, EndTime and TaskName, and keeps every declared parameter for
-// the report; list reads PageSize and PageNumber; delete reads TaskId.
-type taskHook struct {
-	Tasks    string `json:"tasks"`    // the family: what one create makes, its list and delete see
-	Do       string `json:"do"`       // create, list or delete
-	Report   string `json:"report"`   // create: the file its download serves, a key of reports
-	NotFound string `json:"notFound"` // delete: the code for a TaskId the account does not have
-}
-
-// The hook's actions, and the parameters each one reads.
-const (
-	doCreate = "create"
-	doList   = "list"
-	doDelete = "delete"
-
-	paramStartTime  = "StartTime"
-	paramEndTime    = "EndTime"
-	paramTaskName   = "TaskName"
-	paramPageSize   = "PageSize"
-	paramPageNumber = "PageNumber"
-	paramTaskID     = "TaskId"
-)
-
-var hookParams = map[string][]string{
-	doCreate: {paramStartTime, paramEndTime},
-	doList:   {paramPageSize, paramPageNumber},
-	doDelete: {paramTaskID},
-}
-
-var familyName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
-
-// parseTaskHook reads an operation's x-mock-state, if any, and checks it
-// against the operation and the reports an export can serve: nil when absent or wrong (problems are reported).
-func parseTaskHook(ext map[string]any, op *Operation, knownCode func(string) bool, reports []string, problem func(sub, format string, args ...any)) *taskHook {
-	if _, ok := ext["x-mock-state"]; !ok {
-		return nil
-	}
-	const sub = "/x-mock-state"
-	var h taskHook
-	if err := decodeExtension(ext, "x-mock-state", &h); err != nil {
-		problem(sub, "%v", err)
-		return nil
-	}
-	bad := false
-	fail := func(format string, args ...any) { problem(sub, format, args...); bad = true }
-	if !familyName.MatchString(h.Tasks) {
-		fail("tasks: name the family of tasks in lower case, e.g. usage, not %q", h.Tasks)
-	}
-	need, ok := hookParams[h.Do]
-	if !ok {
-		fail("do: %q; want create, list or delete", h.Do)
-	}
-	for _, p := range need {
-		if !op.hasParam(p) {
-			fail("do: %s reads the parameter %s, which %s does not declare", h.Do, p, op.Name)
-		}
-	}
-	switch {
-	case h.Do == doCreate && !slices.Contains(reports, h.Report):
-		fail("report: %q; a create names the file its tasks serve: %s", h.Report, strings.Join(reports, ", "))
-	case h.Do != doCreate && h.Report != "":
-		fail("report: only a create names a report")
-	}
-	switch {
-	case h.Do == doDelete && h.NotFound == "":
-		fail("notFound: a delete names the code for an unknown TaskId")
-	case h.Do == doDelete && !knownCode(h.NotFound):
-		fail("notFound: %s is not documented for %s (x-acs-errors) nor common (x-acs-common-errors)", h.NotFound, op.Name)
-	case h.Do != doDelete && h.NotFound != "":
-		fail("notFound: only a delete answers it")
-	}
-	if bad {
-		return nil
-	}
-	return &h
-}
 
 // checkTaskOutcome holds a scenario step's task field (how created tasks
 // end) to the operation: only a create's success outcomes have one.
 func checkTaskOutcome(st *Step, op *Operation, problem func(key, format string, args ...any)) {
 	switch {
 	case st.Task == "":
-	case op.state == nil || op.state.Do != doCreate:
+	case op.State == nil || op.State.Do != contract.DoCreate:
 		problem("task", "applies to operations that create tasks (x-mock-state do: create); %s does not", op.Name)
 	case st.Error != "" || st.Fault != "":
 		problem("task", "applies to success outcomes only")
@@ -129,15 +39,15 @@ type TaskPage struct {
 // validation, for the outcome chosen, and returns what the fixture shows.
 // Its error is the API's answer.
 func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call, outcome Outcome, now time.Time) (taskData, *apiError) {
-	h := op.state
-	params := op.withDefaults(call.Params)
+	h := op.State
+	params := op.WithDefaults(call.Params)
 	account := call.account() // the key's account with --credentials, else the access key id (auth.go)
 	var made taskData
 	switch h.Do {
-	case doCreate:
+	case contract.DoCreate:
 		t := &task{
 			Account: account, Family: h.Tasks, Report: h.Report,
-			Name: params.Get(paramTaskName), Start: params.Get(paramStartTime), End: params.Get(paramEndTime),
+			Name: params.Get(contract.ParamTaskName), Start: params.Get(contract.ParamStartTime), End: params.Get(contract.ParamEndTime),
 			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: statusSuccess,
 		}
 		if outcome.Task != "" {
@@ -148,9 +58,9 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call,
 		}
 		v := t.view(now, baseURL(r))
 		made.Task = &v
-	case doList:
-		size := intParam(params, op, paramPageSize)
-		number := intParam(params, op, paramPageNumber)
+	case contract.DoList:
+		size := intParam(params, op, contract.ParamPageSize)
+		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
 		page := &TaskPage{Size: size, Number: number, Total: len(all), Items: []TaskView{}}
 		if from := (number - 1) * size; from < len(all) {
@@ -160,14 +70,14 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call,
 			}
 		}
 		made.Page = page
-	case doDelete:
-		found, err := ts.delete(account, h.Tasks, params.Get(paramTaskID), now)
+	case contract.DoDelete:
+		found, err := ts.delete(account, h.Tasks, params.Get(contract.ParamTaskID), now)
 		if err != nil {
 			return made, errState(err)
 		}
 		if !found && outcome.Validate { // a scenario without validation (success) answers success
-			def, _ := sp.errorDef(op, h.NotFound) // checked at load
-			return made, def.withName(paramTaskID)
+			def, _ := sp.ErrorDef(op, h.NotFound) // checked at load
+			return made, def.WithName(contract.ParamTaskID)
 		}
 	}
 	return made, nil
@@ -197,7 +107,7 @@ func intParam(params url.Values, op *Operation, name string) int {
 			return n
 		}
 	}
-	if name == paramPageSize {
+	if name == contract.ParamPageSize {
 		return 20
 	}
 	return 1
@@ -228,12 +138,12 @@ func sampleTaskData(values map[string][]string, now time.Time) taskData {
 	}
 	now = now.UTC()
 	v := TaskView{
-		TaskId: "100001", TaskName: first(paramTaskName, "Refresh"), Status: statusSuccess,
-		CreateTime: now.Add(-90 * time.Second).Format(timeLayout), UpdateTime: now.Format(timeLayout),
+		TaskId: "100001", TaskName: first(contract.ParamTaskName, "Refresh"), Status: statusSuccess,
+		CreateTime: now.Add(-90 * time.Second).Format(contract.TimeLayout), UpdateTime: now.Format(contract.TimeLayout),
 		DownloadUrl: "http://127.0.0.1:8080" + AdminPrefix + "/downloads/sample",
 		TaskConfig: TaskConfigView{
-			StartTime: first(paramStartTime, now.Add(-24*time.Hour).Format(timeLayout)),
-			EndTime:   first(paramEndTime, now.Format(timeLayout)),
+			StartTime: first(contract.ParamStartTime, now.Add(-24*time.Hour).Format(contract.TimeLayout)),
+			EndTime:   first(contract.ParamEndTime, now.Format(contract.TimeLayout)),
 		},
 	}
 	return taskData{Task: &v, Page: &TaskPage{Size: 20, Number: 1, Total: 1, Items: []TaskView{v}}}

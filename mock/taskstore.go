@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,11 +85,11 @@ func (t *task) visible(now time.Time) bool {
 func (t *task) view(now time.Time, base string) TaskView {
 	v := TaskView{
 		TaskId: t.ID, TaskName: t.Name, Status: t.status(now),
-		CreateTime: t.Created.UTC().Format(timeLayout), UpdateTime: t.Created.UTC().Format(timeLayout),
+		CreateTime: t.Created.UTC().Format(contract.TimeLayout), UpdateTime: t.Created.UTC().Format(contract.TimeLayout),
 		TaskConfig: TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
 	if v.Status != statusCreated {
-		v.UpdateTime = t.Done.UTC().Format(timeLayout)
+		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
 	}
 	if v.Status == statusSuccess {
 		v.DownloadUrl = base + downloadPath(t.Token)

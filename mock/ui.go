@@ -139,7 +139,7 @@ func operationsPage(cat *catalog) OperationsPage {
 	sp := cat.spec
 	page := OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []OperationInfo{}}
 	errorInfo := func(op *Operation, d ErrorDef, common bool) ErrorInfo {
-		d.Message = d.withName(op.subject()).Message
+		d.Message = d.WithName(op.Subject()).Message
 		e := ErrorInfo{ErrorDef: d, Common: common}
 		if cat.scenarios[d.Code] != nil {
 			e.Scenario = d.Code
@@ -161,7 +161,7 @@ func operationsPage(cat *catalog) OperationsPage {
 			info.Errors = append(info.Errors, errorInfo(op, d, false))
 		}
 		for _, d := range sp.CommonErrors() {
-			if _, own := op.errors[d.Code]; !own {
+			if _, own := op.ErrorDefs[d.Code]; !own {
 				info.Errors = append(info.Errors, errorInfo(op, d, true))
 			}
 		}

@@ -1,4 +1,4 @@
-package mock
+package contract
 
 import (
 	"net/url"

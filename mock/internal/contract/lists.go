@@ -1,6 +1,7 @@
-package mock
+package contract
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -12,7 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 )
 
-// A repeatList is a parameter declared with x-acs-style: repeatList, as
+// A RepeatList is a parameter declared with x-acs-style: repeatList, as
 // Alibaba's metadata describes lists (see the header of the generated spec,
 // spec/generated/): an array schema whose items the client sends flattened,
 // one wire parameter per item numbered from 1. Items of a scalar type are
@@ -36,7 +37,7 @@ import (
 // names of the list's shape are declared parameters (Operation.hasParam):
 // they are not reported as unknown. A number sent with gaps (Tag.1, Tag.3)
 // is accepted: each number is an item.
-type repeatList struct {
+type RepeatList struct {
 	name     string
 	required bool
 	min, max int              // minItems; maxItems, 0 when unbounded
@@ -69,7 +70,7 @@ func isScalar(s *openapi3.Schema) bool {
 // to the server: other styles (the importer writes json, flat or none for
 // encodings the server does not check) leave a plain parameter, and nil is
 // returned.
-func parseRepeatList(p *openapi3.Parameter, problem func(format string, args ...any)) *repeatList {
+func parseRepeatList(p *openapi3.Parameter, problem func(format string, args ...any)) *RepeatList {
 	raw, ok := p.Extensions["x-acs-style"]
 	if !ok {
 		return nil
@@ -88,7 +89,7 @@ func parseRepeatList(p *openapi3.Parameter, problem func(format string, args ...
 		return nil
 	}
 	s := p.Schema.Value
-	l := &repeatList{name: p.Name, required: p.Required, min: int(s.MinItems)}
+	l := &RepeatList{name: p.Name, required: p.Required, min: int(s.MinItems)}
 	if s.MaxItems != nil {
 		l.max = int(*s.MaxItems)
 	}
@@ -130,7 +131,7 @@ func parseRepeatList(p *openapi3.Parameter, problem func(format string, args ...
 // wire parses a wire parameter name of the list: its number, and for object
 // items the field (nil for an unlisted field of open objects). ok is false
 // when the name does not have the list's shape; the number is not checked.
-func (l *repeatList) wire(name string) (index int, field *listField, ok bool) {
+func (l *RepeatList) wire(name string) (index int, field *listField, ok bool) {
 	rest, found := strings.CutPrefix(name, l.name+".")
 	if !found {
 		return 0, nil, false
@@ -161,8 +162,8 @@ func (op *Operation) isListWire(name string) bool {
 		return false
 	}
 	for _, p := range op.Params {
-		if p.list != nil {
-			if _, _, ok := p.list.wire(name); ok {
+		if p.List != nil {
+			if _, _, ok := p.List.wire(name); ok {
 				return true
 			}
 		}
@@ -175,7 +176,7 @@ func (op *Operation) isListWire(name string) bool {
 func routeWithoutLists(op *Operation) *routers.Route {
 	lists := map[string]bool{}
 	for _, p := range op.Params {
-		if p.list != nil {
+		if p.List != nil {
 			lists[p.Name] = true
 		}
 	}
@@ -200,8 +201,8 @@ func routeWithoutLists(op *Operation) *routers.Route {
 func (s *Spec) checkLists(op *Operation, params url.Values) []Violation {
 	var out []Violation
 	for _, p := range op.Params {
-		if p.list != nil {
-			out = p.list.check(s, op, p, params, out)
+		if p.List != nil {
+			out = p.List.check(s, op, p, params, out)
 		}
 	}
 	return out
@@ -214,14 +215,14 @@ type listValue struct {
 	value string
 }
 
-func (l *repeatList) check(s *Spec, op *Operation, p *Param, params url.Values, out []Violation) []Violation {
+func (l *RepeatList) check(s *Spec, op *Operation, p *Param, params url.Values, out []Violation) []Violation {
 	fail := func(wire, reason string, missing bool) {
-		code := firstOf(p.invalid, codeInvalidParameter)
+		code := cmp.Or(p.invalid, CodeInvalidParameter)
 		if missing {
-			code = firstOf(p.missing, codeMissingParameter)
+			code = cmp.Or(p.missing, CodeMissingParameter)
 		}
-		def := s.checkError(op, code)
-		out = append(out, Violation{Parameter: wire, Reason: reason, err: def.withName(wire)})
+		def := s.CheckError(op, code)
+		out = append(out, Violation{Parameter: wire, Reason: reason, Err: def.WithName(wire)})
 	}
 
 	var vals []listValue
@@ -288,7 +289,7 @@ func (l *repeatList) check(s *Spec, op *Operation, p *Param, params url.Values, 
 }
 
 // example is how the list's first item is sent, for messages.
-func (l *repeatList) example() string {
+func (l *RepeatList) example() string {
 	if l.item != nil || len(l.fields) == 0 {
 		return l.name + ".1"
 	}
@@ -330,9 +331,9 @@ func checkScalar(schema *openapi3.Schema, text string) string {
 	return err.Error()
 }
 
-// sample adds the list's first item, from its examples and defaults, to the
+// Sample adds the list's first item, from its examples and defaults, to the
 // values fixtures are checked with at load (sampleData).
-func (l *repeatList) sample(values map[string][]string) {
+func (l *RepeatList) Sample(values map[string][]string) {
 	put := func(wire string, s *openapi3.Schema) {
 		for _, v := range []any{s.Example, s.Default} {
 			if v != nil {

@@ -1,4 +1,4 @@
-package mock
+package contract
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ func loadOpenAPI(data []byte) (*openapi3.T, error) {
 	if parts := splitPaths(data, runtime.GOMAXPROCS(0)); parts != nil {
 		docs := make([]*openapi3.T, len(parts))
 		errs := make([]error, len(parts))
-		parallel(len(parts), func(i int) { docs[i], errs[i] = loadDoc(parts[i]) })
+		Parallel(len(parts), func(i int) { docs[i], errs[i] = loadDoc(parts[i]) })
 		if !slices.ContainsFunc(errs, func(err error) bool { return err != nil }) {
 			for _, d := range docs[1:] {
 				for path, item := range d.Paths.Map() {

@@ -1,4 +1,4 @@
-package mock
+package contract
 
 import (
 	"fmt"
@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// timeLayout is the API's time format, yyyy-MM-ddTHH:mm:ssZ in UTC.
-const timeLayout = "2006-01-02T15:04:05Z"
+// TimeLayout is the API's time format, yyyy-MM-ddTHH:mm:ssZ in UTC.
+const TimeLayout = "2006-01-02T15:04:05Z"
 
 // A rule is a semantic check across parameters that a schema cannot express.
 // Rules are declared in the spec (x-mock-rules) and run, in order, after the
@@ -82,11 +82,11 @@ func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
 	if start == "" || end == "" {
 		return nil
 	}
-	s, err := time.Parse(timeLayout, start)
+	s, err := time.Parse(TimeLayout, start)
 	if err != nil {
 		return &ruleFailure{param: r.Start}
 	}
-	e, err := time.Parse(timeLayout, end)
+	e, err := time.Parse(TimeLayout, end)
 	if err != nil {
 		return &ruleFailure{param: r.End}
 	}
@@ -124,7 +124,7 @@ func (r *timeWindow) check(p url.Values, now time.Time) *ruleFailure {
 	if v == "" {
 		return nil
 	}
-	t, err := time.Parse(timeLayout, v)
+	t, err := time.Parse(TimeLayout, v)
 	if err != nil {
 		return &ruleFailure{param: r.Param}
 	}

@@ -1,4 +1,4 @@
-package mock
+package contract
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 
 // Violation is one way a request breaks the spec, as kin-openapi reports it.
 type Violation struct {
-	Parameter string `json:"parameter"`
-	Reason    string `json:"reason"`
-	err       *apiError
+	Parameter string    `json:"parameter"`
+	Reason    string    `json:"reason"`
+	Err       *APIError `json:"-"` // the API's answer to it
 }
 
 var validationOptions = &openapi3filter.Options{
@@ -28,14 +28,14 @@ var validationOptions = &openapi3filter.Options{
 	AuthenticationFunc:  openapi3filter.NoopAuthenticationFunc,
 }
 
-// checkRequest returns every way the parameters break the spec: the schema
+// CheckRequest returns every way the parameters break the spec: the schema
 // checks, then parameters the operation does not declare (sorted). The real
 // service ignores unknown parameters, so those carry no API error.
-func (s *Spec) checkRequest(ctx context.Context, op *Operation, params url.Values) []Violation {
+func (s *Spec) CheckRequest(ctx context.Context, op *Operation, params url.Values) []Violation {
 	vs := append(s.checkSchema(ctx, op, params), s.checkLists(op, params)...) // repeat lists: lists.go
 	var unknown []string
 	for name := range params {
-		if !commonParams[name] && !op.hasParam(name) {
+		if !CommonParams[name] && !op.HasParam(name) {
 			unknown = append(unknown, name)
 		}
 	}
@@ -84,7 +84,7 @@ func (s *Spec) validateFully(ctx context.Context, op *Operation, params url.Valu
 func (s *Spec) violation(op *Operation, err error) Violation {
 	var re *openapi3filter.RequestError
 	if !errors.As(err, &re) || re.Parameter == nil {
-		return Violation{Reason: err.Error(), err: s.gateway(codeInvalidParameter, "")}
+		return Violation{Reason: err.Error(), Err: s.Gateway(CodeInvalidParameter, "")}
 	}
 	name := re.Parameter.Name
 	v := Violation{Parameter: name, Reason: reason(re)}
@@ -95,17 +95,17 @@ func (s *Spec) violation(op *Operation, err error) Violation {
 		}
 	}
 	missing := errors.Is(re.Err, openapi3filter.ErrInvalidRequired)
-	code := codeInvalidParameter
+	code := CodeInvalidParameter
 	if missing {
-		code = codeMissingParameter
+		code = CodeMissingParameter
 	}
 	if p != nil && missing && p.missing != "" {
 		code = p.missing
 	} else if p != nil && !missing && p.invalid != "" {
 		code = p.invalid
 	}
-	def := s.checkError(op, code) // the gateway's own for generic codes: layers.go
-	v.err = def.withName(name)
+	def := s.CheckError(op, code) // the gateway's own for generic codes: CheckError, below
+	v.Err = def.WithName(name)
 	return v
 }
 
@@ -120,8 +120,8 @@ func reason(re *openapi3filter.RequestError) string {
 	return re.Err.Error()
 }
 
-// checkRules runs the operation's semantic rules, first failure wins.
-func (s *Spec) checkRules(op *Operation, params url.Values, now time.Time) *apiError {
+// CheckRules runs the operation's semantic rules, first failure wins.
+func (s *Spec) CheckRules(op *Operation, params url.Values, now time.Time) *APIError {
 	for _, r := range op.rules {
 		f := r.check(params, now)
 		if f == nil {
@@ -129,22 +129,22 @@ func (s *Spec) checkRules(op *Operation, params url.Values, now time.Time) *apiE
 		}
 		code := f.code
 		if code == "" {
-			code = codeInvalidParameter
+			code = CodeInvalidParameter
 			for _, p := range op.Params {
 				if p.Name == f.param && p.invalid != "" {
 					code = p.invalid
 				}
 			}
 		}
-		def := s.checkError(op, code) // layers.go
-		return def.withName(f.param)
+		def := s.CheckError(op, code) // CheckError
+		return def.WithName(f.param)
 	}
 	return nil
 }
 
-// withDefaults returns params with the spec's defaults filled in for absent
+// WithDefaults returns params with the spec's defaults filled in for absent
 // parameters, so fixtures see what the real service would use.
-func (op *Operation) withDefaults(params url.Values) url.Values {
+func (op *Operation) WithDefaults(params url.Values) url.Values {
 	var out url.Values
 	for _, p := range op.Params {
 		if p.Default == "" || params.Has(p.Name) {
@@ -162,4 +162,22 @@ func (op *Operation) withDefaults(params url.Values) url.Values {
 		return params
 	}
 	return out
+}
+
+// CheckError is the error a failed check of a request answers. The generic
+// codes, MissingParameter and InvalidParameter, are the gateway's, which
+// checks parameters before the operation runs: their common definition,
+// whose message names the parameter, even when the operation documents the
+// same code with a message of its own (many generated operations do, for
+// other conditions: "StartTime and EndTime can not be single."); a scenario
+// that forces the code still answers the operation's. Other codes (a
+// parameter's x-mock-errors, a rule's error) are the operation's.
+func (s *Spec) CheckError(op *Operation, code string) ErrorDef {
+	if code == CodeMissingParameter || code == CodeInvalidParameter {
+		if d, ok := s.Common[code]; ok {
+			return d
+		}
+	}
+	d, _ := s.ErrorDef(op, code) // codes were checked when the spec was loaded
+	return d
 }

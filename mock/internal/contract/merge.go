@@ -1,0 +1,61 @@
+package contract
+
+import (
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	"sort"
+)
+
+// MergeSpecs puts the hand-written spec over the generated one. Both must
+// describe the same product, version and host. The common errors are the
+// hand-written file's, then those only the generated file lists. Every
+// operation the hand-written spec defines replaces the generated one
+// wholesale: parameters, rules, state, response schema, errors and rate.
+func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
+	var ps diag.Problems
+	for _, f := range []struct{ field, ptr, gen, hand string }{
+		{"x-acs-product", "/x-acs-product", gen.Product, hand.Product},
+		{"info.version", "/info/version", gen.Version, hand.Version},
+		{"x-acs-host-id", "/x-acs-host-id", gen.HostID, hand.HostID},
+	} {
+		if f.gen != f.hand {
+			ps.Add(hand.Src.Name, hand.Src.Line(f.ptr), f.field, "is %q, but the generated spec (%s:%d) says %q: the layers must describe the same API",
+				f.hand, gen.Src.Name, gen.Src.Line(f.ptr), f.gen)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+
+	s := &Spec{
+		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
+		Doc: hand.Doc, Src: hand.Src,
+		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
+		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
+	}
+	for _, layer := range []*Spec{hand, gen} {
+		for _, c := range layer.CommonCodes {
+			if _, ok := s.Common[c]; !ok {
+				s.Common[c] = layer.Common[c]
+				s.CommonCodes = append(s.CommonCodes, c)
+			}
+		}
+	}
+	methods := map[string]bool{}
+	for _, layer := range []*Spec{gen, hand} {
+		for name, op := range layer.Ops {
+			s.Ops[name] = op
+		}
+	}
+	for name, op := range s.Ops {
+		s.Names = append(s.Names, name)
+		for _, m := range op.Methods {
+			methods[m] = true
+		}
+	}
+	sort.Strings(s.Names)
+	for m := range methods {
+		s.AllMethods = append(s.AllMethods, m)
+	}
+	sort.Strings(s.AllMethods)
+	return s, nil
+}

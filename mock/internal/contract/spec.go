@@ -1,0 +1,418 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+)
+
+// Spec is a loaded and checked API description: everything the server knows
+// about the API comes from here.
+type Spec struct {
+	Product string // x-acs-product, e.g. "Cdn"
+	Version string // info.version, e.g. "2018-05-10"
+	HostID  string // x-acs-host-id, the HostId of error bodies
+
+	Doc         *openapi3.T
+	Common      map[string]ErrorDef // the common (gateway) errors, by code
+	CommonCodes []string            // their codes, in spec order
+	Ops         map[string]*Operation
+	Names       []string       // operation names, sorted
+	AllMethods  []string       // union of every operation's methods
+	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+}
+
+// Operation is one Action of the API.
+type Operation struct {
+	Name      string
+	Methods   []string // upper case
+	RateLimit int      // documented calls per second per account, 0 when none
+	Params    []*Param // in spec order
+
+	ErrorDefs map[string]ErrorDef // documented codes
+	Codes     []string            // documented codes in spec order
+	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go)
+	Response  *openapi3.Schema    // the 200 JSON body
+
+	rules      []rule
+	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
+	route      *routers.Route
+}
+
+// Param is one request parameter with the codes its failed checks map to.
+type Param struct {
+	Name     string
+	Required bool
+	Default  string
+	Example  string
+	missing  string      // code when absent; "" means MissingParameter
+	invalid  string      // code when it breaks its schema; "" means InvalidParameter
+	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
+}
+
+// Operation returns the named operation, or nil.
+func (s *Spec) Operation(name string) *Operation { return s.Ops[name] }
+
+// OperationNames lists every operation, sorted.
+func (s *Spec) OperationNames() []string { return s.Names }
+
+// CommonErrors lists the gateway errors every operation can get, in spec order.
+func (s *Spec) CommonErrors() []ErrorDef {
+	out := make([]ErrorDef, len(s.CommonCodes))
+	for i, c := range s.CommonCodes {
+		out[i] = s.Common[c]
+	}
+	return out
+}
+
+// Errors lists the operation's documented errors, in spec order.
+func (op *Operation) Errors() []ErrorDef {
+	out := make([]ErrorDef, len(op.Codes))
+	for i, c := range op.Codes {
+		out[i] = op.ErrorDefs[c]
+	}
+	return out
+}
+
+// ErrorDef finds a code documented for the operation or common to all.
+func (s *Spec) ErrorDef(op *Operation, code string) (ErrorDef, bool) {
+	if op != nil {
+		if d, ok := op.ErrorDefs[code]; ok {
+			return d, true
+		}
+	}
+	d, ok := s.Common[code]
+	return d, ok
+}
+
+// Gateway returns one of the common errors the server produces, with the
+// parameter concerned in its message. New checked that the spec lists them.
+func (s *Spec) Gateway(code, name string) *APIError {
+	return s.Common[code].WithName(name)
+}
+
+// Subject names the parameter a forced generic error (MissingParameter,
+// InvalidParameter) speaks of: the first required parameter, else the first.
+func (op *Operation) Subject() string {
+	for _, p := range op.Params {
+		if p.Required {
+			return p.Name
+		}
+	}
+	if len(op.Params) > 0 {
+		return op.Params[0].Name
+	}
+	return ParamAction
+}
+
+func (op *Operation) HasParam(name string) bool {
+	for _, p := range op.Params {
+		if p.Name == name {
+			return true
+		}
+	}
+	return op.isListWire(name) // Tag.1.Key of a repeat list (lists.go)
+}
+
+func (op *Operation) ParamNames() []string {
+	names := make([]string, len(op.Params))
+	for i, p := range op.Params {
+		names[i] = p.Name
+	}
+	return names
+}
+
+func (op *Operation) Allows(method string) bool {
+	for _, m := range op.Methods {
+		if m == method {
+			return true
+		}
+	}
+	return false
+}
+
+// LoadOptions is what loading a spec is told rather than reaches for.
+type LoadOptions struct {
+	// RequireCommon: the spec must list the common errors the server
+	// produces. A layer merged under another (the generated spec) need
+	// not, since the layer on top supplies them.
+	RequireCommon bool
+	// Reports are the files an export task can serve: a create's
+	// x-mock-state names one of them (report:).
+	Reports []string
+}
+
+// Load parses and checks an OpenAPI document in the mock's conventions
+// (see the comment at the top of spec/cdn-2018-05-10.yaml). file names the
+// document in problem reports.
+func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
+	var ps diag.Problems
+	yf := diag.LazyYAML(file, data) // the line index, built only if a problem needs a line
+	doc, err := loadOpenAPI(data)   // parsed and validated; a large one in parts, side by side: openapi.go
+	if err != nil {
+		if _, yerr := diag.ParseYAML(file, data); yerr != nil {
+			ps.Add(file, 0, "", "not valid YAML: %v", yerr)
+			return nil, ps.Err()
+		}
+		ps.Add(file, 0, "", "not a valid OpenAPI document: %v", err)
+		return nil, ps.Err()
+	}
+
+	s := &Spec{Doc: doc, Src: yf, Ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
+	if doc.Info != nil {
+		s.Version = doc.Info.Version
+	}
+	s.Product, _ = doc.Extensions["x-acs-product"].(string)
+	s.HostID, _ = doc.Extensions["x-acs-host-id"].(string)
+	if s.Product == "" {
+		ps.Add(file, yf.Line("/x-acs-product"), "x-acs-product", "must name the product, e.g. Cdn")
+	}
+	if s.HostID == "" {
+		ps.Add(file, yf.Line("/x-acs-host-id"), "x-acs-host-id", "must give the HostId of error bodies, e.g. cdn.aliyuncs.com")
+	}
+
+	var common []ErrorDef
+	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
+		ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)
+	}
+	for i, d := range common {
+		ptr := fmt.Sprintf("/x-acs-common-errors/%d", i)
+		if msg := checkErrorDef(d); msg != "" {
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "%s", msg)
+			continue
+		}
+		if _, dup := s.Common[d.Code]; dup {
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "code %s is listed twice", d.Code)
+			continue
+		}
+		s.Common[d.Code] = d
+		s.CommonCodes = append(s.CommonCodes, d.Code)
+	}
+	for _, c := range requiredCommonErrors {
+		if _, ok := s.Common[c]; !ok && opts.RequireCommon {
+			ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "must list %s: the server produces it", c)
+		}
+	}
+
+	methods := map[string]bool{}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		item := doc.Paths.Value(path)
+		for method, o := range item.Operations() {
+			ptr := "/paths/" + diag.EscapePointer(path) + "/" + strings.ToLower(method)
+			op := loadOperation(s, yf, ptr, &ps, doc, opts.Reports, path, item, method, o)
+			if op == nil {
+				continue
+			}
+			if _, dup := s.Ops[op.Name]; dup {
+				ps.Add(file, yf.Line(ptr+"/operationId"), diag.FieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
+				continue
+			}
+			s.Ops[op.Name] = op
+			s.Names = append(s.Names, op.Name)
+			for _, m := range op.Methods {
+				methods[m] = true
+			}
+		}
+	}
+	if len(s.Ops) == 0 && len(ps) == 0 {
+		ps.Add(file, 0, "paths", "defines no operation")
+	}
+	sort.Strings(s.Names)
+	for m := range methods {
+		s.AllMethods = append(s.AllMethods, m)
+	}
+	sort.Strings(s.AllMethods)
+	if err := ps.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, doc *openapi3.T, reports []string,
+	path string, item *openapi3.PathItem, method string, o *openapi3.Operation) *Operation {
+	file := yf.Name
+	problem := func(sub, format string, args ...any) {
+		ps.Add(file, yf.Line(ptr+sub), diag.FieldName(ptr+sub), format, args...)
+	}
+	if o.OperationID == "" {
+		problem("", "needs an operationId: the Action it answers")
+		return nil
+	}
+	op := &Operation{
+		Name:      o.OperationID,
+		ErrorDefs: map[string]ErrorDef{},
+		route:     &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: o},
+	}
+
+	op.Methods = []string{method}
+	if raw, ok := o.Extensions["x-acs-methods"]; ok {
+		var ms []string
+		if err := DecodeExtension(o.Extensions, "x-acs-methods", &ms); err != nil || len(ms) == 0 {
+			problem("/x-acs-methods", "must be a list of HTTP methods, e.g. [GET, POST], not %v", raw)
+		} else {
+			op.Methods = op.Methods[:0]
+			for _, m := range ms {
+				m = strings.ToUpper(m)
+				if m != http.MethodGet && m != http.MethodPost {
+					problem("/x-acs-methods", "%s: RPC APIs are called with GET or POST", m)
+					continue
+				}
+				op.Methods = append(op.Methods, m)
+			}
+		}
+	}
+	if raw, ok := o.Extensions["x-acs-rate-limit"]; ok {
+		if err := DecodeExtension(o.Extensions, "x-acs-rate-limit", &op.RateLimit); err != nil || op.RateLimit <= 0 {
+			problem("/x-acs-rate-limit", "must be a positive number of calls per second, not %v", raw)
+		}
+	}
+
+	var defs []ErrorDef
+	if err := DecodeExtension(o.Extensions, "x-acs-errors", &defs); err != nil {
+		problem("/x-acs-errors", "%v", err)
+	}
+	for i, d := range defs {
+		sub := fmt.Sprintf("/x-acs-errors/%d", i)
+		if msg := checkErrorDef(d); msg != "" {
+			problem(sub, "%s", msg)
+			continue
+		}
+		if _, dup := op.ErrorDefs[d.Code]; dup {
+			problem(sub, "code %s is listed twice", d.Code)
+			continue
+		}
+		op.ErrorDefs[d.Code] = d
+		op.Codes = append(op.Codes, d.Code)
+	}
+	knownCode := func(code string) bool {
+		_, ok := s.ErrorDef(op, code)
+		return ok
+	}
+
+	for i, ref := range o.Parameters {
+		p := ref.Value
+		sub := fmt.Sprintf("/parameters/%d", i)
+		if p.In != openapi3.ParameterInQuery {
+			problem(sub+"/in", "RPC parameters are query parameters (they may arrive in a form body too), not %q", p.In)
+			continue
+		}
+		param := &Param{Name: p.Name, Required: p.Required}
+		param.List = parseRepeatList(p, func(format string, args ...any) { problem(sub, format, args...) })
+		if p.Schema != nil && p.Schema.Value != nil {
+			if d := p.Schema.Value.Default; d != nil {
+				param.Default = fmt.Sprint(d)
+			}
+			if e := p.Schema.Value.Example; e != nil {
+				param.Example = fmt.Sprint(e)
+			}
+		}
+		var codes struct {
+			Missing string `json:"missing"`
+			Invalid string `json:"invalid"`
+		}
+		if err := DecodeExtension(p.Extensions, "x-mock-errors", &codes); err != nil {
+			problem(sub+"/x-mock-errors", "%v", err)
+		}
+		for _, c := range []struct{ key, code string }{{"missing", codes.Missing}, {"invalid", codes.Invalid}} {
+			if c.code != "" && !knownCode(c.code) {
+				problem(sub+"/x-mock-errors/"+c.key, "%s is not documented for %s (x-acs-errors) nor common (x-acs-common-errors)", c.code, op.Name)
+			}
+		}
+		param.missing, param.invalid = codes.Missing, codes.Invalid
+		op.Params = append(op.Params, param)
+	}
+
+	var rawRules []map[string]any
+	if err := DecodeExtension(o.Extensions, "x-mock-rules", &rawRules); err != nil {
+		problem("/x-mock-rules", "%v", err)
+	}
+	for i, raw := range rawRules {
+		sub := fmt.Sprintf("/x-mock-rules/%d", i)
+		r, err := parseRule(raw, op)
+		if err != nil {
+			problem(sub, "%v", err)
+			continue
+		}
+		if code := r.code(); !knownCode(code) {
+			problem(sub+"/error", "%s is not documented for %s (x-acs-errors) nor common (x-acs-common-errors)", code, op.Name)
+			continue
+		}
+		op.rules = append(op.rules, r)
+	}
+	op.State = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
+	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
+
+	op.Response = successSchema(o)
+	if op.Response == nil {
+		problem("/responses", "needs a \"200\" response with an application/json schema")
+	}
+	return op
+}
+
+func successSchema(o *openapi3.Operation) *openapi3.Schema {
+	r := o.Responses.Value("200")
+	if r == nil || r.Value == nil {
+		return nil
+	}
+	mt := r.Value.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return nil
+	}
+	return mt.Schema.Value
+}
+
+func checkErrorDef(d ErrorDef) string {
+	switch {
+	case d.Code == "":
+		return "needs a code"
+	case strings.HasPrefix(d.Code, "Mock."):
+		return fmt.Sprintf("code %s: codes starting with Mock. are reserved for the mock's own errors", d.Code)
+	case d.Status < 400 || d.Status > 599:
+		return fmt.Sprintf("code %s: status must be an HTTP error status (400-599), not %d", d.Code, d.Status)
+	case d.Message == "":
+		return fmt.Sprintf("code %s: needs a message", d.Code)
+	}
+	return ""
+}
+
+// DecodeExtension decodes an x- extension into a typed value, strictly.
+// An absent extension leaves into unchanged.
+func DecodeExtension(ext map[string]any, key string, into any) error {
+	raw, ok := ext[key]
+	if !ok {
+		return nil
+	}
+	data, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return fmt.Errorf("malformed: %v", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+// ParamAction is the protocol parameter that names the operation.
+const ParamAction = "Action"
+
+// CommonParams are the protocol parameters every call may carry. They are
+// not API parameters: the journal shows them apart and never reports them
+// as unknown. Signature and SecurityToken are secrets and are never shown.
+var CommonParams = map[string]bool{
+	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
+	"Signature": true, "SignatureMethod": true, "SignatureVersion": true,
+	"SignatureNonce": true, "SignatureType": true, "Timestamp": true,
+	"SecurityToken": true, "RegionId": true, "OwnerId": true,
+	"OwnerAccount": true, "ResourceOwnerAccount": true, "ResourceOwnerId": true,
+}
