@@ -124,7 +124,7 @@ type RequestsPage struct {
 func (s *Server) adminRequests(c echo.Context) error {
 	f := RequestFilter{Action: c.QueryParam("action"), AccessKeyID: c.QueryParam("accessKeyId")}
 	if since := c.QueryParam("since"); since != "" {
-		if err := f.parseSince(since); err != nil {
+		if err := f.ParseSince(since); err != nil {
 			return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.BadFilter", Message: err.Error()})
 		}
 	}
@@ -132,7 +132,7 @@ func (s *Server) adminRequests(c echo.Context) error {
 }
 
 func (s *Server) adminClearRequests(c echo.Context) error {
-	s.journal.clear()
+	s.journal.Clear()
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -142,7 +142,7 @@ func (s *Server) adminViolations(c echo.Context) error {
 }
 
 func (s *Server) adminClearViolations(c echo.Context) error {
-	s.violations.clear()
+	s.violations.Clear()
 	return c.NoContent(http.StatusNoContent)
 }
 

@@ -105,8 +105,8 @@ func (s *Server) adminResetState(c echo.Context) error {
 func (s *Server) ResetState() error {
 	err := s.tasks.reset()
 	s.ResetScenarios()
-	s.journal.clear()
-	s.violations.clear()
+	s.journal.Clear()
+	s.violations.Clear()
 	s.throttle.reset()
 	return err
 }

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"log/slog"
 	"time"
 )
@@ -16,10 +17,10 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		ChosenBy:   x.from,
 		Status:     status,
 		Latency:    Duration(latency),
-		Violations: keepViolations(x.violations),
+		Violations: journal.KeepViolations(x.violations),
 	}
 	if c := x.call; c != nil {
-		e.keepCall(c) // bounded copies: the call's strings may share its body
+		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
 	}
 	switch {
 	case x.err != nil:
@@ -27,9 +28,9 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 	case x.outcome.Fault != "":
 		e.Code = "fault:" + x.outcome.Fault
 	}
-	s.journal.add(e, true)
+	s.journal.Add(e, true)
 	if len(e.Violations) > 0 {
-		s.violations.add(e, false)
+		s.violations.Add(e, false)
 	}
 
 	log := s.cfg.Logger

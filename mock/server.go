@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"net/http"
 	"slices"
 	"strconv"
@@ -29,8 +30,8 @@ type Server struct {
 	control    control
 	counters   stepCounters
 	throttle   throttle
-	journal    *ring
-	violations *ring // the journal's entries that broke the spec, kept apart
+	journal    *journal.Ring
+	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
 	tasks      *taskStore // export tasks (taskstore.go)
@@ -77,8 +78,8 @@ func New(cfg Config) (*Server, error) {
 func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s := &Server{
 		cfg:        cfg,
-		journal:    newRing(cfg.JournalSize),
-		violations: newRing(cfg.JournalSize),
+		journal:    journal.NewRing(cfg.JournalSize),
+		violations: journal.NewRing(cfg.JournalSize),
 		closing:    make(chan struct{}),
 
 		reloadSettle: reloadSettle,

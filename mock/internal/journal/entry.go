@@ -1,14 +1,15 @@
-package mock
+package journal
 
 import (
 	"cmp"
 	"encoding/binary"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 )
@@ -26,13 +27,13 @@ type Entry struct {
 	// (it ends in the truncation marker) or parameters were left out.
 	ParamsTruncated bool `json:"paramsTruncated,omitempty"`
 	// ParamsOmitted is how many parameters were left out whole.
-	ParamsOmitted int         `json:"paramsOmitted,omitempty"`
-	Scenario      string      `json:"scenario"`
-	ChosenBy      string      `json:"chosenBy,omitempty"` // header, binding, active or default
-	Code          string      `json:"code"`               // "" for success, the error code, or fault:<name>
-	Status        int         `json:"status"`             // 0 when no HTTP answer was sent
-	Latency       Duration    `json:"latency"`
-	Violations    []Violation `json:"violations,omitempty"`
+	ParamsOmitted int                  `json:"paramsOmitted,omitempty"`
+	Scenario      string               `json:"scenario"`
+	ChosenBy      string               `json:"chosenBy,omitempty"` // header, binding, active or default
+	Code          string               `json:"code"`               // "" for success, the error code, or fault:<name>
+	Status        int                  `json:"status"`             // 0 when no HTTP answer was sent
+	Latency       adminapi.Duration    `json:"latency"`
+	Violations    []contract.Violation `json:"violations,omitempty"`
 
 	packed     string // the kept parameters, copied; Params is made from them once
 	called     bool   // the request decoded to a call: Params is {} rather than null
@@ -95,14 +96,14 @@ func appendKept(b *strings.Builder, v string, max int) bool {
 	return true
 }
 
-// keepCall copies, within the caps, what e keeps of the call: method,
+// KeepCall copies, within the caps, what e keeps of the call: method,
 // action, access key id and the parameters but the secrets. It is one
 // allocation for a call that fits; Params is unpacked from it when read,
 // as most entries never are.
-func (e *Entry) keepCall(c *Call) {
+func (e *Entry) KeepCall(method, action, accessKeyID string, params url.Values) {
 	// First pass: which parameters fit, and how many bytes they take.
 	size, n, over := 0, 0, false
-	for k, v := range c.Params {
+	for k, v := range params {
 		if len(v) == 0 || secretParams[k] {
 			continue
 		}
@@ -111,19 +112,19 @@ func (e *Entry) keepCall(c *Call) {
 	}
 	names := []string(nil) // in the order kept, when not all of them fit
 	if n > journalMaxParams || size > journalParamBytes {
-		names, size = e.choose(c.Params)
+		names, size = e.choose(params)
 		n, over = len(names), true
 	}
-	fixed := keptLen(c.Method, journalValueBytes) + keptLen(c.Action, journalValueBytes) + keptLen(c.AccessKeyID, journalValueBytes)
+	fixed := keptLen(method, journalValueBytes) + keptLen(action, journalValueBytes) + keptLen(accessKeyID, journalValueBytes)
 	var b strings.Builder
 	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
 	// A cut method, action or key id shows the marker; Params says it too
 	// for the parameters.
-	appendKept(&b, c.Method, journalValueBytes)
+	appendKept(&b, method, journalValueBytes)
 	m := b.Len()
-	appendKept(&b, c.Action, journalValueBytes)
+	appendKept(&b, action, journalValueBytes)
 	a := b.Len()
-	appendKept(&b, c.AccessKeyID, journalValueBytes)
+	appendKept(&b, accessKeyID, journalValueBytes)
 	k := b.Len()
 	var lens [2 * binary.MaxVarintLen32]byte
 	put := func(name, value string) {
@@ -137,10 +138,10 @@ func (e *Entry) keepCall(c *Call) {
 	}
 	if over {
 		for _, name := range names {
-			put(name, c.Params[name][0])
+			put(name, params[name][0])
 		}
 	} else {
-		for name, v := range c.Params {
+		for name, v := range params {
 			if len(v) > 0 && !secretParams[name] {
 				put(name, v[0])
 			}
@@ -174,9 +175,9 @@ func (e *Entry) choose(params url.Values) (names []string, size int) {
 	return kept, size
 }
 
-// fillParams makes Params from the kept parameters. Entries are published
+// FillParams makes Params from the kept parameters. Entries are published
 // before anyone reads them, and readers may race, so it runs once.
-func (e *Entry) fillParams() {
+func (e *Entry) FillParams() {
 	e.paramsOnce.Do(func() {
 		if !e.called {
 			return
@@ -206,19 +207,19 @@ func uvarint(s string) (v, n int) {
 	}
 }
 
-// keepViolations copies vs within the caps: their strings may share memory
+// KeepViolations copies vs within the caps: their strings may share memory
 // with the request's body, and their errors are not needed once answered.
-func keepViolations(vs []Violation) []Violation {
+func KeepViolations(vs []contract.Violation) []contract.Violation {
 	if len(vs) == 0 {
 		return nil
 	}
-	out := make([]Violation, 0, min(len(vs), journalMaxViolations+1))
+	out := make([]contract.Violation, 0, min(len(vs), journalMaxViolations+1))
 	for i, v := range vs {
 		if i == journalMaxViolations {
-			out = append(out, Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
+			out = append(out, contract.Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
 			break
 		}
-		out = append(out, Violation{Parameter: keptCopy(v.Parameter, journalViolationBytes), Reason: keptCopy(v.Reason, journalViolationBytes)})
+		out = append(out, contract.Violation{Parameter: keptCopy(v.Parameter, journalViolationBytes), Reason: keptCopy(v.Reason, journalViolationBytes)})
 	}
 	return out
 }
@@ -233,124 +234,3 @@ func keptCopy(v string, max int) string {
 
 // secretParams never reach the journal or the logs.
 var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
-
-// ring is a fixed-size journal that keeps the newest entries. Writers do not
-// share a lock: each claims a slot with an atomic counter and publishes its
-// entry with an atomic compare-and-swap, so memory stays flat and load does
-// not queue.
-//
-// Invariants, whatever the interleaving:
-//   - next and floor only grow, and floor <= next: clear raises floor, by
-//     compare-and-swap, to a value it loaded from next.
-//   - Readers load floor before next, so the range they read, floor+1 to
-//     next, is never negative, nor is a count.
-//   - A slot only moves to a newer entry: a writer that was overtaken by
-//     one a whole ring ahead does not put its older entry back.
-type ring struct {
-	slots []atomic.Pointer[ringItem]
-	next  atomic.Uint64 // sequence number of the last entry claimed
-	floor atomic.Uint64 // entries at or below it were cleared
-
-	hook func(at string) // tests only: runs between two steps that others may interleave with
-}
-
-// ringItem is an entry in one ring; the same entry can sit in two rings.
-type ringItem struct {
-	seq uint64
-	e   *Entry
-}
-
-func newRing(size int) *ring { return &ring{slots: make([]atomic.Pointer[ringItem], size)} }
-
-// add stores e under the next sequence number; with stamp, e.Seq gets it
-// too, before e is published.
-func (r *ring) add(e *Entry, stamp bool) {
-	seq := r.next.Add(1)
-	if stamp {
-		e.Seq = seq
-	}
-	if r.hook != nil {
-		r.hook("add")
-	}
-	it := &ringItem{seq: seq, e: e}
-	slot := &r.slots[seq%uint64(len(r.slots))]
-	for {
-		old := slot.Load()
-		if old != nil && old.seq > seq {
-			return // a newer entry has the slot: ours already fell out of the ring
-		}
-		if slot.CompareAndSwap(old, it) {
-			return
-		}
-	}
-}
-
-// clear forgets every entry claimed so far. Of two clears racing, the one
-// that saw the larger next wins: floor never moves back.
-func (r *ring) clear() {
-	for {
-		f, n := r.floor.Load(), r.next.Load()
-		if r.hook != nil {
-			r.hook("clear")
-		}
-		if n <= f || r.floor.CompareAndSwap(f, n) {
-			return
-		}
-	}
-}
-
-// bounds loads floor, then next: as floor <= next held when floor was
-// loaded and next only grows, floor <= last.
-func (r *ring) bounds(at string) (floor, last uint64) {
-	floor = r.floor.Load()
-	if r.hook != nil {
-		r.hook(at)
-	}
-	return floor, r.next.Load()
-}
-
-// snapshot returns the kept entries that pass keep, oldest first. An entry
-// overwritten while it is read is skipped, never returned half-made; an
-// entry cleared before the read ends is not returned.
-func (r *ring) snapshot(keep func(*Entry) bool) []*Entry {
-	floor, last := r.bounds("snapshot")
-	out := r.collect(nil, floor, last, keep)
-	if f := r.floor.Load(); f > floor {
-		// Cleared while we read: read again above the new floor, and no
-		// further than before, so a follower still never skips an entry.
-		out = r.collect(out[:0], min(f, last), last, keep)
-	}
-	return out
-}
-
-// collect appends the entries floor+1..last that pass keep; floor <= last.
-func (r *ring) collect(out []*Entry, floor, last uint64, keep func(*Entry) bool) []*Entry {
-	first := floor + 1
-	if n := uint64(len(r.slots)); last >= n && last-n+1 > first {
-		first = last - n + 1
-	}
-	if out == nil {
-		out = make([]*Entry, 0, min(last-floor, 256))
-	}
-	for seq := first; seq <= last; seq++ {
-		it := r.slots[seq%uint64(len(r.slots))].Load()
-		if it == nil || it.seq < seq {
-			// Not yet published: stop here, so a reader that goes on from
-			// the last sequence it saw never skips an entry.
-			break
-		}
-		if it.seq > seq {
-			continue // already overwritten by a newer entry
-		}
-		if keep == nil || keep(it.e) {
-			out = append(out, it.e)
-		}
-	}
-	return out
-}
-
-// count is the number of entries added since the last clear.
-func (r *ring) count() int {
-	floor, last := r.bounds("count")
-	return int(last - floor)
-}

@@ -1,4 +1,4 @@
-package mock
+package journal
 
 import (
 	"fmt"
@@ -8,9 +8,9 @@ import (
 )
 
 // fill adds n stamped entries to r.
-func fill(r *ring, n int) {
+func fill(r *Ring, n int) {
 	for range n {
-		r.add(&Entry{}, true)
+		r.Add(&Entry{}, true)
 	}
 }
 
@@ -30,17 +30,17 @@ func safely(f func()) (err error) {
 // reader has loaded one end of the range, then entries are added and the
 // ring is cleared before it loads the other end.
 func TestRingClearDuringSnapshot(t *testing.T) {
-	r := newRing(8)
+	r := NewRing(8)
 	fill(r, 3)
 	r.hook = func(at string) {
 		if at == "snapshot" {
 			r.hook = nil
 			fill(r, 2)
-			r.clear()
+			r.Clear()
 		}
 	}
 	var es []*Entry
-	if err := safely(func() { es = r.snapshot(nil) }); err != nil {
+	if err := safely(func() { es = r.Snapshot(nil) }); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range es {
@@ -49,26 +49,26 @@ func TestRingClearDuringSnapshot(t *testing.T) {
 		}
 	}
 	fill(r, 1)
-	if es := r.snapshot(nil); len(es) != 1 || es[0].Seq != 6 {
+	if es := r.Snapshot(nil); len(es) != 1 || es[0].Seq != 6 {
 		t.Errorf("after the clear: %v, want only entry 6", seqs(es))
 	}
 }
 
 // TestRingClearDuringCount: the same interleaving gave a negative count.
 func TestRingClearDuringCount(t *testing.T) {
-	r := newRing(8)
+	r := NewRing(8)
 	fill(r, 3)
 	r.hook = func(at string) {
 		if at == "count" {
 			r.hook = nil
 			fill(r, 2)
-			r.clear()
+			r.Clear()
 		}
 	}
-	if n := r.count(); n < 0 || n > 5 {
+	if n := r.Count(); n < 0 || n > 5 {
 		t.Errorf("count %d during a clear; want between 0 and 5", n)
 	}
-	if n := r.count(); n != 0 {
+	if n := r.Count(); n != 0 {
 		t.Errorf("count %d after the clear, want 0", n)
 	}
 }
@@ -85,7 +85,7 @@ func seqs(es []*Entry) []uint64 {
 // on a small ring, so slots wrap and clears land between every two loads.
 func TestRingHammer(t *testing.T) {
 	const writers, readers, clearers, rounds = 4, 2, 2, 3000
-	r := newRing(16)
+	r := NewRing(16)
 	// Yield between the steps of add, snapshot and count, so other
 	// goroutines run inside those windows even on few cores.
 	r.hook = func(string) { runtime.Gosched() }
@@ -110,13 +110,13 @@ func TestRingHammer(t *testing.T) {
 	for range readers {
 		run(func() error {
 			for range rounds {
-				es := r.snapshot(nil)
+				es := r.Snapshot(nil)
 				for i := 1; i < len(es); i++ {
 					if es[i].Seq <= es[i-1].Seq {
 						return fmt.Errorf("snapshot out of order: %v", seqs(es))
 					}
 				}
-				if n := r.count(); n < 0 {
+				if n := r.Count(); n < 0 {
 					return fmt.Errorf("count %d", n)
 				}
 			}
@@ -127,15 +127,15 @@ func TestRingHammer(t *testing.T) {
 		run(func() error {
 			for range rounds / 4 {
 				seen := r.next.Load()
-				r.clear()
+				r.Clear()
 				// Whatever else clears meanwhile, what this clear forgot
 				// stays forgotten.
-				for _, e := range r.snapshot(nil) {
+				for _, e := range r.Snapshot(nil) {
 					if e.Seq <= seen {
 						return fmt.Errorf("entry %d returned after a clear at %d", e.Seq, seen)
 					}
 				}
-				if n := r.count(); n < 0 {
+				if n := r.Count(); n < 0 {
 					return fmt.Errorf("count %d", n)
 				}
 			}
@@ -147,7 +147,7 @@ func TestRingHammer(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if n := r.count(); n < 0 || n > writers*rounds {
+	if n := r.Count(); n < 0 || n > writers*rounds {
 		t.Errorf("final count %d", n)
 	}
 }
@@ -156,7 +156,7 @@ func TestRingHammer(t *testing.T) {
 // gets every entry exactly once, in order, while writers race it.
 func TestRingFollow(t *testing.T) {
 	const writers, rounds = 4, 2000
-	r := newRing(writers * rounds) // nothing is overwritten
+	r := NewRing(writers * rounds) // nothing is overwritten
 	var wg sync.WaitGroup
 	for range writers {
 		wg.Add(1)
@@ -172,7 +172,7 @@ func TestRingFollow(t *testing.T) {
 		default:
 		}
 		after := last
-		for _, e := range r.snapshot(func(e *Entry) bool { return e.Seq > after }) {
+		for _, e := range r.Snapshot(func(e *Entry) bool { return e.Seq > after }) {
 			if e.Seq != last+1 {
 				t.Fatalf("after entry %d came %d", last, e.Seq)
 			}
@@ -189,7 +189,7 @@ func TestRingFollow(t *testing.T) {
 // entry over a newer one. That hid the newer entry, and stalled a
 // follower at it until the slot was written again.
 func TestRingOvertakenWriter(t *testing.T) {
-	r := newRing(2)
+	r := NewRing(2)
 	r.hook = func(at string) {
 		if at == "add" {
 			r.hook = nil
@@ -197,7 +197,7 @@ func TestRingOvertakenWriter(t *testing.T) {
 		}
 	}
 	fill(r, 1)
-	if got := seqs(r.snapshot(nil)); fmt.Sprint(got) != "[2 3]" {
+	if got := seqs(r.Snapshot(nil)); fmt.Sprint(got) != "[2 3]" {
 		t.Errorf("ring holds %v, want [2 3]", got)
 	}
 }
@@ -205,20 +205,20 @@ func TestRingOvertakenWriter(t *testing.T) {
 // TestRingRacingClears: of two clears racing, the one that saw the older
 // state must not bring back what the other forgot.
 func TestRingRacingClears(t *testing.T) {
-	r := newRing(8)
+	r := NewRing(8)
 	fill(r, 3)
 	r.hook = func(at string) {
 		if at == "clear" {
 			r.hook = nil
 			fill(r, 2)
-			r.clear() // forgets 1 to 5
+			r.Clear() // forgets 1 to 5
 		}
 	}
-	r.clear() // saw 3 entries, ends after the other
-	if es := r.snapshot(nil); len(es) != 0 {
+	r.Clear() // saw 3 entries, ends after the other
+	if es := r.Snapshot(nil); len(es) != 0 {
 		t.Errorf("cleared entries came back: %v", seqs(es))
 	}
-	if n := r.count(); n != 0 {
+	if n := r.Count(); n != 0 {
 		t.Errorf("count %d after two clears, want 0", n)
 	}
 }
