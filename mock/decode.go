@@ -2,11 +2,12 @@ package mock
 
 import (
 	"cmp"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Call is one decoded RPC request: which Action, who calls, and with what.

@@ -3,13 +3,13 @@ package mock
 import (
 	"bytes"
 	"fmt"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"sort"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
 

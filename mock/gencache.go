@@ -2,8 +2,9 @@ package mock
 
 import (
 	"crypto/sha256"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"sync"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // The generated layer is large (166 operations) and the same in every

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"io/fs"
 	"path"
 	"runtime"
@@ -16,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 

@@ -2,13 +2,13 @@ package mock
 
 import (
 	"encoding/json"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )

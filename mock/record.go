@@ -2,9 +2,10 @@ package mock
 
 import (
 	"context"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"log/slog"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
 // record writes the exchange to the journal, and to the log: one line per

@@ -8,8 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"net/http"
 	"slices"
 	"strconv"
@@ -20,6 +18,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
 // Server is the mock. It is safe for concurrent use.

@@ -7,11 +7,12 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // The two request signatures of Alibaba Cloud's RPC APIs, computed exactly

@@ -2,12 +2,13 @@ package mock
 
 import (
 	"fmt"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // checkTaskOutcome holds a scenario step's task field (how created tasks

@@ -1,8 +1,9 @@
 package contract
 
 import (
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 	"sort"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
 // MergeSpecs puts the hand-written spec over the generated one. Both must

@@ -3,8 +3,6 @@ package journal
 import (
 	"cmp"
 	"encoding/binary"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"net/url"
 	"slices"
 	"strconv"
@@ -12,6 +10,9 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Entry is one API request as the journal keeps it.
