@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // benchNow pins the clock so the call's StartTime lies in the accepted window.
@@ -128,19 +130,17 @@ func BenchmarkScenarioOutcome(b *testing.B) {
 }
 
 // BenchmarkRenderFixture renders the success fixture in JSON, with the
-// renderData the handler builds for each answer.
+// Data the handler builds for each answer.
 func BenchmarkRenderFixture(b *testing.B) {
 	st := newBenchStage(b)
-	fx := st.s.catalog.Load().fixtures.get(st.op.Name, "success")
+	fx := st.s.catalog.Load().fixtures.Get(st.op.Name, "success")
 	var buf bytes.Buffer
 	b.ReportAllocs()
 	for b.Loop() {
 		buf.Reset()
-		data := &renderData{
-			RequestId: "ED61C6C3-8241-4187-AAA7-5157AE175CEC", Action: st.op.Name,
-			Now: benchNow, values: st.op.WithDefaults(st.call.Params), newTask: st.s.nextTaskID,
-		}
-		if err := fx.json.render(&buf, data, asJSON); err != nil {
+		data := fixture.NewData("ED61C6C3-8241-4187-AAA7-5157AE175CEC", st.op.Name, "", benchNow,
+			st.op.WithDefaults(st.call.Params), fixture.Tasks{}, st.s.nextTaskID)
+		if err := fx.Render(&buf, data, true); err != nil {
 			b.Fatal(err)
 		}
 	}

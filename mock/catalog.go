@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // catalog is everything loaded from files: the spec, the scenarios and the
@@ -12,18 +14,18 @@ type catalog struct {
 	spec      *Spec
 	scenarios map[string]*Scenario
 	order     []string // scenario names: built-ins first, then files by name
-	fixtures  fixtureSet
+	fixtures  fixture.Set
 }
 
 func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, layers, err := loadSpecLayers(cfg, reportNames()) // the hand-written spec over the generated one: layers.go
+	sp, layers, err := fixture.LoadSpecLayers(cfg.files(), reportNames()) // the hand-written spec over the generated one
 	if err != nil {
 		return nil, err
 	}
-	fx, ps := loadFixtureLayers(cfg, sp, layers, now)
+	fx, ps := fixture.LoadFixtureLayers(cfg.files(), sp, layers, now)
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}

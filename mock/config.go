@@ -8,8 +8,11 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
+	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // Config says what the server serves and how. The zero value serves the
@@ -33,7 +36,7 @@ type Config struct {
 	// GeneratedSpec is the layer under Spec: the spec generated from
 	// Alibaba's API metadata (cmd/import-metadata), which serves every
 	// operation Spec does not define; an operation Spec defines replaces
-	// its generated twin wholesale (layers.go). GeneratedSpecFile names it
+	// its generated twin wholesale (package fixture, layers.go). GeneratedSpecFile names it
 	// in messages. Nil: the embedded spec/generated/cdn-2018-05-10.yaml,
 	// but only when Spec is nil too: a Config that sets Spec and not
 	// GeneratedSpec serves its Spec alone.
@@ -103,7 +106,7 @@ type Config struct {
 
 // withDefaults fills in every unset field.
 func (cfg Config) withDefaults() Config {
-	cfg = cfg.layerDefaults() // the generated layer, before Spec's default: layers.go
+	cfg = cfg.layerDefaults() // the generated layer, before Spec's default (below)
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default
 		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
@@ -160,4 +163,40 @@ func newRequestID() string {
 		j += 2
 	}
 	return string(b[:])
+}
+
+// layerDefaults settles which layers are served and fills in the generated
+// layer's defaults.
+func (cfg Config) layerDefaults() Config {
+	if cfg.Spec != nil && cfg.GeneratedSpec == nil {
+		cfg.NoGenerated = true // a spec of its own, served alone
+	}
+	if cfg.NoGenerated {
+		return cfg
+	}
+	if cfg.GeneratedSpec == nil {
+		cfg.GeneratedSpecFile = "spec/generated/" + genspec.Default
+		cfg.GeneratedSpec, _ = genspec.FS.ReadFile(genspec.Default) // embedded: cannot fail
+	}
+	if cfg.GeneratedSpecFile == "" {
+		cfg.GeneratedSpecFile = "generated spec"
+	}
+	if cfg.GeneratedFixtures == nil {
+		cfg.GeneratedFixtures, cfg.GeneratedFixturesDir = genfixtures.FS, "fixtures/generated"
+	}
+	if cfg.GeneratedFixturesDir == "" {
+		cfg.GeneratedFixturesDir = "fixtures/generated"
+	}
+	return cfg
+}
+
+// files are the files cfg serves, for the fixture stage.
+func (cfg Config) files() fixture.Files {
+	return fixture.Files{
+		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
+		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
+		NoGenerated: cfg.NoGenerated,
+		Fixtures:    cfg.Fixtures, FixturesDir: cfg.FixturesDir,
+		GeneratedFixtures: cfg.GeneratedFixtures, GeneratedFixturesDir: cfg.GeneratedFixturesDir,
+	}
 }

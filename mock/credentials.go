@@ -137,8 +137,8 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 		return nil, ps.Err()
 	}
 	if err := credentialsSchema.Validate(v); err != nil {
-		for _, l := range schemaLeaves(err) {
-			loc := leafLocation(l)
+		for _, l := range diag.SchemaLeaves(err) {
+			loc := diag.LeafLocation(l)
 			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)
 		}
 		return nil, ps.Err()

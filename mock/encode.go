@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // Headers the mock reads and writes.
@@ -44,16 +46,9 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	isJSON := x.call.Format == formatJSON
 	status := http.StatusOK
 	if x.err == nil {
-		data := &renderData{
-			RequestId: x.requestID, Action: x.op.Name, AccessKeyId: x.call.AccessKeyID,
-			Now: s.cfg.Clock.Now(), values: x.op.WithDefaults(x.call.Params), newTask: s.nextTaskID,
-			taskData: x.tasks,
-		}
-		prog, f := x.fixture.xml, asXML
-		if isJSON {
-			prog, f = x.fixture.json, asJSON
-		}
-		if err := prog.render(buf, data, f); err != nil {
+		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
+			x.op.WithDefaults(x.call.Params), x.tasks, s.nextTaskID)
+		if err := x.fixture.Render(buf, data, isJSON); err != nil {
 			buf.Reset()
 			x.err = errRender(x.op.Name, err)
 		}
@@ -110,9 +105,9 @@ func writeErrorBody(buf *bytes.Buffer, sp *Spec, requestID string, e *apiError, 
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 		return
 	}
-	buf.WriteString(xmlHeader)
-	buf.WriteString("<Error><RequestId>" + xmlText(b.RequestID) + "</RequestId><HostId>" + xmlText(b.HostID) +
-		"</HostId><Code>" + xmlText(b.Code) + "</Code><Message>" + xmlText(b.Message) +
+	buf.WriteString(fixture.XMLHeader)
+	buf.WriteString("<Error><RequestId>" + fixture.XMLText(b.RequestID) + "</RequestId><HostId>" + fixture.XMLText(b.HostID) +
+		"</HostId><Code>" + fixture.XMLText(b.Code) + "</Code><Message>" + fixture.XMLText(b.Message) +
 		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
 		"]]></Recommend></Error>")
 }

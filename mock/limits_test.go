@@ -18,6 +18,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 )
 
@@ -113,7 +114,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	t.Run("in a fixture", func(t *testing.T) {
 		srv, logs := limitsServer(t, Config{})
 		cat := *srv.catalog.Load()
-		cat.fixtures = fixtureSet{} // rendering the answer dereferences a missing fixture
+		cat.fixtures = fixture.Set{} // rendering the answer dereferences a missing fixture
 		srv.catalog.Store(&cat)
 		req := httptest.NewRequest(http.MethodPost, "/?"+limitsParams().Encode()+"&Signature=c2lnbmF0dXJl", nil)
 		status, body := serveJSON(t, srv, req)
@@ -187,7 +188,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	t.Run("over a real connection", func(t *testing.T) {
 		srv, _ := limitsServer(t, Config{})
 		cat := *srv.catalog.Load()
-		cat.fixtures = fixtureSet{}
+		cat.fixtures = fixture.Set{}
 		srv.catalog.Store(&cat)
 		ts := httptest.NewServer(srv)
 		defer ts.Close()

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // Two listeners: APIHandler and AdminHandler split the server for
@@ -43,5 +44,5 @@ func writeAdminJSON(w http.ResponseWriter, status int, e adminapi.Error) {
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", jsonQuote(e.Code), jsonQuote(e.Message))
+	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", fixture.JSONQuote(e.Code), fixture.JSONQuote(e.Message))
 }

@@ -168,7 +168,7 @@ func TestBrokenFixtures(t *testing.T) {
 		{
 			name:  "a template that names nothing",
 			files: fstest.MapFS{createAction + "/success.json": {Data: []byte(strings.Replace(string(success), ".RequestId", ".RequestID", 1))}},
-			want:  []string{"fixtures/CreateUserUsageDataExportTask/success.json:4: RequestId: template fails with sample values: can't evaluate field RequestID in type *mock.renderData"},
+			want:  []string{"fixtures/CreateUserUsageDataExportTask/success.json:4: RequestId: template fails with sample values: can't evaluate field RequestID in type *fixture.Data"},
 		},
 		{
 			name: "a directory for no operation, and no success fixture",

@@ -17,6 +17,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // A Scenario says, for each operation, which Outcome the mock answers.
@@ -251,7 +252,7 @@ var scenarioSchema = func() *jsonschema.Schema {
 
 // loadScenarios reads every *.yaml file of a directory and checks it: first
 // against the JSON Schema, then against the spec and the fixtures.
-func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixtureSet, builtins map[string]bool) ([]*Scenario, Problems) {
+func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixture.Set, builtins map[string]bool) ([]*Scenario, Problems) {
 	var ps Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -291,7 +292,7 @@ func loadScenarios(fsys fs.FS, dir string, spec *Spec, fixtures fixtureSet, buil
 	return out, ps
 }
 
-func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureSet) (*Scenario, Problems) {
+func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixture.Set) (*Scenario, Problems) {
 	var ps Problems
 	yf, err := diag.ParseYAML(file, data)
 	if err != nil {
@@ -304,8 +305,8 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 		return nil, ps
 	}
 	if err := scenarioSchema.Validate(v); err != nil {
-		for _, l := range schemaLeaves(err) {
-			loc := leafLocation(l)
+		for _, l := range diag.SchemaLeaves(err) {
+			loc := diag.LeafLocation(l)
 			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)
 		}
 		return nil, ps
@@ -364,7 +365,7 @@ func parseScenario(file, name string, data []byte, spec *Spec, fixtures fixtureS
 
 // parseStep reads one outcome whose shape the JSON Schema already checked,
 // and holds it to the spec and the fixtures.
-func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSet, problem func(key, format string, args ...any)) Step {
+func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixture.Set, problem func(key, format string, args ...any)) Step {
 	st := Step{Outcome: Outcome{Validate: true}}
 	st.Fixture, _ = raw["fixture"].(string)
 	st.Error, _ = raw["error"].(string)
@@ -419,7 +420,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 		if st.Fixture == "" {
 			st.Fixture = defaultOutcome.Fixture
 		}
-		if fixtures.get(op.Name, st.Fixture) == nil {
+		if fixtures.Get(op.Name, st.Fixture) == nil {
 			problem("fixture", "no fixture %q for %s; available: %s", st.Fixture, op.Name, strings.Join(fixtureNames(fixtures, op.Name), ", "))
 		}
 		if st.Message != "" {
@@ -430,7 +431,7 @@ func parseStep(raw map[string]any, op *Operation, spec *Spec, fixtures fixtureSe
 	return st
 }
 
-func fixtureNames(set fixtureSet, action string) []string {
+func fixtureNames(set fixture.Set, action string) []string {
 	names := make([]string, 0, len(set[action]))
 	for n := range set[action] {
 		names = append(names, n)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
@@ -151,7 +152,7 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
-	tasks       taskData // what an x-mock-state hook made, for the fixture
+	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -267,7 +268,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		}
 		x.tasks = made
 	}
-	x.fixture = cat.fixtures.get(op.Name, x.outcome.Fixture)
+	x.fixture = cat.fixtures.Get(op.Name, x.outcome.Fixture)
 	return nil
 }
 

@@ -1,6 +1,9 @@
 package mock
 
-import "github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+import (
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+)
 
 // The contract's types under the names mock has always given them.
 type (
@@ -17,6 +20,11 @@ type (
 	Violation = contract.Violation
 
 	apiError = contract.APIError
+
+	// Fixture is one success body of an operation, compiled.
+	Fixture = fixture.Fixture
+	// TaskPage is one page of a family's tasks, as a list's fixture shows it.
+	TaskPage = fixture.TaskPage
 )
 
 // LoadSpec parses and checks an OpenAPI document in the mock's conventions

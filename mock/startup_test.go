@@ -3,6 +3,8 @@ package mock
 import (
 	"testing"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // BenchmarkStartup measures New as the cdnmock command starts: the embedded
@@ -25,7 +27,7 @@ func BenchmarkStartup(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if bc.reset {
-					resetGenCache()
+					fixture.ResetCache()
 				}
 				if _, err := New(bc.cfg); err != nil {
 					b.Fatal(err)

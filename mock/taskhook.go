@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // checkTaskOutcome holds a scenario step's task field (how created tasks
@@ -23,27 +24,14 @@ func checkTaskOutcome(st *Step, op *Operation, problem func(key, format string, 
 	}
 }
 
-// taskData is what the hook hands the fixture.
-type taskData struct {
-	Task *TaskView // the task a create stored
-	Page *TaskPage // the page a list found
-}
-
-// TaskPage is one page of a family's tasks, newest first.
-type TaskPage struct {
-	Size, Number int // as asked (defaults filled in)
-	Total        int // the account's tasks in the family, on every page
-	Items        []TaskView
-}
-
 // apply runs the operation's x-mock-state after the request passed
 // validation, for the outcome chosen, and returns what the fixture shows.
 // Its error is the API's answer.
-func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call, outcome Outcome, now time.Time) (taskData, *apiError) {
+func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call, outcome Outcome, now time.Time) (fixture.Tasks, *apiError) {
 	h := op.State
 	params := op.WithDefaults(call.Params)
 	account := call.account() // the key's account with --credentials, else the access key id (auth.go)
-	var made taskData
+	var made fixture.Tasks
 	switch h.Do {
 	case contract.DoCreate:
 		t := &task{
@@ -63,7 +51,7 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call,
 		size := intParam(params, op, contract.ParamPageSize)
 		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
-		page := &TaskPage{Size: size, Number: number, Total: len(all), Items: []TaskView{}}
+		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []TaskView{}}
 		if from := (number - 1) * size; from < len(all) {
 			base := baseURL(r)
 			for _, t := range all[from:min(from+size, len(all))] {
@@ -126,28 +114,6 @@ func baseURL(r *http.Request) string {
 func errState(err error) *apiError {
 	return &apiError{Status: http.StatusInternalServerError, Code: "Mock.StateError",
 		Message: fmt.Sprintf("the mock could not keep its task state: %v", err)}
-}
-
-// sampleTaskData is what fixtures see at load, when they are checked
-// against the spec: one finished task, made from the spec's examples.
-func sampleTaskData(values map[string][]string, now time.Time) taskData {
-	first := func(name, def string) string {
-		if v := values[name]; len(v) > 0 && v[0] != "" {
-			return v[0]
-		}
-		return def
-	}
-	now = now.UTC()
-	v := TaskView{
-		TaskId: "100001", TaskName: first(contract.ParamTaskName, "Refresh"), Status: statusSuccess,
-		CreateTime: now.Add(-90 * time.Second).Format(contract.TimeLayout), UpdateTime: now.Format(contract.TimeLayout),
-		DownloadUrl: "http://127.0.0.1:8080" + AdminPrefix + "/downloads/sample",
-		TaskConfig: TaskConfigView{
-			StartTime: first(contract.ParamStartTime, now.Add(-24*time.Hour).Format(contract.TimeLayout)),
-			EndTime:   first(contract.ParamEndTime, now.Format(contract.TimeLayout)),
-		},
-	}
-	return taskData{Task: &v, Page: &TaskPage{Size: 20, Number: 1, Total: 1, Items: []TaskView{v}}}
 }
 
 // sortNewestFirst orders tasks by creation time, newest first; tasks made
