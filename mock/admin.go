@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // AdminPrefix is where the control API lives; it can never clash with the
@@ -54,7 +55,7 @@ func (s *Server) adminScenarios(c echo.Context) error {
 
 func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
 	info := ScenarioInfo{Name: sc.Name, Source: sc.Source, Description: sc.Description, Throttle: sc.Throttle}
-	for action, steps := range sc.ops {
+	for action, steps := range sc.Ops {
 		if info.Operations == nil {
 			info.Operations = map[string][]StepInfo{}
 		}
@@ -98,7 +99,7 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 		err = s.SetScenario(ch.Scenario)
 	}
 	switch {
-	case errors.Is(err, errTooManyBindings):
+	case errors.Is(err, scenario.ErrTooManyBindings):
 		return c.JSON(http.StatusConflict, adminapi.Error{Code: "Mock.TooManyBindings", Message: err.Error()})
 	case err != nil:
 		return c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownScenario", Message: err.Error()})
@@ -112,7 +113,7 @@ func (s *Server) adminResetScenario(c echo.Context) error {
 }
 
 func (s *Server) state() ScenarioState {
-	active, bindings := s.control.snapshot()
+	active, bindings := s.control.Snapshot()
 	return ScenarioState{Active: active, Bindings: bindings}
 }
 
@@ -154,30 +155,30 @@ func (s *Server) SetScenario(name string) error {
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
-	s.control.setActive(name)
-	s.counters.reset(name, "")
+	s.control.SetActive(name)
+	s.counters.Reset(name, "")
 	return nil
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key. At most maxBindings keys can be bound at once (selection.go).
+// that key. At most scenario.MaxBindings keys can be bound at once (selection.go).
 func (s *Server) Bind(accessKeyID, name string) error {
 	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
 	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
-	if err := s.control.bind(accessKeyID, name); err != nil {
+	if err := s.control.Bind(accessKeyID, name); err != nil {
 		return err
 	}
-	s.counters.reset(name, accessKeyID)
+	s.counters.Reset(name, accessKeyID)
 	return nil
 }
 
 // ResetScenarios goes back to default and drops every binding.
 func (s *Server) ResetScenarios() {
-	s.control.reset()
-	s.counters.reset("", "")
+	s.control.Reset()
+	s.counters.Reset("", "")
 }
 
 func (s *Server) knownScenario(name string) error {

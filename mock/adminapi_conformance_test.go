@@ -246,9 +246,9 @@ func TestAdminAPIConformance(t *testing.T) {
 	expect(400, "PUT", "/_mock/scenario", `{"scenario":`)
 	expect(400, "PUT", "/_mock/scenario", `{"name":"default"}`)
 	expect(404, "PUT", "/_mock/scenario", `{"scenario":"NoSuchScenario"}`)
-	srv.control.capacity = 1 // AK-x is bound: the next new key passes the bound
+	srv.control.SetCapacity(1) // AK-x is bound: the next new key passes the bound
 	expect(409, "PUT", "/_mock/scenario", `{"scenario":"InvalidTimeRange","accessKeyId":"AK-y"}`)
-	srv.control.capacity = 0
+	srv.control.SetCapacity(0)
 	// As the README's curl -d sends it.
 	expect(200, "PUT", "/_mock/scenario", `{"scenario":"fault:reset"}`, "Content-Type", "application/x-www-form-urlencoded")
 	expect(200, "DELETE", "/_mock/scenario", "")

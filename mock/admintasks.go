@@ -107,6 +107,6 @@ func (s *Server) ResetState() error {
 	s.ResetScenarios()
 	s.journal.Clear()
 	s.violations.Clear()
-	s.throttle.reset()
+	s.throttle.Reset()
 	return err
 }

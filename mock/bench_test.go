@@ -115,7 +115,7 @@ func BenchmarkChooseScenario(b *testing.B) {
 	st := newBenchStage(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		sinkName, _ = st.s.control.choose("", st.call.AccessKeyID)
+		sinkName, _ = st.s.control.Choose("", st.call.AccessKeyID)
 	}
 }
 
@@ -125,7 +125,7 @@ func BenchmarkScenarioOutcome(b *testing.B) {
 	sc := st.s.catalog.Load().scenarios[ScenarioDefault]
 	b.ReportAllocs()
 	for b.Loop() {
-		sinkOutcome = st.s.counters.pick(sc, st.call.AccessKeyID, st.op.Name, st.call.Params)
+		sinkOutcome = st.s.counters.Pick(sc, st.call.AccessKeyID, st.op.Name, st.call.Params)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // catalog is everything loaded from files: the spec, the scenarios and the
@@ -29,12 +30,12 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}
-	for _, sc := range builtinScenarios(sp) {
+	for _, sc := range scenario.Builtins(sp) {
 		builtins[sc.Name] = true
 		cat.scenarios[sc.Name] = sc
 		cat.order = append(cat.order, sc.Name)
 	}
-	files, sps := loadScenarios(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
+	files, sps := scenario.LoadFiles(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
 	ps = append(ps, sps...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	for _, sc := range files {

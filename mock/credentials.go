@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // Credentials are the access keys the mock accepts. With them (Config.Credentials,
@@ -79,12 +80,12 @@ func (p *Policy) decide(action string) (allowed bool, why string) {
 	}
 	a := strings.ToLower(action)
 	for _, d := range p.Deny {
-		if globMatch(strings.ToLower(d), a) {
+		if scenario.GlobMatch(strings.ToLower(d), a) {
 			return false, fmt.Sprintf("explicitly denied by %q", d)
 		}
 	}
 	for _, al := range p.Allow {
-		if globMatch(strings.ToLower(al), a) {
+		if scenario.GlobMatch(strings.ToLower(al), a) {
 			return true, ""
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // Errors of the mock itself, in the same envelope so SDKs still show them.
@@ -34,7 +35,7 @@ func errBadRequest(msg string) *apiError {
 // above MaxDelay has a code of its own, so a client can tell it from a typo.
 func errDelayHeader(err error) *apiError {
 	code := "Mock.BadRequest"
-	if errors.Is(err, errDelayTooLong) {
+	if errors.Is(err, scenario.ErrDelayTooLong) {
 		code = "Mock.DelayTooLong"
 	}
 	return &apiError{Status: http.StatusBadRequest, Code: code, Message: HeaderDelay + ": " + err.Error()}

@@ -45,7 +45,7 @@ func (s *Server) Reload() error {
 		return err
 	}
 	s.reloadErr.Store(nil)
-	s.counters.reset("", "")
+	s.counters.Reset("", "")
 	s.cfg.Logger.Info("reloaded scenarios and fixtures", "scenarios", len(cat.order))
 	return nil
 }
@@ -57,7 +57,7 @@ func (s *Server) install(cat *catalog) error {
 	s.scenarioMu.Lock()
 	defer s.scenarioMu.Unlock()
 	old := s.catalog.Load()
-	active, bindings := s.control.snapshot()
+	active, bindings := s.control.Snapshot()
 	var ps Problems
 	gone := func(name string) bool { return cat.scenarios[name] == nil && old.scenarios[name] != nil }
 	source := func(name string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // Server is the mock. It is safe for concurrent use.
@@ -28,9 +29,9 @@ type Server struct {
 	cfg        Config
 	catalog    atomic.Pointer[catalog]
 	reloadErr  atomic.Pointer[string] // the last failed reload, until one succeeds
-	control    control
-	counters   stepCounters
-	throttle   throttle
+	control    scenario.Selection
+	counters   scenario.Counters
+	throttle   scenario.Throttle
 	journal    *journal.Ring
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
@@ -64,7 +65,7 @@ type hooks struct {
 // any file makes it fail with Problems that name file, line and field.
 func New(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
-	if err := cfg.Delay.check(); err != nil {
+	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
 	cat, err := loadCatalog(cfg, cfg.Clock.Now())
@@ -86,7 +87,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		reloadSettle: reloadSettle,
 	}
 	s.catalog.Store(cat)
-	s.control.setActive(cfg.Scenario)
+	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error
 	if s.tasks, err = openTasks(cfg, &s.taskSeq); err != nil {
@@ -210,7 +211,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		x.headerDelay = &d
 	}
 
-	x.scenario, x.from = s.control.choose(r.Header.Get(HeaderScenario), call.AccessKeyID)
+	x.scenario, x.from = s.control.Choose(r.Header.Get(HeaderScenario), call.AccessKeyID)
 	sc := cat.scenarios[x.scenario]
 	if sc == nil {
 		name := x.scenario
@@ -238,11 +239,11 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
 	now := s.cfg.Clock.Now()
-	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.allow(op, call.AccessKeyID, now) {
+	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.Allow(op, call.AccessKeyID, now) {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
-	x.outcome = s.counters.pick(sc, call.AccessKeyID, op.Name, call.Params)
+	x.outcome = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
 	switch o := x.outcome; {
 	case o.Fault != "":
 		return nil
@@ -277,11 +278,11 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 func (s *Server) delay(x *exchange) time.Duration {
 	switch {
 	case x.headerDelay != nil:
-		return x.headerDelay.pick()
+		return x.headerDelay.Pick()
 	case x.outcome.Delay.Max > 0:
-		return x.outcome.Delay.pick()
+		return x.outcome.Delay.Pick()
 	}
-	return s.cfg.Delay.pick()
+	return s.cfg.Delay.Pick()
 }
 
 // sleep waits for d, or until ctx ends or the server closes; it reports

@@ -12,18 +12,6 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
-// checkTaskOutcome holds a scenario step's task field (how created tasks
-// end) to the operation: only a create's success outcomes have one.
-func checkTaskOutcome(st *Step, op *Operation, problem func(key, format string, args ...any)) {
-	switch {
-	case st.Task == "":
-	case op.State == nil || op.State.Do != contract.DoCreate:
-		problem("task", "applies to operations that create tasks (x-mock-state do: create); %s does not", op.Name)
-	case st.Error != "" || st.Fault != "":
-		problem("task", "applies to success outcomes only")
-	}
-}
-
 // apply runs the operation's x-mock-state after the request passed
 // validation, for the outcome chosen, and returns what the fixture shows.
 // Its error is the API's answer.

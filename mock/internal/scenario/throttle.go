@@ -1,4 +1,4 @@
-package mock
+package scenario
 
 import (
 	"sync"
@@ -6,9 +6,11 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/time/rate"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// throttle enforces each operation's documented call rate per access key,
+// Throttle enforces each operation's documented call rate per access key,
 // as the real service does: a token bucket of one second's worth of calls.
 // Buckets refill as the server's clock moves, so a pinned clock is
 // deterministic: after the documented number of calls, the next is refused
@@ -21,19 +23,19 @@ import (
 // calls again it starts with a full bucket, as a new key would. A key busy
 // enough to be throttled is never the least recent while others come and go,
 // unless maxBuckets other pairs call between two of its calls.
-type throttle struct {
+type Throttle struct {
 	mu       sync.Mutex
 	buckets  *simplelru.LRU[throttleKey, *rate.Limiter] // nil until the first call
-	capacity int                                        // 0: maxBuckets
+	capacity int                                        // 0: MaxBuckets
 }
 
 type throttleKey struct{ accessKeyID, action string }
 
 // maxBuckets bounds the token buckets kept (see throttle).
-const maxBuckets = 10_000
+const MaxBuckets = 10_000
 
-// allow reports whether one more call fits the operation's rate.
-func (t *throttle) allow(op *Operation, accessKeyID string, now time.Time) bool {
+// Allow reports whether one more call fits the operation's rate.
+func (t *Throttle) Allow(op *contract.Operation, accessKeyID string, now time.Time) bool {
 	if op.RateLimit <= 0 {
 		return true
 	}
@@ -41,7 +43,7 @@ func (t *throttle) allow(op *Operation, accessKeyID string, now time.Time) bool 
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.buckets == nil {
-		t.buckets = newLRU[throttleKey, *rate.Limiter](t.capacity, maxBuckets)
+		t.buckets = newLRU[throttleKey, *rate.Limiter](t.capacity, MaxBuckets)
 	}
 	b, ok := t.buckets.Get(k)
 	if !ok {
@@ -52,8 +54,8 @@ func (t *throttle) allow(op *Operation, accessKeyID string, now time.Time) bool 
 	return b.AllowN(now, 1)
 }
 
-// len is the number of buckets kept.
-func (t *throttle) len() int {
+// Len is the number of buckets kept.
+func (t *Throttle) Len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.buckets == nil {
@@ -62,8 +64,8 @@ func (t *throttle) len() int {
 	return t.buckets.Len()
 }
 
-// reset empties every bucket's history.
-func (t *throttle) reset() {
+// Reset empties every bucket's history.
+func (t *Throttle) Reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.buckets = nil // a new list, rather than Purge, gives the map's memory back

@@ -1,4 +1,4 @@
-package mock
+package scenario
 
 import (
 	"net/url"
@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
-// stepCounters remembers how often each counted step has answered, per
+// Counters remembers how often each counted step has answered, per
 // scenario, access key and operation. Picking reads and bumps a count under
 // one lock, so concurrent requests never both take a step's last use.
 //
@@ -17,14 +17,14 @@ import (
 // keys callers make up. The pair used least recently is forgotten first;
 // when that key calls again, its sequences in that scenario restart from
 // the first step, as after a Bind.
-type stepCounters struct {
+type Counters struct {
 	mu       sync.Mutex
 	n        *simplelru.LRU[counterKey, stepCounts] // nil until the first count
 	capacity int                                    // 0: maxStepCounters
 }
 
 // maxStepCounters bounds the (scenario, access key) pairs whose step counts
-// are kept (see stepCounters).
+// are kept (see Counters).
 const maxStepCounters = 10_000
 
 type counterKey struct{ scenario, accessKeyID string }
@@ -38,10 +38,10 @@ type stepKey struct {
 	step   int
 }
 
-// pick returns the outcome of the first step whose conditions hold and whose
+// Pick returns the outcome of the first step whose conditions hold and whose
 // count is not used up, or the default outcome when none does.
-func (c *stepCounters) pick(sc *Scenario, accessKeyID, action string, params url.Values) Outcome {
-	steps, ok := sc.ops[action]
+func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) Outcome {
+	steps, ok := sc.Ops[action]
 	if !ok {
 		return defaultOutcome
 	}
@@ -72,7 +72,7 @@ func (c *stepCounters) pick(sc *Scenario, accessKeyID, action string, params url
 
 // counts returns the key's counts, made most recently used, or new ones
 // (which may push out the least recently used pair). c.mu is held.
-func (c *stepCounters) counts(k counterKey) stepCounts {
+func (c *Counters) counts(k counterKey) stepCounts {
 	if c.n == nil {
 		c.n = newLRU[counterKey, stepCounts](c.capacity, maxStepCounters)
 	}
@@ -84,8 +84,8 @@ func (c *stepCounters) counts(k counterKey) stepCounts {
 	return m
 }
 
-// len is the number of (scenario, access key) pairs with counts kept.
-func (c *stepCounters) len() int {
+// Len is the number of (scenario, access key) pairs with counts kept.
+func (c *Counters) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.n == nil {
@@ -94,11 +94,11 @@ func (c *stepCounters) len() int {
 	return c.n.Len()
 }
 
-// reset restarts the counts of a scenario: for one access key, or for all
+// Reset restarts the counts of a scenario: for one access key, or for all
 // when accessKeyID is "". An empty scenario resets everything. Only the
 // admin calls it; one key's reset costs O(1), a scenario's a pass over the
 // bounded list.
-func (c *stepCounters) reset(scenario, accessKeyID string) {
+func (c *Counters) Reset(scenario, accessKeyID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {

@@ -1,30 +1,40 @@
-package mock
+package scenario
 
 import (
 	"errors"
 	"fmt"
 	"maps"
 	"sync"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
-// control is the runtime scenario selection, changed through the admin API.
+// Selection is the runtime scenario selection, changed through the admin API.
 // It is read as a snapshot under a lock, so a request never sees a half-made
 // change.
-type control struct {
+type Selection struct {
 	mu       sync.RWMutex
 	active   string
 	bindings map[string]string // access key id → scenario
-	capacity int               // 0: maxBindings
+	capacity int               // 0: MaxBindings
 }
 
-// maxBindings bounds the access keys bound to a scenario. A binding is set
-// on purpose and a test relies on it, so none is ever dropped to make room:
-// binding one more key is refused (errTooManyBindings) until a reset drops
-// them all. Rebinding a key already bound always works.
-const maxBindings = 10_000
+// SetCapacity bounds the bindings at n keys (0: MaxBindings); the
+// server's tests lower it to reach the bound.
+func (c *Selection) SetCapacity(n int) {
+	c.mu.Lock()
+	c.capacity = n
+	c.mu.Unlock()
+}
 
-// errTooManyBindings is what Bind returns when maxBindings keys are bound.
-var errTooManyBindings = errors.New("too many access keys bound")
+// MaxBindings bounds the access keys bound to a scenario. A binding is set
+// on purpose and a test relies on it, so none is ever dropped to make room:
+// binding one more key is refused (ErrTooManyBindings) until a reset drops
+// them all. Rebinding a key already bound always works.
+const MaxBindings = 10_000
+
+// ErrTooManyBindings is what Bind returns when maxBindings keys are bound.
+var ErrTooManyBindings = errors.New("too many access keys bound")
 
 // Where a request's scenario came from, highest precedence first.
 const (
@@ -34,9 +44,9 @@ const (
 	fromDefault = "default"
 )
 
-// choose picks the scenario name for a request: the X-Mock-Scenario header,
+// Choose picks the scenario name for a request: the X-Mock-Scenario header,
 // then a binding for the access key, then the active scenario, then default.
-func (c *control) choose(header, accessKeyID string) (name, from string) {
+func (c *Selection) Choose(header, accessKeyID string) (name, from string) {
 	if header != "" {
 		return header, fromHeader
 	}
@@ -51,13 +61,13 @@ func (c *control) choose(header, accessKeyID string) (name, from string) {
 	return ScenarioDefault, fromDefault
 }
 
-func (c *control) setActive(name string) {
+func (c *Selection) SetActive(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active = name
 }
 
-func (c *control) bind(accessKeyID, name string) error {
+func (c *Selection) Bind(accessKeyID, name string) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bindings == nil {
@@ -65,24 +75,24 @@ func (c *control) bind(accessKeyID, name string) error {
 	}
 	limit := c.capacity
 	if limit <= 0 {
-		limit = maxBindings
+		limit = MaxBindings
 	}
 	if _, ok := c.bindings[accessKeyID]; !ok && len(c.bindings) >= limit {
 		return fmt.Errorf("%w: %d keys are bound, the most the mock keeps; DELETE %s/scenario drops every binding",
-			errTooManyBindings, len(c.bindings), AdminPrefix)
+			ErrTooManyBindings, len(c.bindings), adminapi.Prefix)
 	}
 	c.bindings[accessKeyID] = name
 	return nil
 }
 
-func (c *control) reset() {
+func (c *Selection) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active, c.bindings = ScenarioDefault, nil
 }
 
-// snapshot returns the active scenario and a copy of the bindings.
-func (c *control) snapshot() (active string, bindings map[string]string) {
+// Snapshot returns the active scenario and a copy of the bindings.
+func (c *Selection) Snapshot() (active string, bindings map[string]string) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	active = c.active

@@ -1,10 +1,12 @@
-package mock
+package scenario
 
 import (
 	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
@@ -14,7 +16,7 @@ const hintListMax = 20
 
 // operationHint says which operations a name that matches none could have
 // meant: all of them in a small spec, else the three closest spellings.
-func operationHint(spec *Spec, name string) string {
+func operationHint(spec *contract.Spec, name string) string {
 	names := spec.OperationNames()
 	if len(names) <= hintListMax {
 		return "known operations: " + strings.Join(names, ", ")
@@ -32,5 +34,5 @@ func operationHint(spec *Spec, name string) string {
 	for _, s := range all[:3] {
 		closest = append(closest, s.name)
 	}
-	return fmt.Sprintf("closest: %s (%d operations; GET %s/operations lists them)", strings.Join(closest, ", "), len(names), AdminPrefix)
+	return fmt.Sprintf("closest: %s (%d operations; GET %s/operations lists them)", strings.Join(closest, ", "), len(names), adminapi.Prefix)
 }
