@@ -77,7 +77,7 @@ type options struct {
 	throttle                                                string
 	journalSize                                             int
 	failOnViolation                                         bool
-	taskDuration                                            time.Duration // export tasks: mock/taskhook.go
+	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)

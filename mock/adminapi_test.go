@@ -20,6 +20,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // Every admin exchange the package's tests produce, whatever test makes it
@@ -204,7 +205,7 @@ func (ck *adminChecker) check(listener string, r *http.Request, reqBody []byte, 
 		}
 		return checkAgainst(doc.Components.Schemas["AdminError"], header, body)
 	}
-	if listener == listenerAPI && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
+	if listener == listenerAPI && !strings.HasPrefix(r.URL.Path, tasks.DownloadPath("")) {
 		return generic(http.StatusNotFound) // the API's listener serves no admin route but downloads
 	}
 	route, pathParams, err := router.FindRoute(r)

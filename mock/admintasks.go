@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // The admin API of task state:
@@ -65,24 +66,24 @@ func (s *Server) adminMoveClock(c echo.Context) error {
 
 func (s *Server) adminTasks(c echo.Context) error {
 	now := s.cfg.Clock.Now()
-	base := baseURL(c.Request())
+	base := tasks.BaseURL(c.Request())
 	only, filtered := c.QueryParams()["accessKeyId"]
 	page := TasksPage{Now: now, Accounts: []AccountTasks{}}
-	for account, list := range s.tasks.all() {
+	for account, list := range s.tasks.All() {
 		if filtered && (len(only) == 0 || only[0] != account) {
 			continue
 		}
 		at := AccountTasks{AccessKeyID: account, Tasks: make([]TaskInfo, 0, len(list))}
 		for _, t := range list {
-			v := t.view(now, base)
+			v := t.View(now, base)
 			updated := t.Created
-			if v.Status != statusCreated {
+			if v.Status != tasks.StatusCreated {
 				updated = t.Done
 			}
 			at.Tasks = append(at.Tasks, TaskInfo{
 				TaskID: t.ID, Family: t.Family, Report: t.Report, TaskName: t.Name, Status: v.Status,
 				Outcome: t.Outcome, CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start, EndTime: t.End,
-				Params: t.Params, Listed: t.visible(now), DownloadURL: v.DownloadUrl, FileURL: base + downloadPath(t.Token),
+				Params: t.Params, Listed: t.Visible(now), DownloadURL: v.DownloadUrl, FileURL: base + tasks.DownloadPath(t.Token),
 			})
 		}
 		page.Accounts = append(page.Accounts, at)
@@ -103,7 +104,7 @@ func (s *Server) adminResetState(c echo.Context) error {
 // violations, and refills every rate-limit bucket. The clock stays where
 // it is.
 func (s *Server) ResetState() error {
-	err := s.tasks.reset()
+	err := s.tasks.Reset()
 	s.ResetScenarios()
 	s.journal.Clear()
 	s.violations.Clear()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // Authentication as the real gateway does it, before validation and
@@ -288,7 +289,7 @@ func (s *Server) protectAdmin(g *echo.Group) {
 func adminOpenRoute(route string) bool {
 	ui := AdminPrefix + "/ui"
 	return route == AdminPrefix+"/health" || route == ui || strings.HasPrefix(route, ui+"/") ||
-		strings.HasPrefix(route, downloadPath(""))
+		strings.HasPrefix(route, tasks.DownloadPath(""))
 }
 
 func bearerMatches(header, want string) bool {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // catalog is everything loaded from files: the spec, the scenarios and the
@@ -22,7 +23,7 @@ func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, layers, err := fixture.LoadSpecLayers(cfg.files(), reportNames()) // the hand-written spec over the generated one
+	sp, layers, err := fixture.LoadSpecLayers(cfg.files(), tasks.ReportNames()) // the hand-written spec over the generated one
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // Two listeners: APIHandler and AdminHandler split the server for
@@ -19,7 +20,7 @@ import (
 // a listener of its own. /_mock/ answers 404 here.
 func (s *Server) APIHandler() http.Handler {
 	return hooked(listenerAPI, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, downloadPath("")) {
+		if isAdminPath(r.URL.Path) && !strings.HasPrefix(r.URL.Path, tasks.DownloadPath("")) {
 			writeAdminJSON(w, http.StatusNotFound, adminapi.Error{Code: "Mock.NotFound",
 				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
 			return

@@ -22,6 +22,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // Server is the mock. It is safe for concurrent use.
@@ -36,8 +37,8 @@ type Server struct {
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
-	tasks      *taskStore // export tasks (taskstore.go)
-	nonces     nonceCache // signature nonces already used (auth.go)
+	tasks      *tasks.Store // export tasks (package tasks)
+	nonces     nonceCache   // signature nonces already used (auth.go)
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -90,7 +91,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error
-	if s.tasks, err = openTasks(cfg, &s.taskSeq); err != nil {
+	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
@@ -119,7 +120,7 @@ func (s *Server) Close() {
 	})
 	s.watchers.Wait()
 	s.inflight.wait()
-	s.tasks.close() // releases the --state file
+	s.tasks.Close() // releases the --state file
 }
 
 // Clock returns the server's clock, to pin or move it.
@@ -262,8 +263,8 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			return err
 		}
 	}
-	if op.State != nil { // create, list or delete tasks (taskhook.go)
-		made, err := s.tasks.apply(r, sp, op, call, x.outcome, now)
+	if op.State != nil { // create, list or delete tasks (package tasks)
+		made, err := s.tasks.Apply(r, sp, op, call.account(), call.Params, x.outcome, now)
 		if err != nil {
 			return err
 		}

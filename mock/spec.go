@@ -3,6 +3,7 @@ package mock
 import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // The contract's types under the names mock has always given them.
@@ -31,5 +32,5 @@ type (
 // (see the comment at the top of spec/cdn-2018-05-10.yaml). file names the
 // document in problem reports.
 func LoadSpec(file string, data []byte) (*Spec, error) {
-	return contract.Load(file, data, contract.LoadOptions{RequireCommon: true, Reports: reportNames()})
+	return contract.Load(file, data, contract.LoadOptions{RequireCommon: true, Reports: tasks.ReportNames()})
 }

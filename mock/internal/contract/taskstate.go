@@ -13,8 +13,8 @@ import (
 //	x-mock-state: {tasks: usage, do: list}
 //	x-mock-state: {tasks: usage, do: delete, notFound: InvalidTaskId.Malformed}
 //
-// This package reads and checks the hook as data. It runs (package mock,
-// taskhook.go) once the request passed validation and returns what it
+// This package reads and checks the hook as data. It runs (package tasks,
+// hook.go) once the request passed validation and returns what it
 // stored or found, which the fixture shows as .Task (the created task) and
 // .Page (one page of the list). The parameters it reads follow the API's
 // names, and the spec must declare them: create reads

@@ -1,4 +1,4 @@
-package mock
+package tasks
 
 import (
 	"cmp"
@@ -19,14 +19,15 @@ import (
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Task statuses, as the API spells them.
 const (
-	statusCreated = "created"
-	statusSuccess = "success"
-	statusFailed  = "failed"
+	StatusCreated = "created"
+	StatusSuccess = "success"
+	StatusFailed  = "failed"
 )
 
 // taskWindowMonths is how far back lists reach: the API lists the tasks of
@@ -48,8 +49,8 @@ const maxTasks = 10000
 // compactMinBytes: a --state file smaller than this is never compacted.
 const compactMinBytes = 1 << 20
 
-// task is one export task as the store keeps it (and as --state writes it).
-type task struct {
+// Task is one export task as the store keeps it (and as --state writes it).
+type Task struct {
 	ID      string            `json:"id"`  // the TaskId: Seq in decimal
 	Seq     uint64            `json:"seq"` // unique for the server, across restarts with --state
 	Account string            `json:"account"`
@@ -64,43 +65,43 @@ type task struct {
 	Outcome string            `json:"outcome"` // how it finishes: success or failed
 	Token   string            `json:"token"`   // the secret part of its download URL
 
-	older, newer *task // neighbours in the store's creation order (taskStore.oldest)
+	older, newer *Task // neighbours in the store's creation order (Store.oldest)
 }
 
-// status is the task's status at now: created until Done, then its outcome.
-func (t *task) status(now time.Time) string {
+// Status is the task's status at now: created until Done, then its outcome.
+func (t *Task) Status(now time.Time) string {
 	if now.Before(t.Done) {
-		return statusCreated
+		return StatusCreated
 	}
 	return t.Outcome
 }
 
-// visible reports whether lists show the task at now: made within the
+// Visible reports whether lists show the task at now: made within the
 // last three months.
-func (t *task) visible(now time.Time) bool {
+func (t *Task) Visible(now time.Time) bool {
 	return !t.Created.Before(now.AddDate(0, -taskWindowMonths, 0))
 }
 
-// view is the task as the API shows it at now; base is the scheme and host
+// View is the task as the API shows it at now; base is the scheme and host
 // the request came in on, where its download is served.
-func (t *task) view(now time.Time, base string) TaskView {
-	v := TaskView{
-		TaskId: t.ID, TaskName: t.Name, Status: t.status(now),
+func (t *Task) View(now time.Time, base string) adminapi.TaskView {
+	v := adminapi.TaskView{
+		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
 		CreateTime: t.Created.UTC().Format(contract.TimeLayout), UpdateTime: t.Created.UTC().Format(contract.TimeLayout),
-		TaskConfig: TaskConfigView{StartTime: t.Start, EndTime: t.End},
+		TaskConfig: adminapi.TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
-	if v.Status != statusCreated {
+	if v.Status != StatusCreated {
 		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
 	}
-	if v.Status == statusSuccess {
-		v.DownloadUrl = base + downloadPath(t.Token)
+	if v.Status == StatusSuccess {
+		v.DownloadUrl = base + DownloadPath(t.Token)
 	}
 	return v
 }
 
-func downloadPath(token string) string { return AdminPrefix + "/downloads/" + token }
+func DownloadPath(token string) string { return adminapi.Prefix + "/downloads/" + token }
 
-// taskStore keeps every task, in memory and, with Config.StatePath, in a
+// Store keeps every task, in memory and, with Config.StatePath, in a
 // bbolt file. All methods are safe for concurrent use.
 //
 // Writes to the file are group-committed: a create or delete changes the
@@ -111,15 +112,15 @@ func downloadPath(token string) string { return AdminPrefix + "/downloads/" + to
 // the lock. A create answers only once its batch is committed, so kill -9
 // right after loses nothing; a concurrent list may show a task a moment
 // before it is on disk.
-type taskStore struct {
+type Store struct {
 	mu       sync.RWMutex
-	byFamily map[familyKey][]*task // oldest first; an emptied list is removed
-	byToken  map[string]*task
-	oldest   *task // every task in creation (Seq) order, linked by newer
-	newest   *task
+	byFamily map[familyKey][]*Task // oldest first; an emptied list is removed
+	byToken  map[string]*Task
+	oldest   *Task // every Task in creation (Seq) order, linked by newer
+	newest   *Task
 	n, limit int // tasks kept, and at most (maxTasks)
 	seq      *atomic.Uint64
-	duration time.Duration // how long a new task takes
+	duration time.Duration // how long a new Task takes
 
 	db      *bolt.DB      // nil: memory only
 	pending *commitBatch  // file writes queued, in the order mu saw them
@@ -144,13 +145,13 @@ type commitBatch struct {
 // fileOp is one write: store put, or drop the task with Seq del, or, with
 // reset, drop every task.
 type fileOp struct {
-	put   *task
+	put   *Task
 	del   uint64
 	reset bool
 }
 
 var (
-	bucketTasks = []byte("tasks") // big-endian Seq → JSON task
+	bucketTasks = []byte("tasks") // big-endian Seq → JSON Task
 	bucketMeta  = []byte("meta")
 	keyVersion  = []byte("version")
 	keySeq      = []byte("seq") // the last id given, so ids of deleted tasks never come back
@@ -158,28 +159,29 @@ var (
 
 const stateVersion = "1"
 
-// openTasks opens the task store: in memory, or the bbolt file at
-// cfg.StatePath, whose tasks it loads. seq is the server's task id counter;
-// it is moved past every id loaded, so ids never repeat.
-func openTasks(cfg Config, seq *atomic.Uint64) (*taskStore, error) {
-	return openTaskStore(cfg, seq, maxTasks)
+// Open opens the task store: in memory, or the bbolt file at statePath
+// (--state), whose tasks it loads. Tasks take duration to finish. seq is
+// the server's task id counter; it is moved past every id loaded, so ids
+// never repeat.
+func Open(statePath string, duration time.Duration, seq *atomic.Uint64) (*Store, error) {
+	return openStore(statePath, duration, seq, maxTasks)
 }
 
-// openTaskStore is openTasks keeping at most limit tasks. A file holding
+// openStore is Open keeping at most limit tasks. A file holding
 // more (written with a larger bound) loses its oldest at open; a file that
 // is half free space or more is compacted (compact).
-func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error) {
-	ts := &taskStore{byFamily: map[familyKey][]*task{}, byToken: map[string]*task{}, seq: seq, duration: cfg.TaskDuration,
+func openStore(statePath string, duration time.Duration, seq *atomic.Uint64, limit int) (*Store, error) {
+	ts := &Store{byFamily: map[familyKey][]*Task{}, byToken: map[string]*Task{}, seq: seq, duration: duration,
 		limit: limit, pending: newBatch()}
-	if cfg.StatePath == "" {
+	if statePath == "" {
 		return ts, nil
 	}
-	db, err := bolt.Open(cfg.StatePath, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(statePath, 0o600, &bolt.Options{Timeout: time.Second})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("--state %s: the file is in use by another process (another cdnmock?)", cfg.StatePath)
+		return nil, fmt.Errorf("--state %s: the file is in use by another process (another cdnmock?)", statePath)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("--state %s: %v", cfg.StatePath, err)
+		return nil, fmt.Errorf("--state %s: %v", statePath, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
@@ -201,9 +203,9 @@ func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error
 		if err != nil {
 			return err
 		}
-		var loaded []*task
+		var loaded []*Task
 		if err := b.ForEach(func(k, v []byte) error {
-			t := &task{}
+			t := &Task{}
 			if err := json.Unmarshal(v, t); err != nil {
 				return fmt.Errorf("task %x: %v", k, err)
 			}
@@ -212,7 +214,7 @@ func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error
 		}); err != nil {
 			return err
 		}
-		var evicted []*task
+		var evicted []*Task
 		for _, t := range loaded { // in Seq order: the keys are big-endian
 			evicted = append(evicted, ts.insert(t)...)
 			if t.Seq > seq.Load() { // nothing else uses seq before New returns
@@ -228,11 +230,11 @@ func openTaskStore(cfg Config, seq *atomic.Uint64, limit int) (*taskStore, error
 	})
 	if err != nil {
 		_ = db.Close()
-		return nil, fmt.Errorf("--state %s: %v", cfg.StatePath, err)
+		return nil, fmt.Errorf("--state %s: %v", statePath, err)
 	}
-	ts.db, err = compact(db, cfg.StatePath)
+	ts.db, err = compact(db, statePath)
 	if err != nil {
-		return nil, fmt.Errorf("--state %s: compacting: %v", cfg.StatePath, err)
+		return nil, fmt.Errorf("--state %s: compacting: %v", statePath, err)
 	}
 	ts.wake, ts.stopped = make(chan struct{}, 1), make(chan struct{})
 	go ts.write()
@@ -287,7 +289,7 @@ func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) 
 // insert indexes t, the newest task, and returns the tasks it pushed out:
 // the account's oldest of the family beyond maxTasksPerFamily, then the
 // store's oldest beyond its limit. O(1) amortized. Called with mu held.
-func (ts *taskStore) insert(t *task) (evicted []*task) {
+func (ts *Store) insert(t *Task) (evicted []*Task) {
 	k := familyKey{t.Account, t.Family}
 	if list := ts.byFamily[k]; len(list) >= maxTasksPerFamily {
 		evicted = append(evicted, list[0])
@@ -313,13 +315,13 @@ func (ts *taskStore) insert(t *task) (evicted []*task) {
 
 // unlink forgets t, which is at index i of its family's list. Called with
 // mu held.
-func (ts *taskStore) unlink(t *task, i int) {
+func (ts *Store) unlink(t *Task, i int) {
 	k := familyKey{t.Account, t.Family}
 	list := ts.byFamily[k]
 	if i == 0 {
 		// Reslice rather than shift: append's growth copies the list only
 		// now and then, so dropping the oldest is O(1) amortized.
-		list[0] = nil // let the task be collected
+		list[0] = nil // let the Task be collected
 		list = list[1:]
 	} else {
 		list = slices.Delete(list, i, i+1)
@@ -346,8 +348,8 @@ func (ts *taskStore) unlink(t *task, i int) {
 
 // indexOf finds the task with that Seq in a family's list: lists are in
 // Seq order.
-func indexOf(list []*task, seq uint64) int {
-	i, ok := slices.BinarySearchFunc(list, seq, func(t *task, s uint64) int { return cmp.Compare(t.Seq, s) })
+func indexOf(list []*Task, seq uint64) int {
+	i, ok := slices.BinarySearchFunc(list, seq, func(t *Task, s uint64) int { return cmp.Compare(t.Seq, s) })
 	if !ok {
 		return -1
 	}
@@ -356,7 +358,7 @@ func indexOf(list []*task, seq uint64) int {
 
 // queue adds file writes to the pending batch, wakes the writer and
 // returns the batch, or nil without a file. Called with mu held.
-func (ts *taskStore) queue(ops ...fileOp) *commitBatch {
+func (ts *Store) queue(ops ...fileOp) *commitBatch {
 	switch {
 	case ts.db == nil:
 		return nil
@@ -384,7 +386,7 @@ func (ts *taskStore) queue(ops ...fileOp) *commitBatch {
 }
 
 // commit waits until b, if any, is on disk.
-func (ts *taskStore) commit(b *commitBatch) error {
+func (ts *Store) commit(b *commitBatch) error {
 	if b == nil {
 		return nil
 	}
@@ -397,7 +399,7 @@ func (ts *taskStore) commit(b *commitBatch) error {
 // and wakes its callers; what they queue meanwhile waits for the next
 // round. Once the store is closing, it writes what is left and closes the
 // file.
-func (ts *taskStore) write() {
+func (ts *Store) write() {
 	defer close(ts.stopped)
 	for range ts.wake {
 		ts.mu.Lock()
@@ -447,7 +449,7 @@ func (b *commitBatch) apply(tx *bolt.Tx) error {
 // account's oldest task of the family beyond maxTasksPerFamily and the
 // store's oldest beyond its limit; with a state file, the write is
 // committed before it returns.
-func (ts *taskStore) create(t *task) error {
+func (ts *Store) create(t *Task) error {
 	var tok [16]byte
 	_, _ = rand.Read(tok[:]) // never fails (crypto/rand)
 	t.Token = hex.EncodeToString(tok[:])
@@ -476,11 +478,11 @@ func (ts *taskStore) create(t *task) error {
 
 // list returns the account's tasks of the family that lists show at now,
 // newest first.
-func (ts *taskStore) list(account, family string, now time.Time) []*task {
+func (ts *Store) list(account, family string, now time.Time) []*Task {
 	ts.mu.RLock()
-	var out []*task
+	var out []*Task
 	for _, t := range ts.byFamily[familyKey{account, family}] {
-		if t.visible(now) {
+		if t.Visible(now) {
 			out = append(out, t)
 		}
 	}
@@ -491,7 +493,7 @@ func (ts *taskStore) list(account, family string, now time.Time) []*task {
 
 // delete removes the account's task of the family with that id, if lists
 // show it at now, and reports whether there was one.
-func (ts *taskStore) delete(account, family, id string, now time.Time) (bool, error) {
+func (ts *Store) delete(account, family, id string, now time.Time) (bool, error) {
 	seq, err := strconv.ParseUint(id, 10, 64)
 	if err != nil {
 		return false, nil
@@ -499,7 +501,7 @@ func (ts *taskStore) delete(account, family, id string, now time.Time) (bool, er
 	ts.mu.Lock()
 	k := familyKey{account, family}
 	i := indexOf(ts.byFamily[k], seq)
-	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].visible(now) { // ID: "0100001" is not 100001
+	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
 		ts.mu.Unlock()
 		return false, nil
 	}
@@ -513,17 +515,17 @@ func (ts *taskStore) delete(account, family, id string, now time.Time) (bool, er
 	return true, nil
 }
 
-// byDownload finds the task a download token belongs to.
-func (ts *taskStore) byDownload(token string) *task {
+// ByDownload finds the task a download token belongs to.
+func (ts *Store) ByDownload(token string) *Task {
 	ts.mu.RLock()
 	defer ts.mu.RUnlock()
 	return ts.byToken[token]
 }
 
-// all returns every task, per account, newest first; for the admin API.
-func (ts *taskStore) all() map[string][]*task {
+// All returns every task, per account, newest first; for the admin API.
+func (ts *Store) All() map[string][]*Task {
 	ts.mu.RLock()
-	out := map[string][]*task{}
+	out := map[string][]*Task{}
 	for k, list := range ts.byFamily {
 		out[k.account] = append(out[k.account], list...)
 	}
@@ -534,19 +536,19 @@ func (ts *taskStore) all() map[string][]*task {
 	return out
 }
 
-// reset forgets every task, on disk too.
-func (ts *taskStore) reset() error {
+// Reset forgets every task, on disk too.
+func (ts *Store) Reset() error {
 	ts.mu.Lock()
-	ts.byFamily, ts.byToken = map[familyKey][]*task{}, map[string]*task{}
+	ts.byFamily, ts.byToken = map[familyKey][]*Task{}, map[string]*Task{}
 	ts.oldest, ts.newest, ts.n = nil, nil, 0
 	b := ts.queue(fileOp{reset: true})
 	ts.mu.Unlock()
 	return ts.commit(b)
 }
 
-// close releases the state file once what was queued is on disk; later
+// Close releases the state file once what was queued is on disk; later
 // writes fail, reads still work.
-func (ts *taskStore) close() {
+func (ts *Store) Close() {
 	ts.closed.Do(func() {
 		if ts.db == nil {
 			return

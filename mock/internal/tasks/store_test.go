@@ -1,4 +1,4 @@
-package mock
+package tasks
 
 import (
 	"fmt"
@@ -21,24 +21,24 @@ import (
 
 var storeNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 
-func openTestStore(t testing.TB, path string, limit int) *taskStore {
+func openTestStore(t testing.TB, path string, limit int) *Store {
 	t.Helper()
 	var seq atomic.Uint64
 	seq.Store(100000)
-	ts, err := openTaskStore(Config{StatePath: path, TaskDuration: time.Minute}, &seq, limit)
+	ts, err := openStore(path, time.Minute, &seq, limit)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(ts.close)
+	t.Cleanup(ts.Close)
 	return ts
 }
 
-func newTask(account string) *task {
-	return &task{Account: account, Family: "usage", Report: "pdf", Name: "n-" + account, Created: storeNow,
-		Done: storeNow.Add(time.Minute), Outcome: statusSuccess, Params: map[string]string{"Language": "en-us"}}
+func newTask(account string) *Task {
+	return &Task{Account: account, Family: "usage", Report: "pdf", Name: "n-" + account, Created: storeNow,
+		Done: storeNow.Add(time.Minute), Outcome: StatusSuccess, Params: map[string]string{"Language": "en-us"}}
 }
 
-func mustCreate(t testing.TB, ts *taskStore, account string) *task {
+func mustCreate(t testing.TB, ts *Store, account string) *Task {
 	t.Helper()
 	x := newTask(account)
 	if err := ts.create(x); err != nil {
@@ -49,11 +49,11 @@ func mustCreate(t testing.TB, ts *taskStore, account string) *task {
 
 // checkIndexes holds the store's maps and its creation-order list to one
 // another; it returns the tasks oldest first.
-func checkIndexes(t *testing.T, ts *taskStore) []*task {
+func checkIndexes(t *testing.T, ts *Store) []*Task {
 	t.Helper()
 	ts.mu.RLock()
 	defer ts.mu.RUnlock()
-	var order []*task
+	var order []*Task
 	for x := ts.oldest; x != nil; x = x.newer {
 		order = append(order, x)
 	}
@@ -119,7 +119,7 @@ func TestTaskStoreGlobalBound(t *testing.T) {
 		t.Fatalf("%d tasks in %d lists after %d creates; want %d", len(order), len(ts.byFamily), 5*maxTasks, maxTasks)
 	}
 	if first := order[0].Account; first != "AK-"+strconv.Itoa(4*maxTasks) {
-		t.Errorf("the oldest task kept is %s's; want the newest %d", first, maxTasks)
+		t.Errorf("the oldest Task kept is %s's; want the newest %d", first, maxTasks)
 	}
 	if after > before+4<<20 {
 		t.Errorf("the heap grew from %d to %d bytes at the bound", before, after)
@@ -145,7 +145,7 @@ func TestStateFileBound(t *testing.T) {
 	}
 	wg.Wait()
 	want := checkIndexes(t, ts)
-	ts.close()
+	ts.Close()
 	if got := fileTasks(t, path); len(got) != 50 || got[0] != want[0].Seq || got[49] != want[49].Seq {
 		t.Fatalf("the file holds %d tasks, %v…; want %d to %d", len(got), got[:min(3, len(got))], want[0].Seq, want[49].Seq)
 	}
@@ -155,7 +155,7 @@ func TestStateFileBound(t *testing.T) {
 	if len(kept) != 20 || kept[0].Seq != want[30].Seq || len(ts.byFamily) != 20 {
 		t.Fatalf("reopened with a bound of 20: %d tasks, in %d lists", len(kept), len(ts.byFamily))
 	}
-	ts.close()
+	ts.Close()
 	if got := fileTasks(t, path); len(got) != 20 || got[0] != want[30].Seq {
 		t.Fatalf("after the reopen the file holds %d tasks", len(got))
 	}
@@ -166,7 +166,7 @@ func TestStateFileBound(t *testing.T) {
 // leaves no trace.
 func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 	ts := openTestStore(t, "", 5)
-	var made []*task
+	var made []*Task
 	for _, ak := range []string{"A", "B", "A", "C", "B"} {
 		made = append(made, mustCreate(t, ts, ak))
 	}
@@ -181,17 +181,17 @@ func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 		got = append(got, x.Account+x.ID)
 	}
 	var want []string
-	for _, x := range []*task{made[3], made[4], made[5], made[6], made[7]} {
+	for _, x := range []*Task{made[3], made[4], made[5], made[6], made[7]} {
 		want = append(want, x.Account+x.ID)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("kept %v; want %v", got, want)
 	}
-	if _, ok := ts.byFamily[familyKey{"A", "usage"}]; ok || ts.byDownload(made[0].Token) != nil {
-		t.Error("account A lost its last task but is still indexed")
+	if _, ok := ts.byFamily[familyKey{"A", "usage"}]; ok || ts.ByDownload(made[0].Token) != nil {
+		t.Error("account A lost its last Task but is still indexed")
 	}
 	if ok, _ := ts.delete("B", "usage", made[1].ID, storeNow); ok {
-		t.Error("an evicted task could be deleted")
+		t.Error("an evicted Task could be deleted")
 	}
 
 	// The per-account cap drops the account's own oldest, not the store's.
@@ -201,7 +201,7 @@ func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 	for i := 0; i < maxTasksPerFamily; i++ {
 		mustCreate(t, ts, "busy")
 	}
-	if ts.byDownload(first.Token) != nil || ts.byDownload(other.Token) == nil || len(ts.list("busy", "usage", storeNow)) != maxTasksPerFamily {
+	if ts.ByDownload(first.Token) != nil || ts.ByDownload(other.Token) == nil || len(ts.list("busy", "usage", storeNow)) != maxTasksPerFamily {
 		t.Errorf("the per-account cap: busy has %d tasks", len(ts.list("busy", "usage", storeNow)))
 	}
 	checkIndexes(t, ts)
@@ -213,7 +213,7 @@ func TestStateFileCompaction(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "state.db")
 	ts := openTestStore(t, path, maxTasks)
 	var wg sync.WaitGroup
-	created := make([][]*task, 16)
+	created := make([][]*Task, 16)
 	for g := range created {
 		wg.Add(1)
 		go func() {
@@ -236,7 +236,7 @@ func TestStateFileCompaction(t *testing.T) {
 	}
 	wg.Wait()
 	last := ts.seq.Load()
-	ts.close()
+	ts.Close()
 	big := fileSize(t, path)
 	if big < 2*compactMinBytes {
 		t.Fatalf("the test file is only %d bytes", big)
@@ -259,16 +259,16 @@ func TestStateFileCompaction(t *testing.T) {
 		t.Fatalf("after compaction: %d tasks, last id %d; want 16, %d", len(kept), ts.seq.Load(), last)
 	}
 	for _, list := range created {
-		if x := ts.byDownload(list[0].Token); x == nil || x.Params["Padding"] != list[0].Params["Padding"] {
+		if x := ts.ByDownload(list[0].Token); x == nil || x.Params["Padding"] != list[0].Params["Padding"] {
 			t.Errorf("task %s lost or changed by compaction", list[0].ID)
 		}
 	}
 	// The compacted file is the one in use, and locked: writes reach it.
 	mustCreate(t, ts, "after")
-	if _, err := openTaskStore(Config{StatePath: path}, new(atomic.Uint64), maxTasks); err == nil {
+	if _, err := openStore(path, 0, new(atomic.Uint64), maxTasks); err == nil {
 		t.Error("a second store opened the compacted file")
 	}
-	ts.close()
+	ts.Close()
 	if got := fileTasks(t, path); len(got) != 17 {
 		t.Errorf("the compacted file holds %d tasks after a create; want 17", len(got))
 	}
@@ -312,7 +312,7 @@ func TestStateGroupCommit(t *testing.T) {
 	defer func() { _ = hold.Rollback() }() // also when the test fails midway
 	var returned atomic.Int32
 	var done sync.WaitGroup
-	tasks := make([]*task, n)
+	tasks := make([]*Task, n)
 	for i := range tasks {
 		tasks[i] = newTask("AK-" + strconv.Itoa(i%4))
 		done.Add(1)
@@ -334,7 +334,7 @@ func TestStateGroupCommit(t *testing.T) {
 	if r := returned.Load(); r != 0 {
 		t.Errorf("%d creates returned before their write was committed", r)
 	}
-	if got := len(ts.list("AK-0", "usage", storeNow)); got != n/4 || ts.byDownload(tasks[0].Token) == nil {
+	if got := len(ts.list("AK-0", "usage", storeNow)); got != n/4 || ts.ByDownload(tasks[0].Token) == nil {
 		t.Errorf("lists see %d of AK-0's tasks while the file is busy; want %d", got, n/4)
 	}
 	_ = hold.Rollback()
@@ -342,7 +342,7 @@ func TestStateGroupCommit(t *testing.T) {
 	if commits := txid() - start; commits > 2 {
 		t.Errorf("%d creates took %d commits; want at most 2 (the batch being written, and the next)", n, commits)
 	}
-	ts.close()
+	ts.Close()
 	if got := fileTasks(t, path); len(got) != n {
 		t.Errorf("the file holds %d tasks; want %d", len(got), n)
 	}
@@ -366,7 +366,7 @@ func TestStateConcurrentWrites(t *testing.T) {
 				mu.Lock()
 				live[x.Seq] = true
 				mu.Unlock()
-				_ = ts.byDownload(x.Token)
+				_ = ts.ByDownload(x.Token)
 				if i%3 == 0 {
 					if ok, err := ts.delete(ak, "usage", x.ID, storeNow); ok && err == nil {
 						mu.Lock()
@@ -375,13 +375,13 @@ func TestStateConcurrentWrites(t *testing.T) {
 					}
 				}
 				_ = ts.list(ak, "usage", storeNow)
-				_ = ts.all()
+				_ = ts.All()
 			}
 		}()
 	}
 	wg.Wait()
 	order := checkIndexes(t, ts)
-	ts.close()
+	ts.Close()
 	got := fileTasks(t, path)
 	var want []uint64 // the live tasks, less those evicted: always the oldest
 	for s := range live {
@@ -389,7 +389,7 @@ func TestStateConcurrentWrites(t *testing.T) {
 	}
 	slices.Sort(want)
 	want = want[max(0, len(want)-len(order)):]
-	if len(order) < 200 || !slices.Equal(got, want) || !slices.EqualFunc(order, want, func(x *task, s uint64) bool { return x.Seq == s }) {
+	if len(order) < 200 || !slices.Equal(got, want) || !slices.EqualFunc(order, want, func(x *Task, s uint64) bool { return x.Seq == s }) {
 		t.Fatalf("the file holds %d tasks, memory %d, of %d answered and not deleted; want the newest of them", len(got), len(order), len(live))
 	}
 	// After close, writes fail and leave nothing behind.

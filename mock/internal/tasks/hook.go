@@ -1,4 +1,4 @@
-package mock
+package tasks
 
 import (
 	"fmt"
@@ -8,24 +8,26 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
-// apply runs the operation's x-mock-state after the request passed
-// validation, for the outcome chosen, and returns what the fixture shows.
-// Its error is the API's answer.
-func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call, outcome Outcome, now time.Time) (fixture.Tasks, *apiError) {
+// Apply runs the operation's x-mock-state after the request passed
+// validation, for the outcome chosen and the caller's account (with
+// --credentials the key's account, else the access key id), and returns
+// what the fixture shows. Its error is the API's answer.
+func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operation, account string, params url.Values, outcome scenario.Outcome, now time.Time) (fixture.Tasks, *contract.APIError) {
 	h := op.State
-	params := op.WithDefaults(call.Params)
-	account := call.account() // the key's account with --credentials, else the access key id (auth.go)
+	params = op.WithDefaults(params)
 	var made fixture.Tasks
 	switch h.Do {
 	case contract.DoCreate:
-		t := &task{
+		t := &Task{
 			Account: account, Family: h.Tasks, Report: h.Report,
 			Name: params.Get(contract.ParamTaskName), Start: params.Get(contract.ParamStartTime), End: params.Get(contract.ParamEndTime),
-			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: statusSuccess,
+			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: StatusSuccess,
 		}
 		if outcome.Task != "" {
 			t.Outcome = outcome.Task
@@ -33,17 +35,17 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call,
 		if err := ts.create(t); err != nil {
 			return made, errState(err)
 		}
-		v := t.view(now, baseURL(r))
+		v := t.View(now, BaseURL(r))
 		made.Task = &v
 	case contract.DoList:
 		size := intParam(params, op, contract.ParamPageSize)
 		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
-		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []TaskView{}}
+		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []adminapi.TaskView{}}
 		if from := (number - 1) * size; from < len(all) {
-			base := baseURL(r)
+			base := BaseURL(r)
 			for _, t := range all[from:min(from+size, len(all))] {
-				page.Items = append(page.Items, t.view(now, base))
+				page.Items = append(page.Items, t.View(now, base))
 			}
 		}
 		made.Page = page
@@ -62,7 +64,7 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, call *Call,
 
 // declaredParams keeps the first value of each parameter the operation
 // declares, for the report (Language, Type, DomainNames…).
-func declaredParams(op *Operation, params url.Values) map[string]string {
+func declaredParams(op *contract.Operation, params url.Values) map[string]string {
 	out := map[string]string{}
 	for _, p := range op.Params {
 		if v := params.Get(p.Name); v != "" {
@@ -75,7 +77,7 @@ func declaredParams(op *Operation, params url.Values) map[string]string {
 // intParam reads a page parameter; validation checked it unless the
 // scenario skips validation, so anything unusable falls back to the spec's
 // default, then to 20 items or page 1.
-func intParam(params url.Values, op *Operation, name string) int {
+func intParam(params url.Values, op *contract.Operation, name string) int {
 	if n, err := strconv.Atoi(params.Get(name)); err == nil && n > 0 {
 		return n
 	}
@@ -90,8 +92,8 @@ func intParam(params url.Values, op *Operation, name string) int {
 	return 1
 }
 
-// baseURL is where the request came in: download links point back there.
-func baseURL(r *http.Request) string {
+// BaseURL is where the request came in: download links point back there.
+func BaseURL(r *http.Request) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
@@ -99,14 +101,14 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-func errState(err error) *apiError {
-	return &apiError{Status: http.StatusInternalServerError, Code: "Mock.StateError",
-		Message: fmt.Sprintf("the mock could not keep its task state: %v", err)}
+func errState(err error) *contract.APIError {
+	return &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.StateError",
+		Message: fmt.Sprintf("the mock could not keep its Task state: %v", err)}
 }
 
 // sortNewestFirst orders tasks by creation time, newest first; tasks made
 // at the same instant, the later created first.
-func sortNewestFirst(ts []*task) {
+func sortNewestFirst(ts []*Task) {
 	sort.Slice(ts, func(i, j int) bool {
 		if !ts[i].Created.Equal(ts[j].Created) {
 			return ts[i].Created.After(ts[j].Created)

@@ -1,0 +1,31 @@
+package tasks
+
+import (
+	"sort"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
+)
+
+// ReportKind is a kind of file an export task's download serves; a
+// create's x-mock-state names one.
+type ReportKind struct {
+	ContentType, Ext string
+	Make             func(report.Task) ([]byte, error)
+}
+
+// Reports are the files an export task can serve, by the name its
+// x-mock-state gives (report:).
+var Reports = map[string]ReportKind{
+	"pdf":  {ContentType: "application/pdf", Ext: "pdf", Make: report.UsagePDF},
+	"xlsx": {ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Ext: "xlsx", Make: report.DetailXLSX},
+}
+
+// ReportNames lists the reports an export can serve, sorted.
+func ReportNames() []string {
+	names := make([]string, 0, len(Reports))
+	for n := range Reports {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
