@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -64,7 +65,7 @@ func scenarioInfo(sp *Spec, sc *Scenario) ScenarioInfo {
 			si := StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When, Task: st.Task}
 			if st.Error != "" {
 				d, _ := sp.ErrorDef(op, st.Error)
-				si.Status, si.Message = d.Status, firstOf(st.Message, d.WithName(op.Subject()).Message)
+				si.Status, si.Message = d.Status, cmp.Or(st.Message, d.WithName(op.Subject()).Message)
 			}
 			if st.Delay.Max > 0 {
 				si.Delay = st.Delay.String()

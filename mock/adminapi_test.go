@@ -285,3 +285,11 @@ func (bw *bufferedWriter) Write(b []byte) (int, error) {
 	}
 	return bw.body.Write(b)
 }
+
+// truncate cuts s to n bytes for a message, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}

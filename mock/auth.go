@@ -15,6 +15,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Authentication as the real gateway does it, before validation and
@@ -80,7 +81,7 @@ func (p *sigProblem) apiError(sp *Spec) *apiError {
 // validation and scenarios: the mock's limits (limits.go), then, with
 // credentials, authentication.
 func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
-	if err := s.checkLimits(call); err != nil {
+	if err := wire.CheckLimits(call, s.cfg.MaxParams, s.cfg.MaxParamBytes); err != nil {
 		return err
 	}
 	if s.cfg.Credentials == nil {
@@ -97,7 +98,7 @@ func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
 func (s *Server) authenticate(r *http.Request, sp *Spec, call *Call, creds *Credentials) *apiError {
 	var sg *signed
 	var prob *sigProblem
-	auth := r.Header.Get(headerAuthorization)
+	auth := r.Header.Get(wire.HeaderAuthorization)
 	switch {
 	case call.ACS3:
 		body, err := s.callBody(r, call)
@@ -159,23 +160,19 @@ func (s *Server) authenticate(r *http.Request, sp *Spec, call *Call, creds *Cred
 	return nil
 }
 
-// callBody returns the request body's bytes: those decodeCall read (a form
+// callBody returns the request body's bytes: those wire.Decode read (a form
 // body), else the body read now, within the same limit.
 func (s *Server) callBody(r *http.Request, call *Call) ([]byte, *apiError) {
 	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
 		return call.Body, nil
 	}
-	body, err := readBody(r.Body, s.cfg.MaxBodyBytes) // limits.go
+	body, err := wire.ReadBody(r.Body, s.cfg.MaxBodyBytes) // limits.go
 	if err != nil {
 		return nil, err
 	}
 	call.Body = body
 	return body, nil
 }
-
-// account is the account the call's access key belongs to: with
-// credentials, the key's account (default its id); without, the access key id.
-func (c *Call) account() string { return firstOf(c.Account, c.AccessKeyID) }
 
 // --- nonces ---
 
@@ -275,7 +272,7 @@ func (s *Server) protectAdmin(g *echo.Group) {
 	}
 	g.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if adminOpenRoute(c.Path()) || bearerMatches(c.Request().Header.Get(headerAuthorization), want) {
+			if adminOpenRoute(c.Path()) || bearerMatches(c.Request().Header.Get(wire.HeaderAuthorization), want) {
 				return next(c)
 			}
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="cdnmock admin API"`)

@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // benchNow pins the clock so the call's StartTime lies in the accepted window.
@@ -72,9 +73,9 @@ func newBenchStage(b *testing.B) benchStage {
 	b.Helper()
 	s := newBenchServer(b)
 	sp := s.catalog.Load().spec
-	call, err := decodeCall(newBenchRequest(), sp, s.cfg.MaxBodyBytes)
+	call, err := wire.Decode(newBenchRequest(), sp, s.cfg.MaxBodyBytes)
 	if err != nil {
-		b.Fatalf("decodeCall: %v", err)
+		b.Fatalf("wire.Decode: %v", err)
 	}
 	op := sp.Operation(call.Action)
 	if op == nil {
@@ -88,7 +89,7 @@ func BenchmarkDecodeCall(b *testing.B) {
 	r := newBenchRequest()
 	b.ReportAllocs()
 	for b.Loop() {
-		sinkCall, sinkErr = decodeCall(r, st.sp, st.s.cfg.MaxBodyBytes)
+		sinkCall, sinkErr = wire.Decode(r, st.sp, st.s.cfg.MaxBodyBytes)
 	}
 }
 

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"bytes"
+	"cmp"
 	_ "embed"
 	"fmt"
 	"log/slog"
@@ -70,7 +71,7 @@ func (c *Credentials) Key(id string) *AccessKey {
 	return c.byID[id]
 }
 
-func (k *AccessKey) account() string { return firstOf(k.Account, k.ID) }
+func (k *AccessKey) account() string { return cmp.Or(k.Account, k.ID) }
 
 // decide says whether the policy allows a RAM action (product:Action) and,
 // when it does not, why.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
 
@@ -51,7 +52,7 @@ func (s *Server) adminDownload(c echo.Context) error {
 func (s *Server) downloadError(c echo.Context, e *apiError) error {
 	var buf bytes.Buffer
 	id := s.cfg.NewRequestID()
-	writeErrorBody(&buf, s.catalog.Load().spec, id, e, true)
+	wire.WriteError(&buf, s.catalog.Load().spec, id, e, true)
 	c.Response().Header().Set(HeaderRequestID, id)
 	return c.Blob(e.Status, contentTypeJSON, buf.Bytes())
 }

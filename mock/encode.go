@@ -2,16 +2,14 @@ package mock
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Headers the mock reads and writes.
@@ -43,7 +41,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	buf.Reset()
 	defer bodyPool.Put(buf)
 
-	isJSON := x.call.Format == formatJSON
+	isJSON := x.call.Format == wire.FormatJSON
 	status := http.StatusOK
 	if x.err == nil {
 		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
@@ -55,7 +53,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	}
 	if x.err != nil {
 		status = x.err.Status
-		writeErrorBody(buf, sp, x.requestID, x.err, isJSON)
+		wire.WriteError(buf, sp, x.requestID, x.err, isJSON)
 	}
 
 	// Headers are assigned under their canonical keys, with shared value
@@ -77,37 +75,4 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 
 func (s *Server) nextTaskID() string {
 	return strconv.FormatUint(s.taskSeq.Add(1), 10)
-}
-
-// errorBody is Alibaba's error envelope; every field is a string, as the old
-// Go SDK asserts.
-type errorBody struct {
-	RequestID string `json:"RequestId"`
-	HostID    string `json:"HostId"`
-	Code      string `json:"Code"`
-	Message   string `json:"Message"`
-	Recommend string `json:"Recommend"`
-}
-
-func writeErrorBody(buf *bytes.Buffer, sp *Spec, requestID string, e *apiError, isJSON bool) {
-	b := errorBody{
-		RequestID: requestID,
-		HostID:    sp.HostID,
-		Code:      e.Code,
-		Message:   e.Message,
-		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) +
-			"&product=" + url.QueryEscape(sp.Product) + "&requestId=" + url.QueryEscape(requestID),
-	}
-	if isJSON {
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		_ = enc.Encode(b)
-		buf.Truncate(buf.Len() - 1) // Encode's newline
-		return
-	}
-	buf.WriteString(fixture.XMLHeader)
-	buf.WriteString("<Error><RequestId>" + fixture.XMLText(b.RequestID) + "</RequestId><HostId>" + fixture.XMLText(b.HostID) +
-		"</HostId><Code>" + fixture.XMLText(b.Code) + "</Code><Message>" + fixture.XMLText(b.Message) +
-		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
-		"]]></Recommend></Error>")
 }

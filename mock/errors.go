@@ -27,10 +27,6 @@ func errRender(action string, err error) *apiError {
 	}
 }
 
-func errBadRequest(msg string) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
-}
-
 // errDelayHeader answers an X-Mock-Delay that ParseDelay refused: a delay
 // above MaxDelay has a code of its own, so a client can tell it from a typo.
 func errDelayHeader(err error) *apiError {

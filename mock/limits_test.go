@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 )
 
@@ -237,11 +238,11 @@ func TestBodyLimitsEverywhere(t *testing.T) {
 		}
 	}
 
-	if _, err := readBody(io.NopCloser(iotest.ErrReader(errors.New("cut"))), 100); err == nil ||
+	if _, err := wire.ReadBody(io.NopCloser(iotest.ErrReader(errors.New("cut"))), 100); err == nil ||
 		err.Status != 400 || err.Code != "Mock.BadRequest" || err.Message != "reading the request body failed: cut" {
 		t.Errorf("a failed read: %v", err)
 	}
-	if b, err := readBody(io.NopCloser(strings.NewReader(big[:100])), 100); err != nil || len(b) != 100 {
+	if b, err := wire.ReadBody(io.NopCloser(strings.NewReader(big[:100])), 100); err != nil || len(b) != 100 {
 		t.Errorf("a body of exactly the limit: %d bytes, %v", len(b), err)
 	}
 

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Panic recovery: a panic in any handler, fixture or template becomes a 500
@@ -43,7 +45,7 @@ func (s *Server) recoverAPI(c echo.Context, sp *Spec, x *exchange, status *int) 
 		return
 	}
 	if x.call == nil {
-		x.call = &Call{Method: c.Request().Method, Format: formatXML}
+		x.call = &Call{Method: c.Request().Method, Format: wire.FormatXML}
 	}
 	x.err, x.fixture = internalError(sp), nil
 	x.outcome.Fault = ""

@@ -5,6 +5,7 @@
 package mock
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Server is the mock. It is safe for concurrent use.
@@ -193,7 +195,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 // with x.fixture (or a fault in x.outcome).
 func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	sp := cat.spec
-	call, err := decodeCall(r, sp, s.cfg.MaxBodyBytes)
+	call, err := wire.Decode(r, sp, s.cfg.MaxBodyBytes)
 	x.call = call
 	if err != nil {
 		return err
@@ -222,15 +224,15 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 
 	switch {
 	case call.Action == "":
-		return sp.Gateway(contract.CodeMissingParameter, paramAction)
+		return sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
 	case call.Version == "":
-		return sp.Gateway(contract.CodeMissingParameter, paramVersion)
+		return sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
 	case call.Version != sp.Version:
-		return sp.Gateway(contract.CodeInvalidVersion, paramVersion)
+		return sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
 	}
 	op := sp.Operation(call.Action)
 	if op == nil {
-		return sp.Gateway(contract.CodeInvalidActionNotFound, paramAction)
+		return sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
 	}
 	x.op = op
 	if !op.Allows(call.Method) {
@@ -251,7 +253,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	case o.Error != "":
 		def, _ := sp.ErrorDef(op, o.Error) // checked at load
 		e := def.WithName(op.Subject())
-		e.Message = firstOf(o.Message, e.Message)
+		e.Message = cmp.Or(o.Message, e.Message)
 		return e
 	case o.Validate:
 		for _, v := range x.violations {
@@ -264,7 +266,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		}
 	}
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.account(), call.Params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome, now)
 		if err != nil {
 			return err
 		}
@@ -362,8 +364,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	sp := s.catalog.Load().spec
-	x := &exchange{requestID: s.cfg.NewRequestID(), call: &Call{Format: formatXML}}
-	if call, derr := decodeCall(c.Request(), sp, s.cfg.MaxBodyBytes); derr == nil {
+	x := &exchange{requestID: s.cfg.NewRequestID(), call: &Call{Format: wire.FormatXML}}
+	if call, derr := wire.Decode(c.Request(), sp, s.cfg.MaxBodyBytes); derr == nil {
 		x.call = call
 	}
 	switch status {

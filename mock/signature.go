@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // The two request signatures of Alibaba Cloud's RPC APIs, computed exactly
@@ -36,7 +37,6 @@ const (
 	paramTimestamp        = "Timestamp"
 	rpcSignatureMethod    = "HMAC-SHA1"
 	acs3Algorithm         = "ACS3-HMAC-SHA256"
-	headerAuthorization   = "Authorization"
 	headerACSDate         = "x-acs-date"
 	headerACSNonce        = "x-acs-signature-nonce"
 	headerACSContentHash  = "x-acs-content-sha256"
@@ -117,7 +117,7 @@ func unreserved(c byte) bool {
 // parseRPC reads an RPC v1 signature from the call's parameters (query and
 // form body merged) and computes the server's string to sign.
 func parseRPC(method string, params url.Values) (*signed, *sigProblem) {
-	for _, name := range []string{paramSignature, paramAccessKeyID, paramSignatureMethod, paramTimestamp, paramSignatureNonce} {
+	for _, name := range []string{paramSignature, wire.ParamAccessKeyID, paramSignatureMethod, paramTimestamp, paramSignatureNonce} {
 		if params.Get(name) == "" {
 			return nil, &sigProblem{contract.CodeMissingParameter, name}
 		}
@@ -126,7 +126,7 @@ func parseRPC(method string, params url.Values) (*signed, *sigProblem) {
 		return nil, &sigProblem{codeInvalidSignatureMethod, "SignatureMethod " + m + ": the RPC signature is " + rpcSignatureMethod + "."}
 	}
 	return &signed{
-		keyID:        params.Get(paramAccessKeyID),
+		keyID:        params.Get(wire.ParamAccessKeyID),
 		date:         params.Get(paramTimestamp),
 		dateName:     paramTimestamp,
 		nonce:        params.Get(paramSignatureNonce),
@@ -170,54 +170,14 @@ func rpcSignature(secret, stringToSign string) string {
 
 // --- ACS3-HMAC-SHA256 ---
 
-// acs3Auth is the Authorization header's parts.
-type acs3Auth struct {
-	credential, signedHeaders, signature string
-}
-
-// parseACS3Authorization reads "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=a;b,Signature=hex",
-// the parts in any order; missing names the first part that is absent or
-// empty. It is the only reader of the header: decodeCall takes the access
-// key id from it too, so the key a call is bound and journaled by is the
-// one its signature is checked with.
-func parseACS3Authorization(h string) (a acs3Auth, missing string) {
-	rest, ok := strings.CutPrefix(h, acs3Prefix)
-	if !ok {
-		return a, "Credential"
-	}
-	for _, part := range strings.Split(rest, ",") {
-		// Only leading blanks go (", " as some signers join the parts): a
-		// value keeps every byte the client signed, as the Go SDK puts a
-		// header name with a trailing blank into SignedHeaders.
-		k, v, _ := strings.Cut(strings.TrimLeft(part, " \t"), "=")
-		switch k {
-		case "Credential":
-			a.credential = firstOf(a.credential, v)
-		case "SignedHeaders":
-			a.signedHeaders = firstOf(a.signedHeaders, v)
-		case "Signature":
-			a.signature = firstOf(a.signature, v)
-		}
-	}
-	switch {
-	case a.credential == "":
-		return a, "Credential"
-	case a.signedHeaders == "":
-		return a, "SignedHeaders"
-	case a.signature == "":
-		return a, "Signature"
-	}
-	return a, ""
-}
-
 // parseACS3 reads an ACS3-HMAC-SHA256 signature from the request's headers
 // and computes the server's string to sign over body, the exact body bytes.
 func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
-	a, missing := parseACS3Authorization(r.Header.Get(headerAuthorization))
+	a, missing := wire.ParseACS3Authorization(r.Header.Get(wire.HeaderAuthorization))
 	if missing != "" {
 		return nil, &sigProblem{codeIncompleteSignature, "The Authorization header has no " + missing + "."}
 	}
-	names := strings.Split(a.signedHeaders, ";")
+	names := strings.Split(a.SignedHeaders, ";")
 	signedSet := make(map[string]bool, len(names))
 	for _, n := range names {
 		if n == "" {
@@ -247,15 +207,15 @@ func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
 		}
 	}
 	sum := sha256.Sum256(body)
-	canonical := acs3CanonicalRequest(r, a.signedHeaders, hex.EncodeToString(sum[:]))
+	canonical := acs3CanonicalRequest(r, a.SignedHeaders, hex.EncodeToString(sum[:]))
 	return &signed{
 		acs3:         true,
-		keyID:        a.credential,
+		keyID:        a.Credential,
 		date:         r.Header.Get(headerACSDate),
 		dateName:     headerACSDate,
 		nonce:        r.Header.Get(headerACSNonce),
 		nonceName:    headerACSNonce,
-		signature:    a.signature,
+		signature:    a.Signature,
 		stringToSign: acs3StringToSign(canonical),
 	}, nil
 }

@@ -19,6 +19,8 @@ import (
 
 	"github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Signature verification against real clients' requests: every capture in
@@ -80,7 +82,7 @@ func readRawRequest(t testing.TB, raw []byte) *http.Request {
 // verifyRaw decodes a raw request as the server does and reads its
 // signature with the verifier of its style.
 func verifyRaw(sp *Spec, req *http.Request) (*signed, *sigProblem, *Call) {
-	call, err := decodeCall(req, sp, 1<<20)
+	call, err := wire.Decode(req, sp, 1<<20)
 	if err != nil {
 		return nil, &sigProblem{code: err.Code, detail: err.Message}, call
 	}
@@ -159,10 +161,10 @@ func TestCapturesVerifyWithTheirSecretOnly(t *testing.T) {
 			}
 			txt := path.Join(c.dir, c.name+"-request.txt")
 			if sg.acs3 {
-				a, _ := parseACS3Authorization(req.Header.Get("Authorization"))
+				a, _ := wire.ParseACS3Authorization(req.Header.Get("Authorization"))
 				body, _ := io.ReadAll(bytes.NewReader(requestBody(t, c.raw)))
 				sum := sha256.Sum256(body)
-				got := acs3CanonicalRequest(readRawRequest(t, c.raw), a.signedHeaders, hex.EncodeToString(sum[:]))
+				got := acs3CanonicalRequest(readRawRequest(t, c.raw), a.SignedHeaders, hex.EncodeToString(sum[:]))
 				if want := recomputed(t, txt, "canonical request"); got != want {
 					t.Errorf("canonical request:\n%s\nwant (recomputed independently):\n%s", got, want)
 				}
@@ -479,12 +481,12 @@ func FuzzVerifyRPC(f *testing.F) {
 			checkEnvelope(t, req, rec, servers.allowed)
 		}
 
-		call, derr := decodeCall(rebuild(), sp, fuzzMaxBody)
+		call, derr := wire.Decode(rebuild(), sp, fuzzMaxBody)
 		if derr != nil || !singleValued(call.Params) {
 			return
 		}
 		// Complete the signature's companions, then sign as the SDK does.
-		for _, p := range []string{paramAccessKeyID, paramTimestamp, paramSignatureNonce} {
+		for _, p := range []string{wire.ParamAccessKeyID, paramTimestamp, paramSignatureNonce} {
 			if call.Params.Get(p) == "" {
 				call.Params.Set(p, "x")
 			}
@@ -608,41 +610,41 @@ func TestParseACS3Authorization(t *testing.T) {
 	const sig = "51cd2355ffa229c759b39e5695140762c39a6fc16e9d2a4b165514004e27bd65"
 	cases := []struct {
 		name, header string
-		want         acs3Auth
+		want         wire.ACS3Auth
 		missing      string
 	}{
 		{"as the captures", "ACS3-HMAC-SHA256 Credential=AKID,SignedHeaders=host;x-acs-date,Signature=" + sig,
-			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+			wire.ACS3Auth{Credential: "AKID", SignedHeaders: "host;x-acs-date", Signature: sig}, ""},
 		{"a space after each comma", "ACS3-HMAC-SHA256 Credential=AKID, SignedHeaders=host;x-acs-date, Signature=" + sig,
-			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+			wire.ACS3Auth{Credential: "AKID", SignedHeaders: "host;x-acs-date", Signature: sig}, ""},
 		{"a tab after each comma", "ACS3-HMAC-SHA256 Credential=AKID,\tSignedHeaders=host;x-acs-date,\tSignature=" + sig,
-			acs3Auth{"AKID", "host;x-acs-date", sig}, ""},
+			wire.ACS3Auth{Credential: "AKID", SignedHeaders: "host;x-acs-date", Signature: sig}, ""},
 		{"blanks before the commas are kept", "ACS3-HMAC-SHA256 Credential=AKID , SignedHeaders=host;x-acs-x \t,Signature=" + sig,
-			acs3Auth{"AKID ", "host;x-acs-x \t", sig}, ""},
+			wire.ACS3Auth{Credential: "AKID ", SignedHeaders: "host;x-acs-x \t", Signature: sig}, ""},
 		{"two spaces after the algorithm", "ACS3-HMAC-SHA256  Credential=AKID,SignedHeaders=host,Signature=00",
-			acs3Auth{"AKID", "host", "00"}, ""},
+			wire.ACS3Auth{Credential: "AKID", SignedHeaders: "host", Signature: "00"}, ""},
 		{"another order", "ACS3-HMAC-SHA256 SignedHeaders=host, Credential=AK2, Signature=00",
-			acs3Auth{"AK2", "host", "00"}, ""},
+			wire.ACS3Auth{Credential: "AK2", SignedHeaders: "host", Signature: "00"}, ""},
 		{"the first non-empty value", "ACS3-HMAC-SHA256 Credential=,Credential=AK3,SignedHeaders=host,Signature=00",
-			acs3Auth{"AK3", "host", "00"}, ""},
-		{"no Credential", "ACS3-HMAC-SHA256 SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
-		{"an empty Credential", "ACS3-HMAC-SHA256 Credential=, SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
-		{"no SignedHeaders", "ACS3-HMAC-SHA256 Credential=X", acs3Auth{"X", "", ""}, "SignedHeaders"},
-		{"no Signature", "ACS3-HMAC-SHA256 Credential=X, SignedHeaders=host, Signature=", acs3Auth{"X", "host", ""}, "Signature"},
-		{"names are case-sensitive", "ACS3-HMAC-SHA256 credential=X,SignedHeaders=host,Signature=00", acs3Auth{"", "host", "00"}, "Credential"},
-		{"another scheme", "Bearer Credential=AK", acs3Auth{}, "Credential"},
+			wire.ACS3Auth{Credential: "AK3", SignedHeaders: "host", Signature: "00"}, ""},
+		{"no Credential", "ACS3-HMAC-SHA256 SignedHeaders=host,Signature=00", wire.ACS3Auth{Credential: "", SignedHeaders: "host", Signature: "00"}, "Credential"},
+		{"an empty Credential", "ACS3-HMAC-SHA256 Credential=, SignedHeaders=host,Signature=00", wire.ACS3Auth{Credential: "", SignedHeaders: "host", Signature: "00"}, "Credential"},
+		{"no SignedHeaders", "ACS3-HMAC-SHA256 Credential=X", wire.ACS3Auth{Credential: "X", SignedHeaders: "", Signature: ""}, "SignedHeaders"},
+		{"no Signature", "ACS3-HMAC-SHA256 Credential=X, SignedHeaders=host, Signature=", wire.ACS3Auth{Credential: "X", SignedHeaders: "host", Signature: ""}, "Signature"},
+		{"names are case-sensitive", "ACS3-HMAC-SHA256 credential=X,SignedHeaders=host,Signature=00", wire.ACS3Auth{Credential: "", SignedHeaders: "host", Signature: "00"}, "Credential"},
+		{"another scheme", "Bearer Credential=AK", wire.ACS3Auth{}, "Credential"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, missing := parseACS3Authorization(tc.header)
+			got, missing := wire.ParseACS3Authorization(tc.header)
 			if got != tc.want || missing != tc.missing {
 				t.Errorf("parse: %+v, missing %q; want %+v, missing %q", got, missing, tc.want, tc.missing)
 			}
 			req := httptest.NewRequest(http.MethodPost, "/", nil)
 			req.Header.Set("Authorization", tc.header)
-			call, _ := decodeCall(req, sp, 1<<20)
-			if call.AccessKeyID != tc.want.credential {
-				t.Errorf("decodeCall's access key id %q, want %q", call.AccessKeyID, tc.want.credential)
+			call, _ := wire.Decode(req, sp, 1<<20)
+			if call.AccessKeyID != tc.want.Credential {
+				t.Errorf("Decode's access key id %q, want %q", call.AccessKeyID, tc.want.Credential)
 			}
 		})
 	}
@@ -652,7 +654,7 @@ func TestParseACS3Authorization(t *testing.T) {
 	for _, c := range loadAuthCaptures(t) {
 		req := readRawRequest(t, c.raw)
 		h := req.Header.Get("Authorization")
-		if !strings.HasPrefix(h, acs3Prefix) {
+		if !strings.HasPrefix(h, wire.ACS3Prefix) {
 			continue
 		}
 		n++

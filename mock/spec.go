@@ -4,6 +4,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // The contract's types under the names mock has always given them.
@@ -21,6 +22,9 @@ type (
 	Violation = contract.Violation
 
 	apiError = contract.APIError
+
+	// Call is one decoded RPC request: which Action, who calls, and with what.
+	Call = wire.Call
 
 	// Fixture is one success body of an operation, compiled.
 	Fixture = fixture.Fixture

@@ -1,4 +1,4 @@
-package mock
+package wire
 
 import (
 	"cmp"
@@ -19,40 +19,41 @@ type Call struct {
 	Format      string     // the answer's format: "JSON" or "XML"
 	ACS3        bool       // signed with ACS3-HMAC-SHA256 (Authorization header)
 	Params      url.Values // query and form body merged, decoded; common parameters included
-	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (signature.go)
-	Account     string     // with credentials, the verified key's account (auth.go); "" otherwise
+	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (package mock, signature.go)
+	Account     string     // with credentials, the verified key's account (package mock, auth.go); "" otherwise
 }
 
 // Names of the RPC protocol's own parameters and headers.
 const (
-	paramAction      = contract.ParamAction
-	paramVersion     = "Version"
-	paramFormat      = "Format"
-	paramAccessKeyID = "AccessKeyId"
+	ParamAction      = contract.ParamAction
+	ParamVersion     = "Version"
+	ParamFormat      = "Format"
+	ParamAccessKeyID = "AccessKeyId"
 
-	headerAction  = "x-acs-action"
-	headerVersion = "x-acs-version"
-	acs3Prefix    = "ACS3-HMAC-SHA256 "
+	HeaderAction        = "x-acs-action"
+	HeaderVersion       = "x-acs-version"
+	HeaderAuthorization = "Authorization"
+	ACS3Prefix          = "ACS3-HMAC-SHA256 "
 
-	formatJSON = "JSON"
-	formatXML  = "XML"
+	FormatJSON = "JSON"
+	FormatXML  = "XML"
 )
 
-// decodeCall reads the RPC envelope as real clients send it: parameters from
+// Decode reads the RPC envelope as real clients send it: parameters from
 // the query string and from a form body, merged and decoded; Action and
 // Version from the parameters or from the ACS3 x-acs-* headers. It always
 // returns a Call whose Format is set, so even a failed decode is answered in
 // the format the client expects. Missing Action or Version are not decode
 // errors: the caller checks them against the spec.
-func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
+func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contract.APIError) {
 	c := &Call{Method: r.Method, Params: url.Values{}}
-	c.ACS3 = strings.HasPrefix(r.Header.Get("Authorization"), acs3Prefix)
+	c.ACS3 = strings.HasPrefix(r.Header.Get("Authorization"), ACS3Prefix)
 
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
-	var tooLarge *apiError
+	var tooLarge *contract.APIError
 	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
 		var body []byte
-		if body, tooLarge = readBody(r.Body, maxBody); tooLarge == nil {
+		if body, tooLarge = ReadBody(r.Body, maxBody); tooLarge == nil {
 			c.Body = body
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err
@@ -60,22 +61,22 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 		}
 	}
 
-	c.Action = firstOf(c.Params.Get(paramAction), r.Header.Get(headerAction))
-	c.Version = firstOf(c.Params.Get(paramVersion), r.Header.Get(headerVersion))
-	acs3, _ := parseACS3Authorization(r.Header.Get(headerAuthorization)) // signature.go
-	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3.credential)
+	c.Action = cmp.Or(c.Params.Get(ParamAction), r.Header.Get(HeaderAction))
+	c.Version = cmp.Or(c.Params.Get(ParamVersion), r.Header.Get(HeaderVersion))
+	acs3, _ := ParseACS3Authorization(r.Header.Get(HeaderAuthorization)) // authorization.go
+	c.AccessKeyID = cmp.Or(c.Params.Get(ParamAccessKeyID), acs3.Credential)
 
 	var formatErr bool
-	switch f := c.Params.Get(paramFormat); {
-	case strings.EqualFold(f, formatJSON):
-		c.Format = formatJSON
-	case strings.EqualFold(f, formatXML):
-		c.Format = formatXML
+	switch f := c.Params.Get(ParamFormat); {
+	case strings.EqualFold(f, FormatJSON):
+		c.Format = FormatJSON
+	case strings.EqualFold(f, FormatXML):
+		c.Format = FormatXML
 	default:
 		formatErr = f != ""
-		c.Format = formatXML
+		c.Format = FormatXML
 		if c.ACS3 || strings.Contains(strings.ToLower(r.Header.Get("Accept")), "application/json") {
-			c.Format = formatJSON
+			c.Format = FormatJSON
 		}
 	}
 
@@ -85,7 +86,7 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 	case bad != nil:
 		return c, bad
 	case formatErr:
-		return c, spec.Gateway(contract.CodeInvalidFormat, paramFormat)
+		return c, spec.Gateway(contract.CodeInvalidFormat, ParamFormat)
 	}
 	return c, nil
 }
@@ -95,7 +96,7 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 // whose encoding is broken, and accepts ";" inside values. It decodes every
 // pair it can, so the answer still uses the Format the client asked for,
 // and returns the first broken one.
-func addPairs(spec *Spec, into url.Values, raw string) (bad *apiError) {
+func addPairs(spec *contract.Spec, into url.Values, raw string) (bad *contract.APIError) {
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -126,9 +127,6 @@ func isForm(contentType string) bool {
 	return err == nil && mt == "application/x-www-form-urlencoded"
 }
 
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
+// Caller is the account the call's access key belongs to: with
+// credentials, the key's account (default its id); without, the access key id.
+func (c *Call) Caller() string { return cmp.Or(c.Account, c.AccessKeyID) }

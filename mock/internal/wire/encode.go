@@ -1,0 +1,44 @@
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+)
+
+// errorBody is Alibaba's error envelope; every field is a string, as the old
+// Go SDK asserts.
+type errorBody struct {
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+func WriteError(buf *bytes.Buffer, sp *contract.Spec, requestID string, e *contract.APIError, isJSON bool) {
+	b := errorBody{
+		RequestID: requestID,
+		HostID:    sp.HostID,
+		Code:      e.Code,
+		Message:   e.Message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) +
+			"&product=" + url.QueryEscape(sp.Product) + "&requestId=" + url.QueryEscape(requestID),
+	}
+	if isJSON {
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		_ = enc.Encode(b)
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		return
+	}
+	buf.WriteString(fixture.XMLHeader)
+	buf.WriteString("<Error><RequestId>" + fixture.XMLText(b.RequestID) + "</RequestId><HostId>" + fixture.XMLText(b.HostID) +
+		"</HostId><Code>" + fixture.XMLText(b.Code) + "</Code><Message>" + fixture.XMLText(b.Message) +
+		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
+		"]]></Recommend></Error>")
+}
