@@ -40,8 +40,8 @@ type Entry struct {
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
-// --journal-size times a bound that follows from these (README: Request
-// journal): the request's url.Values and body are never retained, only
+// --journal-size times a bound that follows from these (docs/journal.md,
+// Bounded entries): the request's url.Values and body are never retained, only
 // bounded copies.
 const (
 	// journalValueBytes bounds each kept string the client sent: a
@@ -58,7 +58,7 @@ const (
 	// kept per entry (each parameter name and reason is cut to the latter).
 	journalMaxViolations  = 16
 	journalViolationBytes = 256
-	// Hence an entry holds at most 64 KiB (README): one 32 KiB copy (three
+	// Hence an entry holds at most 64 KiB (docs/journal.md): one 32 KiB copy (three
 	// strings, the parameters and their lengths), the map made from it,
 	// the violations and the entry itself. TestJournalEntryMemoryBound
 	// measures it.
