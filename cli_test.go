@@ -257,7 +257,7 @@ func closedAddr(t *testing.T) string {
 
 func TestServerNotRunning(t *testing.T) {
 	addr := closedAddr(t)
-	want := "cdnmock: cannot reach the mock at http://" + addr + ": is it running? start it with `go run .`"
+	want := "cdnmock: cannot reach the mock at http://" + addr + ": is it running? start the server (cdnmock, or go run . from a checkout)"
 	for _, args := range [][]string{
 		{"scenario", "list"}, {"scenario", "set", "InternalError"}, {"scenario", "reset"},
 		{"requests"}, {"requests", "--follow"}, {"scenario", "list", "--json"},

@@ -127,17 +127,17 @@ func (o options) config() (mock.Config, error) {
 	if o.spec != "" {
 		data, err := os.ReadFile(o.spec)
 		if err != nil {
-			return cfg, fmt.Errorf("--spec: %w", err)
+			return cfg, &flagError{flag: "spec", err: err}
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
 	cfg.NoGenerated = o.noGenerated
-	for flagName, dir := range map[string]string{"--scenarios": o.scenarios, "--fixtures": o.fixtures} {
+	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue
 		}
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return cfg, fmt.Errorf("%s: %s is not a directory", flagName, dir)
+			return cfg, flagErrorf(flagName, "%s is not a directory", dir)
 		}
 	}
 	if o.scenarios != "" {
@@ -150,7 +150,7 @@ func (o options) config() (mock.Config, error) {
 	if o.delay != "" {
 		d, err := mock.ParseDelay(o.delay)
 		if err != nil {
-			return cfg, fmt.Errorf("--delay: %v", err)
+			return cfg, &flagError{flag: "delay", err: err}
 		}
 		cfg.Delay = d
 	}
@@ -159,27 +159,27 @@ func (o options) config() (mock.Config, error) {
 	case "off":
 		cfg.DisableThrottling = true
 	default:
-		return cfg, fmt.Errorf("--throttle: %q: want on or off", o.throttle)
+		return cfg, flagErrorf("throttle", "%q: want on or off", o.throttle)
 	}
 	if o.journalSize < 1 {
-		return cfg, fmt.Errorf("--journal-size: %d: want at least 1", o.journalSize)
+		return cfg, flagErrorf("journal-size", "%d: want at least 1", o.journalSize)
 	}
 	cfg.JournalSize = o.journalSize
 	if o.taskDuration <= 0 {
-		return cfg, fmt.Errorf("--task-duration: %v: want a positive duration such as 90s", o.taskDuration)
+		return cfg, flagErrorf("task-duration", "%v: want a positive duration such as 90s", o.taskDuration)
 	}
 	cfg.TaskDuration, cfg.StatePath = o.taskDuration, o.state
 	if o.clock != "" {
 		t, err := time.Parse(time.RFC3339, o.clock)
 		if err != nil {
-			return cfg, fmt.Errorf("--clock: %q is not an RFC 3339 time such as 2026-01-02T03:04:05Z", o.clock)
+			return cfg, flagErrorf("clock", "%q is not an RFC 3339 time such as 2026-01-02T03:04:05Z", o.clock)
 		}
 		cfg.Clock = mock.FixedClock(t)
 	}
 	if o.credentials != "" {
 		data, err := os.ReadFile(o.credentials)
 		if err != nil {
-			return cfg, fmt.Errorf("--credentials: %w", err)
+			return cfg, &flagError{flag: "credentials", err: err}
 		}
 		if cfg.Credentials, err = mock.LoadCredentials(o.credentials, data); err != nil {
 			return cfg, err // Problems, with file, line and field
@@ -216,7 +216,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(fmt.Errorf("--addr: %w", err)))
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
 	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go
