@@ -3,16 +3,17 @@
 #
 #   scripts/release.sh VERSION            e.g. scripts/release.sh 1.2.0
 #
-#   cdnmock_VERSION_linux_amd64.tar.gz    cdnmock, README.md, LICENSE, NOTICE
+#   cdnmock_VERSION_linux_amd64.tar.gz    cdnmock, README.md, LICENSE, NOTICE, docs/
 #   cdnmock_VERSION_linux_arm64.tar.gz
 #   cdnmock_VERSION_darwin_amd64.tar.gz
 #   cdnmock_VERSION_darwin_arm64.tar.gz
-#   cdnmock_VERSION_windows_amd64.zip     cdnmock.exe, README.md, LICENSE, NOTICE
+#   cdnmock_VERSION_windows_amd64.zip     cdnmock.exe, README.md, LICENSE, NOTICE, docs/
 #   cdnmock_VERSION_windows_arm64.zip
 #   cdnmock_VERSION_checksums.txt         SHA-256 of each archive (sha256sum -c)
 #
-# NOTICE is the notice of the font the binary embeds (mock/report/fonts/,
-# Apache-2.0). The binaries are static (CGO_ENABLED=0) and stamped with
+# docs/ holds the pages the README links to (docs/*.md) and the images they
+# show (docs/*.png). NOTICE is the notice of the font the binary embeds
+# (mock/report/fonts/, Apache-2.0). The binaries are static (CGO_ENABLED=0) and stamped with
 # VERSION and the commit (cdnmock version; scripts/ldflags.sh). Needs Go,
 # tar, gzip and, for windows, zip.
 #
@@ -68,6 +69,15 @@ sha256() {
   if command -v sha256sum >/dev/null; then sha256sum "$@"; else shasum -a 256 "$@"; fi
 }
 
+# The docs/ pages, and the images they show.
+shopt -s nullglob
+docs=(docs/*.md docs/*.png)
+shopt -u nullglob
+if [ ${#docs[@]} -eq 0 ]; then
+  echo "release: no docs/*.md pages to put in the archives" >&2
+  exit 1
+fi
+
 rm -rf dist
 mkdir -p dist/stage
 archives=()
@@ -80,9 +90,12 @@ for t in "${targets[@]}"; do
   mkdir "dist/stage/$name"
   CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -ldflags "$ldflags" -o "dist/stage/$name/$exe" .
   cp README.md LICENSE mock/report/fonts/NOTICE "dist/stage/$name/"
+  mkdir "dist/stage/$name/docs"
+  cp "${docs[@]}" "dist/stage/$name/docs/"
   # The same modes whatever the umask.
-  chmod 0755 "dist/stage/$name" "dist/stage/$name/$exe"
-  chmod 0644 "dist/stage/$name/README.md" "dist/stage/$name/LICENSE" "dist/stage/$name/NOTICE"
+  chmod 0755 "dist/stage/$name" "dist/stage/$name/$exe" "dist/stage/$name/docs"
+  chmod 0644 "dist/stage/$name/README.md" "dist/stage/$name/LICENSE" "dist/stage/$name/NOTICE" \
+    "${docs[@]/#/dist/stage/$name/}"
   if [ "$os" = windows ]; then
     (cd dist/stage && zip -q -r "../$name.zip" "$name")
     archives+=("$name.zip")
