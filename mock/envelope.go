@@ -72,7 +72,9 @@ func decodeCall(r *http.Request, spec *Spec, maxBody int64) (*Call, *apiError) {
 	c.Action = firstOf(c.Params.Get(paramAction), r.Header.Get(headerAction))
 	c.Version = firstOf(c.Params.Get(paramVersion), r.Header.Get(headerVersion))
 	acs3, _ := parseACS3Authorization(r.Header.Get(headerAuthorization)) // signature.go
-	c.AccessKeyID = firstOf(c.Params.Get(paramAccessKeyID), acs3.credential)
+	// A copy: the key outlives the request in per-key state (throttle
+	// buckets, sequences, tasks), and a substring would pin the whole body.
+	c.AccessKeyID = strings.Clone(firstOf(c.Params.Get(paramAccessKeyID), acs3.credential))
 
 	var formatErr bool
 	switch f := c.Params.Get(paramFormat); {

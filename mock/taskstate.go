@@ -147,10 +147,15 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, x *exchange
 	account := x.call.account() // the key's account with --credentials, else the access key id (auth.go)
 	switch h.Do {
 	case doCreate:
+		kept := declaredParams(op, params)
+		name, ok := kept[paramTaskName]
+		if !ok { // an operation that does not declare it may still be sent one
+			name = keptCopy(params.Get(paramTaskName), taskValueBytes)
+		}
 		t := &task{
 			Account: account, Family: h.Tasks, Report: h.Report,
-			Name: params.Get(paramTaskName), Start: params.Get(paramStartTime), End: params.Get(paramEndTime),
-			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: statusSuccess,
+			Name: name, Start: kept[paramStartTime], End: kept[paramEndTime],
+			Params: kept, Created: now, Done: now.Add(ts.duration), Outcome: statusSuccess,
 		}
 		if x.outcome.Task != "" {
 			t.Outcome = x.outcome.Task
@@ -185,13 +190,24 @@ func (ts *taskStore) apply(r *http.Request, sp *Spec, op *Operation, x *exchange
 	return nil
 }
 
+// taskValueBytes bounds each value a task keeps, as journalValueBytes does
+// for the journal: a longer one is cut and ends with the journal's marker.
+// Tasks live as long as the server (up to maxTasks of them) and go to the
+// --state file, so they keep copies, never the request's own strings,
+// which may pin its whole body. Real values (dates, a name, a few domains)
+// are far shorter; an operation declares a handful of parameters, so a
+// task holds at most about 8 KiB besides its access key id.
+const taskValueBytes = 1 << 10
+
 // declaredParams keeps the first value of each parameter the operation
-// declares, for the report (Language, Type, DomainNames…).
+// declares, for the report (Language, Type, DomainNames…), each a copy cut
+// to taskValueBytes. The task's name and period are read from it too, so
+// they share its copies.
 func declaredParams(op *Operation, params url.Values) map[string]string {
 	out := map[string]string{}
 	for _, p := range op.Params {
 		if v := params.Get(p.Name); v != "" {
-			out[p.Name] = v
+			out[p.Name] = keptCopy(v, taskValueBytes) // journal.go
 		}
 	}
 	return out
