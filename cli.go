@@ -139,8 +139,11 @@ func (c *client) dispatch(ctx context.Context, args []string) error {
 		case "reset":
 			return c.scenarioReset(ctx, args[2:])
 		case "-h", "-help", "--help":
-			fmt.Fprint(c.stderr, clientUsage)
+			fmt.Fprint(c.stdout, clientUsage)
 			return flag.ErrHelp
+		}
+		if near := closest(args[1], []string{"list", "set", "reset"}); near != "" {
+			return usagef("scenario %s: unknown subcommand; did you mean %q? (want list, set or reset)", args[1], near)
 		}
 		return usagef("scenario %s: unknown subcommand; want list, set or reset", args[1])
 	}
@@ -169,12 +172,12 @@ func (c *client) flags(name string, args []string, define func(*flag.FlagSet)) (
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(c.stderr)
-				fmt.Fprint(c.stderr, clientUsage, "\nflags of cdnmock ", name, ":\n")
+				fs.SetOutput(c.stdout) // help that was asked for: stdout (commands.go)
+				fmt.Fprint(c.stdout, clientUsage, "\nflags of cdnmock ", name, ":\n")
 				fs.PrintDefaults()
 				return co, nil, err
 			}
-			return co, nil, usageError{err.Error()}
+			return co, nil, usageError{unknownFlag(err, fs, "cdnmock "+name+" --help").Error()}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

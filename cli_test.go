@@ -334,8 +334,8 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s", tc.args, code, out, errOut)
 		}
 	}
-	if code, _, errOut := cli(t, "requests", "-h"); code != 0 || !strings.Contains(errOut, "-follow") {
-		t.Errorf("help: exit %d\n%s", code, errOut)
+	if code, out, _ := cli(t, "requests", "-h"); code != 0 || !strings.Contains(out, "-follow") {
+		t.Errorf("help: exit %d\n%s", code, out)
 	}
 }
 

@@ -26,18 +26,8 @@ func envName(flagName string) string {
 // parseWithEnv parses args, then sets every flag not given on the command
 // line from its variable, if set. It returns the flags taken from the
 // environment (flag name → variable), to name the variable in later errors.
-// fs.Usage says where values may come from.
+// The help of the server flags says where values may come from (envHelp).
 func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (map[string]string, error) {
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-		fmt.Fprintf(out, "\nEvery flag can also be set by an environment variable: %s and the flag's name\n"+
-			"in upper case, dashes as underscores (--addr: $%s, --journal-size:\n"+
-			"$%s). An empty variable counts as unset.\n"+
-			"A flag on the command line wins over its variable.\n",
-			envPrefix, envName("addr"), envName("journal-size"))
-	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -58,6 +48,15 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (
 		fromEnv[f.Name] = name
 	})
 	return fromEnv, errors.Join(errs...)
+}
+
+// envHelp ends the help of the server flags (commands.go).
+func envHelp() string {
+	return fmt.Sprintf("Every flag can also be set by an environment variable: %s and the flag's name\n"+
+		"in upper case, dashes as underscores (--addr: $%s, --journal-size:\n"+
+		"$%s). An empty variable counts as unset.\n"+
+		"A flag on the command line wins over its variable.\n",
+		envPrefix, envName("addr"), envName("journal-size"))
 }
 
 // flagError is a bad value of one server flag. Printed, it names the flag

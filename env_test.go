@@ -137,9 +137,11 @@ func TestEnvBadValueNamesTheVariable(t *testing.T) {
 }
 
 func TestEnvInHelp(t *testing.T) {
-	code, _, stderr := cli(t, "--help")
-	if code != 0 || !strings.Contains(stderr, "CDNMOCK_JOURNAL_SIZE") || !strings.Contains(stderr, "A flag on the command line wins over its variable") {
-		t.Errorf("--help: exit %d:\n%s", code, stderr)
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"validate", "-h"}, {"help", "serve"}} {
+		code, stdout, _ := cli(t, args...)
+		if code != 0 || !strings.Contains(stdout, "CDNMOCK_JOURNAL_SIZE") || !strings.Contains(stdout, "A flag on the command line wins over its variable") {
+			t.Errorf("%q: exit %d:\n%s", args, code, stdout)
+		}
 	}
 }
 

@@ -198,7 +198,7 @@ func TestClientUsesConfiguredAddress(t *testing.T) {
 		t.Errorf("nothing at CDNMOCK_ADDR: exit %d, %s", code, stderr)
 	}
 
-	_, _, help := cli(t, "scenario", "list", "--help")
+	_, help, _ := cli(t, "scenario", "list", "--help")
 	if !strings.Contains(help, "(default $CDNMOCK_SERVER, else the address in $CDNMOCK_ADMIN_ADDR or $CDNMOCK_ADDR, else http://127.0.0.1:8080)") {
 		t.Errorf("--server's help does not give its default:\n%s", help)
 	}

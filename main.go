@@ -1,12 +1,13 @@
 // Command cdnmock serves a local mock of Alibaba Cloud's CDN API (2018-05-10)
 // for contract tests.
 //
-//	cdnmock [flags]                      serve (default 127.0.0.1:8080)
+//	cdnmock [serve] [flags]              serve (default 127.0.0.1:8080)
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
 //	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
 //	cdnmock version                      the version, commit and Go version (version.go)
+//	cdnmock help [COMMAND]               the commands; a command's usage and flags (commands.go)
 //
 // Every server flag can also be set by CDNMOCK_<FLAG> (env.go).
 package main
@@ -35,19 +36,36 @@ func main() {
 
 // run is main without the process: it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && isClientCommand(args[0]) {
-		return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
+	if len(args) > 0 {
+		switch cmd := args[0]; {
+		case cmd == "help":
+			return runHelp(args[1:], stdout, stderr) // commands.go
+		case isClientCommand(cmd):
+			return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
+		case isVersionCommand(cmd):
+			if len(args) > 1 && isHelpFlag(args[1]) {
+				fmt.Fprint(stdout, versionUsage)
+				return 0
+			}
+			fmt.Fprint(stdout, versionText())
+			return 0
+		}
 	}
-	if len(args) > 0 && isVersionCommand(args[0]) {
-		fmt.Fprint(stdout, versionText())
-		return 0
+	cmd, explicit := "serve", false
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "validate") {
+		cmd, args, explicit = args[0], args[1:], true
 	}
-	cmd := "serve"
-	if len(args) > 0 && args[0] == "validate" {
-		cmd, args = "validate", args[1:]
+	if !explicit && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "cdnmock:", unknownCommand(args[0])) // a first word is meant as a command
+		return 2
 	}
 	opts, err := parseFlags(cmd, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
+		if explicit {
+			serverHelp(stdout, opts.flagSet(cmd), cmd)
+		} else {
+			mainHelp(stdout) // cdnmock --help: the commands too
+		}
 		return 0
 	}
 	if err != nil {
@@ -84,16 +102,32 @@ type options struct {
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
 
-func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
+// parseFlags parses the flags of serve or validate. On -h it returns
+// flag.ErrHelp, having printed nothing: run prints the help. Errors are
+// returned, not printed: stderr is unused.
+func parseFlags(cmd string, args []string, _ io.Writer) (options, error) {
 	var o options
 	fs := o.flagSet(cmd)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // run reports an error once, with a hint (commands.go)
+	fs.Usage = func() {}
+	helpCmd := "cdnmock --help"
+	if cmd == "validate" {
+		helpCmd = "cdnmock validate --help"
+	}
 	var err error
 	if o.fromEnv, err = parseWithEnv(fs, args, os.Getenv); err != nil {
-		return o, err
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, unknownFlag(err, fs, helpCmd)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q; commands: validate, scenario, requests, health, version", fs.Arg(0))
+		word := fs.Arg(0)
+		msg := fmt.Sprintf("unexpected argument %q", word)
+		if near := closest(word, commandNames()); near != "" && near != cmd {
+			msg += fmt.Sprintf("; a command comes first: cdnmock %s ...", near)
+		}
+		return o, fmt.Errorf("%s (%s lists the commands and flags)", msg, helpCmd)
 	}
 	return o, nil
 }
