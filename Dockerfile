@@ -9,6 +9,8 @@
 #   cdnmock                      CGO_ENABLED=0 GOOS=linux go build -o cdnmock .
 #   rootfs/etc/passwd, group     the user cdnmock (uid and gid 65532)
 #   rootfs/etc/ssl/certs/ca-certificates.crt
+#   rootfs/usr/share/doc/cdnmock/LICENSE, NOTICE
+#                                the license, and the notice of the embedded font
 #   datafs/data/                 an empty directory, for --state
 #
 #   docker run -p 8080:8080 cdnmock:dev
@@ -26,7 +28,7 @@ LABEL org.opencontainers.image.title="cdnmock" \
 COPY rootfs/ /
 # /data belongs to the user: a named volume mounted there starts with this
 # ownership, so --state can write to it.
-COPY --chown=65532:65532 datafs/ /
+COPY --chown=65532:65532 datafs/data/ /data/
 COPY cdnmock /usr/local/bin/cdnmock
 
 ENV PATH=/usr/local/bin \

@@ -9,9 +9,9 @@ package main
 //	cdnmock requests [--action A] [--access-key-id AK] [--follow]
 //	cdnmock health                               exit 0 if the server is up (health.go)
 //
-// Every command takes --server URL (default $CDNMOCK_SERVER, else
-// http://127.0.0.1:8080; for health, else the configured address) and
-// --json (the server's JSON, indented).
+// Every command takes --server URL (default $CDNMOCK_SERVER, else the
+// address the server takes from $CDNMOCK_ADMIN_ADDR or $CDNMOCK_ADDR, else
+// http://127.0.0.1:8080) and --json (the server's JSON, indented).
 // Exit codes: 0 ok, 1 the server could not be reached or refused, 2 usage.
 
 import (
@@ -66,7 +66,7 @@ type client struct {
 	getenv         func(string) string
 	http           *http.Client
 	pollEvery      time.Duration // requests --follow
-	fallbackServer string        // without --server and $CDNMOCK_SERVER
+	healthTimeout  time.Duration // one health check (health.go)
 }
 
 func newClient(stdout, stderr io.Writer) *client {
@@ -77,7 +77,7 @@ func newClient(stdout, stderr io.Writer) *client {
 		http:      &http.Client{Timeout: 10 * time.Second},
 		pollEvery: followEvery,
 
-		fallbackServer: defaultServer,
+		healthTimeout: healthTimeout,
 	}
 }
 
@@ -95,8 +95,8 @@ const clientUsage = `usage:
   cdnmock requests [--action A] [--access-key-id AK] [--follow] [--json] [--server URL]
   cdnmock health [--json] [--server URL]
 
---server defaults to $CDNMOCK_SERVER, else http://127.0.0.1:8080; for health,
-else the address the server takes from $CDNMOCK_ADMIN_ADDR or $CDNMOCK_ADDR.
+--server defaults to $CDNMOCK_SERVER, else the address the server takes from
+$CDNMOCK_ADMIN_ADDR or $CDNMOCK_ADDR, else http://127.0.0.1:8080.
 `
 
 // usageError is a command line the client cannot run.
@@ -140,8 +140,11 @@ func (c *client) dispatch(ctx context.Context, args []string) error {
 		case "reset":
 			return c.scenarioReset(ctx, args[2:])
 		case "-h", "-help", "--help":
-			fmt.Fprint(c.stderr, clientUsage)
+			fmt.Fprint(c.stdout, clientUsage)
 			return flag.ErrHelp
+		}
+		if near := closest(args[1], []string{"list", "set", "reset"}); near != "" {
+			return usagef("scenario %s: unknown subcommand; did you mean %q? (want list, set or reset)", args[1], near)
 		}
 		return usagef("scenario %s: unknown subcommand; want list, set or reset", args[1])
 	}
@@ -160,7 +163,8 @@ func (c *client) flags(name string, args []string, define func(*flag.FlagSet)) (
 	var co common
 	fs := flag.NewFlagSet("cdnmock "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // run reports a bad flag, once, with the usage
-	fs.StringVar(&co.server, "server", "", "`URL` of the running mock (default $"+serverEnv+", else "+defaultServer+")")
+	fs.StringVar(&co.server, "server", "", "`URL` of the running mock (default $"+serverEnv+", else the address in $"+
+		envName("admin-addr")+" or $"+envName("addr")+", else "+defaultServer+")")
 	fs.BoolVar(&co.json, "json", false, "print the server's JSON answer, indented")
 	if define != nil {
 		define(fs)
@@ -169,12 +173,12 @@ func (c *client) flags(name string, args []string, define func(*flag.FlagSet)) (
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				fs.SetOutput(c.stderr)
-				fmt.Fprint(c.stderr, clientUsage, "\nflags of cdnmock ", name, ":\n")
+				fs.SetOutput(c.stdout) // help that was asked for: stdout (commands.go)
+				fmt.Fprint(c.stdout, clientUsage, "\nflags of cdnmock ", name, ":\n")
 				fs.PrintDefaults()
 				return co, nil, err
 			}
-			return co, nil, usageError{err.Error()}
+			return co, nil, usageError{unknownFlag(err, fs, "cdnmock "+name+" --help").Error()}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -192,14 +196,15 @@ func (c *client) flags(name string, args []string, define func(*flag.FlagSet)) (
 }
 
 // serverURL picks the mock's base URL: --server, else $CDNMOCK_SERVER, else
-// the default. A bare host:port means http.
+// the address the server itself is configured with (configuredServer). A
+// bare host:port means http.
 func (c *client) serverURL(flagValue string) (string, error) {
 	raw, from := flagValue, "--server"
 	if raw == "" {
 		raw, from = strings.TrimSpace(c.getenv(serverEnv)), "$"+serverEnv
 	}
 	if raw == "" {
-		return c.fallbackServer, nil
+		return configuredServer(c.getenv), nil
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "http://" + raw
@@ -477,7 +482,7 @@ func (c *client) call(ctx context.Context, server, method, path string, query ur
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("cannot reach the mock at %s: is it running? start it with `go run .` (%v)", server, unwrapURLError(err))
+		return nil, fmt.Errorf("cannot reach the mock at %s: is it running? start the server (cdnmock, or go run . from a checkout); %v", server, unwrapURLError(err))
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))

@@ -257,7 +257,7 @@ func closedAddr(t *testing.T) string {
 
 func TestServerNotRunning(t *testing.T) {
 	addr := closedAddr(t)
-	want := "cdnmock: cannot reach the mock at http://" + addr + ": is it running? start it with `go run .`"
+	want := "cdnmock: cannot reach the mock at http://" + addr + ": is it running? start the server (cdnmock, or go run . from a checkout)"
 	for _, args := range [][]string{
 		{"scenario", "list"}, {"scenario", "set", "InternalError"}, {"scenario", "reset"},
 		{"requests"}, {"requests", "--follow"}, {"scenario", "list", "--json"},
@@ -334,8 +334,8 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s", tc.args, code, out, errOut)
 		}
 	}
-	if code, _, errOut := cli(t, "requests", "-h"); code != 0 || !strings.Contains(errOut, "-follow") {
-		t.Errorf("help: exit %d\n%s", code, errOut)
+	if code, out, _ := cli(t, "requests", "-h"); code != 0 || !strings.Contains(out, "-follow") {
+		t.Errorf("help: exit %d\n%s", code, out)
 	}
 }
 

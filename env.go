@@ -9,10 +9,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"maps"
-	"regexp"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 const envPrefix = "CDNMOCK_"
@@ -25,18 +26,8 @@ func envName(flagName string) string {
 // parseWithEnv parses args, then sets every flag not given on the command
 // line from its variable, if set. It returns the flags taken from the
 // environment (flag name → variable), to name the variable in later errors.
-// fs.Usage says where values may come from.
+// The help of the server flags says where values may come from (envHelp).
 func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (map[string]string, error) {
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
-		fs.PrintDefaults()
-		fmt.Fprintf(out, "\nEvery flag can also be set by an environment variable: %s and the flag's name\n"+
-			"in upper case, dashes as underscores (--addr: $%s, --journal-size:\n"+
-			"$%s). An empty variable counts as unset.\n"+
-			"A flag on the command line wins over its variable.\n",
-			envPrefix, envName("addr"), envName("journal-size"))
-	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -51,7 +42,7 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (
 			return
 		}
 		if err := fs.Set(f.Name, v); err != nil {
-			errs = append(errs, fmt.Errorf("$%s: invalid value %q: %v", name, v, err))
+			errs = append(errs, fmt.Errorf("$%s: invalid value %q: %s", name, v, wantFor(f, err)))
 			return
 		}
 		fromEnv[f.Name] = name
@@ -59,17 +50,86 @@ func parseWithEnv(fs *flag.FlagSet, args []string, getenv func(string) string) (
 	return fromEnv, errors.Join(errs...)
 }
 
-// inEnvTerms rewrites the flags in err's message that took their value from
-// the environment as their variables: "--clock: …" becomes "$CDNMOCK_CLOCK: …",
-// so a bad value is reported where it was set.
+// envHelp ends the help of the server flags (commands.go).
+func envHelp() string {
+	return fmt.Sprintf("Every flag can also be set by an environment variable: %s and the flag's name\n"+
+		"in upper case, dashes as underscores (--addr: $%s, --journal-size:\n"+
+		"$%s). An empty variable counts as unset.\n"+
+		"A flag on the command line wins over its variable.\n",
+		envPrefix, envName("addr"), envName("journal-size"))
+}
+
+// flagError is a bad value of one server flag. Printed, it names the flag
+// ("--clock: …"), or its variable when the value came from the environment
+// ("$CDNMOCK_CLOCK: …", see inEnvTerms), so a bad value is reported where
+// it was set.
+type flagError struct {
+	flag string // the flag's name, without dashes
+	err  error
+	env  string // the variable the value came from; "" for the command line
+}
+
+func flagErrorf(flagName, format string, args ...any) error {
+	return &flagError{flag: flagName, err: fmt.Errorf(format, args...)}
+}
+
+func (e *flagError) Error() string {
+	if e.env != "" {
+		return "$" + e.env + ": " + e.err.Error()
+	}
+	return "--" + e.flag + ": " + e.err.Error()
+}
+
+func (e *flagError) Unwrap() error { return e.err }
+
+// inEnvTerms names the variable instead of the flag in err when the flag
+// took its value from the environment: a flagError, a mock.Problems whose
+// problem is a flag (the mock package reports --scenario so), or a mock
+// package error that starts with the flag ("--state FILE: …").
 func (o options) inEnvTerms(err error) error {
 	if err == nil || len(o.fromEnv) == 0 {
 		return err
 	}
-	msg := err.Error()
-	for _, flagName := range slices.Sorted(maps.Keys(o.fromEnv)) {
-		re := regexp.MustCompile(`--` + regexp.QuoteMeta(flagName) + `\b([^-]|$)`)
-		msg = re.ReplaceAllString(msg, "$$"+o.fromEnv[flagName]+"${1}")
+	switch e := err.(type) {
+	case *flagError:
+		if env, ok := o.fromEnv[e.flag]; ok {
+			named := *e
+			named.env = env
+			return &named
+		}
+		return err
+	case mock.Problems:
+		named := slices.Clone(e)
+		for i, p := range named {
+			if env, ok := o.fromEnv[strings.TrimPrefix(p.File, "--")]; ok && strings.HasPrefix(p.File, "--") {
+				named[i].File = "$" + env
+			}
+		}
+		return named
 	}
-	return errors.New(msg)
+	msg := err.Error()
+	for flagName, env := range o.fromEnv {
+		for _, sep := range []string{" ", ":"} {
+			if rest, ok := strings.CutPrefix(msg, "--"+flagName+sep); ok {
+				return errors.New("$" + env + sep + rest)
+			}
+		}
+	}
+	return err
+}
+
+// wantFor says what a flag of the flag package's own types takes, for a bad
+// value in a variable (the flag package itself says only "parse error").
+func wantFor(f *flag.Flag, err error) string {
+	if g, ok := f.Value.(flag.Getter); ok {
+		switch g.Get().(type) {
+		case bool:
+			return "want true or false"
+		case int:
+			return "want a whole number"
+		case time.Duration:
+			return "want a duration such as 90s"
+		}
+	}
+	return err.Error()
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // envValues sets every server flag from its variable, each to a value that
@@ -98,19 +100,20 @@ func TestEnvBadValueNamesTheVariable(t *testing.T) {
 		name, value string
 		args        []string
 		exit        int
+		says        string
 	}{
-		{"CDNMOCK_JOURNAL_SIZE", "lots", nil, 2},
-		{"CDNMOCK_FAIL_ON_VIOLATION", "maybe", nil, 2},
-		{"CDNMOCK_TASK_DURATION", "soon", nil, 2},
-		{"CDNMOCK_JOURNAL_SIZE", "0", nil, 2},
-		{"CDNMOCK_CLOCK", "yesterday", nil, 2},
-		{"CDNMOCK_THROTTLE", "maybe", nil, 2},
-		{"CDNMOCK_DELAY", "soon", nil, 2},
-		{"CDNMOCK_SCENARIOS", "/no/such/dir", nil, 2},
-		{"CDNMOCK_SPEC", "/no/such/spec.yaml", nil, 2},
-		{"CDNMOCK_ADMIN_TOKEN", "two words", nil, 2},
-		{"CDNMOCK_SCENARIO", "NoSuchScenario", []string{"validate"}, 1},
-		{"CDNMOCK_ADDR", "nonsense", nil, 1}, // refused by net.Listen
+		{"CDNMOCK_JOURNAL_SIZE", "lots", nil, 2, `invalid value "lots": want a whole number`},
+		{"CDNMOCK_FAIL_ON_VIOLATION", "maybe", nil, 2, `invalid value "maybe": want true or false`},
+		{"CDNMOCK_TASK_DURATION", "soon", nil, 2, `invalid value "soon": want a duration such as 90s`},
+		{"CDNMOCK_JOURNAL_SIZE", "0", nil, 2, ""},
+		{"CDNMOCK_CLOCK", "yesterday", nil, 2, ""},
+		{"CDNMOCK_THROTTLE", "maybe", nil, 2, ""},
+		{"CDNMOCK_DELAY", "soon", nil, 2, ""},
+		{"CDNMOCK_SCENARIOS", "/no/such/dir", nil, 2, ""},
+		{"CDNMOCK_SPEC", "/no/such/spec.yaml", nil, 2, ""},
+		{"CDNMOCK_ADMIN_TOKEN", "two words", nil, 2, ""},
+		{"CDNMOCK_SCENARIO", "NoSuchScenario", []string{"validate"}, 1, ""},
+		{"CDNMOCK_ADDR", "nonsense", nil, 1, ""}, // refused by net.Listen
 	}
 	for _, c := range cases {
 		t.Run(c.name+"="+c.value, func(t *testing.T) {
@@ -126,21 +129,42 @@ func TestEnvBadValueNamesTheVariable(t *testing.T) {
 			if code != c.exit || !strings.Contains(stderr, "$"+c.name+":") {
 				t.Errorf("exit %d (want %d); stderr does not start the problem with $%s:\n%s", code, c.exit, c.name, stderr)
 			}
+			if !strings.Contains(stderr, c.says) {
+				t.Errorf("stderr does not say %q:\n%s", c.says, stderr)
+			}
 		})
 	}
 }
 
 func TestEnvInHelp(t *testing.T) {
-	code, _, stderr := cli(t, "--help")
-	if code != 0 || !strings.Contains(stderr, "CDNMOCK_JOURNAL_SIZE") || !strings.Contains(stderr, "A flag on the command line wins over its variable") {
-		t.Errorf("--help: exit %d:\n%s", code, stderr)
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"validate", "-h"}, {"help", "serve"}} {
+		code, stdout, _ := cli(t, args...)
+		if code != 0 || !strings.Contains(stdout, "CDNMOCK_JOURNAL_SIZE") || !strings.Contains(stdout, "A flag on the command line wins over its variable") {
+			t.Errorf("%q: exit %d:\n%s", args, code, stdout)
+		}
 	}
 }
 
 func TestInEnvTerms(t *testing.T) {
-	o := options{fromEnv: map[string]string{"scenario": "CDNMOCK_SCENARIO"}}
-	got := o.inEnvTerms(errors.New("--scenario: no scenario; --scenarios: x; --scenario-ish; see --scenario")).Error()
-	if want := "$CDNMOCK_SCENARIO: no scenario; --scenarios: x; --scenario-ish; see $CDNMOCK_SCENARIO"; got != want {
-		t.Errorf("got  %s\nwant %s", got, want)
+	o := options{fromEnv: map[string]string{"scenario": "CDNMOCK_SCENARIO", "state": "CDNMOCK_STATE"}}
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{flagErrorf("scenario", "no scenario --scenario"), "$CDNMOCK_SCENARIO: no scenario --scenario"},
+		{flagErrorf("scenarios", "x is not a directory"), "--scenarios: x is not a directory"}, // from the command line
+		{mock.Problems{{File: "--scenario", Message: "no scenario"}, {File: "--scenarios-dir/a.yaml", Line: 3, Message: "bad"}},
+			"2 problem(s):\n  $CDNMOCK_SCENARIO: no scenario\n  --scenarios-dir/a.yaml:3: bad"},
+		{errors.New("--state tasks.db: in use"), "$CDNMOCK_STATE tasks.db: in use"},
+		{errors.New("--scenarios: see --scenario"), "--scenarios: see --scenario"},
+	} {
+		if got := o.inEnvTerms(c.err).Error(); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+	// The flag's own error stays reachable.
+	inner := errors.New("inner")
+	if err := o.inEnvTerms(&flagError{flag: "scenario", err: inner}); !errors.Is(err, inner) {
+		t.Errorf("%v does not wrap the flag's error", err)
 	}
 }

@@ -53,7 +53,7 @@ func listenAdmin(opts options, srv *mock.Server, api *http.Server) (*http.Server
 	}
 	ln, err := net.Listen("tcp", opts.adminAddr)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--admin-addr: %w", err)
+		return nil, nil, &flagError{flag: "admin-addr", err: err}
 	}
 	api.Handler = withDeadline(srv.APIHandler(), writeTimeout)
 	return newHTTPServer(srv.AdminHandler()), ln, nil
@@ -96,7 +96,7 @@ func adminNote(token string) string {
 
 func checkAdminToken(token string) error {
 	if strings.ContainsAny(token, " \t\r\n\v\f") {
-		return fmt.Errorf("--admin-token: the token must not contain white space")
+		return flagErrorf("admin-token", "the token must not contain white space")
 	}
 	return nil
 }

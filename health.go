@@ -14,11 +14,12 @@ import (
 	"time"
 )
 
-// healthTimeout bounds one check: a health check must answer quickly.
-const healthTimeout = 5 * time.Second
+// healthTimeout bounds one check (client.healthTimeout): a health check must
+// answer quickly, and cdnmock health must give its own answer before the
+// image's HEALTHCHECK --timeout (5s) kills it.
+const healthTimeout = 3 * time.Second
 
 func (c *client) health(ctx context.Context, args []string) error {
-	c.fallbackServer = configuredServer(c.getenv)
 	co, pos, err := c.flags("health", args, nil)
 	if err != nil {
 		return err
@@ -26,18 +27,16 @@ func (c *client) health(ctx context.Context, args []string) error {
 	if err := noArgs("health", pos); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.healthTimeout)
 	defer cancel()
 	raw, err := c.call(ctx, co.server, http.MethodGet, "/health", nil, nil)
 	if errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("the mock at %s did not answer within %v", co.server, healthTimeout)
+		return fmt.Errorf("the mock at %s did not answer within %v", co.server, c.healthTimeout)
 	}
 	if err != nil {
 		return err
 	}
-	if co.json {
-		return c.printJSON(raw)
-	}
+	// The status decides the exit code, with or without --json.
 	var h struct{ Status string }
 	if err := c.decode(co.server, raw, &h); err != nil {
 		return err
@@ -45,11 +44,14 @@ func (c *client) health(ctx context.Context, args []string) error {
 	if h.Status != "ok" {
 		return fmt.Errorf("the mock at %s is not healthy: %s", co.server, snippet(raw))
 	}
+	if co.json {
+		return c.printJSON(raw)
+	}
 	fmt.Fprintf(c.stdout, "ok: %s\n", co.server)
 	return nil
 }
 
-// configuredServer is where health looks without --server or
+// configuredServer is where the client commands look without --server or
 // $CDNMOCK_SERVER: the address the server itself takes from the environment
 // (the admin API's own address first, as it serves /_mock/health), else the
 // default. An address that listens on every interface is asked on loopback,

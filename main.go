@@ -1,12 +1,13 @@
 // Command cdnmock serves a local mock of Alibaba Cloud's CDN API (2018-05-10)
 // for contract tests.
 //
-//	cdnmock [flags]                      serve (default 127.0.0.1:8080)
+//	cdnmock [serve] [flags]              serve (default 127.0.0.1:8080)
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
 //	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
 //	cdnmock version                      the version, commit and Go version (version.go)
+//	cdnmock help [COMMAND]               the commands; a command's usage and flags (commands.go)
 //
 // Every server flag can also be set by CDNMOCK_<FLAG> (env.go).
 package main
@@ -36,19 +37,36 @@ func main() {
 
 // run is main without the process: it returns the exit code.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 && isClientCommand(args[0]) {
-		return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
+	if len(args) > 0 {
+		switch cmd := args[0]; {
+		case cmd == "help":
+			return runHelp(args[1:], stdout, stderr) // commands.go
+		case isClientCommand(cmd):
+			return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
+		case isVersionCommand(cmd):
+			if len(args) > 1 && isHelpFlag(args[1]) {
+				fmt.Fprint(stdout, versionUsage)
+				return 0
+			}
+			fmt.Fprint(stdout, versionText())
+			return 0
+		}
 	}
-	if len(args) > 0 && isVersionCommand(args[0]) {
-		fmt.Fprint(stdout, versionText())
-		return 0
+	cmd, explicit := "serve", false
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "validate") {
+		cmd, args, explicit = args[0], args[1:], true
 	}
-	cmd := "serve"
-	if len(args) > 0 && args[0] == "validate" {
-		cmd, args = "validate", args[1:]
+	if !explicit && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "cdnmock:", unknownCommand(args[0])) // a first word is meant as a command
+		return 2
 	}
 	opts, err := parseFlags(cmd, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
+		if explicit {
+			serverHelp(stdout, opts.flagSet(cmd), cmd)
+		} else {
+			mainHelp(stdout) // cdnmock --help: the commands too
+		}
 		return 0
 	}
 	if err != nil {
@@ -85,16 +103,32 @@ type options struct {
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
 
-func parseFlags(cmd string, args []string, stderr io.Writer) (options, error) {
+// parseFlags parses the flags of serve or validate. On -h it returns
+// flag.ErrHelp, having printed nothing: run prints the help. Errors are
+// returned, not printed: stderr is unused.
+func parseFlags(cmd string, args []string, _ io.Writer) (options, error) {
 	var o options
 	fs := o.flagSet(cmd)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // run reports an error once, with a hint (commands.go)
+	fs.Usage = func() {}
+	helpCmd := "cdnmock --help"
+	if cmd == "validate" {
+		helpCmd = "cdnmock validate --help"
+	}
 	var err error
 	if o.fromEnv, err = parseWithEnv(fs, args, os.Getenv); err != nil {
-		return o, err
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, unknownFlag(err, fs, helpCmd)
 	}
 	if fs.NArg() > 0 {
-		return o, fmt.Errorf("unexpected argument %q; commands: validate, scenario, requests, health, version", fs.Arg(0))
+		word := fs.Arg(0)
+		msg := fmt.Sprintf("unexpected argument %q", word)
+		if near := closest(word, commandNames()); near != "" && near != cmd {
+			msg += fmt.Sprintf("; a command comes first: cdnmock %s ...", near)
+		}
+		return o, fmt.Errorf("%s (%s lists the commands and flags)", msg, helpCmd)
 	}
 	return o, nil
 }
@@ -128,17 +162,17 @@ func (o options) config() (mock.Config, error) {
 	if o.spec != "" {
 		data, err := os.ReadFile(o.spec)
 		if err != nil {
-			return cfg, fmt.Errorf("--spec: %w", err)
+			return cfg, &flagError{flag: "spec", err: err}
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
 	cfg.NoGenerated = o.noGenerated
-	for flagName, dir := range map[string]string{"--scenarios": o.scenarios, "--fixtures": o.fixtures} {
+	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue
 		}
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return cfg, fmt.Errorf("%s: %s is not a directory", flagName, dir)
+			return cfg, flagErrorf(flagName, "%s is not a directory", dir)
 		}
 	}
 	if o.scenarios != "" {
@@ -151,7 +185,7 @@ func (o options) config() (mock.Config, error) {
 	if o.delay != "" {
 		d, err := mock.ParseDelay(o.delay)
 		if err != nil {
-			return cfg, fmt.Errorf("--delay: %v", err)
+			return cfg, &flagError{flag: "delay", err: err}
 		}
 		cfg.Delay = d
 	}
@@ -160,27 +194,27 @@ func (o options) config() (mock.Config, error) {
 	case "off":
 		cfg.DisableThrottling = true
 	default:
-		return cfg, fmt.Errorf("--throttle: %q: want on or off", o.throttle)
+		return cfg, flagErrorf("throttle", "%q: want on or off", o.throttle)
 	}
 	if o.journalSize < 1 {
-		return cfg, fmt.Errorf("--journal-size: %d: want at least 1", o.journalSize)
+		return cfg, flagErrorf("journal-size", "%d: want at least 1", o.journalSize)
 	}
 	cfg.JournalSize = o.journalSize
 	if o.taskDuration <= 0 {
-		return cfg, fmt.Errorf("--task-duration: %v: want a positive duration such as 90s", o.taskDuration)
+		return cfg, flagErrorf("task-duration", "%v: want a positive duration such as 90s", o.taskDuration)
 	}
 	cfg.TaskDuration, cfg.StatePath = o.taskDuration, o.state
 	if o.clock != "" {
 		t, err := time.Parse(time.RFC3339, o.clock)
 		if err != nil {
-			return cfg, fmt.Errorf("--clock: %q is not an RFC 3339 time such as 2026-01-02T03:04:05Z", o.clock)
+			return cfg, flagErrorf("clock", "%q is not an RFC 3339 time such as 2026-01-02T03:04:05Z", o.clock)
 		}
 		cfg.Clock = mock.FixedClock(t)
 	}
 	if o.credentials != "" {
 		data, err := os.ReadFile(o.credentials)
 		if err != nil {
-			return cfg, fmt.Errorf("--credentials: %w", err)
+			return cfg, &flagError{flag: "credentials", err: err}
 		}
 		if cfg.Credentials, err = mock.LoadCredentials(o.credentials, data); err != nil {
 			return cfg, err // Problems, with file, line and field
@@ -217,7 +251,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(fmt.Errorf("--addr: %w", err)))
+		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
 	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go

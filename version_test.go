@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -17,13 +18,25 @@ func TestVersionPlainBuildIsDev(t *testing.T) {
 	}
 }
 
-// The release scripts stamp the version and commit with -ldflags -X.
+// The release scripts stamp the version and commit with -ldflags -X, from
+// scripts/ldflags.sh.
 func TestVersionStamped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
+	// The -ldflags the scripts share.
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("no bash to read scripts/ldflags.sh")
+	}
+	sh := exec.Command(bash, "-c", `version=9.8.7; . scripts/ldflags.sh; printf %s "$ldflags"`)
+	sh.Env = append(os.Environ(), "COMMIT=0123abcd")
+	ldflags, err := sh.Output()
+	if err != nil {
+		t.Fatalf("scripts/ldflags.sh: %v", err)
+	}
 	bin := filepath.Join(t.TempDir(), "cdnmock")
-	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X main.version=9.8.7 -X main.commit=0123abcd", ".")
+	build := exec.Command("go", "build", "-o", bin, "-ldflags", string(ldflags), ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -249,7 +249,7 @@ func TestAdminAPIConformance(t *testing.T) {
 	srv.control.SetCapacity(1) // AK-x is bound: the next new key passes the bound
 	expect(409, "PUT", "/_mock/scenario", `{"scenario":"InvalidTimeRange","accessKeyId":"AK-y"}`)
 	srv.control.SetCapacity(0)
-	// As the README's curl -d sends it.
+	// As the docs' curl -d sends it.
 	expect(200, "PUT", "/_mock/scenario", `{"scenario":"fault:reset"}`, "Content-Type", "application/x-www-form-urlencoded")
 	expect(200, "DELETE", "/_mock/scenario", "")
 

@@ -9,11 +9,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 var boundsNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -91,4 +94,68 @@ func TestManyAccessKeysThroughHandler(t *testing.T) {
 	if code := get("AK-busy"); code != http.StatusOK {
 		t.Errorf("busy key a second later: %d", code)
 	}
+}
+
+// A task keeps bounded copies of its create's parameters, however long the
+// values sent: it lives as long as the server, up to maxTasks of them.
+func TestTaskKeepsBoundedCopies(t *testing.T) {
+	s, err := New(Config{Clock: FixedClock(boundsNow), JournalSize: 1}) // the journal's bound is tested in journal_test.go
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	const big = 60 << 10 // under the 64 KiB a value may have
+	long := func(c string) string { return strings.Repeat(c, big) }
+	create := func(ak string) *httptest.ResponseRecorder {
+		body := "Action=CreateUsageDetailDataExportTask&Version=2018-05-10&Format=JSON&Type=flow" +
+			"&StartTime=2026-11-01T00:00:00Z&EndTime=2026-11-02T00:00:00Z&AccessKeyId=" + ak +
+			"&TaskName=" + long("n") + "&DomainNames=" + long("d")
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		return w
+	}
+	if w := create("AK-0"); w.Code != http.StatusOK {
+		t.Fatalf("create: %d %s", w.Code, w.Body)
+	}
+	wantCut := func(what, v, c string) {
+		t.Helper()
+		marker := journal.CutMarker(big)
+		if len(v) > tasks.ValueBytes || !strings.HasSuffix(v, marker) || strings.Trim(strings.TrimSuffix(v, marker), c) != "" {
+			t.Errorf("%s kept as %d bytes %.40q…, want at most %d ending in %q", what, len(v), v, tasks.ValueBytes, marker)
+		}
+	}
+	for _, list := range s.tasks.All() {
+		for _, tk := range list {
+			wantCut("the name", tk.Name, "n")
+			wantCut("Params[TaskName]", tk.Params["TaskName"], "n")
+			wantCut("Params[DomainNames]", tk.Params["DomainNames"], "d")
+			if tk.Start != "2026-11-01T00:00:00Z" || tk.Params["Type"] != "flow" {
+				t.Errorf("short values changed: %q %v", tk.Start, tk.Params["Type"])
+			}
+		}
+	}
+
+	// Memory: each task must not pin its request. Whole, these tasks would
+	// hold ≥ 120 KiB each; cut, a few KiB.
+	const n = 300
+	before := liveHeapInternal()
+	for i := range n {
+		if w := create(fmt.Sprintf("AK-m%d", i)); w.Code != http.StatusOK {
+			t.Fatalf("create %d: %d %s", i, w.Code, w.Body)
+		}
+	}
+	grew := int64(liveHeapInternal()) - int64(before)
+	if per := grew / n; per > 16<<10 {
+		t.Errorf("each task holds %d KiB, want under 16", per>>10)
+	}
+}
+
+// liveHeapInternal is the heap in use after a full collection.
+func liveHeapInternal() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
 }

@@ -56,7 +56,7 @@ func heldServer(t *testing.T, cfg mock.Config) (srv *mock.Server, ts *httptest.S
 
 func TestDelayAboveTheMaximum(t *testing.T) {
 	if mock.MaxDelay != 3*time.Minute {
-		t.Fatalf("MaxDelay %v: the README documents 3m", mock.MaxDelay)
+		t.Fatalf("MaxDelay %v: docs/scenarios.md documents 3m", mock.MaxDelay)
 	}
 	if _, err := mock.ParseDelay("1m-3m"); err != nil {
 		t.Errorf("a delay up to the maximum is refused: %v", err)

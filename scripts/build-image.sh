@@ -9,13 +9,17 @@
 #   CONTAINER_ENGINE=docker|podman   use this one
 #   VERSION, COMMIT                  stamped into the binary and the labels
 #                                    (default: dev and git's HEAD)
-#   GOARCH                           the image's architecture (default: Go's)
+#   GOARCH                           the image's architecture (default: Go's);
+#                                    the build asks for linux/$GOARCH
+#
+# Whatever the umask, the files in the image are readable (and the binary
+# runnable) by its non-root user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 tag=${1:-cdnmock:dev}
 version=${VERSION:-dev}
-commit=${COMMIT:-$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)}
+. scripts/ldflags.sh # sets commit and ldflags
 arch=${GOARCH:-$(go env GOARCH)}
 
 engine=${CONTAINER_ENGINE:-}
@@ -34,11 +38,17 @@ ctx=$(mktemp -d)
 trap 'rm -rf "$ctx"' EXIT
 
 echo "build-image: go build (linux/$arch, static, version $version, commit $commit)"
-CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath \
-  -ldflags "-s -w -X main.version=$version -X main.commit=$commit" -o "$ctx/cdnmock" .
+CGO_ENABLED=0 GOOS=linux GOARCH=$arch go build -trimpath -ldflags "$ldflags" -o "$ctx/cdnmock" .
+chmod 0755 "$ctx/cdnmock" # the build's mode follows the umask (0700 under umask 077)
 
-mkdir -p "$ctx/rootfs/etc/ssl/certs" "$ctx/datafs/data"
-chmod 0755 "$ctx/rootfs" "$ctx/rootfs/etc" "$ctx/rootfs/etc/ssl" "$ctx/rootfs/etc/ssl/certs" "$ctx/datafs" "$ctx/datafs/data"
+doc=rootfs/usr/share/doc/cdnmock
+mkdir -p "$ctx/rootfs/etc/ssl/certs" "$ctx/$doc" "$ctx/datafs/data"
+chmod 0755 "$ctx/rootfs" "$ctx/rootfs/etc" "$ctx/rootfs/etc/ssl" "$ctx/rootfs/etc/ssl/certs" \
+  "$ctx/rootfs/usr" "$ctx/rootfs/usr/share" "$ctx/rootfs/usr/share/doc" "$ctx/$doc" \
+  "$ctx/datafs" "$ctx/datafs/data"
+# The license, and the notice of the font the binary embeds (Apache-2.0).
+cp LICENSE mock/report/fonts/NOTICE "$ctx/$doc/"
+chmod 0644 "$ctx/$doc/LICENSE" "$ctx/$doc/NOTICE"
 printf 'root:x:0:0:root:/root:/sbin/nologin\ncdnmock:x:65532:65532:cdnmock:/data:/sbin/nologin\n' >"$ctx/rootfs/etc/passwd"
 printf 'root:x:0:\ncdnmock:x:65532:\n' >"$ctx/rootfs/etc/group"
 certs=""
@@ -57,7 +67,7 @@ opts=()
 # keep an intermediate image of each step, useless here (every step is a COPY
 # or metadata).
 if [ "$engine" = podman ]; then opts+=(--format docker --layers=false); fi
-if [ -n "${GOARCH:-}" ]; then opts+=(--platform "linux/$arch"); fi
+opts+=(--platform "linux/$arch")
 
 echo "build-image: $engine build -t $tag"
 "$engine" build ${opts[@]+"${opts[@]}"} \

@@ -56,7 +56,7 @@ func main() {
 		req.StartTime, req.EndTime = *start, *end
 		resp, err := client.CreateUserUsageDataExportTask(req)
 		if err != nil {
-			r = refused(err)
+			r = mustServerError(err)
 			break
 		}
 		r = result{OK: true, RequestID: resp.RequestId, TaskID: resp.TaskId}
@@ -65,7 +65,7 @@ func main() {
 		req.Domain, req.Scheme = *endpoint, "http"
 		resp, err := client.DescribeUserUsageDataExportTask(req)
 		if err != nil {
-			r = refused(err)
+			r = mustServerError(err)
 			break
 		}
 		r = result{OK: true, RequestID: resp.RequestId}
@@ -79,9 +79,9 @@ func main() {
 	fmt.Println(string(out))
 }
 
-// refused is the server's error answer; it exits when the SDK could not
-// reach the server.
-func refused(err error) result {
+// mustServerError is the server's error answer; it exits the process when the
+// SDK could not reach the server (err is not a server error).
+func mustServerError(err error) result {
 	var se *sdkerrors.ServerError
 	if !errors.As(err, &se) {
 		fail(err)

@@ -42,8 +42,8 @@ type Entry struct {
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
-// --journal-size times a bound that follows from these (README: Request
-// journal): the request's url.Values and body are never retained, only
+// --journal-size times a bound that follows from these (docs/journal.md,
+// Bounded entries): the request's url.Values and body are never retained, only
 // bounded copies.
 const (
 	// journalValueBytes bounds each kept string the client sent: a
@@ -60,14 +60,14 @@ const (
 	// kept per entry (each parameter name and reason is cut to the latter).
 	journalMaxViolations  = 16
 	journalViolationBytes = 256
-	// Hence an entry holds at most 64 KiB (README): one 32 KiB copy (three
+	// Hence an entry holds at most 64 KiB (docs/journal.md): one 32 KiB copy (three
 	// strings, the parameters and their lengths), the map made from it,
 	// the violations and the entry itself. TestJournalEntryMemoryBound
 	// measures it.
 )
 
-// cutMarker ends a kept string that was cut; it gives the full length.
-func cutMarker(full int) string { return "…[truncated from " + strconv.Itoa(full) + " bytes]" }
+// CutMarker ends a kept string that was cut; it gives the full length.
+func CutMarker(full int) string { return "…[truncated from " + strconv.Itoa(full) + " bytes]" }
 
 // cutAt is where v is cut to fit max bytes with its marker (at a rune
 // boundary), and how long it then is; v shorter than max is kept whole.
@@ -93,7 +93,7 @@ func appendKept(b *strings.Builder, v string, max int) bool {
 	if n == len(v) {
 		return false
 	}
-	b.WriteString(cutMarker(len(v)))
+	b.WriteString(CutMarker(len(v)))
 	return true
 }
 
@@ -220,13 +220,13 @@ func KeepViolations(vs []contract.Violation) []contract.Violation {
 			out = append(out, contract.Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
 			break
 		}
-		out = append(out, contract.Violation{Parameter: keptCopy(v.Parameter, journalViolationBytes), Reason: keptCopy(v.Reason, journalViolationBytes)})
+		out = append(out, contract.Violation{Parameter: KeptCopy(v.Parameter, journalViolationBytes), Reason: KeptCopy(v.Reason, journalViolationBytes)})
 	}
 	return out
 }
 
-// keptCopy is a copy of v, cut to max bytes as appendKept does.
-func keptCopy(v string, max int) string {
+// KeptCopy is a copy of v, cut to max bytes as appendKept does.
+func KeptCopy(v string, max int) string {
 	var b strings.Builder
 	b.Grow(keptLen(v, max))
 	appendKept(&b, v, max)

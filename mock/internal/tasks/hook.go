@@ -11,6 +11,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
@@ -24,10 +25,15 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 	var made fixture.Tasks
 	switch h.Do {
 	case contract.DoCreate:
+		kept := declaredParams(op, params)
+		name, ok := kept[contract.ParamTaskName]
+		if !ok { // an operation that does not declare it may still be sent one
+			name = journal.KeptCopy(params.Get(contract.ParamTaskName), ValueBytes)
+		}
 		t := &Task{
 			Account: account, Family: h.Tasks, Report: h.Report,
-			Name: params.Get(contract.ParamTaskName), Start: params.Get(contract.ParamStartTime), End: params.Get(contract.ParamEndTime),
-			Params: declaredParams(op, params), Created: now, Done: now.Add(ts.duration), Outcome: StatusSuccess,
+			Name: name, Start: kept[contract.ParamStartTime], End: kept[contract.ParamEndTime],
+			Params: kept, Created: now, Done: now.Add(ts.duration), Outcome: StatusSuccess,
 		}
 		if outcome.Task != "" {
 			t.Outcome = outcome.Task
@@ -62,13 +68,24 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 	return made, nil
 }
 
+// ValueBytes bounds each value a task keeps, as the journal bounds its
+// values: a longer one is cut and ends with the journal's marker. Tasks
+// live as long as the server (up to maxTasks of them) and go to the
+// --state file, so they keep copies, never the request's own strings,
+// which may pin its whole body. Real values (dates, a name, a few domains)
+// are far shorter; an operation declares a handful of parameters, so a
+// task holds at most about 8 KiB besides its access key id.
+const ValueBytes = 1 << 10
+
 // declaredParams keeps the first value of each parameter the operation
-// declares, for the report (Language, Type, DomainNames…).
+// declares, for the report (Language, Type, DomainNames…), each a copy cut
+// to ValueBytes. The task's name and period are read from it too, so
+// they share its copies.
 func declaredParams(op *contract.Operation, params url.Values) map[string]string {
 	out := map[string]string{}
 	for _, p := range op.Params {
 		if v := params.Get(p.Name); v != "" {
-			out[p.Name] = v
+			out[p.Name] = journal.KeptCopy(v, ValueBytes) // package journal
 		}
 	}
 	return out

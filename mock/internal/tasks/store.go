@@ -42,7 +42,9 @@ const maxTasksPerFamily = 1000
 // maxTasks bounds the whole store, whoever creates: without --credentials
 // every new access key is a new account, so the per-account cap alone
 // bounds nothing. A create beyond it drops the oldest task of the server,
-// whichever account it belongs to. A task takes 1-2 KB of memory, and
+// whichever account it belongs to. A task takes 1-2 KB of memory (its
+// values cut to ValueBytes: at most about 8 KB besides the access
+// key id), and
 // about as much in the --state file.
 const maxTasks = 10000
 

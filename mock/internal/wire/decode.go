@@ -64,7 +64,9 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 	c.Action = cmp.Or(c.Params.Get(ParamAction), r.Header.Get(HeaderAction))
 	c.Version = cmp.Or(c.Params.Get(ParamVersion), r.Header.Get(HeaderVersion))
 	acs3, _ := ParseACS3Authorization(r.Header.Get(HeaderAuthorization)) // authorization.go
-	c.AccessKeyID = cmp.Or(c.Params.Get(ParamAccessKeyID), acs3.Credential)
+	// A copy: the key outlives the request in per-key state (throttle
+	// buckets, sequences, tasks), and a substring would pin the whole body.
+	c.AccessKeyID = strings.Clone(cmp.Or(c.Params.Get(ParamAccessKeyID), acs3.Credential))
 
 	var formatErr bool
 	switch f := c.Params.Get(ParamFormat); {
