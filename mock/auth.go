@@ -78,7 +78,7 @@ func (p *sigProblem) apiError(sp *Spec) *apiError {
 }
 
 // admit is what every API call passes right after decoding, before
-// validation and scenarios: the mock's limits (limits.go), then, with
+// validation and scenarios: the mock's limits (package wire, limits.go), then, with
 // credentials, authentication.
 func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
 	if err := wire.CheckLimits(call, s.cfg.MaxParams, s.cfg.MaxParamBytes); err != nil {
@@ -166,7 +166,7 @@ func (s *Server) callBody(r *http.Request, call *Call) ([]byte, *apiError) {
 	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
 		return call.Body, nil
 	}
-	body, err := wire.ReadBody(r.Body, s.cfg.MaxBodyBytes) // limits.go
+	body, err := wire.ReadBody(r.Body, s.cfg.MaxBodyBytes) // package wire
 	if err != nil {
 		return nil, err
 	}

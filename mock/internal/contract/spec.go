@@ -40,7 +40,7 @@ type Operation struct {
 
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
-	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go)
+	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
 	Response  *openapi3.Schema    // the 200 JSON body
 
 	rules      []rule
