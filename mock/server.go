@@ -22,6 +22,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/resources"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -39,8 +40,9 @@ type Server struct {
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store // export tasks (package tasks)
-	nonces     nonceCache   // signature nonces already used (auth.go)
+	tasks      *tasks.Store     // export tasks (package tasks)
+	resources  *resources.Store // the spec's resources: refresh tasks, domains… (package resources)
+	nonces     nonceCache       // signature nonces already used (auth.go)
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -94,6 +96,14 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s.taskSeq.Store(100000)
 	var err error
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
+		return nil, err
+	}
+	var file *tasks.Store // resources share the task store's file and its group commit
+	if cfg.StatePath != "" {
+		file = s.tasks
+	}
+	if s.resources, err = resources.Open(file); err != nil {
+		s.tasks.Close()
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
@@ -267,6 +277,14 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	}
 	if op.State != nil { // create, list or delete tasks (package tasks)
 		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome, now)
+		if err != nil {
+			return err
+		}
+		x.tasks = made
+	}
+	if op.Resource != nil { // create, get, list, update or delete items (package resources)
+		made, err := s.resources.Apply(resources.Call{Spec: sp, Op: op, Account: call.Caller(),
+			Params: op.WithDefaults(call.Params), Failed: x.outcome.Task == tasks.StatusFailed, Now: now})
 		if err != nil {
 			return err
 		}

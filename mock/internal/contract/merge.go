@@ -32,6 +32,8 @@ func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		Doc: hand.Doc, Src: hand.Src,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
 		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
+
+		Resources: hand.Resources, Quotas: hand.Quotas, // only the hand-written layer describes them
 	}
 	for _, layer := range []*Spec{hand, gen} {
 		for _, c := range layer.CommonCodes {

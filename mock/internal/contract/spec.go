@@ -29,6 +29,9 @@ type Spec struct {
 	Names       []string       // operation names, sorted
 	AllMethods  []string       // union of every operation's methods
 	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+
+	Resources map[string]*Resource // x-mock-resources (resources.go)
+	Quotas    map[string]*Quota    // x-mock-quotas
 }
 
 // Operation is one Action of the API.
@@ -41,6 +44,7 @@ type Operation struct {
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
 	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
+	Resource  *StateHook          // x-mock-state: what it does to a resource (statehook.go; package resources)
 	Response  *openapi3.Schema    // the 200 JSON body
 
 	rules      []rule
@@ -203,6 +207,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		}
 	}
 
+	loadResources(s, doc.Extensions, &ps) // x-mock-resources, x-mock-quotas (resources.go)
 	methods := map[string]bool{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -227,6 +232,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.Names)
+	if len(s.Resources) > 0 {
+		sampleResources(s, &ps) // resources.go
+	}
 	for m := range methods {
 		s.AllMethods = append(s.AllMethods, m)
 	}
@@ -349,6 +357,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		op.rules = append(op.rules, r)
 	}
 	op.State = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
+	op.Resource = parseStateHook(s, o.Extensions, op, knownCode, problem)
 	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.Response = successSchema(o)
