@@ -35,6 +35,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.DELETE("/violations", s.adminClearViolations)
 	// The clock, tasks, state and downloads: admintasks.go.
 	s.taskRoutes(g)
+	s.resourceRoutes(g) // the items of x-mock-resources: adminresources.go
 	s.uiRoutes(g) // the web console and GET /operations: ui.go
 }
 

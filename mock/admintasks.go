@@ -105,7 +105,7 @@ func (s *Server) adminResetState(c echo.Context) error {
 // it is.
 func (s *Server) ResetState() error {
 	err := s.tasks.Reset()
-	if _, rerr := s.resources.Reset("", ""); err == nil {
+	if _, rerr := s.resources.Reset(nil, ""); err == nil {
 		err = rerr
 	}
 	s.ResetScenarios()

@@ -92,16 +92,16 @@ func (b *quotaBook) load(_, v []byte) error {
 	return nil
 }
 
-// reset forgets an account's use ("" every account's) and returns the file
-// writes for an account.
-func (b *quotaBook) reset(account string) []tasks.RawWrite {
-	if account == "" {
+// reset forgets an account's use (nil: every account's) and returns the
+// file writes for an account.
+func (b *quotaBook) reset(account *string) []tasks.RawWrite {
+	if account == nil {
 		b.byKey, b.lru = map[string]*list.Element{}, list.New()
 		return nil
 	}
 	var ws []tasks.RawWrite
 	for key, e := range b.byKey {
-		if strings.HasPrefix(key, account+"\x00") {
+		if strings.HasPrefix(key, *account+"\x00") {
 			b.lru.Remove(e)
 			delete(b.byKey, key)
 			ws = append(ws, tasks.RawWrite{Bucket: bucketQuotas, Key: []byte(key)})

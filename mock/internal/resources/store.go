@@ -262,34 +262,32 @@ func (s *Store) Snapshot(defs map[string]*contract.Resource, now time.Time) map[
 	return out
 }
 
-// Reset forgets items: every item ("" account and resource), an
-// account's, a resource's, or an account's of one resource; an account's
-// quota use goes with its items (every quota with a full reset). It
+// Reset forgets items: every item (account nil, resource ""), an
+// account's, a resource's, or an account's of one resource. An account's
+// quota use goes with all its items; every quota's with a full reset. It
 // reports how many items it forgot.
-func (s *Store) Reset(account, resource string) (int, error) {
+func (s *Store) Reset(account *string, resource string) (int, error) {
 	s.mu.Lock()
 	var ws []tasks.RawWrite
 	n := 0
-	if account == "" && resource == "" {
+	if account == nil && resource == "" {
 		n = s.n
 		s.byKey, s.byColl = map[itemKey]*Item{}, map[collKey][]*Item{}
 		s.oldest, s.newest, s.n = nil, nil, 0
-		s.quotas.reset("")
+		s.quotas.reset(nil)
 		ws = append(ws, tasks.RawWrite{Bucket: bucketItems, Reset: true}, tasks.RawWrite{Bucket: bucketQuotas, Reset: true})
 	} else {
 		for k, list := range s.byColl {
-			if (account != "" && k.account != account) || (resource != "" && k.resource != resource) {
+			if (account != nil && k.account != *account) || (resource != "" && k.resource != resource) {
 				continue
 			}
 			for _, it := range slices.Clone(list) {
-				if s.byKey[itemKey{it.Account, it.Resource, it.Key}] == it { // not gone with a parent already
-					n++
-					ws = append(ws, delWrite(it))
-					s.unlink(it)
-				}
+				n++
+				ws = append(ws, delWrite(it))
+				s.unlink(it)
 			}
 		}
-		if account != "" && resource == "" {
+		if account != nil && resource == "" {
 			ws = append(ws, s.quotas.reset(account)...)
 		}
 	}
