@@ -36,7 +36,7 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	// The clock, tasks, state and downloads: admintasks.go.
 	s.taskRoutes(g)
 	s.resourceRoutes(g) // the items of x-mock-resources: adminresources.go
-	s.uiRoutes(g) // the web console and GET /operations: ui.go
+	s.uiRoutes(g)       // the web console and GET /operations: ui.go
 }
 
 func (s *Server) adminHealth(c echo.Context) error {
