@@ -84,6 +84,9 @@ func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
 	if err := wire.CheckLimits(call, s.cfg.MaxParams, s.cfg.MaxParamBytes); err != nil {
 		return err
 	}
+	if n := len(call.AccessKeyID); n > wire.MaxAccessKeyIDBytes { // unknown by definition; it would key per-key state
+		return authError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, wire.MaxAccessKeyIDBytes))
+	}
 	if s.cfg.Credentials == nil {
 		return nil
 	}
