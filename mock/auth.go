@@ -166,15 +166,7 @@ func (s *Server) authenticate(r *http.Request, sp *Spec, call *Call, creds *Cred
 // callBody returns the request body's bytes: those wire.Decode read (a form
 // body), else the body read now, within the same limit.
 func (s *Server) callBody(r *http.Request, call *Call) ([]byte, *apiError) {
-	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
-		return call.Body, nil
-	}
-	body, err := wire.ReadBody(r.Body, s.cfg.MaxBodyBytes) // package wire
-	if err != nil {
-		return nil, err
-	}
-	call.Body = body
-	return body, nil
+	return call.WholeBody(r, s.cfg.MaxBodyBytes) // package wire
 }
 
 // --- nonces ---
