@@ -62,6 +62,8 @@ type hooks struct {
 	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
 	reloadLoaded func()           // a reload has read its files and has not installed them yet
 	reloadWaits  func()           // a reload waits for another one to finish
+	installWaits func()           // a reload's install waits for a SetScenario or Bind to finish
+	scenarioOK   func()           // SetScenario or Bind has found the scenario and not yet set it
 }
 
 // New loads and checks every file and returns a ready server. A problem in
