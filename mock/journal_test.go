@@ -212,7 +212,7 @@ func TestJournalConcurrentClear(t *testing.T) {
 	}
 }
 
-// The journal's documented caps (docs/journal.md: Bounded entries).
+// The journal's documented caps (docs/journal.md#bounded-entries).
 const (
 	journalValueBytes = 4 << 10
 	journalParamBytes = 16 << 10
@@ -336,7 +336,8 @@ func TestJournalSmallEntryUnchanged(t *testing.T) {
 }
 
 // TestJournalEntryMemoryBound fills the journal with the largest entries a
-// client can make and checks each costs no more than docs/journal.md says.
+// client can make and checks each costs no more than
+// docs/journal.md#bounded-entries says.
 func TestJournalEntryMemoryBound(t *testing.T) {
 	for _, round := range []string{"violations", "unknown action"} {
 		t.Run(round, func(t *testing.T) { testEntryMemoryBound(t, round) })
