@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
@@ -39,8 +40,8 @@ type Server struct {
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store // export tasks (package tasks)
-	nonces     nonceCache   // signature nonces already used (auth.go)
+	tasks      *tasks.Store   // export tasks (package tasks)
+	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -88,6 +89,9 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		closing:    make(chan struct{}),
 
 		reloadSettle: reloadSettle,
+	}
+	if cfg.Credentials != nil {
+		s.verifier = auth.NewVerifier(cfg.Credentials, cfg.MaxBodyBytes)
 	}
 	s.catalog.Store(cat)
 	s.control.SetActive(cfg.Scenario)
