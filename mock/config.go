@@ -75,7 +75,7 @@ type Config struct {
 	MaxParamBytes int
 
 	// Credentials turns on authentication: every API call must be signed
-	// by one of these access keys and allowed by its policy (auth.go).
+	// by one of these access keys and allowed by its policy (package auth).
 	// LoadCredentials reads them from a file. Nil: any access key is
 	// accepted and signatures are not checked.
 	Credentials *Credentials

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
@@ -106,7 +107,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if serveHook != nil { // tests only (adminapi.go)
+	if serveHook != nil { // tests only (listeners: adminapi.go)
 		serveHook(listenerBoth, s.echo, w, r)
 		return
 	}
@@ -144,7 +145,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
-	s.adminRoutes(e.Group(AdminPrefix))
+	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
 
@@ -204,7 +205,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err != nil {
 		return err
 	}
-	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go, package auth)
 		return err
 	}
 	if !slices.Contains(sp.AllMethods, r.Method) {

@@ -180,4 +180,3 @@ func FuzzVerifyACS3(f *testing.F) {
 		}
 	})
 }
-
