@@ -205,7 +205,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err != nil {
 		return err
 	}
-	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go, package auth)
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (admit.go, package auth)
 		return err
 	}
 	if !slices.Contains(sp.AllMethods, r.Method) {
