@@ -3,6 +3,7 @@ package mock
 import (
 	"net/http"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
@@ -11,6 +12,9 @@ import (
 // credentials, authentication (package auth, Verifier).
 func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
 	if err := wire.CheckLimits(call, s.cfg.MaxParams, s.cfg.MaxParamBytes); err != nil {
+		return err
+	}
+	if err := auth.CheckKeyIDLength(sp, call.AccessKeyID); err != nil { // unknown by definition; it would key per-key state
 		return err
 	}
 	if s.verifier == nil {

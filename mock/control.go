@@ -17,6 +17,9 @@ func (s *Server) SetScenario(name string) error {
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
+	if h := s.hooks.scenarioOK; h != nil {
+		h()
+	}
 	s.control.SetActive(name)
 	s.counters.Reset(name, "")
 	return nil
@@ -29,6 +32,9 @@ func (s *Server) Bind(accessKeyID, name string) error {
 	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
+	}
+	if h := s.hooks.scenarioOK; h != nil {
+		h()
 	}
 	if err := s.control.Bind(accessKeyID, name); err != nil {
 		return err

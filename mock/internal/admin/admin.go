@@ -156,6 +156,8 @@ func (s *api) adminSetScenario(c echo.Context) error {
 	switch {
 	case errors.Is(err, scenario.ErrTooManyBindings):
 		return c.JSON(http.StatusConflict, adminapi.Error{Code: "Mock.TooManyBindings", Message: err.Error()})
+	case errors.Is(err, scenario.ErrAccessKeyTooLong):
+		return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.AccessKeyIdTooLong", Message: err.Error()})
 	case err != nil:
 		return c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownScenario", Message: err.Error()})
 	}

@@ -157,13 +157,15 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 // callBody returns the request body's bytes: those wire.Decode read (a form
 // body), else the body read now, within the same limit.
 func (v *Verifier) callBody(r *http.Request, call *wire.Call) ([]byte, *contract.APIError) {
-	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
-		return call.Body, nil
+	return call.WholeBody(r, v.maxBody) // package wire
+}
+
+// CheckKeyIDLength refuses an access key id longer than
+// wire.MaxAccessKeyIDBytes, with or without credentials: no such key
+// exists, and it would key per-key state.
+func CheckKeyIDLength(sp *contract.Spec, keyID string) *contract.APIError {
+	if n := len(keyID); n > wire.MaxAccessKeyIDBytes {
+		return apiError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, wire.MaxAccessKeyIDBytes))
 	}
-	body, err := wire.ReadBody(r.Body, v.maxBody)
-	if err != nil {
-		return nil, err
-	}
-	call.Body = body
-	return body, nil
+	return nil
 }
