@@ -1,4 +1,4 @@
-package mock
+package admin
 
 import (
 	"net/http"
@@ -15,7 +15,7 @@ import (
 //	GET    /_mock/resources   every account's items (?accessKeyId=, ?resource= to narrow)
 //	DELETE /_mock/resources   forget items: all, or an account's, a resource's, or both
 
-func (s *Server) resourceRoutes(g *echo.Group) {
+func (s *api) resourceRoutes(g *echo.Group) {
 	g.GET("/resources", s.adminResources)
 	g.DELETE("/resources", s.adminResetResources)
 }
@@ -23,7 +23,7 @@ func (s *Server) resourceRoutes(g *echo.Group) {
 // resourceFilter reads ?accessKeyId= and ?resource=: given (even empty for
 // the account, which names calls without a key) or not. An unknown
 // resource is a 404.
-func (s *Server) resourceFilter(c echo.Context) (account string, byAccount bool, resource string, err error) {
+func (s *api) resourceFilter(c echo.Context) (account string, byAccount bool, resource string, err error) {
 	q := c.QueryParams()
 	if v, ok := q["accessKeyId"]; ok {
 		byAccount = true
@@ -32,23 +32,23 @@ func (s *Server) resourceFilter(c echo.Context) (account string, byAccount bool,
 		}
 	}
 	resource = q.Get("resource")
-	if resource != "" && s.catalog.Load().spec.Resources[resource] == nil {
+	if resource != "" && s.Catalog().Spec.Resources[resource] == nil {
 		return "", false, "", c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownResource",
-			Message: "no resource " + resource + " in the spec; valid: " + joinSorted(s.catalog.Load().spec.Resources)})
+			Message: "no resource " + resource + " in the spec; valid: " + joinSorted(s.Catalog().Spec.Resources)})
 	}
 	return account, byAccount, resource, nil
 }
 
-func (s *Server) adminResources(c echo.Context) error {
+func (s *api) adminResources(c echo.Context) error {
 	account, byAccount, resource, err := s.resourceFilter(c)
 	if err != nil || c.Response().Committed {
 		return err
 	}
-	defs := s.catalog.Load().spec.Resources
-	now := s.cfg.Clock.Now()
+	defs := s.Catalog().Spec.Resources
+	now := s.Clock.Now()
 	page := adminapi.ResourcesPage{Now: now, Resources: sortedKeys(defs), Accounts: []adminapi.AccountResources{},
-		Total: s.resources.Len(), Limit: resources.MaxItems}
-	for acc, byRes := range s.resources.Snapshot(defs, now) {
+		Total: s.Resources.Len(), Limit: resources.MaxItems}
+	for acc, byRes := range s.Resources.Snapshot(defs, now) {
 		if byAccount && acc != account {
 			continue
 		}
@@ -66,7 +66,7 @@ func (s *Server) adminResources(c echo.Context) error {
 	return c.JSON(http.StatusOK, page)
 }
 
-func (s *Server) adminResetResources(c echo.Context) error {
+func (s *api) adminResetResources(c echo.Context) error {
 	account, byAccount, resource, err := s.resourceFilter(c)
 	if err != nil || c.Response().Committed {
 		return err
@@ -75,7 +75,7 @@ func (s *Server) adminResetResources(c echo.Context) error {
 	if byAccount {
 		only = &account
 	}
-	n, err := s.resources.Reset(only, resource)
+	n, err := s.Resources.Reset(only, resource)
 	if err != nil {
 		return c.JSON(http.StatusInternalServerError, adminapi.Error{Code: "Mock.StateError", Message: err.Error()})
 	}
