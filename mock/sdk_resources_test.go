@@ -306,9 +306,19 @@ func TestSDKDomainLife(t *testing.T) {
 	mustAPI(t, ts, ak, "StartCdnDomain", "DomainName", "www.example.com")
 	srv.Clock().Advance(time.Minute)
 	mustAPI(t, ts, ak, "ModifyCdnDomain", "DomainName", "www.example.com", "Sources", `[{"content":"origin.example.com","type":"domain","port":443}]`)
-	if m := detail(); m.DomainStatus != "online" || m.SourceModels.SourceModel[0].Content != "origin.example.com" || m.GmtModified != sdkAt(3*time.Minute) {
-		t.Errorf("started and modified: %+v", m)
+	if m := detail(); m.DomainStatus != "configuring" || m.SourceModels.SourceModel[0].Content != "origin.example.com" || m.GmtModified != sdkAt(3*time.Minute) {
+		t.Errorf("started and modified: configuring the change: %+v", m)
 	}
+	srv.Clock().Advance(2 * time.Minute)
+	if m := detail(); m.DomainStatus != "online" || m.GmtModified != sdkAt(5*time.Minute) {
+		t.Errorf("the change deployed after 2m: %+v", m)
+	}
+	mustAPI(t, ts, ak, "StopCdnDomain", "DomainName", "www.example.com")
+	mustAPI(t, ts, ak, "ModifyCdnDomain", "DomainName", "www.example.com", "ResourceGroupId", "rg-1")
+	if m := detail(); m.DomainStatus != "offline" || m.ResourceGroupId != "rg-1" {
+		t.Errorf("a stopped domain modified stays offline: %+v", m)
+	}
+	mustAPI(t, ts, ak, "StartCdnDomain", "DomainName", "www.example.com")
 
 	set := mustAPI(t, ts, ak, "BatchSetCdnDomainConfig", "DomainNames", "www.example.com", "Functions",
 		`[{"functionName":"set_resp_header","functionArgs":[{"argName":"key","argValue":"X-A"},{"argName":"value","argValue":"1"}]},{"functionName":"referer_white_list_set","functionArgs":[{"argName":"refer_domain_allow_list","argValue":"example.com"}]}]`)
@@ -316,19 +326,48 @@ func TestSDKDomainLife(t *testing.T) {
 	if len(models) != 2 {
 		t.Fatalf("BatchSetCdnDomainConfig: %v", set)
 	}
-	configID := fmt.Sprint(int64(models[0].(map[string]any)["ConfigId"].(float64)))
-	cfgReq := cdn.CreateDescribeCdnDomainConfigsRequest()
-	cfgReq.Domain, cfgReq.Scheme, cfgReq.DomainName, cfgReq.FunctionNames = host, "http", "www.example.com", "set_resp_header"
-	cfgs, err := client.DescribeCdnDomainConfigs(cfgReq)
-	if err != nil {
-		t.Fatal(err)
+	id := func(m any) string { return fmt.Sprint(int64(m.(map[string]any)["ConfigId"].(float64))) }
+	configID, refererID := id(models[0]), id(models[1])
+	describe := func(functions string) []cdn.DomainConfigInDescribeCdnDomainConfigs {
+		t.Helper()
+		req := cdn.CreateDescribeCdnDomainConfigsRequest()
+		req.Domain, req.Scheme, req.DomainName, req.FunctionNames = host, "http", "www.example.com", functions
+		resp, err := client.DescribeCdnDomainConfigs(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.DomainConfigs.DomainConfig
 	}
-	if got := cfgs.DomainConfigs.DomainConfig; len(got) != 1 || got[0].ConfigId != configID || len(got[0].FunctionArgs.FunctionArg) != 2 || got[0].FunctionArgs.FunctionArg[0].ArgValue != "X-A" {
+	if got := describe("set_resp_header"); len(got) != 1 || got[0].ConfigId != configID || len(got[0].FunctionArgs.FunctionArg) != 2 || got[0].FunctionArgs.FunctionArg[0].ArgValue != "X-A" {
 		t.Errorf("DescribeCdnDomainConfigs FunctionNames=set_resp_header: %+v", got)
 	}
+	// The same function again replaces its config, which keeps its ConfigId;
+	// a new function gets a new one.
+	again := mustAPI(t, ts, ak, "BatchSetCdnDomainConfig", "DomainNames", "www.example.com", "Functions",
+		`[{"functionName":"set_resp_header","functionArgs":[{"argName":"key","argValue":"X-B"},{"argName":"value","argValue":"2"}]},{"functionName":"https_force","functionArgs":[{"argName":"enable","argValue":"on"}]}]`)
+	models = again["DomainConfigList"].(map[string]any)["DomainConfigModel"].([]any)
+	if len(models) != 2 || id(models[0]) != configID || id(models[1]) == configID || id(models[1]) == refererID {
+		t.Fatalf("set_resp_header again keeps ConfigId %s, https_force gets a new one: %v", configID, again)
+	}
+	forceID := id(models[1])
+	if got := describe("set_resp_header"); len(got) != 1 || got[0].ConfigId != configID || got[0].FunctionArgs.FunctionArg[0].ArgValue != "X-B" {
+		t.Errorf("the replaced config: %+v", got)
+	}
+	if got := describe(""); len(got) != 3 {
+		t.Errorf("three functions, three configs: %+v", got)
+	}
 	mustAPI(t, ts, ak, "DeleteSpecificConfig", "DomainName", "www.example.com", "ConfigId", configID)
-	if b := mustAPI(t, ts, ak, "DescribeCdnDomainConfigs", "DomainName", "www.example.com"); len(b["DomainConfigs"].(map[string]any)["DomainConfig"].([]any)) != 1 {
-		t.Errorf("after DeleteSpecificConfig: %v", b)
+	if got := describe(""); len(got) != 2 {
+		t.Errorf("after DeleteSpecificConfig: %+v", got)
+	}
+	// ConfigId lists several, comma-separated; one the domain lacks refuses
+	// the whole call.
+	if status, code := apiCode(t, ts, ak, "DeleteSpecificConfig", "DomainName", "www.example.com", "ConfigId", forceID+","+configID); status != 404 || code != "Config.NotFound" {
+		t.Errorf("a deleted id among them: %d %s", status, code)
+	}
+	mustAPI(t, ts, ak, "DeleteSpecificConfig", "DomainName", "www.example.com", "ConfigId", refererID+","+forceID)
+	if got := describe(""); len(got) != 0 {
+		t.Errorf("after deleting two at once: %+v", got)
 	}
 
 	mustAPI(t, ts, ak, "DeleteCdnDomain", "DomainName", "www.example.com")
@@ -353,7 +392,14 @@ func TestSDKDomainsIsolatedAndPaged(t *testing.T) {
 		names = append(names, fmt.Sprintf("d%d.example.com", i))
 	}
 	mustAPI(t, ts, ak, "BatchAddCdnDomain", "DomainName", strings.Join(names, ","), "CdnType", "download", "Sources", sdkSources)
-	mustAPI(t, ts, "other-"+ak, "AddCdnDomain", "DomainName", "d0.example.com", "CdnType", "web", "Sources", sdkSources)
+	// A domain belongs to one account: another's add is refused.
+	if status, code := apiCode(t, ts, "other-"+ak, "AddCdnDomain", "DomainName", "d0.example.com", "CdnType", "web", "Sources", sdkSources); status != 400 || code != "DomainExist.OtherUser" {
+		t.Errorf("another account's domain: %d %s", status, code)
+	}
+	if status, code := apiCode(t, ts, "other-"+ak, "BatchAddCdnDomain", "DomainName", "x.example.com,d1.example.com", "CdnType", "web", "Sources", sdkSources); status != 400 || code != "DomainExist.OtherUser" {
+		t.Errorf("another account's domain in a batch: %d %s", status, code)
+	}
+	mustAPI(t, ts, "other-"+ak, "AddCdnDomain", "DomainName", "other.example.com", "CdnType", "web", "Sources", sdkSources)
 
 	var seen []string
 	for page := 1; page <= 3; page++ {
@@ -378,8 +424,12 @@ func TestSDKDomainsIsolatedAndPaged(t *testing.T) {
 	if b := mustAPI(t, ts, ak, "DescribeUserDomains", "CdnType", "web"); b["TotalCount"] != 0.0 {
 		t.Errorf("CdnType web: %v", b)
 	}
-	mustAPI(t, ts, "other-"+ak, "DeleteCdnDomain", "DomainName", "d0.example.com")
+	if status, code := apiCode(t, ts, "other-"+ak, "DeleteCdnDomain", "DomainName", "d0.example.com"); status != 404 || code != "InvalidDomain.NotFound" {
+		t.Errorf("another account's domain is not found: %d %s", status, code)
+	}
 	mustAPI(t, ts, ak, "DescribeCdnDomainDetail", "DomainName", "d0.example.com") // still ours
+	mustAPI(t, ts, ak, "DeleteCdnDomain", "DomainName", "d0.example.com")
+	mustAPI(t, ts, "other-"+ak, "AddCdnDomain", "DomainName", "d0.example.com", "CdnType", "web", "Sources", sdkSources) // free again
 }
 
 // TestSDKConcurrentCreates: creates from many goroutines get distinct ids,

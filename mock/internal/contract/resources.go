@@ -27,6 +27,8 @@ import (
 //	      initial: configuring
 //	      transitions: [{from: configuring, to: online, after: 1m}]
 //	    parent: {resource: other, field: DomainName}   # lives and dies with an item of other
+//	    global: true                    # a key is unique across accounts, not only within one
+//	    replaceBy: [DomainName, FunctionName]  # a create matching an item on these replaces it
 //
 // and the daily quotas creates use up:
 //
@@ -42,6 +44,13 @@ type Resource struct {
 	Modified   string     `json:"modified"`   // the field showing when it last changed
 	Status     *StatusDef `json:"status"`
 	Parent     *ParentDef `json:"parent"`
+	// Global: an item's key is unique for the server, not only within its
+	// account (a domain one account holds cannot be added by another).
+	Global bool `json:"global"`
+	// ReplaceBy: the account has at most one item with these fields'
+	// values; a create matching one replaces its fields and keeps its key
+	// (one config per domain and function).
+	ReplaceBy []string `json:"replaceBy"`
 
 	// Sample is an item as views show it, made from the first create's
 	// examples: fixtures are checked with it at load.
@@ -204,57 +213,6 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// StatusAt is the status at now of an item that entered status at since:
-// each transition from the status is taken once its after has passed,
-// to its failed state for an item marked failed. It returns the status
-// and when it was entered.
-func (st *StatusDef) StatusAt(status string, since time.Time, failed bool, now time.Time) (string, time.Time) {
-	for range len(st.Transitions) + 1 {
-		moved := false
-		for _, tr := range st.Transitions {
-			at := since.Add(time.Duration(tr.After))
-			if tr.From != status || now.Before(at) {
-				continue
-			}
-			status, since, moved = tr.To, at, true
-			if failed && tr.Failed != "" {
-				status = tr.Failed
-			}
-			break
-		}
-		if !moved {
-			break
-		}
-	}
-	return status, since
-}
-
-// View is an item as the API shows it at now: its fields, its status and
-// the fields its state sets, and its times.
-func (r *Resource) View(fields map[string]any, status string, since time.Time, failed bool, created, modified, now time.Time) map[string]any {
-	v := make(map[string]any, len(fields)+4)
-	for k, val := range fields {
-		v[k] = val
-	}
-	if st := r.Status; st != nil {
-		cur, at := st.StatusAt(status, since, failed, now)
-		v[st.Field] = cur
-		for k, val := range st.States[cur] {
-			v[k] = val
-		}
-		if at.After(modified) {
-			modified = at
-		}
-	}
-	if r.Created != "" {
-		v[r.Created] = created.UTC().Format(TimeLayout)
-	}
-	if r.Modified != "" {
-		v[r.Modified] = modified.UTC().Format(TimeLayout)
-	}
-	return v
 }
 
 // sampleResources makes each resource's Sample from its first create (by

@@ -166,13 +166,14 @@ func IsJSONAction(t *template.Template) bool {
 	return ok && id.Ident == "json"
 }
 
-// CreateData is what a create's field templates see.
+// CreateData is what a create's and an update's field templates see.
 type CreateData struct {
 	Params      map[string]string
 	Each        map[string]any
 	Seq         uint64
 	Now         time.Time
-	AccessKeyId string //nolint:revive // named as in the API
+	AccessKeyId string         //nolint:revive // named as in the API
+	Item        map[string]any // update: the item as views show it before the update
 }
 
 // SplitEach splits a parameter's value as an each says: lines (blank

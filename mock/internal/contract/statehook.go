@@ -25,7 +25,7 @@ import (
 type StateHook struct {
 	Resource string            `json:"resource"`
 	Do       string            `json:"do"`
-	Each     []EachDef         `json:"each"`     // create: one item per piece (several: every combination)
+	Each     []EachDef         `json:"each"`     // create: one item per piece (several: every combination); delete: one, splitting a find parameter into the keys of several items
 	Fields   map[string]string `json:"fields"`   // create: the item's fields; update: the fields it sets
 	Find     map[string]string `json:"find"`     // get, update, delete: field → the parameter naming it (the key's at least)
 	Filters  []FilterDef       `json:"filters"`  // list
@@ -34,6 +34,7 @@ type StateHook struct {
 	Quota    *QuotaUse         `json:"quota"`    // create: the daily quota each item uses
 	NotFound string            `json:"notFound"` // get, update, delete: no such item; create, list: no such parent
 	Exists   string            `json:"exists"`   // create: the key is taken in the account
+	Taken    string            `json:"taken"`    // create: the key of a global resource is another account's
 	Invalid  string            `json:"invalid"`  // create, update: a template failed on the request's values
 	Quotas   []string          `json:"quotas"`   // quotas: which to show (default: all)
 
@@ -163,6 +164,7 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	}
 	code("notFound", h.NotFound)
 	code("exists", h.Exists)
+	code("taken", h.Taken)
 	code("invalid", h.Invalid)
 	switch h.Do {
 	case DoCreate:
@@ -172,7 +174,15 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 		if _, ok := h.Fields[h.Def.Key]; !ok {
 			fail("fields: a create sets the key, %s", h.Def.Key)
 		}
+		for _, f := range h.Def.ReplaceBy {
+			if _, ok := h.Fields[f]; !ok {
+				fail("fields: %s's replaceBy names %s, which this create does not set", h.Def.Name, f)
+			}
+		}
 	case DoGet, DoUpdate, DoDelete:
+		if len(h.Each) > 0 && (h.Do != DoDelete || len(h.Each) > 1 || !slices.Contains(mapValues(h.Find), h.Each[0].Param)) {
+			fail("each: a get or an update names one item; a delete may split one of its find parameters (one each)")
+		}
 		if _, ok := h.Find[h.Def.Key]; !ok {
 			fail("find: name the parameter that gives the key, e.g. {%s: %s}", h.Def.Key, h.Def.Key)
 		}
@@ -205,6 +215,14 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 		return nil
 	}
 	return &h
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
 
 func compileValues(src map[string]string) (map[string]*ValueTemplate, error) {

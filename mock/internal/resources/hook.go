@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
@@ -158,7 +157,9 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	s.mu.Lock()
 	// Everything is checked before anything is kept: a create makes all
 	// its items or none.
-	items := make([]*Item, 0, len(pieces))
+	items := make([]*Item, 0, len(pieces)) // new items
+	shown := make([]*Item, 0, len(pieces)) // what the answer shows, in the pieces' order
+	var replaced []replacement             // kept items a piece replaces (replaceBy)
 	uses := map[string]int{}
 	seq := s.seq
 	for _, each := range pieces {
@@ -169,18 +170,6 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 			s.mu.Unlock()
 			return made, invalid(c, h, err)
 		}
-		key := fmt.Sprint(fields[def.Key])
-		if s.byKey[itemKey{c.Account, def.Name, key}] != nil || slices.ContainsFunc(items, func(it *Item) bool { return it.Key == key }) {
-			s.mu.Unlock()
-			if h.Exists != "" {
-				return made, apiError(c, h.Exists, def.Key)
-			}
-			return made, invalid(c, h, fmt.Errorf("%s %s is already taken", def.Key, key))
-		}
-		if p := def.Parent; p != nil && s.byKey[itemKey{c.Account, p.Resource, fmt.Sprint(fields[p.Field])}] == nil {
-			s.mu.Unlock()
-			return made, notFound(c, h, p.Field)
-		}
 		if h.QuotaT != nil {
 			name, err := h.QuotaT.Eval(data)
 			if err != nil {
@@ -189,12 +178,45 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 			}
 			uses[fmt.Sprint(name)]++ // a name x-mock-quotas lacks uses no quota
 		}
-		it := &Item{Seq: seq, Account: c.Account, Resource: def.Name, Key: key, Fields: fields,
+		alt := altKey(def, fields)
+		if old := s.replaces(c.Account, def, alt, items); old != nil {
+			seq-- // a replacement keeps the item's number, key and creation
+			data.Seq = old.Seq
+			if fields, err = evalFields(h.FieldT, data, false); err != nil {
+				s.mu.Unlock()
+				return made, invalid(c, h, err)
+			}
+			fields[def.Key] = old.Fields[def.Key]
+			replaced = append(replaced, replacement{old, fields})
+			shown = append(shown, old)
+			continue
+		}
+		key := fmt.Sprint(fields[def.Key])
+		if s.byKey[itemKey{c.Account, def.Name, key}] != nil || slices.ContainsFunc(items, func(it *Item) bool { return it.Key == key }) {
+			s.mu.Unlock()
+			if h.Exists != "" {
+				return made, apiError(c, h.Exists, def.Key)
+			}
+			return made, invalid(c, h, fmt.Errorf("%s %s is already taken", def.Key, key))
+		}
+		if def.Global && s.held[resKey{def.Name, key}] > 0 {
+			s.mu.Unlock()
+			if h.Taken != "" {
+				return made, apiError(c, h.Taken, def.Key)
+			}
+			return made, invalid(c, h, fmt.Errorf("%s %s is another account's", def.Key, key))
+		}
+		if p := def.Parent; p != nil && s.byKey[itemKey{c.Account, p.Resource, fmt.Sprint(fields[p.Field])}] == nil {
+			s.mu.Unlock()
+			return made, notFound(c, h, p.Field)
+		}
+		it := &Item{Seq: seq, Account: c.Account, Resource: def.Name, Key: key, Fields: fields, Alt: alt,
 			Created: c.Now, Modified: c.Now, Since: c.Now, Failed: c.Failed}
 		if def.Status != nil {
 			it.Status = def.Status.Initial
 		}
 		items = append(items, it)
+		shown = append(shown, it)
 	}
 	var ws []tasks.RawWrite
 	for name, n := range uses {
@@ -213,6 +235,10 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		}
 	}
 	s.seq = seq
+	for _, r := range replaced {
+		r.apply(def, c)
+		ws = append(ws, putWrite(r.it))
+	}
 	for _, it := range items {
 		for _, e := range s.insert(it, def.PerAccount) {
 			ws = append(ws, delWrite(e))
@@ -221,8 +247,8 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	}
 	ws = append(ws, tasks.RawWrite{Bucket: bucketMeta, Key: keySeq, Value: binary.BigEndian.AppendUint64(nil, seq)})
 	wait := s.queue(ws)
-	views := make([]map[string]any, len(items))
-	for i, it := range items {
+	views := make([]map[string]any, len(shown))
+	for i, it := range shown {
 		views[i] = it.View(def, c.Now)
 	}
 	s.mu.Unlock()
@@ -264,40 +290,4 @@ func show(h *contract.StateHook, views []map[string]any) []map[string]any {
 		out[i] = shown
 	}
 	return out
-}
-
-// matches reports whether a view passes the list's filters.
-func matches(v map[string]any, filters []contract.FilterDef, params map[string]string) bool {
-	for _, f := range filters {
-		want, ok := params[f.Param]
-		if !ok || want == "" {
-			continue
-		}
-		got := fmt.Sprint(v[f.Field])
-		switch f.Match {
-		case "", "equal":
-			if got != want {
-				return false
-			}
-		case "in":
-			if !slices.Contains(strings.Split(want, ","), got) {
-				return false
-			}
-		case "contains":
-			if !strings.Contains(got, want) {
-				return false
-			}
-		case "host":
-			if contract.StateFuncs["host"].(func(string) string)(got) != want {
-				return false
-			}
-		case "since", "until":
-			g, err1 := time.Parse(contract.TimeLayout, got)
-			w, err2 := time.Parse(contract.TimeLayout, want)
-			if err1 != nil || err2 != nil || (f.Match == "since" && g.Before(w)) || (f.Match == "until" && g.After(w)) {
-				return false
-			}
-		}
-	}
-	return true
 }

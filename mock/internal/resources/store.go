@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -39,7 +40,8 @@ type Item struct {
 	Fields   map[string]any `json:"fields"`
 	Status   string         `json:"status"` // the status it entered at Since
 	Since    time.Time      `json:"since"`
-	Failed   bool           `json:"failed"` // a scenario made it end in its failed states
+	Failed   bool           `json:"failed"`        // a scenario made it end in its failed states
+	Alt      string         `json:"alt,omitempty"` // its replaceBy fields' values, when the resource has them
 	Created  time.Time      `json:"created"`
 	Modified time.Time      `json:"modified"`
 
@@ -51,20 +53,42 @@ func (it *Item) View(def *contract.Resource, now time.Time) map[string]any {
 	return def.View(it.Fields, it.Status, it.Since, it.Failed, it.Created, it.Modified, now)
 }
 
+// FieldText is one field of the item as View shows it at now, as text.
+func (it *Item) FieldText(def *contract.Resource, name string, now time.Time) string {
+	return def.FieldText(name, it.Fields, it.Status, it.Since, it.Failed, it.Created, it.Modified, now)
+}
+
 type itemKey struct{ account, resource, key string }
 type collKey struct{ account, resource string }
+type resKey struct{ resource, key string }
+
+// altKey is the values of the resource's replaceBy fields, "" without.
+func altKey(def *contract.Resource, fields map[string]any) string {
+	if len(def.ReplaceBy) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, f := range def.ReplaceBy {
+		b.WriteString(fmt.Sprint(fields[f]))
+		b.WriteByte(0)
+	}
+	return b.String()
+}
 
 // Store keeps every item, in memory and, with --state, in the task
 // store's bbolt file, through its group commit (tasks.Store.QueueRaw).
 // Every method is safe for concurrent use.
 //
-// Cost per request: finding an item by its key is O(1) (a map); a create
+// Cost per request: finding an item by its key, by its replaceBy values
+// or in any account (global resources) is O(1) (maps); a create
 // appends (O(1) amortized, evictions included); a list, a delete and the
 // cascade to children are linear in the account's items of the resources
 // concerned, which perAccount bounds.
 type Store struct {
 	mu     sync.Mutex
 	byKey  map[itemKey]*Item
+	byAlt  map[itemKey]*Item   // by Alt in place of Key: the replaceBy index
+	held   map[resKey]int      // how many accounts hold a key (global resources)
 	byColl map[collKey][]*Item // in Seq order; an emptied list is removed
 	oldest *Item
 	newest *Item
@@ -88,7 +112,7 @@ var keySeq = []byte("seq")
 // Open makes the store, loading the items and quotas a --state file holds
 // (file nil: memory only).
 func Open(file *tasks.Store) (*Store, error) {
-	s := &Store{byKey: map[itemKey]*Item{}, byColl: map[collKey][]*Item{}, limit: MaxItems, seq: firstSeq,
+	s := &Store{byKey: map[itemKey]*Item{}, byAlt: map[itemKey]*Item{}, held: map[resKey]int{}, byColl: map[collKey][]*Item{}, limit: MaxItems, seq: firstSeq,
 		quotas: newQuotaBook(maxQuotaEntries), file: file}
 	if file == nil {
 		return s, nil
@@ -156,6 +180,10 @@ func (s *Store) insert(it *Item, perAccount int) (evicted []*Item) {
 	}
 	s.byColl[k] = append(s.byColl[k], it)
 	s.byKey[itemKey{it.Account, it.Resource, it.Key}] = it
+	s.held[resKey{it.Resource, it.Key}]++
+	if it.Alt != "" {
+		s.byAlt[itemKey{it.Account, it.Resource, it.Alt}] = it
+	}
 	it.older, it.newer = s.newest, nil
 	if s.newest != nil {
 		s.newest.newer = it
@@ -185,6 +213,14 @@ func (s *Store) unlink(it *Item) {
 		s.byColl[k] = list
 	}
 	delete(s.byKey, itemKey{it.Account, it.Resource, it.Key})
+	if rk := (resKey{it.Resource, it.Key}); s.held[rk] > 1 {
+		s.held[rk]--
+	} else {
+		delete(s.held, rk)
+	}
+	if ak := (itemKey{it.Account, it.Resource, it.Alt}); it.Alt != "" && s.byAlt[ak] == it {
+		delete(s.byAlt, ak)
+	}
 	if it.older != nil {
 		it.older.newer = it.newer
 	} else {
@@ -237,68 +273,4 @@ func (s *Store) queue(ws []tasks.RawWrite) func() error {
 		return func() error { return nil }
 	}
 	return s.file.QueueRaw(ws...)
-}
-
-// Snapshot is every item, per account and resource, newest first, as
-// views show them at now; for the admin API.
-func (s *Store) Snapshot(defs map[string]*contract.Resource, now time.Time) map[string]map[string][]map[string]any {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := map[string]map[string][]map[string]any{}
-	for k, list := range s.byColl {
-		def := defs[k.resource]
-		if def == nil {
-			continue // a resource the spec no longer has (after a reload)
-		}
-		if out[k.account] == nil {
-			out[k.account] = map[string][]map[string]any{}
-		}
-		views := make([]map[string]any, 0, len(list))
-		for i := len(list) - 1; i >= 0; i-- {
-			views = append(views, list[i].View(def, now))
-		}
-		out[k.account][k.resource] = views
-	}
-	return out
-}
-
-// Reset forgets items: every item (account nil, resource ""), an
-// account's, a resource's, or an account's of one resource. An account's
-// quota use goes with all its items; every quota's with a full reset. It
-// reports how many items it forgot.
-func (s *Store) Reset(account *string, resource string) (int, error) {
-	s.mu.Lock()
-	var ws []tasks.RawWrite
-	n := 0
-	if account == nil && resource == "" {
-		n = s.n
-		s.byKey, s.byColl = map[itemKey]*Item{}, map[collKey][]*Item{}
-		s.oldest, s.newest, s.n = nil, nil, 0
-		s.quotas.reset(nil)
-		ws = append(ws, tasks.RawWrite{Bucket: bucketItems, Reset: true}, tasks.RawWrite{Bucket: bucketQuotas, Reset: true})
-	} else {
-		for k, list := range s.byColl {
-			if (account != nil && k.account != *account) || (resource != "" && k.resource != resource) {
-				continue
-			}
-			for _, it := range slices.Clone(list) {
-				n++
-				ws = append(ws, delWrite(it))
-				s.unlink(it)
-			}
-		}
-		if account != nil && resource == "" {
-			ws = append(ws, s.quotas.reset(account)...)
-		}
-	}
-	wait := s.queue(ws)
-	s.mu.Unlock()
-	return n, wait()
-}
-
-// Len is how many items the store keeps.
-func (s *Store) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.n
 }
