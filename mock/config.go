@@ -102,6 +102,11 @@ type Config struct {
 	// StatePath is a bbolt file that keeps export tasks across restarts.
 	// Empty: tasks live in memory only.
 	StatePath string
+
+	// generatedIndex is the index of GeneratedSpec that lets New load its
+	// operations on first use (package fixture, lazy.go). Nil: the embedded
+	// one, which serves only the embedded spec. Tests set their own.
+	generatedIndex *genspec.Index
 }
 
 // withDefaults fills in every unset field.
@@ -190,9 +195,16 @@ func (cfg Config) layerDefaults() Config {
 	return cfg
 }
 
-// files are the files cfg serves, for the fixture stage.
-func (cfg Config) files() fixture.Files {
+// files are the files cfg serves, for the fixture stage. lazy lets the
+// embedded generated layer load each operation on its first call; off, every
+// file is loaded and checked in full, as validate does.
+func (cfg Config) files(lazy bool) fixture.Files {
+	idx := cfg.generatedIndex
+	if idx == nil {
+		idx = &genspec.DefaultIndex
+	}
 	return fixture.Files{
+		Lazy: lazy, GeneratedIndex: idx,
 		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
 		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
 		NoGenerated: cfg.NoGenerated,

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -71,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
-	cat, err := loadCatalog(cfg, cfg.Clock.Now())
+	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -234,10 +235,18 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if op == nil {
 		return sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
 	}
-	x.op = op
 	if !op.Allows(call.Method) {
+		x.op = op
 		return sp.Gateway(contract.CodeUnsupportedMethod, "")
 	}
+	full, loadErr := op.Full() // a generated operation is loaded on its first call (package fixture, lazy.go)
+	if loadErr != nil {
+		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "operation cannot be loaded",
+			slog.String("action", op.Name), slog.String("error", loadErr.Error()))
+		return errOperationUnavailable(op.Name, loadErr)
+	}
+	op = full
+	x.op = op
 
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)

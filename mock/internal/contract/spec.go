@@ -46,6 +46,7 @@ type Operation struct {
 	rules      []rule
 	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
 	route      *routers.Route
+	lazy       *lazyOp // an indexed spec's operation, loaded on first use (lazy.go)
 }
 
 // Param is one request parameter with the codes its failed checks map to.
