@@ -1,11 +1,10 @@
 package mock
 
 import (
+	"crypto/rand"
 	"io/fs"
 	"log/slog"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
@@ -153,9 +152,14 @@ func (cfg Config) withDefaults() Config {
 }
 
 // newRequestID is a random (version 4) UUID in upper case, as Alibaba's
-// RequestIds are, formatted without intermediate strings.
+// RequestIds are, formatted without intermediate strings. The random bytes
+// are read into an array on the stack (uuid.New's reader would put it on
+// the heap).
 func newRequestID() string {
-	id := uuid.New()
+	var id [16]byte
+	_, _ = rand.Read(id[:])   // never fails (crypto/rand)
+	id[6] = id[6]&0x0f | 0x40 // version 4
+	id[8] = id[8]&0x3f | 0x80 // the RFC 4122 variant
 	const hexDigits = "0123456789ABCDEF"
 	var b [36]byte
 	j := 0

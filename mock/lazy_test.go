@@ -156,3 +156,36 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	defer s.mu.Unlock()
 	return s.w.Write(p)
 }
+
+// TestDefaultsReachTheFixtureNotTheJournal: the spec's defaults are added
+// to the call's own parameters for the task and the fixture, and taken out
+// before the journal keeps what was sent.
+func TestDefaultsReachTheFixtureNotTheJournal(t *testing.T) {
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, newBenchRequest()) // no Language: its default is zh-cn
+	if w.Code != http.StatusOK {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	var tasks []map[string]string
+	for _, ts := range s.tasks.All() {
+		for _, task := range ts {
+			tasks = append(tasks, task.Params)
+		}
+	}
+	if len(tasks) != 1 || tasks[0]["Language"] != "zh-cn" {
+		t.Errorf("the task's parameters lack the default Language: %v", tasks)
+	}
+	entries := s.journal.Snapshot(func(*Entry) bool { return true })
+	if len(entries) != 1 {
+		t.Fatalf("%d journal entries", len(entries))
+	}
+	entries[0].FillParams()
+	if p := entries[0].Params; p["Language"] != "" || p["StartTime"] == "" {
+		t.Errorf("the journal keeps %v: the default, or not what was sent", p)
+	}
+}

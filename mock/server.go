@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -39,6 +40,8 @@ type Server struct {
 	journal    *journal.Ring
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
+	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
+	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
 	tasks      *tasks.Store // export tasks (package tasks)
 	nonces     nonceCache   // signature nonces already used (auth.go)
@@ -98,16 +101,34 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
+	s.handler = http.HandlerFunc(s.serveEcho)
 	return s, nil
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if serveHook != nil { // tests only (adminapi.go)
-		serveHook(listenerBoth, s.echo, w, r)
+		serveHook(listenerBoth, s.handler, w, r)
 		return
 	}
-	s.echo.ServeHTTP(w, r)
+	s.serveEcho(w, r)
+}
+
+// serveEcho is echo's ServeHTTP, but for API calls (GET or POST on "/"),
+// which it hands to the same handler, wrapped in the same middleware once
+// and for all: echo wraps a handler in its middleware again on every
+// request, an allocation each.
+func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" || r.URL.RawPath != "" || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	c := s.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := s.api(c); err != nil {
+		s.echo.HTTPErrorHandler(err, c)
+	}
+	s.echo.ReleaseContext(c)
 }
 
 // Close releases every request held by fault:hang or a delay (their
@@ -141,23 +162,27 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
+	s.api = s.recoverPanics(s.handleAPI) // serveEcho's way to it
 	s.adminRoutes(e.Group(AdminPrefix))
 	return e
 }
 
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
-	requestID   string
-	call        *Call
-	op          *Operation
-	scenario    string
-	from        string // where the scenario choice came from
-	outcome     Outcome
-	headerDelay *Delay // from X-Mock-Delay
-	fixture     *Fixture
-	err         *apiError
-	violations  []Violation
-	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
+	requestID    string
+	call         *Call
+	op           *Operation
+	scenario     string
+	from         string // where the scenario choice came from
+	outcome      Outcome
+	headerDelay  *Delay // from X-Mock-Delay
+	fixture      *Fixture
+	err          *apiError
+	violations   []Violation
+	params       url.Values // the call's parameters with the spec's defaults, for the task hook and the fixture
+	defaulted    []string   // the defaults added to call.Params (contract.AddDefaults)
+	defaultedBuf [4]string
+	tasks        fixture.Tasks // what an x-mock-state hook made, for the fixture
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -274,8 +299,13 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			return err
 		}
 	}
+	// The defaults, for the hook and the fixture, are added to the call's
+	// own parameters (no copy), and taken out again before the journal
+	// keeps them (record).
+	op.AddDefaults(call.Params)
+	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome, now)
 		if err != nil {
 			return err
 		}

@@ -55,6 +55,7 @@ type Param struct {
 	Required bool
 	Default  string
 	Example  string
+	defaults []string    // []string{Default}, made at load (defaultValues)
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
@@ -329,6 +330,9 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			}
 		}
 		param.missing, param.invalid = codes.Missing, codes.Invalid
+		if param.Default != "" {
+			param.defaults = []string{param.Default}
+		}
 		op.Params = append(op.Params, param)
 	}
 
