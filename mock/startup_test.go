@@ -10,10 +10,12 @@ import (
 )
 
 // BenchmarkStartup measures New as the cdnmock command starts: the embedded
-// hand-written spec over the generated one (166 operations), every fixture
-// compiled and checked. "cold" is a process's first server; "kept" a later
+// hand-written spec over the generated one (166 operations), the generated
+// layer from its index, each operation loaded on its first call
+// (BenchmarkFirstCall). "cold" is a process's first server; "kept" a later
 // one, which reuses the generated layer (gencache.go); "hand-only" serves
-// the hand-written spec alone (NoGenerated).
+// the hand-written spec alone (NoGenerated); "validate" is Check, which
+// loads and checks every file in full, from a cold start.
 func BenchmarkStartup(b *testing.B) {
 	clock := FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	for _, bc := range []struct {
@@ -24,6 +26,7 @@ func BenchmarkStartup(b *testing.B) {
 		{"cold", Config{Clock: clock}, true},
 		{"kept", Config{Clock: clock}, false},
 		{"hand-only", Config{Clock: clock, NoGenerated: true}, false},
+		{"validate", Config{Clock: clock}, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -31,7 +34,13 @@ func BenchmarkStartup(b *testing.B) {
 				if bc.reset {
 					fixture.ResetCache()
 				}
-				if _, err := New(bc.cfg); err != nil {
+				var err error
+				if bc.name == "validate" {
+					err = Check(bc.cfg)
+				} else {
+					_, err = New(bc.cfg)
+				}
+				if err != nil {
 					b.Fatal(err)
 				}
 			}
