@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
@@ -23,15 +24,14 @@ func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 // With lazy, the embedded generated layer is only indexed: each of its
-// operations is loaded and checked on its first call (package fixture,
+// operations is loaded and checked on its first call (contract and fixture,
 // lazy.go); Check loads everything.
 func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
-	layerFiles := cfg.files(lazy)
-	sp, layers, err := fixture.LoadSpecLayers(layerFiles, tasks.ReportNames()) // the hand-written spec over the generated one
+	sp, layers, err := contract.LoadLayers(cfg.specFiles(lazy), tasks.ReportNames()) // the hand-written spec over the generated one
 	if err != nil {
 		return nil, err
 	}
-	fx, ps := fixture.LoadFixtureLayers(layerFiles, sp, layers, now)
+	fx, ps := fixture.LoadFixtureLayers(cfg.fixtureFiles(), sp, layers, now)
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}

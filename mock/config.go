@@ -2,12 +2,14 @@ package mock
 
 import (
 	"crypto/rand"
+	"embed"
 	"io/fs"
 	"log/slog"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
@@ -74,7 +76,7 @@ type Config struct {
 	MaxParamBytes int
 
 	// Credentials turns on authentication: every API call must be signed
-	// by one of these access keys and allowed by its policy (auth.go).
+	// by one of these access keys and allowed by its policy (package auth).
 	// LoadCredentials reads them from a file. Nil: any access key is
 	// accepted and signatures are not checked.
 	Credentials *Credentials
@@ -103,8 +105,8 @@ type Config struct {
 	StatePath string
 
 	// generatedIndex is the index of GeneratedSpec that lets New load its
-	// operations on first use (package fixture, lazy.go). Nil: the embedded
-	// one, which serves only the embedded spec. Tests set their own.
+	// operations on first use (package contract, lazy.go). Nil: the
+	// embedded one, which serves only the embedded spec. Tests set their own.
 	generatedIndex *genspec.Index
 }
 
@@ -199,20 +201,27 @@ func (cfg Config) layerDefaults() Config {
 	return cfg
 }
 
-// files are the files cfg serves, for the fixture stage. lazy lets the
-// embedded generated layer load each operation on its first call; off, every
-// file is loaded and checked in full, as validate does.
-func (cfg Config) files(lazy bool) fixture.Files {
+// specFiles are the spec files cfg serves. lazy lets the embedded generated
+// layer load each operation on its first call, when its fixtures are the
+// embedded ones too; off, every file is loaded and checked in full, as
+// validate does.
+func (cfg Config) specFiles(lazy bool) contract.SpecFiles {
 	idx := cfg.generatedIndex
 	if idx == nil {
 		idx = &genspec.DefaultIndex
 	}
-	return fixture.Files{
-		Lazy: lazy, GeneratedIndex: idx,
+	embedded, ok := cfg.GeneratedFixtures.(embed.FS)
+	return contract.SpecFiles{
+		Lazy: lazy && ok && embedded == genfixtures.FS, GeneratedIndex: idx,
 		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
 		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
 		NoGenerated: cfg.NoGenerated,
-		Fixtures:    cfg.Fixtures, FixturesDir: cfg.FixturesDir,
+	}
+}
+
+func (cfg Config) fixtureFiles() fixture.Files {
+	return fixture.Files{
+		Fixtures: cfg.Fixtures, FixturesDir: cfg.FixturesDir,
 		GeneratedFixtures: cfg.GeneratedFixtures, GeneratedFixturesDir: cfg.GeneratedFixturesDir,
 	}
 }

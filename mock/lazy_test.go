@@ -13,7 +13,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
@@ -32,7 +34,8 @@ func lazyCall(t testing.TB, s *Server, action string) (int, map[string]any) {
 }
 
 func TestGeneratedOperationsLoadOnFirstCall(t *testing.T) {
-	fixture.ResetCache() // a fresh process's first server
+	contract.ResetCache() // a fresh process's first server
+	fixture.ResetCache()
 	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
 	if err != nil {
 		t.Fatal(err)
@@ -180,12 +183,11 @@ func TestDefaultsReachTheFixtureNotTheJournal(t *testing.T) {
 	if len(tasks) != 1 || tasks[0]["Language"] != "zh-cn" {
 		t.Errorf("the task's parameters lack the default Language: %v", tasks)
 	}
-	entries := s.journal.Snapshot(func(*Entry) bool { return true })
+	entries := s.journal.Snapshot(func(*journal.Record) bool { return true })
 	if len(entries) != 1 {
 		t.Fatalf("%d journal entries", len(entries))
 	}
-	entries[0].FillParams()
-	if p := entries[0].Params; p["Language"] != "" || p["StartTime"] == "" {
+	if p := entries[0].View().Params; p["Language"] != "" || p["StartTime"] == "" {
 		t.Errorf("the journal keeps %v: the default, or not what was sent", p)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
 func (s *Server) record(x *exchange, status int, latency time.Duration) {
-	e := &Entry{
+	e := &journal.Record{Entry: Entry{
 		Time:       s.cfg.Clock.Now(),
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
@@ -19,7 +19,7 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
-	}
+	}}
 	if c := x.call; c != nil {
 		if x.op != nil {
 			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults

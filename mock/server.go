@@ -21,6 +21,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
@@ -43,8 +45,8 @@ type Server struct {
 	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
 	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store // export tasks (package tasks)
-	nonces     nonceCache   // signature nonces already used (auth.go)
+	tasks      *tasks.Store   // export tasks (package tasks)
+	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -66,6 +68,8 @@ type hooks struct {
 	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
 	reloadLoaded func()           // a reload has read its files and has not installed them yet
 	reloadWaits  func()           // a reload waits for another one to finish
+	installWaits func()           // a reload's install waits for a SetScenario or Bind to finish
+	scenarioOK   func()           // SetScenario or Bind has found the scenario and not yet set it
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -93,6 +97,9 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 		reloadSettle: reloadSettle,
 	}
+	if cfg.Credentials != nil {
+		s.verifier = auth.NewVerifier(cfg.Credentials, cfg.MaxBodyBytes)
+	}
 	s.catalog.Store(cat)
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
@@ -107,7 +114,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if serveHook != nil { // tests only (adminapi.go)
+	if serveHook != nil { // tests only (listeners: adminapi.go)
 		serveHook(listenerBoth, s.handler, w, r)
 		return
 	}
@@ -162,8 +169,8 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
-	s.api = s.recoverPanics(s.handleAPI) // serveEcho's way to it
-	s.adminRoutes(e.Group(AdminPrefix))
+	s.api = s.recoverPanics(s.handleAPI)              // serveEcho's way to it
+	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
 
@@ -201,7 +208,17 @@ func (s *Server) handleAPI(c echo.Context) error {
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
 
 	x.err = s.process(r, cat, x)
-	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
+	d, hang := s.delay(x), x.err == nil && x.outcome.Fault == "hang"
+	if d > 0 || hang {
+		// Read the body no step read (one that is not a form), within the
+		// limit: net/http notices a client leaving a held request only
+		// once its body was read to the end. A body above the limit is
+		// answered at once.
+		if _, err := x.call.WholeBody(r, s.cfg.MaxBodyBytes); err != nil {
+			x.err, d = err, 0
+		}
+	}
+	if d > 0 && !s.sleep(r.Context(), d) {
 		// The client gave up, the request's deadline passed or the server
 		// closed while we waited. Returning would make net/http send an
 		// empty 200, which a client still listening would take as an answer.
@@ -226,7 +243,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err != nil {
 		return err
 	}
-	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (admit.go, package auth)
 		return err
 	}
 	if !slices.Contains(sp.AllMethods, r.Method) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
@@ -13,9 +14,10 @@ import (
 // hand-written spec over the generated one (166 operations), the generated
 // layer from its index, each operation loaded on its first call
 // (BenchmarkFirstCall). "cold" is a process's first server; "kept" a later
-// one, which reuses the generated layer (gencache.go); "hand-only" serves
-// the hand-written spec alone (NoGenerated); "validate" is Check, which
-// loads and checks every file in full, from a cold start.
+// one, which reuses the generated layer (contract/layers.go,
+// fixture/gencache.go); "hand-only" serves the hand-written spec alone
+// (NoGenerated); "validate" is Check, which loads and checks every file in
+// full, from a cold start.
 func BenchmarkStartup(b *testing.B) {
 	clock := FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	for _, bc := range []struct {
@@ -32,6 +34,7 @@ func BenchmarkStartup(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if bc.reset {
+					contract.ResetCache()
 					fixture.ResetCache()
 				}
 				var err error
@@ -59,6 +62,7 @@ func BenchmarkFirstCall(b *testing.B) {
 			r := httptest.NewRequest(http.MethodPost, "/?Action="+action+"&Version=2018-05-10&Format=JSON", nil)
 			for b.Loop() {
 				b.StopTimer()
+				contract.ResetCache()
 				fixture.ResetCache()
 				s, err := New(Config{Clock: clock, DisableThrottling: true, Scenario: ScenarioSuccess})
 				if err != nil {

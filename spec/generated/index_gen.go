@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "76263b65de6f06a0507594bbfe8716df20f732f8f8cef48b54310b9307987cb9",
+	Sum:     "4f1798dedcb11357b098df992ffd8dd7929a3d41f18e98b15c2ad709fbac6115",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // A large spec that cannot change (the embedded generated one: 166
@@ -96,11 +97,11 @@ func (op *Operation) Loaded() bool { return op.lazy == nil || op.lazy.done.Load(
 // LoadIndexed makes a spec from idx, to be loaded from data operation by
 // operation (Operation.Full). Each operation's part of data is parsed with
 // the document's top, as a document of its own, and checked as Load checks
-// it; then loaded (when not nil) runs in the same once: the server compiles
-// the operation's fixtures there. It fails when data does not have the
-// plain layout (scanPaths) or lacks an operation of the index: the caller
-// then loads data in full.
-func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions, loaded func(*Operation) error) (*Spec, error) {
+// it; then the spec's OnLoad runs in the same once: the server compiles the
+// operation's fixtures there. It fails when data does not have the plain
+// layout (scanPaths) or lacks an operation of the index: the caller then
+// loads data in full.
+func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, error) {
 	head, paths := scanPaths(data)
 	if paths == nil {
 		return nil, fmt.Errorf("%s: not in the layout an index needs", file)
@@ -110,7 +111,7 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions, loaded f
 		byKey[p.key] = p
 	}
 	headLines := bytes.Count(head, []byte("\n"))
-	s := &Spec{Product: idx.Product, Version: idx.Version, HostID: idx.HostID, Src: diag.LazyYAML(file, data),
+	s := &Spec{Product: idx.Product, Version: idx.Version, HostID: idx.HostID, Src: diag.LazyYAML(file, data), indexed: true,
 		Ops: make(map[string]*Operation, len(idx.Ops)), Common: make(map[string]ErrorDef, len(idx.Common))}
 	for _, d := range idx.Common {
 		s.Common[d.Code] = d
@@ -126,8 +127,12 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions, loaded f
 		op := indexedOp(io)
 		op.lazy = &lazyOp{load: func() (*Operation, error) {
 			full, err := loadPart(file, head, headLines, data[part.start:part.end], part.line, opts, io)
-			if err == nil && loaded != nil {
-				err = loaded(full)
+			if err == nil {
+				if loaded := s.onLoad.Load(); loaded == nil {
+					err = fmt.Errorf("%s: loaded before its fixtures could be: a bug", io.Name)
+				} else {
+					err = (*loaded)(full)
+				}
 			}
 			if err != nil {
 				return nil, err
@@ -146,6 +151,37 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions, loaded f
 	}
 	slices.Sort(s.AllMethods)
 	return s, nil
+}
+
+// OnLoad sets what runs when an operation of an indexed spec is loaded,
+// in the same once: package fixture compiles the operation's fixtures. The
+// first call wins; it must come before any Operation.Full.
+func (s *Spec) OnLoad(f func(*Operation) error) {
+	s.onLoad.CompareAndSwap(nil, &f)
+}
+
+// Indexed says whether the spec was made from an index (LoadIndexed).
+func (s *Spec) Indexed() bool { return s.indexed }
+
+// indexOf is the generated spec's index in the contract's terms.
+func indexOf(gi *genspec.Index) Index {
+	errs := func(in []genspec.Error) []ErrorDef {
+		out := make([]ErrorDef, len(in))
+		for i, d := range in {
+			out[i] = ErrorDef(d)
+		}
+		return out
+	}
+	idx := Index{Product: gi.Product, Version: gi.Version, HostID: gi.HostID, Common: errs(gi.Common),
+		Ops: make([]IndexOp, len(gi.Ops))}
+	for i, op := range gi.Ops {
+		params := make([]IndexParam, len(op.Params))
+		for j, p := range op.Params {
+			params[j] = IndexParam(p)
+		}
+		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Params: params, Errors: errs(op.Errors)}
+	}
+	return idx
 }
 
 // indexedOp is an operation with only what the index says.

@@ -29,6 +29,9 @@ type Spec struct {
 	Names       []string       // operation names, sorted
 	AllMethods  []string       // union of every operation's methods
 	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+
+	indexed bool                                   // made from an index (lazy.go)
+	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
 }
 
 // Operation is one Action of the API.
