@@ -35,6 +35,9 @@ type Entry struct {
 	Status        int                  `json:"status"`             // 0 when no HTTP answer was sent
 	Latency       adminapi.Duration    `json:"latency"`
 	Violations    []contract.Violation `json:"violations,omitempty"`
+	Upstream      *adminapi.Upstream   `json:"upstream,omitempty"` // a forwarded call (proxy mode)
+	Replay        *adminapi.Replay     `json:"replay,omitempty"`   // with --replay: replayed, or why not
+	Drift         []adminapi.Drift     `json:"drift,omitempty"`    // how the upstream's answer drifted
 
 	packed     string // the kept parameters, copied; Params is made from them once
 	called     bool   // the request decoded to a call: Params is {} rather than null
@@ -235,3 +238,20 @@ func KeptCopy(v string, max int) string {
 
 // secretParams never reach the journal or the logs.
 var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
+
+// KeepDrift copies drift findings within the violations' caps: their
+// reasons quote the upstream's answer, whose size the mock does not choose.
+func KeepDrift(ds []adminapi.Drift) []adminapi.Drift {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]adminapi.Drift, 0, min(len(ds), journalMaxViolations+1))
+	for i, d := range ds {
+		if i == journalMaxViolations {
+			out = append(out, adminapi.Drift{Kind: d.Kind, Reason: strconv.Itoa(len(ds)-i) + " more findings, not kept in the journal"})
+			break
+		}
+		out = append(out, adminapi.Drift{Kind: d.Kind, Field: KeptCopy(d.Field, journalViolationBytes), Reason: KeptCopy(d.Reason, journalViolationBytes)})
+	}
+	return out
+}
