@@ -55,6 +55,13 @@ func UpstreamCredentialsFromEnv(u *UpstreamConfig, getenv func(string) string) e
 	return err
 }
 
+// The standard variables of the upstream's access key.
+const (
+	EnvAccessKeyID     = upstream.EnvAccessKeyID
+	EnvAccessKeySecret = upstream.EnvAccessKeySecret
+	EnvSecurityToken   = upstream.EnvSecurityToken
+)
+
 // HeaderDrift on an answer summarises how the upstream's answer drifted
 // from the spec, within maxDriftHeader bytes.
 const (
