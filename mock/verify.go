@@ -63,7 +63,7 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 	var out []VerifyResult
 	for _, name := range sp.OperationNames() {
 		op := sp.Operation(name)
-		if (false && !sp.ReadOnly(op)) || (opts.Action != "" && !scenario.GlobMatch(opts.Action, name)) {
+		if (!opts.IncludeWrites && !sp.ReadOnly(op)) || (opts.Action != "" && !scenario.GlobMatch(opts.Action, name)) {
 			continue
 		}
 		params := exampleRequest(sp, op)
