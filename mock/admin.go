@@ -102,6 +102,8 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 	switch {
 	case errors.Is(err, scenario.ErrTooManyBindings):
 		return c.JSON(http.StatusConflict, adminapi.Error{Code: "Mock.TooManyBindings", Message: err.Error()})
+	case errors.Is(err, scenario.ErrAccessKeyTooLong):
+		return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.AccessKeyIdTooLong", Message: err.Error()})
 	case err != nil:
 		return c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownScenario", Message: err.Error()})
 	}
@@ -156,6 +158,9 @@ func (s *Server) SetScenario(name string) error {
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
+	if h := s.hooks.scenarioOK; h != nil {
+		h()
+	}
 	s.control.SetActive(name)
 	s.counters.Reset(name, "")
 	return nil
@@ -168,6 +173,9 @@ func (s *Server) Bind(accessKeyID, name string) error {
 	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
+	}
+	if h := s.hooks.scenarioOK; h != nil {
+		h()
 	}
 	if err := s.control.Bind(accessKeyID, name); err != nil {
 		return err

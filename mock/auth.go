@@ -84,6 +84,9 @@ func (s *Server) admit(r *http.Request, sp *Spec, call *Call) *apiError {
 	if err := wire.CheckLimits(call, s.cfg.MaxParams, s.cfg.MaxParamBytes); err != nil {
 		return err
 	}
+	if n := len(call.AccessKeyID); n > wire.MaxAccessKeyIDBytes { // unknown by definition; it would key per-key state
+		return authError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, wire.MaxAccessKeyIDBytes))
+	}
 	if s.cfg.Credentials == nil {
 		return nil
 	}
@@ -163,15 +166,7 @@ func (s *Server) authenticate(r *http.Request, sp *Spec, call *Call, creds *Cred
 // callBody returns the request body's bytes: those wire.Decode read (a form
 // body), else the body read now, within the same limit.
 func (s *Server) callBody(r *http.Request, call *Call) ([]byte, *apiError) {
-	if call.Body != nil || r.Body == nil || r.Body == http.NoBody {
-		return call.Body, nil
-	}
-	body, err := wire.ReadBody(r.Body, s.cfg.MaxBodyBytes) // package wire
-	if err != nil {
-		return nil, err
-	}
-	call.Body = body
-	return body, nil
+	return call.WholeBody(r, s.cfg.MaxBodyBytes) // package wire
 }
 
 // --- nonces ---

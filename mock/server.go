@@ -65,6 +65,8 @@ type hooks struct {
 	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
 	reloadLoaded func()           // a reload has read its files and has not installed them yet
 	reloadWaits  func()           // a reload waits for another one to finish
+	installWaits func()           // a reload's install waits for a SetScenario or Bind to finish
+	scenarioOK   func()           // SetScenario or Bind has found the scenario and not yet set it
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -190,7 +192,17 @@ func (s *Server) handleAPI(c echo.Context) error {
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
 
 	x.err = s.process(r, cat, x)
-	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
+	d, hang := s.delay(x), x.err == nil && x.outcome.Fault == "hang"
+	if d > 0 || hang {
+		// Read the body no step read (one that is not a form), within the
+		// limit: net/http notices a client leaving a held request only
+		// once its body was read to the end. A body above the limit is
+		// answered at once.
+		if _, err := x.call.WholeBody(r, s.cfg.MaxBodyBytes); err != nil {
+			x.err, d = err, 0
+		}
+	}
+	if d > 0 && !s.sleep(r.Context(), d) {
 		// The client gave up, the request's deadline passed or the server
 		// closed while we waited. Returning would make net/http send an
 		// empty 200, which a client still listening would take as an answer.

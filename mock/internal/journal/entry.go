@@ -45,9 +45,9 @@ type Entry struct {
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
-// --journal-size times a bound that follows from these (docs/journal.md,
-// Bounded entries): the request's url.Values and body are never retained, only
-// bounded copies.
+// --journal-size times a bound that follows from these
+// (docs/journal.md#bounded-entries): the request's url.Values and body are
+// never retained, only bounded copies.
 const (
 	// journalValueBytes bounds each kept string the client sent: a
 	// parameter's value, the method, the action, the access key id. Real
@@ -63,10 +63,10 @@ const (
 	// kept per entry (each parameter name and reason is cut to the latter).
 	journalMaxViolations  = 16
 	journalViolationBytes = 256
-	// Hence an entry holds at most 64 KiB (docs/journal.md): one 32 KiB copy (three
-	// strings, the parameters and their lengths), the map made from it,
-	// the violations and the entry itself. TestJournalEntryMemoryBound
-	// measures it.
+	// Hence an entry holds at most 64 KiB (docs/journal.md#bounded-entries):
+	// one 32 KiB copy (three strings, the parameters and their lengths),
+	// the map made from it, the violations and the entry itself.
+	// TestJournalEntryMemoryBound measures it.
 )
 
 // CutMarker ends a kept string that was cut; it gives the full length.

@@ -21,6 +21,9 @@ type Call struct {
 	Params      url.Values // query and form body merged, decoded; common parameters included
 	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (package mock, signature.go)
 	Account     string     // with credentials, the verified key's account (package mock, auth.go); "" otherwise
+
+	bodyRead bool               // WholeBody has read the body (into Body), or failed to (bodyErr)
+	bodyErr  *contract.APIError // why reading the body failed
 }
 
 // Names of the RPC protocol's own parameters and headers.
@@ -51,10 +54,9 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
 	var tooLarge *contract.APIError
-	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
+	if isForm(r.Header.Get("Content-Type")) {
 		var body []byte
-		if body, tooLarge = ReadBody(r.Body, maxBody); tooLarge == nil {
-			c.Body = body
+		if body, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err
 			}
