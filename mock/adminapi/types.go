@@ -162,7 +162,7 @@ type Replay struct {
 
 // Drift is one way an upstream answer differs from the spec.
 type Drift struct {
-	Kind   string `json:"kind"`   // response or validation
-	Field  string `json:"field"`  // status, code, or body/<JSON pointer>
+	Kind   string `json:"kind"`  // response or validation
+	Field  string `json:"field"` // status, code, or body/<JSON pointer>
 	Reason string `json:"reason"`
 }

@@ -26,12 +26,12 @@ type Spec struct {
 	Common      map[string]ErrorDef // the common (gateway) errors, by code
 	CommonCodes []string            // their codes, in spec order
 	Ops         map[string]*Operation
-	Names       []string       // operation names, sorted
-	AllMethods  []string       // union of every operation's methods
+	Names       []string // operation names, sorted
+	AllMethods  []string // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
 	// operations that change nothing: those verify may call.
 	ReadOnlyPrefixes []string
-	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 }
 
 // Operation is one Action of the API.
