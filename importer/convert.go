@@ -60,7 +60,7 @@ var CommonErrors = []ErrorDef{
 	{"Throttling.User", 400, "Request was denied due to user flow control."},
 	{"InternalError", 500, "The request processing has failed due to some unknown error, exception or failure."},
 	{"ServiceUnavailable", 503, "The request has failed due to a temporary failure of the server."},
-	// Authentication, with --credentials (mock/auth.go).
+	// Authentication, with --credentials (mock/internal/auth/verify.go).
 	{"SignatureDoesNotMatch", 400, "Specified signature is not matched with our calculation."},
 	{"IncompleteSignature", 400, "The request signature does not conform to Aliyun standards."},
 	{"InvalidSignatureMethod", 400, "Specified signature method is not valid."},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
@@ -75,7 +76,7 @@ type Config struct {
 	MaxParamBytes int
 
 	// Credentials turns on authentication: every API call must be signed
-	// by one of these access keys and allowed by its policy (auth.go).
+	// by one of these access keys and allowed by its policy (package auth).
 	// LoadCredentials reads them from a file. Nil: any access key is
 	// accepted and signatures are not checked.
 	Credentials *Credentials
@@ -204,12 +205,17 @@ func (cfg Config) layerDefaults() Config {
 }
 
 // files are the files cfg serves, for the fixture stage.
-func (cfg Config) files() fixture.Files {
-	return fixture.Files{
+func (cfg Config) specFiles() contract.SpecFiles {
+	return contract.SpecFiles{
 		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
 		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
 		NoGenerated: cfg.NoGenerated,
-		Fixtures:    cfg.Fixtures, FixturesDir: cfg.FixturesDir,
+	}
+}
+
+func (cfg Config) fixtureFiles() fixture.Files {
+	return fixture.Files{
+		Fixtures: cfg.Fixtures, FixturesDir: cfg.FixturesDir,
 		GeneratedFixtures: cfg.GeneratedFixtures, GeneratedFixturesDir: cfg.GeneratedFixturesDir,
 	}
 }

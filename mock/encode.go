@@ -21,10 +21,10 @@ const (
 	// a range, "100ms-400ms".
 	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
-	HeaderRequestID = "x-acs-request-id"
+	HeaderRequestID = wire.HeaderRequestID
 
-	contentTypeJSON = "application/json;charset=utf-8"
-	contentTypeXML  = "text/xml;charset=utf-8"
+	contentTypeJSON = wire.ContentTypeJSON
+	contentTypeXML  = wire.ContentTypeXML
 )
 
 var (

@@ -14,7 +14,8 @@ import (
 // Per-key state costs at most what docs/hardening.md (Bounded memory)
 // says per entry, measured with access key ids of the longest length
 // accepted (wire.MaxAccessKeyIDBytes): the documented bound times the
-// documented entries is the structure's most.
+// documented entries is the structure's most. The nonce cache's is
+// measured in package auth (TestNonceMemory).
 func TestPerKeyMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills each structure with thousands of entries")
@@ -38,7 +39,6 @@ func TestPerKeyMemory(t *testing.T) {
 	}{
 		{"throttle bucket", 512, func(i int) { s.throttle.Allow(op, key(i), boundsNow) }},
 		{"step count", 768, func(i int) { s.counters.Pick(sc, key(i), op.Name, nil) }},
-		{"nonce", 192, func(i int) { s.nonces.use(key(i), "nonce", boundsNow.Add(maxClockSkew), boundsNow) }},
 		{"binding", 384, func(i int) {
 			if err := s.control.Bind(key(i), "counted"); err != nil {
 				t.Fatal(err)

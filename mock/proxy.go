@@ -163,7 +163,7 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 		return s.writeRaw(c, x, rec.Status, rec.ContentType, x.requestID, rec.Answer(x.requestID))
 	}
 	r := c.Request()
-	body, err := x.call.ReadBody(r, s.cfg.MaxBodyBytes)
+	body, err := x.call.WholeBody(r, s.cfg.MaxBodyBytes)
 	if err != nil {
 		x.err = err
 		return s.write(c, sp, x)

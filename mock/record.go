@@ -12,7 +12,7 @@ import (
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
 func (s *Server) record(x *exchange, status int, latency time.Duration) {
-	e := &Entry{
+	e := &journal.Record{Entry: Entry{
 		Time:       s.cfg.Clock.Now(),
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
@@ -20,11 +20,11 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
-	}
+	}}
 	if c := x.call; c != nil {
 		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
 	}
-	s.recordProxy(e, x)
+	s.recordProxy(&e.Entry, x)
 	switch {
 	case x.err != nil:
 		e.Code = x.err.Code

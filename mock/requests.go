@@ -1,21 +1,27 @@
 package mock
 
 import (
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
 // Requests returns the journal's entries that pass f, oldest first.
 func (s *Server) Requests(f RequestFilter) []*Entry {
-	es := s.journal.Snapshot(f.Keep)
-	for _, e := range es {
-		e.FillParams()
+	rs := s.journal.Snapshot(f.Keep)
+	out := make([]*Entry, len(rs))
+	for i, r := range rs {
+		out[i] = r.View()
 	}
-	return es
+	return out
 }
 
 // ClearRequests empties the journal.
 func (s *Server) ClearRequests() { s.journal.Clear() }
+
+// clearViolations forgets the violations kept apart; the journal keeps its
+// entries.
+func (s *Server) clearViolations() { s.violations.Clear() }
 
 // Violations lists the spec violations of the newest violating requests
 // (as many as the journal keeps), oldest first: those of the requests, then
@@ -46,8 +52,8 @@ func (s *Server) ViolationCount() int {
 	return s.violations.Count()
 }
 
-// Entry is one API request as the journal keeps it.
-type Entry = journal.Entry
+// Entry is one API request as the journal shows it.
+type Entry = adminapi.Entry
 
 // RequestFilter selects journal entries; zero fields select everything.
 type RequestFilter = journal.RequestFilter

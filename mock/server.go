@@ -19,6 +19,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
@@ -41,8 +43,8 @@ type Server struct {
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store // export tasks (package tasks)
-	nonces     nonceCache   // signature nonces already used (auth.go)
+	tasks      *tasks.Store   // export tasks (package tasks)
+	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -94,6 +96,9 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 		reloadSettle: reloadSettle,
 	}
+	if cfg.Credentials != nil {
+		s.verifier = auth.NewVerifier(cfg.Credentials, cfg.MaxBodyBytes)
+	}
 	s.catalog.Store(cat)
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
@@ -110,7 +115,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if serveHook != nil { // tests only (adminapi.go)
+	if serveHook != nil { // tests only (listeners: adminapi.go)
 		serveHook(listenerBoth, s.echo, w, r)
 		return
 	}
@@ -148,7 +153,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
-	s.adminRoutes(e.Group(AdminPrefix))
+	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
 
@@ -231,7 +236,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err != nil {
 		return err
 	}
-	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (admit.go, package auth)
 		return err
 	}
 	if !slices.Contains(sp.AllMethods, r.Method) {

@@ -10,7 +10,7 @@ import (
 // fill adds n stamped entries to r.
 func fill(r *Ring, n int) {
 	for range n {
-		r.Add(&Entry{}, true)
+		r.Add(&Record{}, true)
 	}
 }
 
@@ -43,7 +43,7 @@ func TestRingClearDuringSnapshot(t *testing.T) {
 			fill(r, 1) // entry 6
 		}
 	}
-	var es []*Entry
+	var es []*Record
 	if err := safely(func() { es = r.Snapshot(nil) }); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestRingClearDuringCount(t *testing.T) {
 	}
 }
 
-func seqs(es []*Entry) []uint64 {
+func seqs(es []*Record) []uint64 {
 	out := make([]uint64, len(es))
 	for i, e := range es {
 		out[i] = e.Seq
@@ -174,7 +174,7 @@ func TestRingFollow(t *testing.T) {
 		default:
 		}
 		after := last
-		for _, e := range r.Snapshot(func(e *Entry) bool { return e.Seq > after }) {
+		for _, e := range r.Snapshot(func(e *Record) bool { return e.Seq > after }) {
 			if e.Seq != last+1 {
 				t.Fatalf("after entry %d came %d", last, e.Seq)
 			}

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 )
 
 // Parameters and headers of the client's signature: dropped from a
@@ -50,7 +52,7 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 		if f.creds.SecurityToken != "" {
 			out.Header.Set("x-acs-security-token", f.creds.SecurityToken)
 		}
-		out.Header.Set("Authorization", signACS3(out, body, f.creds.AccessKeyID, f.creds.AccessKeySecret))
+		out.Header.Set("Authorization", auth.SignACS3(out, body, f.creds.AccessKeyID, f.creds.AccessKeySecret))
 		return out, nil
 	}
 
@@ -82,7 +84,7 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 	for _, p := range append(append([]pair{}, query...), form...) {
 		all[p.k] = append(all[p.k], p.v)
 	}
-	sig := pair{"Signature", signRPC(r.Method, all, f.creds.AccessKeySecret)}
+	sig := pair{"Signature", auth.SignRPC(r.Method, all, f.creds.AccessKeySecret)}
 	if inBody {
 		form = append(form, sig)
 	} else {

@@ -103,18 +103,3 @@ func (c *Call) WholeBody(r *http.Request, limit int64) ([]byte, *contract.APIErr
 func ErrBadRequest(msg string) *contract.APIError {
 	return &contract.APIError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
 }
-
-// ReadBody returns the request body's exact bytes: those Decode read (a
-// form body), else the body read now, within the same limit. The ACS3
-// payload hash and a forwarded call need them.
-func (c *Call) ReadBody(r *http.Request, limit int64) ([]byte, *contract.APIError) {
-	if c.Body != nil || r.Body == nil || r.Body == http.NoBody {
-		return c.Body, nil
-	}
-	body, err := ReadBody(r.Body, limit)
-	if err != nil {
-		return nil, err
-	}
-	c.Body = body
-	return body, nil
-}
