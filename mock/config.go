@@ -89,6 +89,19 @@ type Config struct {
 	// or the outcome sets one.
 	Delay Delay
 
+	// Upstream, when set, forwards every call that would get the plain
+	// default answer to the real service, signed again with its own
+	// access key (proxy.go). Nil: the mock answers everything.
+	Upstream *UpstreamConfig
+
+	// Record is a directory where each forwarded exchange is written,
+	// redacted, as it happens. It needs Upstream. Empty: none is.
+	Record string
+
+	// Replay is a directory of recordings that answer the calls matching
+	// them (before Upstream is asked). Empty: none.
+	Replay string
+
 	// DisableThrottling turns off the spec's rate limits (x-acs-rate-limit).
 	DisableThrottling bool
 

@@ -24,8 +24,10 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -50,6 +52,7 @@ type Server struct {
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
+	proxy      *proxy // proxy mode: forwarding, recording, replay (proxy.go); nil when off
 
 	// Reloads (reload.go): reloadMu serializes them, scenarioMu makes a
 	// reload's check of the scenarios in use and its swap one step against
@@ -104,6 +107,9 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error
+	if s.proxy, err = newProxy(cfg); err != nil {
+		return nil, err
+	}
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
 		return nil, err
 	}
@@ -176,20 +182,27 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
-	requestID    string
-	call         *Call
-	op           *Operation
-	scenario     string
-	from         string // where the scenario choice came from
-	outcome      Outcome
-	headerDelay  *Delay // from X-Mock-Delay
-	fixture      *Fixture
-	err          *apiError
-	violations   []Violation
-	params       url.Values // the call's parameters with the spec's defaults, for the task hook and the fixture
-	defaulted    []string   // the defaults added to call.Params (contract.AddDefaults)
-	defaultedBuf [4]string
-	tasks        fixture.Tasks // what an x-mock-state hook made, for the fixture
+	requestID   string
+	call        *Call
+	op          *Operation
+	scenario    string
+	from        string // where the scenario choice came from
+	outcome     Outcome
+	headerDelay *Delay // from X-Mock-Delay
+	fixture     *Fixture
+	err         *apiError
+	violations  []Violation
+	params      url.Values    // the call's parameters with the spec's defaults, for the task hook and the fixture
+	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
+
+	// Proxy mode (proxy.go): the call leaves the pipeline for a recording
+	// (replayed) or the upstream (forward).
+	forward   bool
+	replayed  *recording.Exchange
+	replay    *ReplayInfo
+	upstream  *UpstreamInfo
+	mockWould *apiError // the mock's own validation's answer, to compare
+	drift     []drift.Finding
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -223,6 +236,10 @@ func (s *Server) handleAPI(c echo.Context) error {
 		// closed while we waited. Returning would make net/http send an
 		// empty 200, which a client still listening would take as an answer.
 		dropConnection(c, false)
+		return nil
+	}
+	if x.err == nil && (x.forward || x.replayed != nil) { // proxy mode (proxy.go)
+		status = s.answerRelayed(c, cat.spec, x)
 		return nil
 	}
 	if x.err == nil && x.outcome.Fault != "" {
@@ -265,21 +282,13 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		return errUnknownScenario(name, cat.scenarioNames())
 	}
 
-	switch {
-	case call.Action == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
-	case call.Version == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
-	case call.Version != sp.Version:
-		return sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
-	}
-	op := sp.Operation(call.Action)
-	if op == nil {
-		return sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
-	}
-	if !op.Allows(call.Method) {
-		x.op = op
-		return sp.Gateway(contract.CodeUnsupportedMethod, "")
+	op, err := dispatch(sp, call)
+	x.op = op
+	if err != nil {
+		if s.relay(x, sc, call.Action, nil, err) { // proxy mode: the upstream decides (proxy.go)
+			return nil
+		}
+		return err
 	}
 	full, loadErr := op.Full() // a generated operation is loaded on its first call (package fixture, lazy.go)
 	if loadErr != nil {
@@ -293,11 +302,14 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
 	now := s.cfg.Clock.Now()
-	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.Allow(op, call.AccessKeyID, now) {
+	if sc.Throttle && !s.cfg.DisableThrottling && s.throttles() && !s.throttle.Allow(op, call.AccessKeyID, now) {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
 	x.outcome = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	if s.proxy != nil && s.relay(x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
+		return nil // a recording or the upstream answers (proxy.go)
+	}
 	switch o := x.outcome; {
 	case o.Fault != "":
 		return nil
@@ -330,6 +342,27 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	}
 	x.fixture = cat.fixtures.Get(op.Name, x.outcome.Fixture)
 	return nil
+}
+
+// dispatch finds the call's operation, or the gateway's error: no Action
+// or Version, another Version, an unknown Action, a method it does not take.
+func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
+	switch {
+	case call.Action == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
+	case call.Version == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
+	case call.Version != sp.Version:
+		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
+	}
+	op := sp.Operation(call.Action)
+	if op == nil {
+		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
+	}
+	if !op.Allows(call.Method) {
+		return op, sp.Gateway(contract.CodeUnsupportedMethod, "")
+	}
+	return op, nil
 }
 
 // delay is how long to wait before answering: the X-Mock-Delay header, else
