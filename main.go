@@ -18,7 +18,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -88,13 +87,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "cdnmock: spec, scenarios and fixtures are valid")
 		return 0
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-	return serve(opts, cfg, stderr)
+	// Every line the server writes goes through one buffer, in order; Close
+	// flushes it once the server has stopped (logging.go).
+	logw := newBufferedWriter(stderr, logFlushEvery)
+	defer func() {
+		if err := logw.Close(); err != nil {
+			fmt.Fprintln(stderr, "cdnmock:", err)
+		}
+	}()
+	cfg.Logger = newLogger(opts.logMode, logw)
+	return serve(opts, cfg, logw)
 }
 
 type options struct {
 	addr, spec, scenarios, fixtures, scenario, clock, delay string
 	throttle                                                string
+	logMode                                                 string // --log: requests, errors or off (logging.go)
 	journalSize                                             int
 	failOnViolation                                         bool
 	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
@@ -149,6 +157,7 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
 	fs.StringVar(&o.delay, "delay", "", "wait this `duration` (250ms) or range (100ms-400ms) before every answer, at most "+mock.MaxDelay.String())
 	fs.StringVar(&o.throttle, "throttle", "on", "enforce the spec's documented call rates: on or off")
+	fs.StringVar(&o.logMode, "log", logRequests, "log a line per API request (requests), only for failed ones: status >= 400 or a fault (errors), or none (off)")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
 	fs.DurationVar(&o.taskDuration, "task-duration", 90*time.Second, "how long an export task stays created before its file is ready (server's clock)")
@@ -203,6 +212,9 @@ func (o options) config() (mock.Config, error) {
 		cfg.DisableThrottling = true
 	default:
 		return cfg, flagErrorf("throttle", "%q: want on or off", o.throttle)
+	}
+	if err := checkLogMode(o.logMode); err != nil {
+		return cfg, err
 	}
 	if o.journalSize < 1 {
 		return cfg, flagErrorf("journal-size", "%d: want at least 1", o.journalSize)
@@ -313,6 +325,9 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/%s)\n",
 		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, adminapi.Prefix, adminNote(cfg.AdminToken))
 	warnExposed(stderr, adminAt, cfg.AdminToken)
+	if f, ok := stderr.(interface{ Flush() error }); ok {
+		_ = f.Flush() // the serving line at once: scripts wait for it
+	}
 
 	select {
 	case err := <-errc:

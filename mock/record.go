@@ -22,6 +22,9 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		Violations: journal.KeepViolations(x.violations),
 	}}
 	if c := x.call; c != nil {
+		if x.op != nil {
+			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
+		}
 		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
 	}
 	s.recordProxy(&e.Entry, x)

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -42,6 +44,8 @@ type Server struct {
 	journal    *journal.Ring
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
+	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
+	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
 	tasks      *tasks.Store   // export tasks (package tasks)
 	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
@@ -78,7 +82,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
-	cat, err := loadCatalog(cfg, cfg.Clock.Now())
+	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -110,16 +114,34 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
+	s.handler = http.HandlerFunc(s.serveEcho)
 	return s, nil
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if serveHook != nil { // tests only (listeners: adminapi.go)
-		serveHook(listenerBoth, s.echo, w, r)
+		serveHook(listenerBoth, s.handler, w, r)
 		return
 	}
-	s.echo.ServeHTTP(w, r)
+	s.serveEcho(w, r)
+}
+
+// serveEcho is echo's ServeHTTP, but for API calls (GET or POST on "/"),
+// which it hands to the same handler, wrapped in the same middleware once
+// and for all: echo wraps a handler in its middleware again on every
+// request, an allocation each.
+func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" || r.URL.RawPath != "" || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	c := s.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := s.api(c); err != nil {
+		s.echo.HTTPErrorHandler(err, c)
+	}
+	s.echo.ReleaseContext(c)
 }
 
 // Close releases every request held by fault:hang or a delay (their
@@ -153,6 +175,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
+	s.api = s.recoverPanics(s.handleAPI)              // serveEcho's way to it
 	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
@@ -169,6 +192,7 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
+	params      url.Values    // the call's parameters with the spec's defaults, for the task hook and the fixture
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
 
 	// Proxy mode (proxy.go): the call leaves the pipeline for a recording
@@ -266,6 +290,14 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		}
 		return err
 	}
+	full, loadErr := op.Full() // a generated operation is loaded on its first call (package fixture, lazy.go)
+	if loadErr != nil {
+		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "operation cannot be loaded",
+			slog.String("action", op.Name), slog.String("error", loadErr.Error()))
+		return errOperationUnavailable(op.Name, loadErr)
+	}
+	op = full
+	x.op = op
 
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
@@ -296,8 +328,13 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			return err
 		}
 	}
+	// The defaults, for the hook and the fixture, are added to the call's
+	// own parameters (no copy), and taken out again before the journal
+	// keeps them (record).
+	op.AddDefaults(call.Params)
+	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome, now)
 		if err != nil {
 			return err
 		}

@@ -49,7 +49,7 @@ var ErrNoOperation = errors.New("no operation to verify")
 // An exchange that fails is a result with Error set, not an error.
 func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult, error) {
 	cfg = cfg.withDefaults()
-	cat, err := loadCatalog(cfg, cfg.Clock.Now())
+	cat, err := loadCatalog(cfg, cfg.Clock.Now(), false) // every operation is called: loaded in full
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,9 @@ type Spec struct {
 	// operations that change nothing: those verify may call.
 	ReadOnlyPrefixes []string
 	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+
+	indexed bool                                   // made from an index (lazy.go)
+	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
 }
 
 // Operation is one Action of the API.
@@ -49,6 +52,7 @@ type Operation struct {
 	rules      []rule
 	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
 	route      *routers.Route
+	lazy       *lazyOp // an indexed spec's operation, loaded on first use (lazy.go)
 }
 
 // Param is one request parameter with the codes its failed checks map to.
@@ -57,6 +61,7 @@ type Param struct {
 	Required bool
 	Default  string
 	Example  string
+	defaults []string    // []string{Default}, made at load (defaultValues)
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
@@ -345,6 +350,9 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			}
 		}
 		param.missing, param.invalid = codes.Missing, codes.Invalid
+		if param.Default != "" {
+			param.defaults = []string{param.Default}
+		}
 		op.Params = append(op.Params, param)
 	}
 
