@@ -25,6 +25,7 @@ var envValues = map[string]string{
 	"clock":             "2026-11-25T12:00:00Z",
 	"delay":             "250ms",
 	"throttle":          "off",
+	"log":               "errors",
 	"journal-size":      "7",
 	"fail-on-violation": "1",
 	"task-duration":     "2m",
@@ -32,6 +33,10 @@ var envValues = map[string]string{
 	"credentials":       "credentials.yaml",
 	"admin-token":       "s3cret",
 	"admin-addr":        "127.0.0.1:0",
+	"upstream":          "https://cdn.example.com",
+	"record":            "recordings",
+	"replay":            "recorded",
+	"proxy-throttle":    "true",
 }
 
 func TestEnvSetsEveryFlag(t *testing.T) {
@@ -53,9 +58,10 @@ func TestEnvSetsEveryFlag(t *testing.T) {
 	want := options{
 		addr: "127.0.0.1:0", spec: "my-spec.yaml", noGenerated: true,
 		scenarios: "my-scenarios", fixtures: "my-fixtures", scenario: "InvalidTimeRange",
-		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", journalSize: 7,
+		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", logMode: "errors", journalSize: 7,
 		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db",
 		credentials: "credentials.yaml", adminToken: "s3cret", adminAddr: "127.0.0.1:0",
+		upstream: "https://cdn.example.com", record: "recordings", replay: "recorded", proxyThrottle: true,
 		fromEnv: wantFromEnv,
 	}
 	if !reflect.DeepEqual(o, want) {

@@ -45,11 +45,12 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	status := http.StatusOK
 	if x.err == nil {
 		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
-			x.op.WithDefaults(x.call.Params), x.tasks, s.nextTaskID)
+			x.params, x.tasks, s.nextTaskID)
 		if err := x.fixture.Render(buf, data, isJSON); err != nil {
 			buf.Reset()
 			x.err = errRender(x.op.Name, err)
 		}
+		data.Release()
 	}
 	if x.err != nil {
 		status = x.err.Status
@@ -64,9 +65,11 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	} else {
 		h["Content-Type"] = xmlContentType
 	}
-	h["X-Acs-Request-Id"] = []string{x.requestID}
+	vals := [2]string{x.requestID, x.scenario}
+	hv := vals[:] // one allocation for both values
+	h["X-Acs-Request-Id"] = hv[0:1:1]
 	if x.scenario != "" {
-		h["X-Mock-Scenario"] = []string{x.scenario}
+		h["X-Mock-Scenario"] = hv[1:2:2]
 	}
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())

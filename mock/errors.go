@@ -27,6 +27,17 @@ func errRender(action string, err error) *apiError {
 	}
 }
 
+// errOperationUnavailable answers a call of a generated operation that
+// failed to load on its first call (package fixture, lazy.go): the
+// embedded files are checked by validate and CI, so this is a bug.
+func errOperationUnavailable(action string, err error) *apiError {
+	return &apiError{
+		Status:  http.StatusInternalServerError,
+		Code:    "Mock.OperationUnavailable",
+		Message: fmt.Sprintf("the mock cannot load %s: %v", action, err),
+	}
+}
+
 // errDelayHeader answers an X-Mock-Delay that ParseDelay refused: a delay
 // above MaxDelay has a code of its own, so a client can tell it from a typo.
 func errDelayHeader(err error) *apiError {

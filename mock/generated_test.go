@@ -197,9 +197,16 @@ func setupResources(t *testing.T, ts *httptest.Server, docs layerDocs, name stri
 	if hook == nil || hook["resource"] == nil || hook["do"] == "create" && hook["resource"] != "domain-config" {
 		return
 	}
-	domain := cmp.Or(params.Get("DomainName"), params.Get("DomainNames"))
-	if domain == "" {
+	if cmp.Or(params.Get("DomainName"), params.Get("DomainNames")) == "" {
 		return
+	}
+	// A domain belongs to one account on the whole server: each operation
+	// (and access key) gets its own.
+	domain := strings.ToLower(name) + ".example.com"
+	for _, p := range []string{"DomainName", "DomainNames"} {
+		if params.Has(p) {
+			params.Set(p, domain)
+		}
 	}
 	add := exampleParams(docs.served("AddCdnDomain"))
 	add.Set("AccessKeyId", params.Get("AccessKeyId"))

@@ -27,6 +27,9 @@ type Entry struct {
 	Status        int         `json:"status"`             // 0 when no HTTP answer was sent
 	Latency       Duration    `json:"latency"`
 	Violations    []Violation `json:"violations,omitempty"`
+	Upstream      *Upstream   `json:"upstream,omitempty"` // a forwarded call (proxy mode)
+	Replay        *Replay     `json:"replay,omitempty"`   // with --replay: replayed, or why not
+	Drift         []Drift     `json:"drift,omitempty"`    // how the upstream's answer drifted
 }
 
 // Violation is one way a request broke the spec.

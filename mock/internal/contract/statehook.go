@@ -217,6 +217,24 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	return &h
 }
 
+// StateCode tells whether code is one the hook answers from the state
+// (no such item, a key taken, a quota used up, too many pieces): an answer
+// that depends on what the account holds, not on the request alone.
+func (h *StateHook) StateCode(code string) bool {
+	if h == nil || code == "" {
+		return false
+	}
+	if code == h.NotFound || code == h.Exists || code == h.Taken || (h.Quota != nil && code == h.Quota.Error) {
+		return true
+	}
+	for _, e := range h.Each {
+		if code == e.TooMany {
+			return true
+		}
+	}
+	return false
+}
+
 func mapValues(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for _, v := range m {

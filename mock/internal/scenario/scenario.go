@@ -332,6 +332,11 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
 			continue
 		}
+		op, err := op.Full() // a scenario file is checked at startup, against the operation loaded in full
+		if err != nil {
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "%v", err)
+			continue
+		}
 		raws, isList := ops[action].([]any)
 		if !isList {
 			raws = []any{ops[action]}
