@@ -185,7 +185,7 @@ func (s *Server) ResetScenarios() {
 func (s *Server) knownScenario(name string) error {
 	cat := s.catalog.Load()
 	if name == "" || cat.scenarios[name] == nil {
-		return fmt.Errorf("no scenario %q; valid: %s", name, strings.Join(cat.order, ", "))
+		return errors.New(scenario.Unknown(name, cat.order)) // did-you-mean, not ~300 names
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package mock
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
@@ -44,7 +43,7 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 		cat.order = append(cat.order, sc.Name)
 	}
 	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.Add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
+		ps.Add("--scenario", 0, "", "%s", scenario.Unknown(cfg.Scenario, cat.order))
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err

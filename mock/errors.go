@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
@@ -15,7 +14,7 @@ func errUnknownScenario(name string, valid []string) *apiError {
 	return &apiError{
 		Status:  http.StatusBadRequest,
 		Code:    "Mock.UnknownScenario",
-		Message: fmt.Sprintf("X-Mock-Scenario names no scenario: %q. Valid scenarios: %s.", name, strings.Join(valid, ", ")),
+		Message: HeaderScenario + ": " + scenario.Unknown(name, valid),
 	}
 }
 

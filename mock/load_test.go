@@ -238,6 +238,6 @@ func TestBrokenSpec(t *testing.T) {
 }
 
 func TestUnknownActiveScenario(t *testing.T) {
-	got := problems(t, mock.Config{Scenario: "nope"})
-	assertProblems(t, got, `--scenario: no scenario "nope"; valid: default, success,`)
+	got := problems(t, mock.Config{Scenario: "defualt"})
+	assertProblems(t, got, `--scenario: no scenario "defualt"; did you mean "default"? (`)
 }

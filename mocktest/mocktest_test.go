@@ -182,8 +182,8 @@ func TestWithScenario(t *testing.T) {
 	if status, body := get(t, srv, "AK1"); status != 400 || !strings.Contains(body, `"Code":"InvalidTimeRange"`) {
 		t.Errorf("%d %s", status, body)
 	}
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb, mocktest.WithScenario("Nope")) })
-	if !strings.HasPrefix(msg, `mocktest: WithScenario: no scenario "Nope"; valid: default, success, `) {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb, mocktest.WithScenario("InvalidTimeRang")) })
+	if !strings.HasPrefix(msg, `mocktest: WithScenario: no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`) || len(msg) > 500 {
 		t.Errorf("failure: %q", msg)
 	}
 }
@@ -198,11 +198,14 @@ func TestSetScenario(t *testing.T) {
 		t.Errorf("journal %+v", es)
 	}
 
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).SetScenario("Nope") })
-	for _, want := range []string{`mocktest: SetScenario: no scenario "Nope"; valid: default, success, `, "InvalidTimeRange", "fault:hang", "export-refused"} {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).SetScenario("export-refuse") })
+	for _, want := range []string{`mocktest: SetScenario: no scenario "export-refuse"; did you mean "export-refused"? (`, "GET /_mock/scenarios"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("failure lacks %q: %q", want, msg)
 		}
+	}
+	if len(msg) > 500 {
+		t.Errorf("failure is %d characters: %q", len(msg), msg)
 	}
 }
 
@@ -217,8 +220,8 @@ func TestBind(t *testing.T) {
 		t.Errorf("journal %+v", es)
 	}
 
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("AK1", "Nope") })
-	if !strings.HasPrefix(msg, `mocktest: Bind("AK1"): no scenario "Nope"; valid: default, `) {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("AK1", "fault:rest") })
+	if !strings.HasPrefix(msg, `mocktest: Bind("AK1"): no scenario "fault:rest"; did you mean "fault:reset"? (`) {
 		t.Errorf("failure: %q", msg)
 	}
 	msg = failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("", "InternalError") })
