@@ -378,10 +378,10 @@ func TestUnknownScenarioHeader(t *testing.T) {
 	_, ts := newServer(t, mock.Config{})
 	// A typo names its fix, and the message stays short: not ~300 names.
 	for header, want := range map[string]string{
-		"InvalidTimeRang": `X-Mock-Scenario: no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`,
-		"export-refuse":   `did you mean "export-refused"?`,
-		"fault:hng":       `did you mean "fault:hang"?`,
-		"NoSuch":          `no scenario "NoSuch"; closest: `,
+		"InvalidTimeRang":         `X-Mock-Scenario: no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`,
+		"export-refuse":           `did you mean "export-refused"?`,
+		"fault:hng":               `did you mean "fault:hang"?`,
+		"NoSuch":                  `no scenario "NoSuch"; closest: `,
 		strings.Repeat("x", 2000): `closest: `,
 	} {
 		r := call(t, ts, http.MethodPost, createParams(), http.Header{"X-Mock-Scenario": {header}})
