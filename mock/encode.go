@@ -22,6 +22,9 @@ const (
 	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
 	HeaderRequestID = "x-acs-request-id"
+	// HeaderWarning on a response says the chosen scenario had no outcome
+	// for the call, which was answered as the default scenario answers.
+	HeaderWarning = "X-Mock-Warning"
 
 	contentTypeJSON = "application/json;charset=utf-8"
 	contentTypeXML  = "text/xml;charset=utf-8"
@@ -67,6 +70,9 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	h["X-Acs-Request-Id"] = []string{x.requestID}
 	if x.scenario != "" {
 		h["X-Mock-Scenario"] = []string{x.scenario}
+	}
+	if x.warning != "" {
+		h["X-Mock-Warning"] = []string{x.warning}
 	}
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())

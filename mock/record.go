@@ -16,6 +16,7 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
 		ChosenBy:   x.from,
+		Warning:    x.warning,
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),

@@ -157,6 +157,7 @@ type exchange struct {
 	err         *apiError
 	violations  []Violation
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
+	warning     string        // X-Mock-Warning: the scenario had no outcome for the call
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -246,7 +247,11 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
-	x.outcome = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	var picked bool
+	x.outcome, picked = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	if !picked && sc.Name != ScenarioDefault {
+		x.warning = fallbackWarning(sc, op.Name) // warning.go
+	}
 	switch o := x.outcome; {
 	case o.Fault != "":
 		return nil
