@@ -99,6 +99,7 @@ type options struct {
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
+	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
 
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
@@ -139,7 +140,8 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
 	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
-	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory (default: the embedded scenarios/)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory, served with the shipped scenarios/ (a file of the same name replaces the shipped one; with --spec or --fixtures, alone)")
+	fs.BoolVar(&o.noShippedScenarios, "no-shipped-scenarios", false, "leave the shipped scenario files out: only the built-in scenarios and those of --scenarios")
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
@@ -166,7 +168,7 @@ func (o options) config() (mock.Config, error) {
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
-	cfg.NoGenerated = o.noGenerated
+	cfg.NoGenerated, cfg.NoShippedScenarios = o.noGenerated, o.noShippedScenarios
 	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue

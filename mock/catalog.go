@@ -7,6 +7,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 )
 
 // catalog is everything loaded from files: the spec, the scenarios and the
@@ -35,7 +36,7 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 		cat.scenarios[sc.Name] = sc
 		cat.order = append(cat.order, sc.Name)
 	}
-	files, sps := scenario.LoadFiles(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
+	files, sps := scenario.LoadFiles(cfg.scenarioDirs(), sp, fx, builtins)
 	ps = append(ps, sps...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	for _, sc := range files {
@@ -49,6 +50,20 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 		return nil, err
 	}
 	return cat, nil
+}
+
+// scenarioDirs are the scenario files served: the shipped ones, unless
+// NoShippedScenarios, under Scenarios, whose files replace shipped ones of
+// the same name.
+func (cfg Config) scenarioDirs() []scenario.Dir {
+	var dirs []scenario.Dir
+	if !cfg.NoShippedScenarios {
+		dirs = append(dirs, scenario.Dir{FS: scenarios.FS, Name: "scenarios"})
+	}
+	if cfg.Scenarios != nil {
+		dirs = append(dirs, scenario.Dir{FS: cfg.Scenarios, Name: cfg.ScenariosDir})
+	}
+	return dirs
 }
 
 // Check loads and checks the configured files without serving, as the

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -251,40 +253,60 @@ var scenarioSchema = func() *jsonschema.Schema {
 	return c.MustCompile("scenario.schema.json")
 }()
 
-// LoadFiles reads every *.yaml file of a directory and checks it: first
-// against the JSON Schema, then against the spec and the fixtures.
-func LoadFiles(fsys fs.FS, dir string, spec *contract.Spec, fixtures fixture.Set, builtins map[string]bool) ([]*Scenario, diag.Problems) {
+// Dir is one directory of scenario files; Name names it in messages.
+type Dir struct {
+	FS   fs.FS
+	Name string
+}
+
+// LoadFiles reads every *.yaml file of the directories and checks it:
+// first against the JSON Schema, then against the spec and the fixtures.
+// The directories are layers: a file in a later one replaces the file of
+// the same scenario name in an earlier one (--scenarios over the shipped
+// scenarios/), and the replaced file is not read.
+func LoadFiles(dirs []Dir, spec *contract.Spec, fixtures fixture.Set, builtins map[string]bool) ([]*Scenario, diag.Problems) {
 	var ps diag.Problems
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		ps.Add(dir, 0, "", "cannot read the scenarios directory: %v", err)
-		return nil, ps
+	type source struct {
+		fsys       fs.FS
+		name, file string
+	}
+	chosen := map[string]source{} // scenario name → the file that defines it
+	for _, d := range dirs {
+		entries, err := fs.ReadDir(d.FS, ".")
+		if err != nil {
+			ps.Add(d.Name, 0, "", "cannot read the scenarios directory: %v", err)
+			continue
+		}
+		inDir := map[string]string{}
+		for _, e := range entries {
+			name := e.Name()
+			ext := path.Ext(name)
+			if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(name, ".") {
+				continue
+			}
+			file := path.Join(d.Name, name)
+			scName := strings.TrimSuffix(name, ext)
+			if builtins[scName] {
+				ps.Add(file, 0, "", "scenario name %q collides with a built-in scenario; rename the file", scName)
+				continue
+			}
+			if other, dup := inDir[scName]; dup {
+				ps.Add(file, 0, "", "scenario %q is also defined by %s", scName, other)
+				continue
+			}
+			inDir[scName] = file
+			chosen[scName] = source{d.FS, name, file}
+		}
 	}
 	var out []*Scenario
-	seen := map[string]string{}
-	for _, e := range entries {
-		name := e.Name()
-		ext := path.Ext(name)
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(name, ".") {
-			continue
-		}
-		file := path.Join(dir, name)
-		scName := strings.TrimSuffix(name, ext)
-		if builtins[scName] {
-			ps.Add(file, 0, "", "scenario name %q collides with a built-in scenario; rename the file", scName)
-			continue
-		}
-		if other, dup := seen[scName]; dup {
-			ps.Add(file, 0, "", "scenario %q is also defined by %s", scName, other)
-			continue
-		}
-		seen[scName] = file
-		data, err := fs.ReadFile(fsys, name)
+	for _, scName := range slices.Sorted(maps.Keys(chosen)) {
+		src := chosen[scName]
+		data, err := fs.ReadFile(src.fsys, src.name)
 		if err != nil {
-			ps.Add(file, 0, "", "cannot read: %v", err)
+			ps.Add(src.file, 0, "", "cannot read: %v", err)
 			continue
 		}
-		sc, fps := parseScenario(file, scName, data, spec, fixtures)
+		sc, fps := parseScenario(src.file, scName, data, spec, fixtures)
 		ps = append(ps, fps...)
 		if sc != nil {
 			out = append(out, sc)
