@@ -91,7 +91,7 @@ accessKeys:
 	for _, tc := range []struct{ name, data, want string }{
 		{"empty", "", "creds.yaml: expected object, but got null"},
 		{"no keys", "accessKeys: []", "creds.yaml:1: accessKeys: minimum 1 items required, but found 0 items"},
-		{"not YAML", "accessKeys: [", "creds.yaml: not valid YAML"},
+		{"not YAML", "accessKeys: [", "creds.yaml:1: not valid YAML: did not find expected node content"},
 		{"a number as secret", "accessKeys:\n  - id: A\n    secret: 12\n", "creds.yaml:3: accessKeys.0.secret: expected string, but got number"},
 		{"active not a bool", "accessKeys:\n  - id: A\n    secret: s\n    active: maybe\n", "creds.yaml:4: accessKeys.0.active: expected boolean, but got string"},
 		{"deny without allow", "accessKeys:\n  - id: A\n    secret: s\n    policy: {deny: ['cdn:*']}\n", "creds.yaml:4: accessKeys.0.policy: missing properties: 'allow'"},
