@@ -35,7 +35,8 @@ func (s *Server) adminRoutes(g *echo.Group) {
 	g.DELETE("/violations", s.adminClearViolations)
 	// The clock, tasks, state and downloads: admintasks.go.
 	s.taskRoutes(g)
-	s.uiRoutes(g) // the web console and GET /operations: ui.go
+	s.uiRoutes(g)       // the web console and GET /operations: ui.go
+	s.coverageRoutes(g) // outcome coverage: admincoverage.go
 }
 
 func (s *Server) adminHealth(c echo.Context) error {
@@ -109,6 +110,9 @@ func (s *Server) adminSetScenario(c echo.Context) error {
 }
 
 func (s *Server) adminResetScenario(c echo.Context) error {
+	if ak := c.QueryParam("accessKeyId"); ak != "" {
+		return s.adminUnbind(c, ak) // one key only: admincoverage.go
+	}
 	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.state())
 }

@@ -17,6 +17,7 @@ type catalog struct {
 	scenarios map[string]*Scenario
 	order     []string // scenario names: built-ins first, then files by name
 	fixtures  fixture.Set
+	coverage  *coverageTable // served outcomes: the only mutable part, atomics (coverage.go)
 }
 
 func (c *catalog) scenarioNames() []string { return c.order }
@@ -29,7 +30,7 @@ func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
 	}
 	fx, ps := fixture.LoadFixtureLayers(cfg.files(), sp, layers, now)
 
-	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
+	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx, coverage: newCoverage(sp)}
 	builtins := map[string]bool{}
 	for _, sc := range scenario.Builtins(sp) {
 		builtins[sc.Name] = true

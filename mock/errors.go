@@ -18,6 +18,10 @@ func errUnknownScenario(name string, valid []string) *apiError {
 	}
 }
 
+func errNotBound(accessKeyID string) error {
+	return fmt.Errorf("access key %s is not bound to a scenario (GET %s/scenarios lists the bindings)", diag.Quote(accessKeyID), AdminPrefix)
+}
+
 func errRender(action string, err error) *apiError {
 	return &apiError{
 		Status:  http.StatusInternalServerError,

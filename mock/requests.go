@@ -19,7 +19,7 @@ func (s *Server) ClearRequests() { s.journal.Clear() }
 // Violations lists the spec violations of the newest violating requests
 // (as many as the journal keeps), oldest first.
 func (s *Server) Violations() []ViolationRecord {
-	var out []ViolationRecord
+	out := []ViolationRecord{} // [] when there are none, never null
 	for _, e := range s.violations.Snapshot(nil) {
 		for _, v := range e.Violations {
 			out = append(out, ViolationRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID,

@@ -11,14 +11,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
@@ -365,7 +363,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = he.Code
 	}
 	if isAdminPath(c.Request().URL.Path) {
-		_ = c.JSON(status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
+		s.adminRouteError(c, status) // 404 lists the endpoints, 405 the methods (adminroutes.go)
 		return
 	}
 	sp := s.catalog.Load().spec

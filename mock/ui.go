@@ -149,7 +149,7 @@ func operationsPage(cat *catalog) OperationsPage {
 	for _, name := range sp.OperationNames() {
 		op := sp.Operation(name)
 		info := OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit,
-			Parameters: make([]ParamInfo, len(op.Params)), Fixtures: []string{}}
+			Parameters: make([]ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []ErrorInfo{}}
 		for i, p := range op.Params {
 			info.Parameters[i] = ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
 		}

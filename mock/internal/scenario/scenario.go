@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -166,6 +167,9 @@ const (
 // faults are the connection-level outcomes; their built-in scenarios are
 // named "fault:<name>" so they can never clash with an error code.
 var faults = []string{"reset", "empty", "garbage", "hang"}
+
+// Faults are the names of the connection faults, as outcomes name them.
+func Faults() []string { return slices.Clone(faults) }
 
 var faultDescriptions = map[string]string{
 	"reset":   "Every operation's connection is reset (TCP RST) instead of answered.",
