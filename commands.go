@@ -25,6 +25,7 @@ var commands = []command{
 	{"validate", "check the spec, scenarios and fixtures, then exit"},
 	{"scenario", "list, set or reset the scenario of a running server"},
 	{"requests", "print a running server's request journal"},
+	{"coverage", "print which documented outcomes a running server has served"},
 	{"health", "exit 0 if a running server answers its health check"},
 	{"version", "print the version, the commit and Go's version"},
 	{"help", "print this help, or a command's: cdnmock help COMMAND"},

@@ -30,6 +30,7 @@ var envValues = map[string]string{
 	"fail-on-violation":    "1",
 	"task-duration":        "2m",
 	"state":                "tasks.db",
+	"coverage-out":         "coverage.md",
 	"credentials":          "credentials.yaml",
 	"admin-token":          "s3cret",
 	"admin-addr":           "127.0.0.1:0",
@@ -55,7 +56,7 @@ func TestEnvSetsEveryFlag(t *testing.T) {
 		addr: "127.0.0.1:0", spec: "my-spec.yaml", noGenerated: true,
 		scenarios: "my-scenarios", noShippedScenarios: true, fixtures: "my-fixtures", scenario: "InvalidTimeRange",
 		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", journalSize: 7,
-		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db",
+		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db", coverageOut: "coverage.md",
 		credentials: "credentials.yaml", adminToken: "s3cret", adminAddr: "127.0.0.1:0",
 		fromEnv: wantFromEnv,
 	}

@@ -5,6 +5,7 @@
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
+//	cdnmock coverage [--uncovered] ...   which documented outcomes were served (coverage.go)
 //	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
 //	cdnmock version                      the version, commit and Go version (version.go)
 //	cdnmock help [COMMAND]               the commands; a command's usage and flags (commands.go)
@@ -97,6 +98,7 @@ type options struct {
 	failOnViolation                                         bool
 	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
 	state                                                   string
+	coverageOut                                             string // write the outcome coverage here at shutdown (coverage.go)
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
 	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
@@ -150,6 +152,7 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
 	fs.DurationVar(&o.taskDuration, "task-duration", 90*time.Second, "how long an export task stays created before its file is ready (server's clock)")
+	fs.StringVar(&o.coverageOut, "coverage-out", "", "at shutdown, write the outcome coverage to this `file`: JSON, or a Markdown table when it ends in .md")
 	fs.StringVar(&o.state, "state", "", "keep export tasks in this bbolt `file` across restarts (default: in memory)")
 	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
 	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
@@ -220,6 +223,11 @@ func (o options) config() (mock.Config, error) {
 		}
 		if cfg.Credentials, err = mock.LoadCredentials(o.credentials, data); err != nil {
 			return cfg, err // Problems, with file, line and field
+		}
+	}
+	if o.coverageOut != "" {
+		if st, err := os.Stat(filepath.Dir(o.coverageOut)); err != nil || !st.IsDir() {
+			return cfg, flagErrorf("coverage-out", "%s: its directory does not exist", o.coverageOut)
 		}
 	}
 	if err := checkAdminToken(o.adminToken); err != nil {
@@ -301,6 +309,13 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	if err := hs.Shutdown(shutdown); err != nil {
 		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
 		return 1
+	}
+	if opts.coverageOut != "" {
+		if err := writeCoverageFile(opts.coverageOut, srv.Coverage("")); err != nil {
+			fmt.Fprintln(stderr, "cdnmock: --coverage-out:", err)
+			return 1
+		}
+		fmt.Fprintln(stderr, "cdnmock: outcome coverage written to", opts.coverageOut)
 	}
 	if opts.failOnViolation {
 		if n := srv.ViolationCount(); n > 0 {

@@ -287,3 +287,24 @@ func TestRequests(t *testing.T) {
 
 // The mocktest.TB interface is what testing.TB offers.
 var _ mocktest.TB = testing.TB(nil)
+
+func TestCoverage(t *testing.T) {
+	srv := mocktest.Start(t, mocktest.WithClock(now))
+	get(t, srv, "AK1")
+	srv.SetScenario("InvalidTimeRange")
+	get(t, srv, "AK1")
+	r := srv.Coverage(createAction)
+	if len(r.Operations) != 1 || r.Covered != 2 || r.Total < 3 {
+		t.Fatalf("coverage of %s: %+v", createAction, r)
+	}
+	counted := map[string]int64{}
+	for _, o := range r.Operations[0].Outcomes {
+		counted[o.Outcome] = o.Count
+	}
+	if counted["success"] != 1 || counted["InvalidTimeRange"] != 1 {
+		t.Errorf("counts: %v", counted)
+	}
+	if all := srv.Coverage(); len(all.Operations) < 100 || all.Covered != 2 {
+		t.Errorf("every operation: %d, covered %d", len(all.Operations), all.Covered)
+	}
+}
