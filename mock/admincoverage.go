@@ -25,6 +25,15 @@ func (s *Server) adminResetCoverage(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// taskFamily is the export task family an operation works on (its
+// x-mock-state), "" for none: the console pins these first.
+func taskFamily(op *Operation) string {
+	if op.State == nil {
+		return ""
+	}
+	return op.State.Tasks
+}
+
 // adminUnbind answers DELETE /_mock/scenario?accessKeyId=AK: that key
 // alone goes back to the active scenario.
 func (s *Server) adminUnbind(c echo.Context, accessKeyID string) error {

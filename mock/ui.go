@@ -111,6 +111,7 @@ type OperationInfo struct {
 	Name       string      `json:"name"`
 	Methods    []string    `json:"methods"`
 	RateLimit  int         `json:"rateLimit,omitempty"` // calls per second per account
+	Tasks      string      `json:"tasks,omitempty"`     // x-mock-state: the export task family it works on
 	Parameters []ParamInfo `json:"parameters"`
 	Fixtures   []string    `json:"fixtures"` // success bodies a scenario can name
 	Errors     []ErrorInfo `json:"errors"`   // documented codes, then the common ones
@@ -148,7 +149,7 @@ func operationsPage(cat *catalog) OperationsPage {
 	}
 	for _, name := range sp.OperationNames() {
 		op := sp.Operation(name)
-		info := OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit,
+		info := OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Tasks: taskFamily(op),
 			Parameters: make([]ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []ErrorInfo{}}
 		for i, p := range op.Params {
 			info.Parameters[i] = ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
