@@ -53,3 +53,21 @@ func TestScenarioStepsRuledOutWarn(t *testing.T) {
 		t.Errorf("no step matches: %d %q", r.status, r.header.Get(mock.HeaderWarning))
 	}
 }
+
+// A code the metadata documents only as a template ("Invalid%s.ValueNotSupported")
+// is served as one concrete code per parameter, and a scenario forces it.
+func TestTemplateCodeIsForceable(t *testing.T) {
+	srv, ts := newServer(t, mock.Config{})
+	op := srv.Spec().Operation("DescribeCdnDomainConfigs")
+	if op == nil {
+		t.Fatal("no DescribeCdnDomainConfigs")
+	}
+	if _, ok := op.ErrorDefs["InvalidFunctionNames.ValueNotSupported"]; !ok {
+		t.Fatalf("codes of DescribeCdnDomainConfigs: %v", op.Codes)
+	}
+	q := createParams("Action", "DescribeCdnDomainConfigs", "StartTime", "", "EndTime", "", "DomainName", "example.com")
+	r := call(t, ts, http.MethodPost, q, http.Header{"X-Mock-Scenario": {"InvalidFunctionNames.ValueNotSupported"}})
+	if r.status != 400 || r.str("Code") != "InvalidFunctionNames.ValueNotSupported" {
+		t.Errorf("%d %s", r.status, r.body)
+	}
+}
