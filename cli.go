@@ -36,7 +36,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
@@ -359,7 +358,7 @@ func (c *client) requests(ctx context.Context, args []string) error {
 			}
 			return err
 		}
-		var page mock.RequestsPage
+		var page adminapi.RequestsPage
 		if err := c.decode(co.server, raw, &page); err != nil {
 			return err
 		}
@@ -397,7 +396,7 @@ type requestTable struct {
 
 var requestColumns = []string{"TIME", "ACTION", "ACCESS KEY", "SCENARIO", "CODE", "STATUS", "LATENCY", "VIOLATIONS"}
 
-func (t *requestTable) print(entries []*mock.Entry, follow bool) error {
+func (t *requestTable) print(entries []*adminapi.Entry, follow bool) error {
 	rows := make([][]string, 0, len(entries)+1)
 	if !t.header {
 		t.header = true

@@ -23,6 +23,7 @@ type command struct{ name, summary string }
 var commands = []command{
 	{"serve", "serve the API and its admin API (/_mock/); the default command"},
 	{"validate", "check the spec, scenarios and fixtures, then exit"},
+	{"verify", "check the spec against the real service: call every read-only operation"},
 	{"scenario", "list, set or reset the scenario of a running server"},
 	{"requests", "print a running server's request journal"},
 	{"coverage", "print which documented outcomes a running server has served"},

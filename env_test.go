@@ -34,6 +34,10 @@ var envValues = map[string]string{
 	"credentials":          "credentials.yaml",
 	"admin-token":          "s3cret",
 	"admin-addr":           "127.0.0.1:0",
+	"upstream":             "https://cdn.example.com",
+	"record":               "recordings",
+	"replay":               "recorded",
+	"proxy-throttle":       "true",
 }
 
 func TestEnvSetsEveryFlag(t *testing.T) {
@@ -58,6 +62,7 @@ func TestEnvSetsEveryFlag(t *testing.T) {
 		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", journalSize: 7,
 		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db", coverageOut: "coverage.md",
 		credentials: "credentials.yaml", adminToken: "s3cret", adminAddr: "127.0.0.1:0",
+		upstream: "https://cdn.example.com", record: "recordings", replay: "recorded", proxyThrottle: true,
 		fromEnv: wantFromEnv,
 	}
 	if !reflect.DeepEqual(o, want) {

@@ -12,8 +12,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // adminTokenEnv holds the admin token when --admin-token is not given (the
@@ -44,10 +42,16 @@ func newHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
+// halves is what listenAdmin splits: a *mock.Server, or a test's handlers.
+type halves interface {
+	APIHandler() http.Handler
+	AdminHandler() http.Handler
+}
+
 // listenAdmin starts listening for the admin API on --admin-addr, if set;
 // the API's server then serves the API only. It returns nil, nil without
 // --admin-addr.
-func listenAdmin(opts options, srv *mock.Server, api *http.Server) (*http.Server, net.Listener, error) {
+func listenAdmin(opts options, srv halves, api *http.Server) (*http.Server, net.Listener, error) {
 	if opts.adminAddr == "" {
 		return nil, nil, nil
 	}

@@ -42,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch cmd := args[0]; {
 		case cmd == "help":
 			return runHelp(args[1:], stdout, stderr) // commands.go
+		case cmd == "verify":
+			return runVerify(args[1:], stdout, stderr) // verify.go
 		case isClientCommand(cmd):
 			return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
 		case isVersionCommand(cmd):
@@ -102,6 +104,8 @@ type options struct {
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
 	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
+	upstream, record, replay                                string // proxy mode: mock/proxy.go
+	proxyThrottle                                           bool
 
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
@@ -157,6 +161,10 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
 	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
 	fs.StringVar(&o.adminAddr, "admin-addr", "", "serve the admin API on this `address` instead of --addr (default: the same listener)")
+	fs.StringVar(&o.upstream, "upstream", "", "proxy mode: forward calls that get the default answer to this `URL` (e.g. https://cdn.aliyuncs.com), signed with $"+mock.EnvAccessKeyID+" and $"+mock.EnvAccessKeySecret+" (docs/proxy.md)")
+	fs.StringVar(&o.record, "record", "", "with --upstream: write each forwarded exchange, redacted, into this `dir`ectory")
+	fs.StringVar(&o.replay, "replay", "", "answer calls that match a recording in this `dir`ectory from it")
+	fs.BoolVar(&o.proxyThrottle, "proxy-throttle", false, "with --upstream: keep the mock's own rate limits on (off by default: the upstream throttles)")
 	return fs
 }
 
@@ -230,11 +238,35 @@ func (o options) config() (mock.Config, error) {
 			return cfg, flagErrorf("coverage-out", "%s: its directory does not exist", o.coverageOut)
 		}
 	}
+	if err := o.proxyConfig(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := checkAdminToken(o.adminToken); err != nil {
 		return cfg, err
 	}
 	cfg.AdminToken = o.adminToken
 	return cfg, nil
+}
+
+// proxyConfig sets proxy mode from --upstream, --record and --replay, and
+// the upstream's access key from the standard variables.
+func (o options) proxyConfig(cfg *mock.Config) error {
+	if o.upstream != "" {
+		cfg.Upstream = &mock.UpstreamConfig{URL: o.upstream, Throttle: o.proxyThrottle}
+		if err := mock.UpstreamCredentialsFromEnv(cfg.Upstream, os.Getenv); err != nil {
+			return &flagError{flag: "upstream", err: err}
+		}
+	}
+	if o.record != "" && o.upstream == "" {
+		return flagErrorf("record", "records what --upstream answers: give --upstream too")
+	}
+	if o.replay != "" {
+		if st, err := os.Stat(o.replay); err != nil || !st.IsDir() {
+			return flagErrorf("replay", "%s is not a directory", o.replay)
+		}
+	}
+	cfg.Record, cfg.Replay = o.record, o.replay
+	return nil
 }
 
 // watchDirs are the directories on disk to reload from when they change.

@@ -3,9 +3,8 @@ package mock
 import (
 	"net/http"
 
-	"github.com/labstack/echo/v4"
-
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 )
 
 // The admin API's types live in package adminapi, shared by the server and
@@ -25,14 +24,40 @@ type (
 	TasksPage       = adminapi.TasksPage
 	AccountTasks    = adminapi.AccountTasks
 	TaskInfo        = adminapi.TaskInfo
+	RequestsPage    = adminapi.RequestsPage
+	OperationsPage  = adminapi.OperationsPage
+	OperationInfo   = adminapi.OperationInfo
+	ParamInfo       = adminapi.ParamInfo
+	ErrorInfo       = adminapi.ErrorInfo
 )
 
-// The admin API's own description: its OpenAPI document (adminapi), served
-// at GET /_mock/openapi.yaml, and the hook through which the package's
-// tests check every admin exchange against it.
+// AdminPrefix is where the admin API lives; it can never clash with the
+// API, which is served on "/" only.
+const AdminPrefix = adminapi.Prefix
 
-func (s *Server) adminOpenAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, adminapi.ContentType, adminapi.Document)
+func isAdminPath(p string) bool { return admin.IsPath(p) }
+
+// adminDeps is what the admin API (package admin) reads and drives.
+func (s *Server) adminDeps() admin.Deps {
+	return admin.Deps{
+		Control:      s,
+		Token:        s.cfg.AdminToken,
+		Clock:        s.cfg.Clock,
+		Tasks:        s.tasks,
+		NewRequestID: s.cfg.NewRequestID,
+		Catalog: func() admin.Catalog {
+			c := s.catalog.Load()
+			return admin.Catalog{Spec: c.spec, Scenarios: c.scenarios, Order: c.order, Fixtures: c.fixtures}
+		},
+		State: s.state,
+		ReloadError: func() string {
+			if e := s.reloadErr.Load(); e != nil {
+				return *e
+			}
+			return ""
+		},
+		ClearViolations: s.clearViolations,
+	}
 }
 
 // Which handler served an exchange, for serveHook.

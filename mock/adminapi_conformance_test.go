@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 )
 
 func TestAdminAPIDocumentIsValid(t *testing.T) {
@@ -327,7 +328,7 @@ func TestAdminAPIConformance(t *testing.T) {
 		method, path, _ := strings.Cut(r, " ")
 		path = strings.NewReplacer("{token}", "nosuchtoken", "{file}", "console.js").Replace(path)
 		resp, _ := send(method, path, "")
-		switch open := adminOpenRoute(strings.NewReplacer("nosuchtoken", ":token", "console.js", "*").Replace(path)); {
+		switch open := admin.OpenRoute(strings.NewReplacer("nosuchtoken", ":token", "console.js", "*").Replace(path)); {
 		case open && resp.StatusCode == 401, !open && resp.StatusCode != 401:
 			t.Errorf("with a token, %s %s without it: %d", method, path, resp.StatusCode)
 		}

@@ -12,11 +12,13 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 var boundsNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -158,4 +160,47 @@ func liveHeapInternal() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// An access key id longer than wire.MaxAccessKeyIDBytes is refused before
+// any state keyed by it is touched: no throttle bucket, no step count, no
+// task, no binding. One of exactly the bound is served and counted.
+func TestLongAccessKeyTouchesNoState(t *testing.T) {
+	s, err := New(Config{Clock: FixedClock(boundsNow), Scenario: "counted",
+		Scenarios: fstest.MapFS{"counted.yaml": {Data: []byte("operations:\n  CreateUserUsageDataExportTask:\n    - fixture: success\n      times: 5\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	create := func(ak string) *httptest.ResponseRecorder {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?"+limitsParams("AccessKeyId", ak).Encode(), nil))
+		return w
+	}
+	tooLong := strings.Repeat("K", wire.MaxAccessKeyIDBytes+1)
+	for _, ak := range []string{tooLong, strings.Repeat("L", 64<<10)} {
+		w := create(ak)
+		want := fmt.Sprintf(`"Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found. The access key id is %d bytes long, longer than 128 bytes."`, len(ak))
+		if w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("a %d-byte access key: %d %s\nwant 404 %s", len(ak), w.Code, w.Body, want)
+		}
+	}
+	if err := s.Bind(tooLong, "counted"); !errors.Is(err, scenario.ErrAccessKeyTooLong) {
+		t.Errorf("binding a %d-byte key: %v, want scenario.ErrAccessKeyTooLong", len(tooLong), err)
+	}
+	_, bindings := s.control.Snapshot()
+	if b, c, n := s.throttle.Len(), s.counters.Len(), len(s.tasks.All()); b != 0 || c != 0 || n != 0 || len(bindings) != 0 {
+		t.Fatalf("after refused calls: %d throttle buckets, %d step counts, %d task accounts, %d bindings; want none", b, c, n, len(bindings))
+	}
+
+	atBound := strings.Repeat("K", wire.MaxAccessKeyIDBytes)
+	if err := s.Bind(atBound, "counted"); err != nil {
+		t.Errorf("binding a %d-byte key: %v", len(atBound), err)
+	}
+	if w := create(atBound); w.Code != http.StatusOK {
+		t.Fatalf("a %d-byte access key: %d %s", len(atBound), w.Code, w.Body)
+	}
+	if b, c, n := s.throttle.Len(), s.counters.Len(), len(s.tasks.All()); b != 1 || c != 1 || n != 1 {
+		t.Errorf("after one call: %d throttle buckets, %d step counts, %d task accounts; want 1 each", b, c, n)
+	}
 }

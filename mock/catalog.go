@@ -4,6 +4,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
@@ -24,11 +25,11 @@ func (c *catalog) scenarioNames() []string { return c.order }
 
 // loadCatalog loads and checks every file, reporting all problems at once.
 func loadCatalog(cfg Config, now time.Time) (*catalog, error) {
-	sp, layers, err := fixture.LoadSpecLayers(cfg.files(), tasks.ReportNames()) // the hand-written spec over the generated one
+	sp, layers, err := contract.LoadLayers(cfg.specFiles(), tasks.ReportNames()) // the hand-written spec over the generated one
 	if err != nil {
 		return nil, err
 	}
-	fx, ps := fixture.LoadFixtureLayers(cfg.files(), sp, layers, now)
+	fx, ps := fixture.LoadFixtureLayers(cfg.fixtureFiles(), sp, layers, now)
 
 	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx, coverage: newCoverage(sp)}
 	builtins := map[string]bool{}

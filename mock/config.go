@@ -9,6 +9,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
@@ -82,7 +83,7 @@ type Config struct {
 	MaxParamBytes int
 
 	// Credentials turns on authentication: every API call must be signed
-	// by one of these access keys and allowed by its policy (auth.go).
+	// by one of these access keys and allowed by its policy (package auth).
 	// LoadCredentials reads them from a file. Nil: any access key is
 	// accepted and signatures are not checked.
 	Credentials *Credentials
@@ -94,6 +95,19 @@ type Config struct {
 	// Delay is added before every answer unless the request (X-Mock-Delay)
 	// or the outcome sets one.
 	Delay Delay
+
+	// Upstream, when set, forwards every call that would get the plain
+	// default answer to the real service, signed again with its own
+	// access key (proxy.go). Nil: the mock answers everything.
+	Upstream *UpstreamConfig
+
+	// Record is a directory where each forwarded exchange is written,
+	// redacted, as it happens. It needs Upstream. Empty: none is.
+	Record string
+
+	// Replay is a directory of recordings that answer the calls matching
+	// them (before Upstream is asked). Empty: none.
+	Replay string
 
 	// DisableThrottling turns off the spec's rate limits (x-acs-rate-limit).
 	DisableThrottling bool
@@ -198,12 +212,17 @@ func (cfg Config) layerDefaults() Config {
 }
 
 // files are the files cfg serves, for the fixture stage.
-func (cfg Config) files() fixture.Files {
-	return fixture.Files{
+func (cfg Config) specFiles() contract.SpecFiles {
+	return contract.SpecFiles{
 		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
 		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
 		NoGenerated: cfg.NoGenerated,
-		Fixtures:    cfg.Fixtures, FixturesDir: cfg.FixturesDir,
+	}
+}
+
+func (cfg Config) fixtureFiles() fixture.Files {
+	return fixture.Files{
+		Fixtures: cfg.Fixtures, FixturesDir: cfg.FixturesDir,
 		GeneratedFixtures: cfg.GeneratedFixtures, GeneratedFixturesDir: cfg.GeneratedFixturesDir,
 	}
 }

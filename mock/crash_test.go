@@ -50,8 +50,11 @@ func TestCrashSoak(t *testing.T) {
 		acked = map[string]string{} // TaskId → access key/TaskName, once answered 200
 		given = map[string]bool{}   // every TaskId answered, or found in the file
 	)
+	const minRounds = 3                      // fewer prove little: the test fails rather than pass on them
 	stop := time.Now().Add(40 * time.Second) // a bound on the whole test on a slow machine
+	ran := 0
 	for r := 0; r < rounds && time.Now().Before(stop); r++ {
+		ran++
 		cmd, addr := startCdnmock(t, bin, args...)
 		checkAcked(t, addr, acked, given)
 		target := int64(1 + rng.IntN(300))
@@ -99,7 +102,10 @@ func TestCrashSoak(t *testing.T) {
 	}
 	_, addr := startCdnmock(t, bin, args...)
 	checkAcked(t, addr, acked, given)
-	t.Logf("%d creates answered, all kept", len(acked))
+	t.Logf("%d rounds of kill -9, %d creates answered, all kept", ran, len(acked))
+	if ran < minRounds {
+		t.Errorf("only %d rounds of kill -9 ran within the time bound, want at least %d", ran, minRounds)
+	}
 }
 
 // soakCreate creates a usage task and returns its TaskId; an error is a

@@ -21,13 +21,13 @@ const (
 	// a range, "100ms-400ms".
 	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
-	HeaderRequestID = "x-acs-request-id"
+	HeaderRequestID = wire.HeaderRequestID
 	// HeaderWarning on a response says the chosen scenario had no outcome
 	// for the call, which was answered as the default scenario answers.
 	HeaderWarning = "X-Mock-Warning"
 
-	contentTypeJSON = "application/json;charset=utf-8"
-	contentTypeXML  = "text/xml;charset=utf-8"
+	contentTypeJSON = wire.ContentTypeJSON
+	contentTypeXML  = wire.ContentTypeXML
 )
 
 var (

@@ -112,33 +112,70 @@ func TestDelayReleasedWhenTheServerCloses(t *testing.T) {
 	}
 }
 
-// A request held by a delay is released when its client goes away, without
-// waiting for Close.
+// A request held by a delay or fault:hang is released when its client goes
+// away, without waiting for Close. net/http notices a client leaving only
+// once the request's body was read to the end, so the held request must read
+// a body no step of the call reads (one that is not a form).
 func TestDelayReleasedWhenTheClientGoesAway(t *testing.T) {
-	srv, ts, started, stopped := heldServer(t, mock.Config{})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/?"+createParams().Encode(), nil)
+	for _, tc := range []struct {
+		name, header, value, contentType, body string
+	}{
+		{"delay, no body", mock.HeaderDelay, "1m", "", ""},
+		{"delay, a JSON body", mock.HeaderDelay, "1m", "application/json", `{"unread":true}`},
+		{"fault:hang, a JSON body", mock.HeaderScenario, "fault:hang", "application/json", `{"unread":true}`},
+		{"delay, a body of no type", mock.HeaderDelay, "20s", "", strings.Repeat("x", 100<<10)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, ts, started, stopped := heldServer(t, mock.Config{})
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, http.MethodPost, ts.URL+"/?"+createParams().Encode(), strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set(tc.header, tc.value)
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			got := make(chan error, 1)
+			go func() {
+				resp, err := http.DefaultClient.Do(req)
+				if err == nil {
+					resp.Body.Close()
+				}
+				got <- err
+			}()
+			within(t, started, "the hold")
+			cancel()
+			within(t, stopped, "the release after the client went away")
+			if err := within(t, got, "the client's error"); !errors.Is(err, context.Canceled) {
+				t.Errorf("client: %v", err)
+			}
+			srv.Close() // returns: no handler is left
+			if es := srv.Requests(mock.RequestFilter{}); len(es) != 1 || es[0].Status != 0 {
+				t.Errorf("journal: %+v, want the call with no status", es)
+			}
+		})
+	}
+}
+
+// The body a held request reads is held to the same limit as a form body:
+// one above it is answered 413 at once, never held.
+func TestHeldBodyAboveTheLimit(t *testing.T) {
+	_, ts, started, _ := heldServer(t, mock.Config{MaxBodyBytes: 1 << 10})
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/?"+createParams().Encode(), strings.NewReader(strings.Repeat("x", 2<<10)))
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set(mock.HeaderDelay, "1m")
-	got := make(chan error, 1)
-	go func() {
-		resp, err := http.DefaultClient.Do(req)
-		if err == nil {
-			resp.Body.Close()
-		}
-		got <- err
-	}()
-	within(t, started, "the delay")
-	cancel()
-	within(t, stopped, "the release after the client went away")
-	if err := within(t, got, "the client's error"); !errors.Is(err, context.Canceled) {
-		t.Errorf("client: %v", err)
+	answer := make(chan reply, 1)
+	go func() { answer <- do(t, req) }()
+	r := within(t, answer, "the answer")
+	if r.status != http.StatusRequestEntityTooLarge || r.str("Code") != "Mock.RequestTooLarge" {
+		t.Errorf("%d %s, want 413 Mock.RequestTooLarge", r.status, r.body)
 	}
-	srv.Close() // returns: no handler is left
-	if es := srv.Requests(mock.RequestFilter{}); len(es) != 1 || es[0].Status != 0 {
-		t.Errorf("journal: %+v, want the call with no status", es)
+	if len(started) != 0 {
+		t.Error("the request was held")
 	}
 }

@@ -15,6 +15,13 @@ func SetReloadHooks(s *Server, loaded, waits func()) {
 	s.hooks.reloadLoaded, s.hooks.reloadWaits = loaded, waits
 }
 
+// SetScenarioHooks calls checked when SetScenario or Bind has found its
+// scenario and not yet set it, and installWaits when a reload's install
+// must wait for one of them.
+func SetScenarioHooks(s *Server, checked, installWaits func()) {
+	s.hooks.scenarioOK, s.hooks.installWaits = checked, installWaits
+}
+
 // SetReloadSettle sets how long Watch lets files stay quiet before it
 // reloads.
 func SetReloadSettle(s *Server, d time.Duration) { s.reloadSettle = d }

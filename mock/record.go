@@ -5,13 +5,14 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
 func (s *Server) record(x *exchange, status int, latency time.Duration) {
-	e := &Entry{
+	e := &journal.Record{Entry: Entry{
 		Time:       s.cfg.Clock.Now(),
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
@@ -20,10 +21,11 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
-	}
+	}}
 	if c := x.call; c != nil {
 		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
 	}
+	s.recordProxy(&e.Entry, x)
 	switch {
 	case x.err != nil:
 		e.Code = x.err.Code
@@ -32,7 +34,7 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 	}
 	s.catalog.Load().coverage.count(x, status)
 	s.journal.Add(e, true)
-	if len(e.Violations) > 0 {
+	if len(e.Violations) > 0 || len(e.Drift) > 0 {
 		s.violations.Add(e, false)
 	}
 
@@ -48,6 +50,38 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		slog.String("code", e.Code),
 		slog.Int("status", e.Status),
 		slog.Duration("latency", latency.Round(time.Microsecond)),
-		slog.Int("violations", len(e.Violations)),
+		slog.Int("violations", len(e.Violations)+len(e.Drift)),
 	)
 }
+
+// recordProxy adds to e what proxy mode did: the upstream's answer, the
+// replay, the drift. Values are copied within bounds.
+func (s *Server) recordProxy(e *Entry, x *exchange) {
+	if u := x.upstream; u != nil {
+		kept := *u
+		kept.Code = journal.KeptCopy(u.Code, keptUpstreamBytes)
+		kept.RequestID = journal.KeptCopy(u.RequestID, keptUpstreamBytes)
+		kept.RecordError = journal.KeptCopy(u.RecordError, keptUpstreamBytes)
+		e.Upstream = &kept
+		if x.err == nil {
+			e.Code = kept.Code // the answer the client got
+		}
+	}
+	if r := x.replay; r != nil {
+		kept := *r
+		kept.Reason = journal.KeptCopy(r.Reason, keptUpstreamBytes)
+		kept.Parameter = journal.KeptCopy(r.Parameter, keptUpstreamBytes)
+		e.Replay = &kept
+	}
+	if len(x.drift) > 0 {
+		ds := make([]adminapi.Drift, len(x.drift))
+		for i, f := range x.drift {
+			ds[i] = adminapi.Drift{Kind: f.Kind, Field: f.Field, Reason: f.Reason}
+		}
+		e.Drift = journal.KeepDrift(ds)
+	}
+}
+
+// keptUpstreamBytes bounds each string of an entry's upstream and replay
+// fields (the upstream chooses them, or a client's parameters do).
+const keptUpstreamBytes = 256

@@ -54,7 +54,12 @@ func (s *Server) Reload() error {
 // then get Mock.UnknownScenario. SetScenario and Bind check and set under
 // the same lock, so none of them can pick a scenario this swap drops.
 func (s *Server) install(cat *catalog) error {
-	s.scenarioMu.Lock()
+	if !s.scenarioMu.TryLock() {
+		if h := s.hooks.installWaits; h != nil {
+			h()
+		}
+		s.scenarioMu.Lock()
+	}
 	defer s.scenarioMu.Unlock()
 	old := s.catalog.Load()
 	active, bindings := s.control.Snapshot()

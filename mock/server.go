@@ -17,9 +17,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -37,11 +41,12 @@ type Server struct {
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store // export tasks (package tasks)
-	nonces     nonceCache   // signature nonces already used (auth.go)
+	tasks      *tasks.Store   // export tasks (package tasks)
+	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
+	proxy      *proxy // proxy mode: forwarding, recording, replay (proxy.go); nil when off
 
 	// Reloads (reload.go): reloadMu serializes them, scenarioMu makes a
 	// reload's check of the scenarios in use and its swap one step against
@@ -60,6 +65,8 @@ type hooks struct {
 	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
 	reloadLoaded func()           // a reload has read its files and has not installed them yet
 	reloadWaits  func()           // a reload waits for another one to finish
+	installWaits func()           // a reload's install waits for a SetScenario or Bind to finish
+	scenarioOK   func()           // SetScenario or Bind has found the scenario and not yet set it
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -87,10 +94,16 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 		reloadSettle: reloadSettle,
 	}
+	if cfg.Credentials != nil {
+		s.verifier = auth.NewVerifier(cfg.Credentials, cfg.MaxBodyBytes)
+	}
 	s.catalog.Store(cat)
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error
+	if s.proxy, err = newProxy(cfg); err != nil {
+		return nil, err
+	}
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
 		return nil, err
 	}
@@ -100,7 +113,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if serveHook != nil { // tests only (adminapi.go)
+	if serveHook != nil { // tests only (listeners: adminapi.go)
 		serveHook(listenerBoth, s.echo, w, r)
 		return
 	}
@@ -138,7 +151,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
-	s.adminRoutes(e.Group(AdminPrefix))
+	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
 
@@ -156,6 +169,15 @@ type exchange struct {
 	violations  []Violation
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
 	warning     string        // X-Mock-Warning: the scenario had no outcome for the call
+
+	// Proxy mode (proxy.go): the call leaves the pipeline for a recording
+	// (replayed) or the upstream (forward).
+	forward   bool
+	replayed  *recording.Exchange
+	replay    *ReplayInfo
+	upstream  *UpstreamInfo
+	mockWould *apiError // the mock's own validation's answer, to compare
+	drift     []drift.Finding
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -174,11 +196,25 @@ func (s *Server) handleAPI(c echo.Context) error {
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
 
 	x.err = s.process(r, cat, x)
-	if d := s.delay(x); d > 0 && !s.sleep(r.Context(), d) {
+	d, hang := s.delay(x), x.err == nil && x.outcome.Fault == "hang"
+	if d > 0 || hang {
+		// Read the body no step read (one that is not a form), within the
+		// limit: net/http notices a client leaving a held request only
+		// once its body was read to the end. A body above the limit is
+		// answered at once.
+		if _, err := x.call.WholeBody(r, s.cfg.MaxBodyBytes); err != nil {
+			x.err, d = err, 0
+		}
+	}
+	if d > 0 && !s.sleep(r.Context(), d) {
 		// The client gave up, the request's deadline passed or the server
 		// closed while we waited. Returning would make net/http send an
 		// empty 200, which a client still listening would take as an answer.
 		dropConnection(c, false)
+		return nil
+	}
+	if x.err == nil && (x.forward || x.replayed != nil) { // proxy mode (proxy.go)
+		status = s.answerRelayed(c, cat.spec, x)
 		return nil
 	}
 	if x.err == nil && x.outcome.Fault != "" {
@@ -199,7 +235,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	if err != nil {
 		return err
 	}
-	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (auth.go)
+	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (admit.go, package auth)
 		return err
 	}
 	if !slices.Contains(sp.AllMethods, r.Method) {
@@ -221,32 +257,27 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		return errUnknownScenario(name, cat.scenarioNames())
 	}
 
-	switch {
-	case call.Action == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
-	case call.Version == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
-	case call.Version != sp.Version:
-		return sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
-	}
-	op := sp.Operation(call.Action)
-	if op == nil {
-		return sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
-	}
+	op, err := dispatch(sp, call)
 	x.op = op
-	if !op.Allows(call.Method) {
-		return sp.Gateway(contract.CodeUnsupportedMethod, "")
+	if err != nil {
+		if s.relay(x, sc, call.Action, nil, err) { // proxy mode: the upstream decides (proxy.go)
+			return nil
+		}
+		return err
 	}
 
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
 	now := s.cfg.Clock.Now()
-	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.Allow(op, call.AccessKeyID, now) {
+	if sc.Throttle && !s.cfg.DisableThrottling && s.throttles() && !s.throttle.Allow(op, call.AccessKeyID, now) {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
 	var picked bool
 	x.outcome, picked = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	if s.proxy != nil && s.relay(x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
+		return nil // a recording or the upstream answers (proxy.go)
+	}
 	if !picked && sc.Name != ScenarioDefault {
 		x.warning = fallbackWarning(sc, op.Name) // warning.go
 	}
@@ -277,6 +308,27 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	}
 	x.fixture = cat.fixtures.Get(op.Name, x.outcome.Fixture)
 	return nil
+}
+
+// dispatch finds the call's operation, or the gateway's error: no Action
+// or Version, another Version, an unknown Action, a method it does not take.
+func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
+	switch {
+	case call.Action == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
+	case call.Version == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
+	case call.Version != sp.Version:
+		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
+	}
+	op := sp.Operation(call.Action)
+	if op == nil {
+		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
+	}
+	if !op.Allows(call.Method) {
+		return op, sp.Gateway(contract.CodeUnsupportedMethod, "")
+	}
+	return op, nil
 }
 
 // delay is how long to wait before answering: the X-Mock-Delay header, else

@@ -12,10 +12,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,19 +39,13 @@ func main() {
 }
 
 func run(bin string, keys, window int, action string) error {
-	port, err := freePort()
+	cmd := exec.Command(bin, "--addr", "127.0.0.1:0", "--clock", "2026-11-25T12:00:00Z")
+	addr, err := start(cmd)
 	if err != nil {
 		return err
 	}
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	cmd := exec.Command(bin, "--addr", "127.0.0.1:"+strconv.Itoa(port), "--clock", "2026-11-25T12:00:00Z")
-	if err := cmd.Start(); err != nil { // output to /dev/null: a log line per call would measure the pipe
-		return err
-	}
 	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-	if err := waitHealthy(base); err != nil {
-		return err
-	}
+	base := "http://" + addr
 
 	target := base + "/?Action=" + action + "&Version=2018-05-10&Format=JSON" +
 		"&StartTime=2026-11-01T00%3A00%3A00Z&EndTime=2026-11-02T00%3A00%3A00Z&AccessKeyId="
@@ -102,27 +96,39 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2].Round(time.Microsecond)
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+// servingAt is the server's first line, once it listens: "... on http://ADDR (admin API: ...".
+var servingAt = regexp.MustCompile(`on http://(127\.0\.0\.1:\d+) `)
 
-func waitHealthy(base string) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/_mock/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
+// start starts the server on a port of the system's choosing and returns
+// its address, read from the line it prints once it listens. The rest of
+// its log (a line per call) is read and thrown away as it comes, so the
+// server never blocks on it.
+func start(cmd *exec.Cmd) (string, error) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return "", err
 	}
-	return fmt.Errorf("cdnmock not healthy on %s after 30s", base)
+	cmd.Stderr = pw
+	err = cmd.Start()
+	pw.Close() // the server holds the only writer: EOF when it exits
+	if err != nil {
+		pr.Close()
+		return "", err
+	}
+	lines := bufio.NewReader(pr)
+	first, err := lines.ReadString('\n')
+	m := servingAt.FindStringSubmatch(first)
+	if m == nil {
+		pr.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return "", fmt.Errorf("cdnmock did not start: %q %v", first, err)
+	}
+	go func() {
+		defer pr.Close()
+		_, _ = io.Copy(io.Discard, lines)
+	}()
+	return m[1], nil
 }
 
 // rssKB reads the process's resident set size from /proc (Linux).

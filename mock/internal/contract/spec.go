@@ -26,9 +26,12 @@ type Spec struct {
 	Common      map[string]ErrorDef // the common (gateway) errors, by code
 	CommonCodes []string            // their codes, in spec order
 	Ops         map[string]*Operation
-	Names       []string       // operation names, sorted
-	AllMethods  []string       // union of every operation's methods
-	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	Names       []string // operation names, sorted
+	AllMethods  []string // union of every operation's methods
+	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
+	// operations that change nothing: those verify may call.
+	ReadOnlyPrefixes []string
+	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 }
 
 // Operation is one Action of the API.
@@ -57,6 +60,17 @@ type Param struct {
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
+}
+
+// ReadOnly tells whether op changes nothing, by its name's prefix
+// (x-mock-read-only): Describe*, List*, Check*...
+func (s *Spec) ReadOnly(op *Operation) bool {
+	for _, p := range s.ReadOnlyPrefixes {
+		if strings.HasPrefix(op.Name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Operation returns the named operation, or nil.
@@ -180,6 +194,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		ps.Add(file, yf.Line("/x-acs-host-id"), "x-acs-host-id", "must give the HostId of error bodies, e.g. cdn.aliyuncs.com")
 	}
 
+	if err := DecodeExtension(doc.Extensions, "x-mock-read-only", &s.ReadOnlyPrefixes); err != nil {
+		ps.Add(file, yf.Line("/x-mock-read-only"), "x-mock-read-only", "must list Action prefixes, e.g. [Describe, List]: %v", err)
+	}
 	var common []ErrorDef
 	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
 		ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)

@@ -7,47 +7,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// Entry is one API request as the journal keeps it.
-type Entry struct {
-	Seq         uint64            `json:"seq"`
-	Time        time.Time         `json:"time"` // the server's clock
-	RequestID   string            `json:"requestId"`
-	Method      string            `json:"method"`
-	Action      string            `json:"action"`
-	AccessKeyID string            `json:"accessKeyId"`
-	Params      map[string]string `json:"params"` // decoded, first value of each; secrets removed
-	// ParamsTruncated says Params is not all the call sent: a value was cut
-	// (it ends in the truncation marker) or parameters were left out.
-	ParamsTruncated bool `json:"paramsTruncated,omitempty"`
-	// ParamsOmitted is how many parameters were left out whole.
-	ParamsOmitted int    `json:"paramsOmitted,omitempty"`
-	Scenario      string `json:"scenario"`
-	ChosenBy      string `json:"chosenBy,omitempty"` // header, binding, active or default
-	// Warning says the scenario had no outcome for the call, which was
-	// answered as default; the X-Mock-Warning header carries the same.
-	Warning    string               `json:"warning,omitempty"`
-	Code       string               `json:"code"`   // "" for success, the error code, or fault:<name>
-	Status     int                  `json:"status"` // 0 when no HTTP answer was sent
-	Latency    adminapi.Duration    `json:"latency"`
-	Violations []contract.Violation `json:"violations,omitempty"`
-
-	packed     string // the kept parameters, copied; Params is made from them once
-	called     bool   // the request decoded to a call: Params is {} rather than null
-	paramsOnce sync.Once
+// Record is one API request as the journal keeps it: the entry the admin
+// API shows, with its parameters packed into one string until read (most
+// records never are). A record is not changed once added to a ring, so
+// readers share it without locks; View makes each reader its own copy.
+type Record struct {
+	adminapi.Entry        // Params stays nil here: View fills it in its copy
+	packed         string // the kept parameters, copied
+	called         bool   // the request decoded to a call: Params is {} rather than null
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
-// --journal-size times a bound that follows from these (docs/journal.md,
-// Bounded entries): the request's url.Values and body are never retained, only
-// bounded copies.
+// --journal-size times a bound that follows from these
+// (docs/journal.md#bounded-entries): the request's url.Values and body are
+// never retained, only bounded copies.
 const (
 	// journalValueBytes bounds each kept string the client sent: a
 	// parameter's value, the method, the action, the access key id. Real
@@ -63,10 +42,10 @@ const (
 	// kept per entry (each parameter name and reason is cut to the latter).
 	journalMaxViolations  = 16
 	journalViolationBytes = 256
-	// Hence an entry holds at most 64 KiB (docs/journal.md): one 32 KiB copy (three
-	// strings, the parameters and their lengths), the map made from it,
-	// the violations and the entry itself. TestJournalEntryMemoryBound
-	// measures it.
+	// Hence an entry holds at most 64 KiB (docs/journal.md#bounded-entries):
+	// one 32 KiB copy (three strings, the parameters and their lengths),
+	// the map made from it, the violations and the entry itself.
+	// TestJournalEntryMemoryBound measures it.
 )
 
 // CutMarker ends a kept string that was cut; it gives the full length.
@@ -104,7 +83,7 @@ func appendKept(b *strings.Builder, v string, max int) bool {
 // action, access key id and the parameters but the secrets. It is one
 // allocation for a call that fits; Params is unpacked from it when read,
 // as most entries never are.
-func (e *Entry) KeepCall(method, action, accessKeyID string, params url.Values) {
+func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values) {
 	// First pass: which parameters fit, and how many bytes they take.
 	size, n, over := 0, 0, false
 	for k, v := range params {
@@ -160,7 +139,7 @@ func (e *Entry) KeepCall(method, action, accessKeyID string, params url.Values) 
 // choose picks the parameters that fit when not all do: the shortest
 // first (they carry the protocol and the ids), ties by name, so the choice
 // does not depend on map order. It counts the rest in e.ParamsOmitted.
-func (e *Entry) choose(params url.Values) (names []string, size int) {
+func (e *Record) choose(params url.Values) (names []string, size int) {
 	for k, v := range params {
 		if len(v) > 0 && !secretParams[k] {
 			names = append(names, k)
@@ -179,24 +158,21 @@ func (e *Entry) choose(params url.Values) (names []string, size int) {
 	return kept, size
 }
 
-// FillParams makes Params from the kept parameters. Entries are published
-// before anyone reads them, and readers may race, so it runs once.
-func (e *Entry) FillParams() {
-	e.paramsOnce.Do(func() {
-		if !e.called {
-			return
-		}
-		p := e.packed
-		e.Params = make(map[string]string)
-		for p != "" {
+// View is the record as the admin API shows it: a copy, with Params
+// unpacked from the kept parameters.
+func (e *Record) View() *adminapi.Entry {
+	out := e.Entry // the copy shares Violations, which nobody changes
+	if e.called {
+		out.Params = make(map[string]string)
+		for p := e.packed; p != ""; {
 			kl, n1 := uvarint(p)
 			vl, n2 := uvarint(p[n1:])
 			p = p[n1+n2:]
-			e.Params[p[:kl]] = p[kl : kl+vl]
+			out.Params[p[:kl]] = p[kl : kl+vl]
 			p = p[kl+vl:]
 		}
-		e.packed = ""
-	})
+	}
+	return &out
 }
 
 // uvarint reads what binary.PutUvarint wrote at the start of s.
@@ -213,17 +189,17 @@ func uvarint(s string) (v, n int) {
 
 // KeepViolations copies vs within the caps: their strings may share memory
 // with the request's body, and their errors are not needed once answered.
-func KeepViolations(vs []contract.Violation) []contract.Violation {
+func KeepViolations(vs []contract.Violation) []adminapi.Violation {
 	if len(vs) == 0 {
 		return nil
 	}
-	out := make([]contract.Violation, 0, min(len(vs), journalMaxViolations+1))
+	out := make([]adminapi.Violation, 0, min(len(vs), journalMaxViolations+1))
 	for i, v := range vs {
 		if i == journalMaxViolations {
-			out = append(out, contract.Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
+			out = append(out, adminapi.Violation{Reason: strconv.Itoa(len(vs)-i) + " more violations, not kept in the journal"})
 			break
 		}
-		out = append(out, contract.Violation{Parameter: KeptCopy(v.Parameter, journalViolationBytes), Reason: KeptCopy(v.Reason, journalViolationBytes)})
+		out = append(out, adminapi.Violation{Parameter: KeptCopy(v.Parameter, journalViolationBytes), Reason: KeptCopy(v.Reason, journalViolationBytes)})
 	}
 	return out
 }
@@ -238,3 +214,20 @@ func KeptCopy(v string, max int) string {
 
 // secretParams never reach the journal or the logs.
 var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
+
+// KeepDrift copies drift findings within the violations' caps: their
+// reasons quote the upstream's answer, whose size the mock does not choose.
+func KeepDrift(ds []adminapi.Drift) []adminapi.Drift {
+	if len(ds) == 0 {
+		return nil
+	}
+	out := make([]adminapi.Drift, 0, min(len(ds), journalMaxViolations+1))
+	for i, d := range ds {
+		if i == journalMaxViolations {
+			out = append(out, adminapi.Drift{Kind: d.Kind, Reason: strconv.Itoa(len(ds)-i) + " more findings, not kept in the journal"})
+			break
+		}
+		out = append(out, adminapi.Drift{Kind: d.Kind, Field: KeptCopy(d.Field, journalViolationBytes), Reason: KeptCopy(d.Reason, journalViolationBytes)})
+	}
+	return out
+}

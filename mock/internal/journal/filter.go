@@ -30,7 +30,7 @@ func (f *RequestFilter) ParseSince(v string) error {
 }
 
 // Keep says whether e passes the filter.
-func (f RequestFilter) Keep(e *Entry) bool {
+func (f RequestFilter) Keep(e *Record) bool {
 	return (f.Action == "" || e.Action == f.Action) &&
 		(f.AccessKeyID == "" || e.AccessKeyID == f.AccessKeyID) &&
 		(f.Since.IsZero() || !e.Time.Before(f.Since)) &&

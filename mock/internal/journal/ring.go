@@ -25,14 +25,14 @@ type Ring struct {
 // ringItem is an entry in one Ring; the same entry can sit in two rings.
 type ringItem struct {
 	seq uint64
-	e   *Entry
+	e   *Record
 }
 
 func NewRing(size int) *Ring { return &Ring{slots: make([]atomic.Pointer[ringItem], size)} }
 
 // Add stores e under the next sequence number; with stamp, e.Seq gets it
 // too, before e is published.
-func (r *Ring) Add(e *Entry, stamp bool) {
+func (r *Ring) Add(e *Record, stamp bool) {
 	seq := r.next.Add(1)
 	if stamp {
 		e.Seq = seq
@@ -80,7 +80,7 @@ func (r *Ring) bounds(at string) (floor, last uint64) {
 // Snapshot returns the kept entries that pass keep, oldest first. An entry
 // overwritten while it is read is skipped, never returned half-made; an
 // entry cleared before the read ends is not returned.
-func (r *Ring) Snapshot(keep func(*Entry) bool) []*Entry {
+func (r *Ring) Snapshot(keep func(*Record) bool) []*Record {
 	floor, last := r.bounds("snapshot")
 	out := r.collect(nil, floor, last, keep)
 	if f := r.floor.Load(); f > floor {
@@ -92,13 +92,13 @@ func (r *Ring) Snapshot(keep func(*Entry) bool) []*Entry {
 }
 
 // collect appends the entries floor+1..last that pass keep; floor <= last.
-func (r *Ring) collect(out []*Entry, floor, last uint64, keep func(*Entry) bool) []*Entry {
+func (r *Ring) collect(out []*Record, floor, last uint64, keep func(*Record) bool) []*Record {
 	first := floor + 1
 	if n := uint64(len(r.slots)); last >= n && last-n+1 > first {
 		first = last - n + 1
 	}
 	if out == nil {
-		out = make([]*Entry, 0, min(last-floor, 256))
+		out = make([]*Record, 0, min(last-floor, 256))
 	}
 	for seq := first; seq <= last; seq++ {
 		it := r.slots[seq%uint64(len(r.slots))].Load()

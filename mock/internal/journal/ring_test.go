@@ -10,7 +10,7 @@ import (
 // fill adds n stamped entries to r.
 func fill(r *Ring, n int) {
 	for range n {
-		r.Add(&Entry{}, true)
+		r.Add(&Record{}, true)
 	}
 }
 
@@ -27,8 +27,11 @@ func safely(f func()) (err error) {
 }
 
 // TestRingClearDuringSnapshot is the interleaving that used to panic: a
-// reader has loaded one end of the range, then entries are added and the
-// ring is cleared before it loads the other end.
+// reader has loaded one end of the range, then entries are added, the ring
+// is cleared and one more entry is added before it loads the other end.
+// The snapshot holds exactly that last entry: none cleared, and the one
+// added after the clear, which a reader that loaded next before floor
+// would miss (its range would end below the new floor).
 func TestRingClearDuringSnapshot(t *testing.T) {
 	r := NewRing(8)
 	fill(r, 3)
@@ -37,20 +40,19 @@ func TestRingClearDuringSnapshot(t *testing.T) {
 			r.hook = nil
 			fill(r, 2)
 			r.Clear()
+			fill(r, 1) // entry 6
 		}
 	}
-	var es []*Entry
+	var es []*Record
 	if err := safely(func() { es = r.Snapshot(nil) }); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range es {
-		if e.Seq <= 5 {
-			t.Errorf("snapshot returned entry %d, cleared before it returned", e.Seq)
-		}
+	if len(es) != 1 || es[0].Seq != 6 {
+		t.Errorf("snapshot during the clear: %v, want only entry 6, added after it", seqs(es))
 	}
 	fill(r, 1)
-	if es := r.Snapshot(nil); len(es) != 1 || es[0].Seq != 6 {
-		t.Errorf("after the clear: %v, want only entry 6", seqs(es))
+	if es := r.Snapshot(nil); len(es) != 2 || es[0].Seq != 6 || es[1].Seq != 7 {
+		t.Errorf("after the clear: %v, want entries 6 and 7", seqs(es))
 	}
 }
 
@@ -73,7 +75,7 @@ func TestRingClearDuringCount(t *testing.T) {
 	}
 }
 
-func seqs(es []*Entry) []uint64 {
+func seqs(es []*Record) []uint64 {
 	out := make([]uint64, len(es))
 	for i, e := range es {
 		out[i] = e.Seq
@@ -172,7 +174,7 @@ func TestRingFollow(t *testing.T) {
 		default:
 		}
 		after := last
-		for _, e := range r.Snapshot(func(e *Entry) bool { return e.Seq > after }) {
+		for _, e := range r.Snapshot(func(e *Record) bool { return e.Seq > after }) {
 			if e.Seq != last+1 {
 				t.Fatalf("after entry %d came %d", last, e.Seq)
 			}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Selection is the runtime scenario selection, changed through the admin API.
@@ -35,6 +36,11 @@ const MaxBindings = 10_000
 
 // ErrTooManyBindings is what Bind returns when maxBindings keys are bound.
 var ErrTooManyBindings = errors.New("too many access keys bound")
+
+// ErrAccessKeyTooLong is what Bind returns for an access key id longer than
+// wire.MaxAccessKeyIDBytes: every call with it is refused, so a binding
+// would never be used, and would cost up to the size of a parameter.
+var ErrAccessKeyTooLong = fmt.Errorf("access key id longer than %d bytes", wire.MaxAccessKeyIDBytes)
 
 // Where a request's scenario came from, highest precedence first.
 const (
@@ -68,6 +74,9 @@ func (c *Selection) SetActive(name string) {
 }
 
 func (c *Selection) Bind(accessKeyID, name string) error {
+	if n := len(accessKeyID); n > wire.MaxAccessKeyIDBytes {
+		return fmt.Errorf("%w: it is %d bytes long, and API calls with it are refused", ErrAccessKeyTooLong, n)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.bindings == nil {

@@ -116,3 +116,21 @@ func (c *Counters) Reset(scenario, accessKeyID string) {
 		}
 	}
 }
+
+// Plain tells whether o is the plain success a forwarding server may ask
+// the real service for: no error, no fault, the success fixture, no task
+// ending (a delay is still the mock's to add).
+func (o Outcome) Plain() bool {
+	return o.Error == "" && o.Fault == "" && o.Fixture == defaultOutcome.Fixture && o.Task == ""
+}
+
+// Sequenced tells whether sc answers action with a sequence: more than one
+// step, or a step counted (times) or conditional (when). Its steps are
+// the scenario's to answer, success included.
+func (sc *Scenario) Sequenced(action string) bool {
+	steps := sc.Ops[action]
+	if len(steps) > 1 {
+		return true
+	}
+	return len(steps) == 1 && (steps[0].Times > 0 || len(steps[0].When) > 0)
+}

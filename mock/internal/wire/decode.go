@@ -19,8 +19,11 @@ type Call struct {
 	Format      string     // the answer's format: "JSON" or "XML"
 	ACS3        bool       // signed with ACS3-HMAC-SHA256 (Authorization header)
 	Params      url.Values // query and form body merged, decoded; common parameters included
-	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (package mock, signature.go)
-	Account     string     // with credentials, the verified key's account (package mock, auth.go); "" otherwise
+	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (package auth, signature.go)
+	Account     string     // with credentials, the verified key's account (package auth, verify.go); "" otherwise
+
+	bodyRead bool               // WholeBody has read the body (into Body), or failed to (bodyErr)
+	bodyErr  *contract.APIError // why reading the body failed
 }
 
 // Names of the RPC protocol's own parameters and headers.
@@ -37,6 +40,11 @@ const (
 
 	FormatJSON = "JSON"
 	FormatXML  = "XML"
+
+	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
+	HeaderRequestID = "x-acs-request-id"
+	ContentTypeJSON = "application/json;charset=utf-8"
+	ContentTypeXML  = "text/xml;charset=utf-8"
 )
 
 // Decode reads the RPC envelope as real clients send it: parameters from
@@ -51,10 +59,9 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 
 	bad := addPairs(spec, c.Params, r.URL.RawQuery)
 	var tooLarge *contract.APIError
-	if r.Body != nil && isForm(r.Header.Get("Content-Type")) {
+	if isForm(r.Header.Get("Content-Type")) {
 		var body []byte
-		if body, tooLarge = ReadBody(r.Body, maxBody); tooLarge == nil {
-			c.Body = body
+		if body, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
 			if err := addPairs(spec, c.Params, string(body)); bad == nil {
 				bad = err
 			}

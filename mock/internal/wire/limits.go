@@ -22,6 +22,13 @@ const (
 	defaultMaxParamBytes = 64 << 10
 )
 
+// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
+// the ACS3 Credential), which keys state kept across calls: throttle
+// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
+// a longer one is unknown by definition and refused before any of that
+// state is touched.
+const MaxAccessKeyIDBytes = 128
+
 // CheckLimits holds a decoded call to the parameter limits: at most
 // maxParams parameters, each name and value at most maxParamBytes long
 // (0: the defaults).
@@ -62,7 +69,7 @@ func truncate(s string, n int) string {
 
 // ReadBody reads an API request's body, at most limit bytes: a larger one
 // is a 413 Mock.RequestTooLarge, a failed read a 400. Every API body is read
-// here (Decode, and the verify step for a body Decode left unread).
+// here, through Call.WholeBody.
 func ReadBody(body io.ReadCloser, limit int64) ([]byte, *contract.APIError) {
 	b, err := io.ReadAll(http.MaxBytesReader(nil, body, limit))
 	var mbe *http.MaxBytesError
@@ -74,6 +81,21 @@ func ReadBody(body io.ReadCloser, limit int64) ([]byte, *contract.APIError) {
 		return nil, ErrBadRequest("reading the request body failed: " + err.Error())
 	}
 	return b, nil
+}
+
+// WholeBody returns the request's body, read once through ReadBody: by
+// Decode for a form body, else by the first step that needs it (the ACS3
+// payload hash; holding a request, as net/http notices a client leaving
+// only once the body was read to its end). Later calls return the same
+// bytes, or the same error.
+func (c *Call) WholeBody(r *http.Request, limit int64) ([]byte, *contract.APIError) {
+	if !c.bodyRead {
+		c.bodyRead = true
+		if r.Body != nil && r.Body != http.NoBody {
+			c.Body, c.bodyErr = ReadBody(r.Body, limit)
+		}
+	}
+	return c.Body, c.bodyErr
 }
 
 // --- panics ---

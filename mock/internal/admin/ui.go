@@ -1,4 +1,4 @@
-package mock
+package admin
 
 import (
 	"bytes"
@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // The web console: one page and its assets, embedded, served under
@@ -65,13 +68,13 @@ func loadUIAssets(fsys embed.FS) map[string]uiAsset {
 		return nil
 	})
 	if err != nil {
-		panic("mock: embedded console: " + err.Error()) // only a broken build gets here
+		panic("admin: embedded console: " + err.Error()) // only a broken build gets here
 	}
 	return out
 }
 
 // uiRoutes serves the console and the endpoint it adds to the admin API.
-func (s *Server) uiRoutes(g *echo.Group) {
+func (s *api) uiRoutes(g *echo.Group) {
 	g.GET("/ui", s.uiFile)
 	g.GET("/ui/", s.uiFile)
 	g.GET("/ui/*", s.uiFile)
@@ -79,7 +82,7 @@ func (s *Server) uiRoutes(g *echo.Group) {
 }
 
 // uiFile answers the page itself on /ui and /ui/, and its assets below.
-func (s *Server) uiFile(c echo.Context) error {
+func (s *api) uiFile(c echo.Context) error {
 	name := c.Param("*")
 	if name == "" {
 		name = "index.html"
@@ -99,62 +102,37 @@ func (s *Server) uiFile(c echo.Context) error {
 	return nil
 }
 
-// OperationsPage is the body of GET /_mock/operations.
-type OperationsPage struct {
-	Product    string          `json:"product"`
-	Version    string          `json:"version"`
-	Operations []OperationInfo `json:"operations"`
+func (s *api) adminOperations(c echo.Context) error {
+	return c.JSON(http.StatusOK, operationsPage(s.Catalog()))
 }
 
-// OperationInfo is one operation of the spec with its documented outcomes.
-type OperationInfo struct {
-	Name       string      `json:"name"`
-	Methods    []string    `json:"methods"`
-	RateLimit  int         `json:"rateLimit,omitempty"` // calls per second per account
-	Tasks      string      `json:"tasks,omitempty"`     // x-mock-state: the export task family it works on
-	Parameters []ParamInfo `json:"parameters"`
-	Fixtures   []string    `json:"fixtures"` // success bodies a scenario can name
-	Errors     []ErrorInfo `json:"errors"`   // documented codes, then the common ones
+// taskFamily is the export task family an operation works on (its
+// x-mock-state), "" for none: the console pins these first.
+func taskFamily(op *contract.Operation) string {
+	if op.State == nil {
+		return ""
+	}
+	return op.State.Tasks
 }
 
-// ParamInfo is one request parameter.
-type ParamInfo struct {
-	Name     string `json:"name"`
-	Required bool   `json:"required,omitempty"`
-	Default  string `json:"default,omitempty"`
-}
-
-// ErrorInfo is one error an operation can answer, and the scenario that
-// forces it ("" when there is none).
-type ErrorInfo struct {
-	ErrorDef
-	Common   bool   `json:"common,omitempty"` // a gateway error every operation can get
-	Scenario string `json:"scenario,omitempty"`
-}
-
-func (s *Server) adminOperations(c echo.Context) error {
-	return c.JSON(http.StatusOK, operationsPage(s.catalog.Load()))
-}
-
-func operationsPage(cat *catalog) OperationsPage {
-	sp := cat.spec
-	page := OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []OperationInfo{}}
-	errorInfo := func(op *Operation, d ErrorDef, common bool) ErrorInfo {
-		d.Message = d.WithName(op.Subject()).Message
-		e := ErrorInfo{ErrorDef: d, Common: common}
-		if cat.scenarios[d.Code] != nil {
+func operationsPage(cat Catalog) adminapi.OperationsPage {
+	sp := cat.Spec
+	page := adminapi.OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []adminapi.OperationInfo{}}
+	errorInfo := func(op *contract.Operation, d contract.ErrorDef, common bool) adminapi.ErrorInfo {
+		e := adminapi.ErrorInfo{Code: d.Code, Status: d.Status, Message: d.WithName(op.Subject()).Message, Common: common}
+		if cat.Scenarios[d.Code] != nil {
 			e.Scenario = d.Code
 		}
 		return e
 	}
 	for _, name := range sp.OperationNames() {
 		op := sp.Operation(name)
-		info := OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Tasks: taskFamily(op),
-			Parameters: make([]ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []ErrorInfo{}}
+		info := adminapi.OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Tasks: taskFamily(op),
+			Parameters: make([]adminapi.ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []adminapi.ErrorInfo{}}
 		for i, p := range op.Params {
-			info.Parameters[i] = ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
+			info.Parameters[i] = adminapi.ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
 		}
-		for f := range cat.fixtures[name] {
+		for f := range cat.Fixtures[name] {
 			info.Fixtures = append(info.Fixtures, f)
 		}
 		sort.Strings(info.Fixtures)

@@ -1,4 +1,4 @@
-package mock
+package auth
 
 import (
 	"crypto/hmac"
@@ -26,60 +26,62 @@ import (
 //   - ACS3-HMAC-SHA256: HMAC-SHA256 over a canonical request, sent in the
 //     Authorization header (darabonba clients by default).
 //
-// A verifier extracts what the client claims (key, time, nonce, signature)
-// and computes the server's own string to sign; auth.go decides.
+// One implementation of each serves both directions: ParseRPC and
+// ParseACS3 read what a client claims (key, time, nonce, signature) and
+// compute the server's own string to sign, which Verifier (verify.go)
+// checks; SignRPC and SignACS3 sign an outgoing request with the same code.
 
 // Names of the signature parts in requests.
 const (
-	paramSignature        = "Signature"
-	paramSignatureMethod  = "SignatureMethod"
-	paramSignatureNonce   = "SignatureNonce"
-	paramTimestamp        = "Timestamp"
-	rpcSignatureMethod    = "HMAC-SHA1"
-	acs3Algorithm         = "ACS3-HMAC-SHA256"
-	headerACSDate         = "x-acs-date"
-	headerACSNonce        = "x-acs-signature-nonce"
-	headerACSContentHash  = "x-acs-content-sha256"
+	ParamSignature        = "Signature"
+	ParamSignatureMethod  = "SignatureMethod"
+	ParamSignatureNonce   = "SignatureNonce"
+	ParamTimestamp        = "Timestamp"
+	RPCSignatureMethod    = "HMAC-SHA1"
+	ACS3Algorithm         = "ACS3-HMAC-SHA256"
+	HeaderACSDate         = "x-acs-date"
+	HeaderACSNonce        = "x-acs-signature-nonce"
+	HeaderACSContentHash  = "x-acs-content-sha256"
 	acs3RequiredSignedHdr = "host"
 )
 
-// signed is a request's signature as the client sent it, and the string to
+// Signed is a request's signature as the client sent it, and the string to
 // sign the server computed for it.
-type signed struct {
-	acs3         bool
-	keyID        string
-	date         string // Timestamp or x-acs-date, as sent
-	dateName     string // which of them, for messages
-	nonce        string
-	nonceName    string
-	signature    string // as sent
-	stringToSign string // the server's
+type Signed struct {
+	ACS3         bool
+	KeyID        string
+	Date         string // Timestamp or x-acs-date, as sent
+	DateName     string // which of them, for messages
+	Nonce        string
+	NonceName    string
+	Signature    string // as sent
+	StringToSign string // the server's
 }
 
 // sign returns the signature the string to sign gets with secret, in the
 // style's encoding: Base64 for RPC v1, lower-case hex for ACS3.
-func (sg *signed) sign(secret string) string {
-	if sg.acs3 {
-		return acs3Signature(secret, sg.stringToSign)
+func (sg *Signed) sign(secret string) string {
+	if sg.ACS3 {
+		return acs3Signature(secret, sg.StringToSign)
 	}
-	return rpcSignature(secret, sg.stringToSign)
+	return rpcSignature(secret, sg.StringToSign)
 }
 
-// matches reports, in constant time, whether the client's signature is the
+// Matches reports, in constant time, whether the client's signature is the
 // one secret gives.
-func (sg *signed) matches(secret string) bool {
-	got := sg.signature
-	if sg.acs3 {
+func (sg *Signed) Matches(secret string) bool {
+	got := sg.Signature
+	if sg.ACS3 {
 		got = strings.ToLower(got)
 	}
 	return subtle.ConstantTimeCompare([]byte(sg.sign(secret)), []byte(got)) == 1
 }
 
-// sigProblem is a signature part that is absent or malformed: the code to
+// Problem is a signature part that is absent or malformed: the code to
 // answer and the detail (a parameter name, or a sentence).
-type sigProblem struct {
-	code   string
-	detail string
+type Problem struct {
+	Code   string
+	Detail string
 }
 
 // pct is the percent-encoding both signatures use: UTF-8 bytes,
@@ -114,35 +116,35 @@ func unreserved(c byte) bool {
 
 // --- RPC signature v1 (HMAC-SHA1) ---
 
-// parseRPC reads an RPC v1 signature from the call's parameters (query and
+// ParseRPC reads an RPC v1 signature from the call's parameters (query and
 // form body merged) and computes the server's string to sign.
-func parseRPC(method string, params url.Values) (*signed, *sigProblem) {
-	for _, name := range []string{paramSignature, wire.ParamAccessKeyID, paramSignatureMethod, paramTimestamp, paramSignatureNonce} {
+func ParseRPC(method string, params url.Values) (*Signed, *Problem) {
+	for _, name := range []string{ParamSignature, wire.ParamAccessKeyID, ParamSignatureMethod, ParamTimestamp, ParamSignatureNonce} {
 		if params.Get(name) == "" {
-			return nil, &sigProblem{contract.CodeMissingParameter, name}
+			return nil, &Problem{contract.CodeMissingParameter, name}
 		}
 	}
-	if m := params.Get(paramSignatureMethod); m != rpcSignatureMethod {
-		return nil, &sigProblem{codeInvalidSignatureMethod, "SignatureMethod " + m + ": the RPC signature is " + rpcSignatureMethod + "."}
+	if m := params.Get(ParamSignatureMethod); m != RPCSignatureMethod {
+		return nil, &Problem{codeInvalidSignatureMethod, "SignatureMethod " + m + ": the RPC signature is " + RPCSignatureMethod + "."}
 	}
-	return &signed{
-		keyID:        params.Get(wire.ParamAccessKeyID),
-		date:         params.Get(paramTimestamp),
-		dateName:     paramTimestamp,
-		nonce:        params.Get(paramSignatureNonce),
-		nonceName:    paramSignatureNonce,
-		signature:    params.Get(paramSignature),
-		stringToSign: rpcStringToSign(method, params),
+	return &Signed{
+		KeyID:        params.Get(wire.ParamAccessKeyID),
+		Date:         params.Get(ParamTimestamp),
+		DateName:     ParamTimestamp,
+		Nonce:        params.Get(ParamSignatureNonce),
+		NonceName:    ParamSignatureNonce,
+		Signature:    params.Get(ParamSignature),
+		StringToSign: RPCStringToSign(method, params),
 	}, nil
 }
 
-// rpcStringToSign is Method & pct("/") & pct(canonicalized), where
+// RPCStringToSign is Method & pct("/") & pct(canonicalized), where
 // canonicalized joins pct(name)=pct(value) of every parameter but
 // Signature, sorted by name (values of one name in the order sent).
-func rpcStringToSign(method string, params url.Values) string {
+func RPCStringToSign(method string, params url.Values) string {
 	names := make([]string, 0, len(params))
 	for k := range params {
-		if k != paramSignature {
+		if k != ParamSignature {
 			names = append(names, k)
 		}
 	}
@@ -170,25 +172,25 @@ func rpcSignature(secret, stringToSign string) string {
 
 // --- ACS3-HMAC-SHA256 ---
 
-// parseACS3 reads an ACS3-HMAC-SHA256 signature from the request's headers
+// ParseACS3 reads an ACS3-HMAC-SHA256 signature from the request's headers
 // and computes the server's string to sign over body, the exact body bytes.
-func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
+func ParseACS3(r *http.Request, body []byte) (*Signed, *Problem) {
 	a, missing := wire.ParseACS3Authorization(r.Header.Get(wire.HeaderAuthorization))
 	if missing != "" {
-		return nil, &sigProblem{codeIncompleteSignature, "The Authorization header has no " + missing + "."}
+		return nil, &Problem{codeIncompleteSignature, "The Authorization header has no " + missing + "."}
 	}
 	names := strings.Split(a.SignedHeaders, ";")
 	signedSet := make(map[string]bool, len(names))
 	for _, n := range names {
 		if n == "" {
-			return nil, &sigProblem{codeIncompleteSignature, "SignedHeaders has an empty header name."}
+			return nil, &Problem{codeIncompleteSignature, "SignedHeaders has an empty header name."}
 		}
 		signedSet[strings.ToLower(n)] = true
 	}
 	// The clients sign host, content-type and every x-acs-* header; one left
 	// out could be changed on the way without the signature noticing.
 	if !signedSet[acs3RequiredSignedHdr] {
-		return nil, &sigProblem{codeIncompleteSignature, "The header host is not in SignedHeaders."}
+		return nil, &Problem{codeIncompleteSignature, "The header host is not in SignedHeaders."}
 	}
 	unsigned := []string{}
 	for k := range r.Header {
@@ -199,32 +201,32 @@ func parseACS3(r *http.Request, body []byte) (*signed, *sigProblem) {
 	}
 	if len(unsigned) > 0 {
 		sort.Strings(unsigned)
-		return nil, &sigProblem{codeIncompleteSignature, "The header " + unsigned[0] + " is not in SignedHeaders."}
+		return nil, &Problem{codeIncompleteSignature, "The header " + unsigned[0] + " is not in SignedHeaders."}
 	}
-	for _, h := range []string{headerACSDate, headerACSNonce} {
+	for _, h := range []string{HeaderACSDate, HeaderACSNonce} {
 		if r.Header.Get(h) == "" {
-			return nil, &sigProblem{contract.CodeMissingParameter, h}
+			return nil, &Problem{contract.CodeMissingParameter, h}
 		}
 	}
 	sum := sha256.Sum256(body)
-	canonical := acs3CanonicalRequest(r, a.SignedHeaders, hex.EncodeToString(sum[:]))
-	return &signed{
-		acs3:         true,
-		keyID:        a.Credential,
-		date:         r.Header.Get(headerACSDate),
-		dateName:     headerACSDate,
-		nonce:        r.Header.Get(headerACSNonce),
-		nonceName:    headerACSNonce,
-		signature:    a.Signature,
-		stringToSign: acs3StringToSign(canonical),
+	canonical := ACS3CanonicalRequest(r, a.SignedHeaders, hex.EncodeToString(sum[:]))
+	return &Signed{
+		ACS3:         true,
+		KeyID:        a.Credential,
+		Date:         r.Header.Get(HeaderACSDate),
+		DateName:     HeaderACSDate,
+		Nonce:        r.Header.Get(HeaderACSNonce),
+		NonceName:    HeaderACSNonce,
+		Signature:    a.Signature,
+		StringToSign: ACS3StringToSign(canonical),
 	}, nil
 }
 
-// acs3CanonicalRequest is Method \n CanonicalURI \n CanonicalQueryString \n
+// ACS3CanonicalRequest is Method \n CanonicalURI \n CanonicalQueryString \n
 // CanonicalHeaders \n SignedHeaders \n HashedPayload. The payload hash is
 // the server's own, of the body received, so a body changed after signing
 // (or an x-acs-content-sha256 that does not match it) fails the signature.
-func acs3CanonicalRequest(r *http.Request, signedHeaders, payloadHash string) string {
+func ACS3CanonicalRequest(r *http.Request, signedHeaders, payloadHash string) string {
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
@@ -305,10 +307,10 @@ func acs3HeaderValue(r *http.Request, lowerName string) string {
 	return strings.Join(trimmed, ",")
 }
 
-// acs3StringToSign is "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
-func acs3StringToSign(canonicalRequest string) string {
+// ACS3StringToSign is "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
+func ACS3StringToSign(canonicalRequest string) string {
 	sum := sha256.Sum256([]byte(canonicalRequest))
-	return acs3Algorithm + "\n" + hex.EncodeToString(sum[:])
+	return ACS3Algorithm + "\n" + hex.EncodeToString(sum[:])
 }
 
 // acs3Signature is hex(HMAC-SHA256(secret, stringToSign)).
