@@ -187,3 +187,27 @@ type Drift struct {
 	Field  string `json:"field"` // status, code, or body/<JSON pointer>
 	Reason string `json:"reason"`
 }
+
+// CoverageReport is the body of GET /_mock/coverage: every documented
+// outcome of each operation and how often it was served.
+type CoverageReport struct {
+	Operations []CoverageOperation `json:"operations"`
+	Covered    int                 `json:"covered"` // documented outcomes served at least once
+	Total      int                 `json:"total"`   // documented outcomes listed
+}
+
+// CoverageOperation is one operation's outcomes.
+type CoverageOperation struct {
+	Action   string            `json:"action"`
+	Outcomes []CoverageOutcome `json:"outcomes"`
+}
+
+// CoverageOutcome is one outcome and how often it was served: success, a
+// documented error code, the throttling code of an operation with a rate,
+// or a connection fault (fault:<name>, listed once served; not counted in
+// covered or total).
+type CoverageOutcome struct {
+	Outcome string `json:"outcome"`
+	Status  int    `json:"status"` // the HTTP status; 0 for a fault
+	Count   int64  `json:"count"`
+}

@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "4f1798dedcb11357b098df992ffd8dd7929a3d41f18e98b15c2ad709fbac6115",
+	Sum:     "6491148e3efe40b098c52f1243d9a222b4cf93323b2a1008c268f9cc89358f49",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",
@@ -160,6 +160,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "Check rules error: %s"},
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
+				{"InvalidDomainNames.ValueNotSupported", 400, "FunctionName [DomainNames] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
 		{Name: "BatchDescribeCdnIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 20,
@@ -200,6 +202,10 @@ var DefaultIndex = Index{
 				{"ConfigParentExceedLimit", 400, "Config parent exceed limit."},
 				{"Function.InvalidParentId", 400, "The specified parentId does not exist."},
 				{"BatchSetBusinessError", 400, "some configs error:%s"},
+				{"InvalidDomainNames.ValueNotSupported", 400, "[DomainNames] is not supported."},
+				{"InvalidFunctions.ValueNotSupported", 400, "[Functions] is not supported."},
+				{"InvalidDomainNames.Malformed", 400, "The specified ArgValue [DomainNames] is invalid."},
+				{"MissingParameterDomainNames", 400, "The specified value of ArgName[DomainNames] is missing."},
 			},
 		},
 		{Name: "BatchSetCdnDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10,
@@ -503,6 +509,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "%s"},
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
 		{Name: "DeleteSpecificStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 20,
@@ -517,6 +525,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "Check rules error: %s"},
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
 		{Name: "DeleteUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
@@ -619,6 +629,11 @@ var DefaultIndex = Index{
 				{"FunctionNames", false, ""},
 				{"ConfigId", false, ""},
 			},
+			Errors: []Error{
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
+			},
 		},
 		{Name: "DescribeCdnDomainDetail", Methods: []string{"GET", "POST"}, RateLimit: 30,
 			Params: []Param{
@@ -644,6 +659,10 @@ var DefaultIndex = Index{
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"FunctionNames", false, ""},
+			},
+			Errors: []Error{
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
 		{Name: "DescribeCdnHttpsDomainList", Methods: []string{"GET", "POST"}, RateLimit: 100,

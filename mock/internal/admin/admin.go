@@ -58,6 +58,9 @@ type Control interface {
 	Violations() []adminapi.ViolationRecord
 	ViolationCount() int
 	ResetState() error
+	Unbind(accessKeyID string) error
+	Coverage(glob string) adminapi.CoverageReport
+	ResetCoverage()
 }
 
 // Deps is everything the admin API reads and drives, handed in by package
@@ -95,6 +98,7 @@ func Routes(g *echo.Group, d Deps) {
 	s.taskRoutes(g)
 	s.resourceRoutes(g) // the items of x-mock-resources: resources.go
 	s.uiRoutes(g)       // the web console and GET /operations: ui.go
+	s.coverageRoutes(g) // outcome coverage: coverage.go
 }
 
 func (s *api) adminHealth(c echo.Context) error {
@@ -168,6 +172,9 @@ func (s *api) adminSetScenario(c echo.Context) error {
 }
 
 func (s *api) adminResetScenario(c echo.Context) error {
+	if ak := c.QueryParam("accessKeyId"); ak != "" {
+		return s.adminUnbind(c, ak) // one key only: coverage.go
+	}
 	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.State())
 }

@@ -183,7 +183,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	doc, err := loadOpenAPI(data)   // parsed and validated; a large one in parts, side by side: openapi.go
 	if err != nil {
 		if _, yerr := diag.ParseYAML(file, data); yerr != nil {
-			ps.Add(file, 0, "", "not valid YAML: %v", yerr)
+			ps.AddYAMLError(file, yerr)
 			return nil, ps.Err()
 		}
 		ps.Add(file, 0, "", "not a valid OpenAPI document: %v", err)
