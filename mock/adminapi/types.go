@@ -12,6 +12,14 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Health is the body of GET /_mock/health.
+type Health struct {
+	Status string `json:"status"` // "ok"
+}
+
+// HealthOK is the status of a server that answers.
+const HealthOK = "ok"
+
 // ScenarioInfo describes one scenario in GET /_mock/scenarios.
 type ScenarioInfo struct {
 	Name        string                `json:"name"`

@@ -95,7 +95,7 @@ func Routes(g *echo.Group, d Deps) {
 }
 
 func (s *api) adminHealth(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, adminapi.Health{Status: adminapi.HealthOK})
 }
 
 func (s *api) adminScenarios(c echo.Context) error {
