@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/escape"
 )
 
 // errorBody is Alibaba's error envelope; every field is a string, as the old
@@ -36,9 +36,9 @@ func WriteError(buf *bytes.Buffer, sp *contract.Spec, requestID string, e *contr
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 		return
 	}
-	buf.WriteString(fixture.XMLHeader)
-	buf.WriteString("<Error><RequestId>" + fixture.XMLText(b.RequestID) + "</RequestId><HostId>" + fixture.XMLText(b.HostID) +
-		"</HostId><Code>" + fixture.XMLText(b.Code) + "</Code><Message>" + fixture.XMLText(b.Message) +
+	buf.WriteString(escape.XMLHeader)
+	buf.WriteString("<Error><RequestId>" + escape.XMLText(b.RequestID) + "</RequestId><HostId>" + escape.XMLText(b.HostID) +
+		"</HostId><Code>" + escape.XMLText(b.Code) + "</Code><Message>" + escape.XMLText(b.Message) +
 		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
 		"]]></Recommend></Error>")
 }
