@@ -98,7 +98,7 @@ type options struct {
 	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
 	state                                                   string
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
-	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
+	noGenerated                                             bool   // serve the hand-written spec alone (mock/internal/contract/layers.go)
 
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }

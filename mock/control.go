@@ -26,7 +26,7 @@ func (s *Server) SetScenario(name string) error {
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key. At most scenario.MaxBindings keys can be bound at once (selection.go).
+// that key. At most scenario.MaxBindings keys can be bound at once (package scenario, selection.go).
 func (s *Server) Bind(accessKeyID, name string) error {
 	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
 	defer s.scenarioMu.RUnlock()

@@ -30,7 +30,7 @@ type SpecFiles struct {
 type Layers struct {
 	Hand map[string]bool // the operations the hand-written spec defines
 	// Generated is the generated layer's spec, the same value for every
-	// load of the same file and content while it is kept (cache.go): what
+	// load of the same file and content while it is kept (loadGenerated, below): what
 	// is built from it can be kept with it, keyed by it.
 	Generated *Spec
 }

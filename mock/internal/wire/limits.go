@@ -98,8 +98,6 @@ func (c *Call) WholeBody(r *http.Request, limit int64) ([]byte, *contract.APIErr
 	return c.Body, c.bodyErr
 }
 
-// --- panics ---
-
 func ErrBadRequest(msg string) *contract.APIError {
 	return &contract.APIError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
 }
