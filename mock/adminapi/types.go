@@ -87,20 +87,6 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return err
 }
 
-// TaskView is a task as the API shows it; its JSON is one item of a list.
-type TaskView struct {
-	TaskId      string         //nolint:revive // named as in the API
-	TaskName    string         // may be ""
-	Status      string         // created, success or failed
-	CreateTime  string         // yyyy-MM-ddTHH:mm:ssZ
-	UpdateTime  string         // when it finished; CreateTime until then
-	DownloadUrl string         //nolint:revive // "" until it succeeded
-	TaskConfig  TaskConfigView // the period exported
-}
-
-// TaskConfigView is the period a task exports.
-type TaskConfigView struct{ StartTime, EndTime string }
-
 // ClockState is the body of GET and POST /_mock/clock.
 type ClockState struct {
 	Now    time.Time `json:"now"`

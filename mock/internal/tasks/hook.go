@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
@@ -47,7 +46,7 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 		size := intParam(params, op, contract.ParamPageSize)
 		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
-		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []adminapi.TaskView{}}
+		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []fixture.TaskView{}}
 		if from := (number - 1) * size; from < len(all) {
 			base := BaseURL(r)
 			for _, t := range all[from:min(from+size, len(all))] {

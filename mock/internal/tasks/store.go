@@ -21,6 +21,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // Task statuses, as the API spells them.
@@ -86,11 +87,11 @@ func (t *Task) Visible(now time.Time) bool {
 
 // View is the task as the API shows it at now; base is the scheme and host
 // the request came in on, where its download is served.
-func (t *Task) View(now time.Time, base string) adminapi.TaskView {
-	v := adminapi.TaskView{
+func (t *Task) View(now time.Time, base string) fixture.TaskView {
+	v := fixture.TaskView{
 		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
 		CreateTime: t.Created.UTC().Format(contract.TimeLayout), UpdateTime: t.Created.UTC().Format(contract.TimeLayout),
-		TaskConfig: adminapi.TaskConfigView{StartTime: t.Start, EndTime: t.End},
+		TaskConfig: fixture.TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
 	if v.Status != StatusCreated {
 		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
