@@ -283,7 +283,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		}
 	}
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome.Task, x.outcome.Validate, now)
 		if err != nil {
 			return err
 		}

@@ -161,11 +161,11 @@ func (v *Verifier) callBody(r *http.Request, call *wire.Call) ([]byte, *contract
 }
 
 // CheckKeyIDLength refuses an access key id longer than
-// wire.MaxAccessKeyIDBytes, with or without credentials: no such key
+// contract.MaxAccessKeyIDBytes, with or without credentials: no such key
 // exists, and it would key per-key state.
 func CheckKeyIDLength(sp *contract.Spec, keyID string) *contract.APIError {
-	if n := len(keyID); n > wire.MaxAccessKeyIDBytes {
-		return apiError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, wire.MaxAccessKeyIDBytes))
+	if n := len(keyID); n > contract.MaxAccessKeyIDBytes {
+		return apiError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, contract.MaxAccessKeyIDBytes))
 	}
 	return nil
 }

@@ -406,6 +406,13 @@ func DecodeExtension(ext map[string]any, key string, into any) error {
 // ParamAction is the protocol parameter that names the operation.
 const ParamAction = "Action"
 
+// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
+// the ACS3 Credential), which keys state kept across calls: throttle
+// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
+// a longer one is unknown by definition and refused before any of that
+// state is touched.
+const MaxAccessKeyIDBytes = 128
+
 // CommonParams are the protocol parameters every call may carry. They are
 // not API parameters: the journal shows them apart and never reports them
 // as unknown. Signature and SecurityToken are secrets and are never shown.

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Selection is the runtime scenario selection, changed through the admin API.
@@ -38,9 +38,9 @@ const MaxBindings = 10_000
 var ErrTooManyBindings = errors.New("too many access keys bound")
 
 // ErrAccessKeyTooLong is what Bind returns for an access key id longer than
-// wire.MaxAccessKeyIDBytes: every call with it is refused, so a binding
+// contract.MaxAccessKeyIDBytes: every call with it is refused, so a binding
 // would never be used, and would cost up to the size of a parameter.
-var ErrAccessKeyTooLong = fmt.Errorf("access key id longer than %d bytes", wire.MaxAccessKeyIDBytes)
+var ErrAccessKeyTooLong = fmt.Errorf("access key id longer than %d bytes", contract.MaxAccessKeyIDBytes)
 
 // Where a request's scenario came from, highest precedence first.
 const (
@@ -74,7 +74,7 @@ func (c *Selection) SetActive(name string) {
 }
 
 func (c *Selection) Bind(accessKeyID, name string) error {
-	if n := len(accessKeyID); n > wire.MaxAccessKeyIDBytes {
+	if n := len(accessKeyID); n > contract.MaxAccessKeyIDBytes {
 		return fmt.Errorf("%w: it is %d bytes long, and API calls with it are refused", ErrAccessKeyTooLong, n)
 	}
 	c.mu.Lock()

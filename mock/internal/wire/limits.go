@@ -22,13 +22,6 @@ const (
 	defaultMaxParamBytes = 64 << 10
 )
 
-// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
-// the ACS3 Credential), which keys state kept across calls: throttle
-// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
-// a longer one is unknown by definition and refused before any of that
-// state is touched.
-const MaxAccessKeyIDBytes = 128
-
 // CheckLimits holds a decoded call to the parameter limits: at most
 // maxParams parameters, each name and value at most maxParamBytes long
 // (0: the defaults).
