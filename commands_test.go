@@ -80,7 +80,8 @@ func TestHelpUnknownCommand(t *testing.T) {
 		{[]string{"valdiate"}, `did you mean "validate"?`},
 		{[]string{"sevre"}, `did you mean "serve"?`},
 		{[]string{"Health"}, `did you mean "health"?`},
-		{[]string{"ver"}, `did you mean "version"?`},
+		{[]string{"vers"}, `did you mean "version"?`},
+		{[]string{"ver"}, ""}, // the start of verify and of version: no guess
 		{[]string{"help", "scenaro"}, `cdnmock help: unknown command "scenaro"; did you mean "scenario"?`},
 		{[]string{"deploy"}, ""},
 		{[]string{"help", "xyz"}, ""},
@@ -95,7 +96,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 		if tc.want == "" && strings.Contains(stderr, "did you mean") {
 			t.Errorf("%q: suggests a command that is not close: %q", tc.args, stderr)
 		}
-		if !strings.Contains(stderr, "(commands: serve, validate, scenario, requests, health, version, help; cdnmock help describes them)") {
+		if !strings.Contains(stderr, "(commands: serve, validate, verify, scenario, requests, coverage, health, version, help; cdnmock help describes them)") {
 			t.Errorf("%q: does not list the commands: %q", tc.args, stderr)
 		}
 		if len(stderr) > 300 {

@@ -16,22 +16,29 @@ import (
 // envValues sets every server flag from its variable, each to a value that
 // is not its default. A new flag needs a line here.
 var envValues = map[string]string{
-	"addr":              "127.0.0.1:0",
-	"spec":              "my-spec.yaml",
-	"no-generated":      "true",
-	"scenarios":         "my-scenarios",
-	"fixtures":          "my-fixtures",
-	"scenario":          "InvalidTimeRange",
-	"clock":             "2026-11-25T12:00:00Z",
-	"delay":             "250ms",
-	"throttle":          "off",
-	"journal-size":      "7",
-	"fail-on-violation": "1",
-	"task-duration":     "2m",
-	"state":             "tasks.db",
-	"credentials":       "credentials.yaml",
-	"admin-token":       "s3cret",
-	"admin-addr":        "127.0.0.1:0",
+	"addr":                 "127.0.0.1:0",
+	"spec":                 "my-spec.yaml",
+	"no-generated":         "true",
+	"scenarios":            "my-scenarios",
+	"no-shipped-scenarios": "true",
+	"fixtures":             "my-fixtures",
+	"scenario":             "InvalidTimeRange",
+	"clock":                "2026-11-25T12:00:00Z",
+	"delay":                "250ms",
+	"throttle":             "off",
+	"log":                  "errors",
+	"journal-size":         "7",
+	"fail-on-violation":    "1",
+	"task-duration":        "2m",
+	"state":                "tasks.db",
+	"coverage-out":         "coverage.md",
+	"credentials":          "credentials.yaml",
+	"admin-token":          "s3cret",
+	"admin-addr":           "127.0.0.1:0",
+	"upstream":             "https://cdn.example.com",
+	"record":               "recordings",
+	"replay":               "recorded",
+	"proxy-throttle":       "true",
 }
 
 func TestEnvSetsEveryFlag(t *testing.T) {
@@ -52,10 +59,11 @@ func TestEnvSetsEveryFlag(t *testing.T) {
 	}
 	want := options{
 		addr: "127.0.0.1:0", spec: "my-spec.yaml", noGenerated: true,
-		scenarios: "my-scenarios", fixtures: "my-fixtures", scenario: "InvalidTimeRange",
-		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", journalSize: 7,
-		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db",
+		scenarios: "my-scenarios", noShippedScenarios: true, fixtures: "my-fixtures", scenario: "InvalidTimeRange",
+		clock: "2026-11-25T12:00:00Z", delay: "250ms", throttle: "off", logMode: "errors", journalSize: 7,
+		failOnViolation: true, taskDuration: 2 * time.Minute, state: "tasks.db", coverageOut: "coverage.md",
 		credentials: "credentials.yaml", adminToken: "s3cret", adminAddr: "127.0.0.1:0",
+		upstream: "https://cdn.example.com", record: "recordings", replay: "recorded", proxyThrottle: true,
 		fromEnv: wantFromEnv,
 	}
 	if !reflect.DeepEqual(o, want) {

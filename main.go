@@ -5,6 +5,7 @@
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
+//	cdnmock coverage [--uncovered] ...   which documented outcomes were served (coverage.go)
 //	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
 //	cdnmock version                      the version, commit and Go version (version.go)
 //	cdnmock help [COMMAND]               the commands; a command's usage and flags (commands.go)
@@ -18,7 +19,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -41,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch cmd := args[0]; {
 		case cmd == "help":
 			return runHelp(args[1:], stdout, stderr) // commands.go
+		case cmd == "verify":
+			return runVerify(args[1:], stdout, stderr) // verify.go
 		case isClientCommand(cmd):
 			return runClient(args, stdout, stderr) // scenario, requests, health: see cli.go
 		case isVersionCommand(cmd):
@@ -86,19 +88,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "cdnmock: spec, scenarios and fixtures are valid")
 		return 0
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-	return serve(opts, cfg, stderr)
+	// Every line the server writes goes through one buffer, in order; Close
+	// flushes it once the server has stopped (logging.go).
+	logw := newBufferedWriter(stderr, logFlushEvery)
+	defer func() {
+		if err := logw.Close(); err != nil {
+			fmt.Fprintln(stderr, "cdnmock:", err)
+		}
+	}()
+	cfg.Logger = newLogger(opts.logMode, logw)
+	return serve(opts, cfg, logw)
 }
 
 type options struct {
 	addr, spec, scenarios, fixtures, scenario, clock, delay string
 	throttle                                                string
+	logMode                                                 string // --log: requests, errors or off (logging.go)
 	journalSize                                             int
 	failOnViolation                                         bool
 	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
 	state                                                   string
+	coverageOut                                             string // write the outcome coverage here at shutdown (coverage.go)
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
 	noGenerated                                             bool   // serve the hand-written spec alone (mock/internal/contract/layers.go)
+	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
+	upstream, record, replay                                string // proxy mode: mock/proxy.go
+	proxyThrottle                                           bool
 
 	fromEnv map[string]string // flags set from the environment: flag name → variable (env.go)
 }
@@ -139,19 +154,26 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
 	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
-	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory (default: the embedded scenarios/)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory, served with the shipped scenarios/ (a file of the same name replaces the shipped one; with --spec or --fixtures, alone)")
+	fs.BoolVar(&o.noShippedScenarios, "no-shipped-scenarios", false, "leave the shipped scenario files out: only the built-in scenarios and those of --scenarios")
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
 	fs.StringVar(&o.delay, "delay", "", "wait this `duration` (250ms) or range (100ms-400ms) before every answer, at most "+mock.MaxDelay.String())
 	fs.StringVar(&o.throttle, "throttle", "on", "enforce the spec's documented call rates: on or off")
+	fs.StringVar(&o.logMode, "log", logRequests, "log a line per API request (requests), only for failed ones: status >= 400 or a fault (errors), or none (off)")
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
 	fs.DurationVar(&o.taskDuration, "task-duration", 90*time.Second, "how long an export task stays created before its file is ready (server's clock)")
+	fs.StringVar(&o.coverageOut, "coverage-out", "", "at shutdown, write the outcome coverage to this `file`: JSON, or a Markdown table when it ends in .md")
 	fs.StringVar(&o.state, "state", "", "keep export tasks in this bbolt `file` across restarts (default: in memory)")
 	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
 	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
 	fs.StringVar(&o.adminAddr, "admin-addr", "", "serve the admin API on this `address` instead of --addr (default: the same listener)")
+	fs.StringVar(&o.upstream, "upstream", "", "proxy mode: forward calls that get the default answer to this `URL` (e.g. https://cdn.aliyuncs.com), signed with $"+mock.EnvAccessKeyID+" and $"+mock.EnvAccessKeySecret+" (docs/proxy.md)")
+	fs.StringVar(&o.record, "record", "", "with --upstream: write each forwarded exchange, redacted, into this `dir`ectory")
+	fs.StringVar(&o.replay, "replay", "", "answer calls that match a recording in this `dir`ectory from it")
+	fs.BoolVar(&o.proxyThrottle, "proxy-throttle", false, "with --upstream: keep the mock's own rate limits on (off by default: the upstream throttles)")
 	return fs
 }
 
@@ -166,7 +188,7 @@ func (o options) config() (mock.Config, error) {
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
-	cfg.NoGenerated = o.noGenerated
+	cfg.NoGenerated, cfg.NoShippedScenarios = o.noGenerated, o.noShippedScenarios
 	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue
@@ -196,6 +218,9 @@ func (o options) config() (mock.Config, error) {
 	default:
 		return cfg, flagErrorf("throttle", "%q: want on or off", o.throttle)
 	}
+	if err := checkLogMode(o.logMode); err != nil {
+		return cfg, err
+	}
 	if o.journalSize < 1 {
 		return cfg, flagErrorf("journal-size", "%d: want at least 1", o.journalSize)
 	}
@@ -220,11 +245,40 @@ func (o options) config() (mock.Config, error) {
 			return cfg, err // Problems, with file, line and field
 		}
 	}
+	if o.coverageOut != "" {
+		if st, err := os.Stat(filepath.Dir(o.coverageOut)); err != nil || !st.IsDir() {
+			return cfg, flagErrorf("coverage-out", "%s: its directory does not exist", o.coverageOut)
+		}
+	}
+	if err := o.proxyConfig(&cfg); err != nil {
+		return cfg, err
+	}
 	if err := checkAdminToken(o.adminToken); err != nil {
 		return cfg, err
 	}
 	cfg.AdminToken = o.adminToken
 	return cfg, nil
+}
+
+// proxyConfig sets proxy mode from --upstream, --record and --replay, and
+// the upstream's access key from the standard variables.
+func (o options) proxyConfig(cfg *mock.Config) error {
+	if o.upstream != "" {
+		cfg.Upstream = &mock.UpstreamConfig{URL: o.upstream, Throttle: o.proxyThrottle}
+		if err := mock.UpstreamCredentialsFromEnv(cfg.Upstream, os.Getenv); err != nil {
+			return &flagError{flag: "upstream", err: err}
+		}
+	}
+	if o.record != "" && o.upstream == "" {
+		return flagErrorf("record", "records what --upstream answers: give --upstream too")
+	}
+	if o.replay != "" {
+		if st, err := os.Stat(o.replay); err != nil || !st.IsDir() {
+			return flagErrorf("replay", "%s is not a directory", o.replay)
+		}
+	}
+	cfg.Record, cfg.Replay = o.record, o.replay
+	return nil
 }
 
 // watchDirs are the directories on disk to reload from when they change.
@@ -281,6 +335,9 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/%s)\n",
 		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, adminapi.Prefix, adminNote(cfg.AdminToken))
 	warnExposed(stderr, adminAt, cfg.AdminToken)
+	if f, ok := stderr.(interface{ Flush() error }); ok {
+		_ = f.Flush() // the serving line at once: scripts wait for it
+	}
 
 	select {
 	case err := <-errc:
@@ -299,6 +356,13 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	if err := hs.Shutdown(shutdown); err != nil {
 		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
 		return 1
+	}
+	if opts.coverageOut != "" {
+		if err := writeCoverageFile(opts.coverageOut, srv.Coverage("")); err != nil {
+			fmt.Fprintln(stderr, "cdnmock: --coverage-out:", err)
+			return 1
+		}
+		fmt.Fprintln(stderr, "cdnmock: outcome coverage written to", opts.coverageOut)
 	}
 	if opts.failOnViolation {
 		if n := srv.ViolationCount(); n > 0 {

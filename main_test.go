@@ -172,6 +172,7 @@ func TestBadFlags(t *testing.T) {
 		"not a directory":   {"--scenarios", "/no/such/dir"},
 		"stray argument":    {"serve-please"},
 		"tiny journal size": {"--journal-size", "0"},
+		"bad log mode":      {"--log", "verbose"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {

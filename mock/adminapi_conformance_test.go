@@ -249,6 +249,9 @@ func TestAdminAPIConformance(t *testing.T) {
 	srv.control.SetCapacity(0)
 	// As the docs' curl -d sends it.
 	expect(200, "PUT", "/_mock/scenario", `{"scenario":"fault:reset"}`, "Content-Type", "application/x-www-form-urlencoded")
+	expect(200, "PUT", "/_mock/scenario", `{"scenario":"InvalidTimeRange","accessKeyId":"AK-z"}`)
+	expect(200, "DELETE", "/_mock/scenario?accessKeyId=AK-z", "")
+	expect(404, "DELETE", "/_mock/scenario?accessKeyId=AK-z", "")
 	expect(200, "DELETE", "/_mock/scenario", "")
 
 	// A request that breaks the spec: the journal and the violations.
@@ -264,7 +267,12 @@ func TestAdminAPIConformance(t *testing.T) {
 		t.Errorf("GET /_mock/violations: %v %+v, want the undeclared parameter", err, vs)
 	}
 	expect(204, "DELETE", "/_mock/violations", "")
-	expect(200, "GET", "/_mock/violations", "")
+	if b := expect(200, "GET", "/_mock/violations", ""); !bytes.Contains(b, []byte(`"violations":[]`)) {
+		t.Errorf("GET /_mock/violations with none: %s, want an empty list, not null", b)
+	}
+	expect(200, "GET", "/_mock/coverage", "")
+	expect(200, "GET", "/_mock/coverage?action=*ExportTask", "")
+	expect(204, "DELETE", "/_mock/coverage", "")
 	expect(204, "DELETE", "/_mock/requests", "")
 
 	// Tasks of both families, their files, the clock.

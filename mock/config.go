@@ -1,17 +1,16 @@
 package mock
 
 import (
+	"crypto/rand"
+	"embed"
 	"io/fs"
 	"log/slog"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/alibaba-cloud-mock/cdnmock/fixtures"
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
-	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
@@ -24,10 +23,18 @@ type Config struct {
 	Spec     []byte
 	SpecFile string
 
-	// Scenarios holds scenario files (*.yaml); ScenariosDir names it in
-	// messages. Nil: the embedded scenarios/.
+	// Scenarios holds scenario files (*.yaml) served with the shipped ones
+	// (the embedded scenarios/): a file of the same name replaces the
+	// shipped one. ScenariosDir names it in messages. Nil: the shipped
+	// scenarios alone.
 	Scenarios    fs.FS
 	ScenariosDir string
+
+	// NoShippedScenarios leaves the shipped scenario files out: only the
+	// built-in scenarios and those in Scenarios are served. A Config that
+	// sets Spec or Fixtures leaves them out too: they name the shipped
+	// spec's operations and the shipped fixtures.
+	NoShippedScenarios bool
 
 	// Fixtures holds <Action>/<name>.json files; FixturesDir names it in
 	// messages. Nil: the embedded fixtures/.
@@ -89,6 +96,19 @@ type Config struct {
 	// or the outcome sets one.
 	Delay Delay
 
+	// Upstream, when set, forwards every call that would get the plain
+	// default answer to the real service, signed again with its own
+	// access key (proxy.go). Nil: the mock answers everything.
+	Upstream *UpstreamConfig
+
+	// Record is a directory where each forwarded exchange is written,
+	// redacted, as it happens. It needs Upstream. Empty: none is.
+	Record string
+
+	// Replay is a directory of recordings that answer the calls matching
+	// them (before Upstream is asked). Empty: none.
+	Replay string
+
 	// DisableThrottling turns off the spec's rate limits (x-acs-rate-limit).
 	DisableThrottling bool
 
@@ -103,20 +123,25 @@ type Config struct {
 	// StatePath is a bbolt file that keeps export tasks across restarts.
 	// Empty: tasks live in memory only.
 	StatePath string
+
+	// generatedIndex is the index of GeneratedSpec that lets New load its
+	// operations on first use (package contract, lazy.go). Nil: the
+	// embedded one, which serves only the embedded spec. Tests set their own.
+	generatedIndex *genspec.Index
 }
 
 // withDefaults fills in every unset field.
 func (cfg Config) withDefaults() Config {
 	cfg = cfg.layerDefaults() // the generated layer, before Spec's default (below)
+	if cfg.Spec != nil || cfg.Fixtures != nil {
+		cfg.NoShippedScenarios = true // files of its own: the shipped scenarios may name what they lack
+	}
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default
 		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
 	}
 	if cfg.SpecFile == "" {
 		cfg.SpecFile = "spec"
-	}
-	if cfg.Scenarios == nil {
-		cfg.Scenarios, cfg.ScenariosDir = scenarios.FS, "scenarios"
 	}
 	if cfg.ScenariosDir == "" {
 		cfg.ScenariosDir = "scenarios"
@@ -149,9 +174,14 @@ func (cfg Config) withDefaults() Config {
 }
 
 // newRequestID is a random (version 4) UUID in upper case, as Alibaba's
-// RequestIds are, formatted without intermediate strings.
+// RequestIds are, formatted without intermediate strings. The random bytes
+// are read into an array on the stack (uuid.New's reader would put it on
+// the heap).
 func newRequestID() string {
-	id := uuid.New()
+	var id [16]byte
+	_, _ = rand.Read(id[:])   // never fails (crypto/rand)
+	id[6] = id[6]&0x0f | 0x40 // version 4
+	id[8] = id[8]&0x3f | 0x80 // the RFC 4122 variant
 	const hexDigits = "0123456789ABCDEF"
 	var b [36]byte
 	j := 0
@@ -191,9 +221,18 @@ func (cfg Config) layerDefaults() Config {
 	return cfg
 }
 
-// files are the files cfg serves, for the fixture stage.
-func (cfg Config) specFiles() contract.SpecFiles {
+// specFiles are the spec files cfg serves. lazy lets the embedded generated
+// layer load each operation on its first call, when its fixtures are the
+// embedded ones too; off, every file is loaded and checked in full, as
+// validate does.
+func (cfg Config) specFiles(lazy bool) contract.SpecFiles {
+	idx := cfg.generatedIndex
+	if idx == nil {
+		idx = &genspec.DefaultIndex
+	}
+	embedded, ok := cfg.GeneratedFixtures.(embed.FS)
 	return contract.SpecFiles{
+		Lazy: lazy && ok && embedded == genfixtures.FS, GeneratedIndex: idx,
 		Spec: cfg.Spec, SpecFile: cfg.SpecFile,
 		GeneratedSpec: cfg.GeneratedSpec, GeneratedSpecFile: cfg.GeneratedSpecFile,
 		NoGenerated: cfg.NoGenerated,

@@ -1,8 +1,9 @@
 package mock
 
 import (
-	"fmt"
-	"strings"
+	"errors"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // The server's state that callers change at run time, through these
@@ -43,6 +44,18 @@ func (s *Server) Bind(accessKeyID, name string) error {
 	return nil
 }
 
+// Unbind drops one access key's binding: it gets the active scenario
+// again, its sequences restarted. A key that is not bound is an error, so
+// a typo does not pass unnoticed.
+func (s *Server) Unbind(accessKeyID string) error {
+	name, ok := s.control.Unbind(accessKeyID)
+	if !ok {
+		return errNotBound(accessKeyID)
+	}
+	s.counters.Reset(name, accessKeyID)
+	return nil
+}
+
 // ResetScenarios goes back to default and drops every binding.
 func (s *Server) ResetScenarios() {
 	s.control.Reset()
@@ -57,7 +70,7 @@ func (s *Server) state() ScenarioState {
 func (s *Server) knownScenario(name string) error {
 	cat := s.catalog.Load()
 	if name == "" || cat.scenarios[name] == nil {
-		return fmt.Errorf("no scenario %q; valid: %s", name, strings.Join(cat.order, ", "))
+		return errors.New(scenario.Unknown(name, cat.order)) // did-you-mean, not ~300 names
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ const (
 	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
 	HeaderRequestID = wire.HeaderRequestID
+	// HeaderWarning on a response says the chosen scenario had no outcome
+	// for the call, which was answered as the default scenario answers.
+	HeaderWarning = "X-Mock-Warning"
 
 	contentTypeJSON = wire.ContentTypeJSON
 	contentTypeXML  = wire.ContentTypeXML
@@ -45,11 +48,12 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	status := http.StatusOK
 	if x.err == nil {
 		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
-			x.op.WithDefaults(x.call.Params), x.tasks, s.nextTaskID)
+			x.params, x.tasks, s.nextTaskID)
 		if err := x.fixture.Render(buf, data, isJSON); err != nil {
 			buf.Reset()
 			x.err = errRender(x.op.Name, err)
 		}
+		data.Release()
 	}
 	if x.err != nil {
 		status = x.err.Status
@@ -64,9 +68,14 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	} else {
 		h["Content-Type"] = xmlContentType
 	}
-	h["X-Acs-Request-Id"] = []string{x.requestID}
+	vals := [2]string{x.requestID, x.scenario}
+	hv := vals[:] // one allocation for both values
+	h["X-Acs-Request-Id"] = hv[0:1:1]
 	if x.scenario != "" {
-		h["X-Mock-Scenario"] = []string{x.scenario}
+		h["X-Mock-Scenario"] = hv[1:2:2]
+	}
+	if x.warning != "" {
+		h["X-Mock-Warning"] = []string{x.warning}
 	}
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())

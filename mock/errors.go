@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
@@ -15,8 +14,12 @@ func errUnknownScenario(name string, valid []string) *apiError {
 	return &apiError{
 		Status:  http.StatusBadRequest,
 		Code:    "Mock.UnknownScenario",
-		Message: fmt.Sprintf("X-Mock-Scenario names no scenario: %q. Valid scenarios: %s.", name, strings.Join(valid, ", ")),
+		Message: HeaderScenario + ": " + scenario.Unknown(name, valid),
 	}
+}
+
+func errNotBound(accessKeyID string) error {
+	return fmt.Errorf("access key %s is not bound to a scenario (GET %s/scenarios lists the bindings)", diag.Quote(accessKeyID), AdminPrefix)
 }
 
 func errRender(action string, err error) *apiError {
@@ -24,6 +27,17 @@ func errRender(action string, err error) *apiError {
 		Status:  http.StatusInternalServerError,
 		Code:    "Mock.FixtureError",
 		Message: fmt.Sprintf("rendering the fixture for %s failed: %v", action, err),
+	}
+}
+
+// errOperationUnavailable answers a call of a generated operation that
+// failed to load on its first call (package fixture, lazy.go): the
+// embedded files are checked by validate and CI, so this is a bug.
+func errOperationUnavailable(action string, err error) *apiError {
+	return &apiError{
+		Status:  http.StatusInternalServerError,
+		Code:    "Mock.OperationUnavailable",
+		Message: fmt.Sprintf("the mock cannot load %s: %v", action, err),
 	}
 }
 

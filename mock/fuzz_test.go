@@ -112,7 +112,7 @@ type fuzzServers struct {
 func newFuzzServers(f *testing.F, cfg Config) *fuzzServers {
 	cfg = cfg.withDefaults()
 	now := cfg.Clock.Now()
-	cat, err := loadCatalog(cfg, now)
+	cat, err := loadCatalog(cfg, now, true)
 	if err != nil {
 		f.Fatal(err)
 	}

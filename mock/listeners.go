@@ -25,7 +25,7 @@ func (s *Server) APIHandler() http.Handler {
 				Message: "the admin API is not served on this address (it has its own, --admin-addr)"})
 			return
 		}
-		s.echo.ServeHTTP(w, r)
+		s.serveEcho(w, r)
 	}))
 }
 
@@ -37,7 +37,7 @@ func (s *Server) AdminHandler() http.Handler {
 				Message: "this address serves the admin API only, under " + AdminPrefix + "/; the API has its own address"})
 			return
 		}
-		s.echo.ServeHTTP(w, r)
+		s.serveEcho(w, r)
 	}))
 }
 

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
@@ -16,21 +17,27 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
 		ChosenBy:   x.from,
+		Warning:    x.warning,
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
 	}}
 	if c := x.call; c != nil {
+		if x.op != nil {
+			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
+		}
 		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
 	}
+	s.recordProxy(&e.Entry, x)
 	switch {
 	case x.err != nil:
 		e.Code = x.err.Code
 	case x.outcome.Fault != "":
 		e.Code = "fault:" + x.outcome.Fault
 	}
+	s.catalog.Load().coverage.count(x, status)
 	s.journal.Add(e, true)
-	if len(e.Violations) > 0 {
+	if len(e.Violations) > 0 || len(e.Drift) > 0 {
 		s.violations.Add(e, false)
 	}
 
@@ -46,6 +53,38 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		slog.String("code", e.Code),
 		slog.Int("status", e.Status),
 		slog.Duration("latency", latency.Round(time.Microsecond)),
-		slog.Int("violations", len(e.Violations)),
+		slog.Int("violations", len(e.Violations)+len(e.Drift)),
 	)
 }
+
+// recordProxy adds to e what proxy mode did: the upstream's answer, the
+// replay, the drift. Values are copied within bounds.
+func (s *Server) recordProxy(e *Entry, x *exchange) {
+	if u := x.upstream; u != nil {
+		kept := *u
+		kept.Code = journal.KeptCopy(u.Code, keptUpstreamBytes)
+		kept.RequestID = journal.KeptCopy(u.RequestID, keptUpstreamBytes)
+		kept.RecordError = journal.KeptCopy(u.RecordError, keptUpstreamBytes)
+		e.Upstream = &kept
+		if x.err == nil {
+			e.Code = kept.Code // the answer the client got
+		}
+	}
+	if r := x.replay; r != nil {
+		kept := *r
+		kept.Reason = journal.KeptCopy(r.Reason, keptUpstreamBytes)
+		kept.Parameter = journal.KeptCopy(r.Parameter, keptUpstreamBytes)
+		e.Replay = &kept
+	}
+	if len(x.drift) > 0 {
+		ds := make([]adminapi.Drift, len(x.drift))
+		for i, f := range x.drift {
+			ds[i] = adminapi.Drift{Kind: f.Kind, Field: f.Field, Reason: f.Reason}
+		}
+		e.Drift = journal.KeepDrift(ds)
+	}
+}
+
+// keptUpstreamBytes bounds each string of an entry's upstream and replay
+// fields (the upstream chooses them, or a client's parameters do).
+const keptUpstreamBytes = 256

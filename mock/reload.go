@@ -31,7 +31,7 @@ func (s *Server) Reload() error {
 	defer s.reloadMu.Unlock()
 	cfg := s.cfg
 	cfg.Scenario = "" // the startup scenario may be long gone; install checks the live one
-	cat, err := loadCatalog(cfg, cfg.Clock.Now())
+	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err == nil {
 		if h := s.hooks.reloadLoaded; h != nil {
 			h()
@@ -94,6 +94,7 @@ func (s *Server) install(cat *catalog) error {
 		return err
 	}
 	s.catalog.Store(cat)
+	cat.coverage.carry(old.coverage) // counts by name; an answer still in flight may land in the old table
 	return nil
 }
 

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
@@ -23,20 +24,30 @@ func (s *Server) ClearRequests() { s.journal.Clear() }
 func (s *Server) clearViolations() { s.violations.Clear() }
 
 // Violations lists the spec violations of the newest violating requests
-// (as many as the journal keeps), oldest first.
+// (as many as the journal keeps), oldest first: those of the requests, then
+// in proxy mode how the upstream's answer drifted from the spec.
 func (s *Server) Violations() []ViolationRecord {
-	var out []ViolationRecord
+	out := []ViolationRecord{} // [] when there are none, never null
 	for _, e := range s.violations.Snapshot(nil) {
 		for _, v := range e.Violations {
 			out = append(out, ViolationRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID,
-				Action: e.Action, AccessKeyID: e.AccessKeyID, Parameter: v.Parameter, Reason: v.Reason})
+				Action: e.Action, AccessKeyID: e.AccessKeyID, Parameter: v.Parameter, Reason: v.Reason, Kind: drift.KindRequest})
+		}
+		for _, d := range e.Drift {
+			r := ViolationRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID,
+				Action: e.Action, AccessKeyID: e.AccessKeyID, Parameter: d.Field, Reason: d.Reason, Kind: d.Kind}
+			if e.Upstream != nil {
+				r.UpstreamRequestID = e.Upstream.RequestID
+			}
+			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// ViolationCount is the number of requests that broke the spec since the
-// server started or the violations were last cleared.
+// ViolationCount is the number of requests that broke the spec, or whose
+// upstream answer drifted from it, since the server started or the
+// violations were last cleared.
 func (s *Server) ViolationCount() int {
 	return s.violations.Count()
 }

@@ -9,21 +9,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -40,12 +42,15 @@ type Server struct {
 	journal    *journal.Ring
 	violations *journal.Ring // the journal's entries that broke the spec, kept apart
 	echo       *echo.Echo
+	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
+	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
 	tasks      *tasks.Store   // export tasks (package tasks)
 	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
+	proxy      *proxy // proxy mode: forwarding, recording, replay (proxy.go); nil when off
 
 	// Reloads (reload.go): reloadMu serializes them, scenarioMu makes a
 	// reload's check of the scenarios in use and its swap one step against
@@ -75,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
-	cat, err := loadCatalog(cfg, cfg.Clock.Now())
+	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err
 	}
@@ -100,20 +105,41 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error
+	if s.proxy, err = newProxy(cfg); err != nil {
+		return nil, err
+	}
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
+	s.handler = http.HandlerFunc(s.serveEcho)
 	return s, nil
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if serveHook != nil { // tests only (listeners: adminapi.go)
-		serveHook(listenerBoth, s.echo, w, r)
+		serveHook(listenerBoth, s.handler, w, r)
 		return
 	}
-	s.echo.ServeHTTP(w, r)
+	s.serveEcho(w, r)
+}
+
+// serveEcho is echo's ServeHTTP, but for API calls (GET or POST on "/"),
+// which it hands to the same handler, wrapped in the same middleware once
+// and for all: echo wraps a handler in its middleware again on every
+// request, an allocation each.
+func (s *Server) serveEcho(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/" || r.URL.RawPath != "" || (r.Method != http.MethodGet && r.Method != http.MethodPost) {
+		s.echo.ServeHTTP(w, r)
+		return
+	}
+	c := s.echo.AcquireContext()
+	c.Reset(r, w)
+	if err := s.api(c); err != nil {
+		s.echo.HTTPErrorHandler(err, c)
+	}
+	s.echo.ReleaseContext(c)
 }
 
 // Close releases every request held by fault:hang or a delay (their
@@ -147,6 +173,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 	e.HTTPErrorHandler = s.handleError
 	e.Use(s.recoverPanics) // a panic anywhere is a 500, never a dropped connection (recover.go)
 	e.Any("/", s.handleAPI)
+	s.api = s.recoverPanics(s.handleAPI)              // serveEcho's way to it
 	admin.Routes(e.Group(AdminPrefix), s.adminDeps()) // package admin
 	return e
 }
@@ -163,7 +190,18 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
+	params      url.Values    // the call's parameters with the spec's defaults, for the task hook and the fixture
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
+	warning     string        // X-Mock-Warning: the scenario had no outcome for the call
+
+	// Proxy mode (proxy.go): the call leaves the pipeline for a recording
+	// (replayed) or the upstream (forward).
+	forward   bool
+	replayed  *recording.Exchange
+	replay    *ReplayInfo
+	upstream  *UpstreamInfo
+	mockWould *apiError // the mock's own validation's answer, to compare
+	drift     []drift.Finding
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
@@ -197,6 +235,10 @@ func (s *Server) handleAPI(c echo.Context) error {
 		// closed while we waited. Returning would make net/http send an
 		// empty 200, which a client still listening would take as an answer.
 		dropConnection(c, false)
+		return nil
+	}
+	if x.err == nil && (x.forward || x.replayed != nil) { // proxy mode (proxy.go)
+		status = s.answerRelayed(c, cat.spec, x)
 		return nil
 	}
 	if x.err == nil && x.outcome.Fault != "" {
@@ -239,31 +281,38 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		return errUnknownScenario(name, cat.scenarioNames())
 	}
 
-	switch {
-	case call.Action == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
-	case call.Version == "":
-		return sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
-	case call.Version != sp.Version:
-		return sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
-	}
-	op := sp.Operation(call.Action)
-	if op == nil {
-		return sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
-	}
+	op, err := dispatch(sp, call)
 	x.op = op
-	if !op.Allows(call.Method) {
-		return sp.Gateway(contract.CodeUnsupportedMethod, "")
+	if err != nil {
+		if s.relay(x, sc, call.Action, nil, err) { // proxy mode: the upstream decides (proxy.go)
+			return nil
+		}
+		return err
 	}
+	full, loadErr := op.Full() // a generated operation is loaded on its first call (package fixture, lazy.go)
+	if loadErr != nil {
+		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "operation cannot be loaded",
+			slog.String("action", op.Name), slog.String("error", loadErr.Error()))
+		return errOperationUnavailable(op.Name, loadErr)
+	}
+	op = full
+	x.op = op
 
 	// Contract violations are recorded whatever the scenario answers.
 	x.violations = sp.CheckRequest(r.Context(), op, call.Params)
 	now := s.cfg.Clock.Now()
-	if sc.Throttle && !s.cfg.DisableThrottling && !s.throttle.Allow(op, call.AccessKeyID, now) {
+	if sc.Throttle && !s.cfg.DisableThrottling && s.throttles() && !s.throttle.Allow(op, call.AccessKeyID, now) {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
-	x.outcome = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	var picked bool
+	x.outcome, picked = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	if s.proxy != nil && s.relay(x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
+		return nil // a recording or the upstream answers (proxy.go)
+	}
+	if !picked && sc.Name != ScenarioDefault {
+		x.warning = fallbackWarning(sc, op.Name) // warning.go
+	}
 	switch o := x.outcome; {
 	case o.Fault != "":
 		return nil
@@ -282,8 +331,13 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 			return err
 		}
 	}
+	// The defaults, for the hook and the fixture, are added to the call's
+	// own parameters (no copy), and taken out again before the journal
+	// keeps them (record).
+	op.AddDefaults(call.Params)
+	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome.Task, x.outcome.Validate, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome.Task, x.outcome.Validate, now)
 		if err != nil {
 			return err
 		}
@@ -291,6 +345,27 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	}
 	x.fixture = cat.fixtures.Get(op.Name, x.outcome.Fixture)
 	return nil
+}
+
+// dispatch finds the call's operation, or the gateway's error: no Action
+// or Version, another Version, an unknown Action, a method it does not take.
+func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
+	switch {
+	case call.Action == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamAction)
+	case call.Version == "":
+		return nil, sp.Gateway(contract.CodeMissingParameter, wire.ParamVersion)
+	case call.Version != sp.Version:
+		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
+	}
+	op := sp.Operation(call.Action)
+	if op == nil {
+		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
+	}
+	if !op.Allows(call.Method) {
+		return op, sp.Gateway(contract.CodeUnsupportedMethod, "")
+	}
+	return op, nil
 }
 
 // delay is how long to wait before answering: the X-Mock-Delay header, else
@@ -377,7 +452,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = he.Code
 	}
 	if isAdminPath(c.Request().URL.Path) {
-		_ = c.JSON(status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
+		s.adminRouteError(c, status) // 404 lists the endpoints, 405 the methods (adminroutes.go)
 		return
 	}
 	sp := s.catalog.Load().spec

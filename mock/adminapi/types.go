@@ -72,6 +72,11 @@ type ViolationRecord struct {
 	AccessKeyID string    `json:"accessKeyId"`
 	Parameter   string    `json:"parameter"`
 	Reason      string    `json:"reason"`
+	// Kind is request (the request broke the spec), response (the
+	// upstream's answer breaks it) or validation (the mock would have
+	// answered the request otherwise than the upstream).
+	Kind              string `json:"kind"`
+	UpstreamRequestID string `json:"upstreamRequestId,omitempty"`
 }
 
 // Duration marshals as a Go duration string ("1.2ms").
@@ -128,4 +133,54 @@ type TaskInfo struct {
 	Listed      bool              `json:"listed"`                // false once older than three months
 	DownloadURL string            `json:"downloadUrl,omitempty"` // as the API shows it: once it succeeded
 	FileURL     string            `json:"fileUrl"`               // where its file is served once it succeeded
+}
+
+// Upstream is what the real service answered a forwarded call.
+type Upstream struct {
+	Status      int    `json:"status"`                // 0 when no answer came
+	Code        string `json:"code"`                  // the error code; "" for a success, Mock.Upstream* when the exchange failed
+	RequestID   string `json:"requestId,omitempty"`   // the upstream's RequestId
+	Recording   string `json:"recording,omitempty"`   // the file --record wrote
+	RecordError string `json:"recordError,omitempty"` // why nothing was written
+}
+
+// Replay says whether a call was answered from a --replay recording and,
+// when it was not, which recording came closest and what differed.
+type Replay struct {
+	Replayed  bool   `json:"replayed"`
+	Recording string `json:"recording,omitempty"` // the file that answered
+	Closest   string `json:"closest,omitempty"`   // on a miss: the nearest recording of the Action
+	Parameter string `json:"parameter,omitempty"` // on a miss: the first parameter that differed
+	Reason    string `json:"reason,omitempty"`
+}
+
+// Drift is one way an upstream answer differs from the spec.
+type Drift struct {
+	Kind   string `json:"kind"`  // response or validation
+	Field  string `json:"field"` // status, code, or body/<JSON pointer>
+	Reason string `json:"reason"`
+}
+
+// CoverageReport is the body of GET /_mock/coverage: every documented
+// outcome of each operation and how often it was served.
+type CoverageReport struct {
+	Operations []CoverageOperation `json:"operations"`
+	Covered    int                 `json:"covered"` // documented outcomes served at least once
+	Total      int                 `json:"total"`   // documented outcomes listed
+}
+
+// CoverageOperation is one operation's outcomes.
+type CoverageOperation struct {
+	Action   string            `json:"action"`
+	Outcomes []CoverageOutcome `json:"outcomes"`
+}
+
+// CoverageOutcome is one outcome and how often it was served: success, a
+// documented error code, the throttling code of an operation with a rate,
+// or a connection fault (fault:<name>, listed once served; not counted in
+// covered or total).
+type CoverageOutcome struct {
+	Outcome string `json:"outcome"`
+	Status  int    `json:"status"` // the HTTP status; 0 for a fault
+	Count   int64  `json:"count"`
 }

@@ -6,13 +6,15 @@
 //
 //	go generate ./spec/generated/
 //
-// which also rewrites fixtures/generated/ and docs/coverage.md. Hand-curated
+// which also rewrites fixtures/generated/, docs/coverage.md and
+// index_gen.go (the index the server starts from: index.go). Hand-curated
 // operations stay in spec/cdn-2018-05-10.yaml and override these.
 package generated
 
 import "embed"
 
 //go:generate go run ../../cmd/import-metadata -in cdn-2018-05-10-api-docs.json -spec cdn-2018-05-10.yaml -fixtures ../../fixtures/generated -coverage ../../docs/coverage.md
+//go:generate go test ../../mock/internal/fixture -run ^TestGeneratedIndex$ -update
 
 // FS holds the generated spec.
 //

@@ -57,6 +57,9 @@ type Control interface {
 	Violations() []adminapi.ViolationRecord
 	ViolationCount() int
 	ResetState() error
+	Unbind(accessKeyID string) error
+	Coverage(glob string) adminapi.CoverageReport
+	ResetCoverage()
 }
 
 // Deps is everything the admin API reads and drives, handed in by package
@@ -91,7 +94,8 @@ func Routes(g *echo.Group, d Deps) {
 	g.DELETE("/violations", s.adminClearViolations)
 	// The clock, tasks, state and downloads: tasks.go.
 	s.taskRoutes(g)
-	s.uiRoutes(g) // the web console and GET /operations: ui.go
+	s.uiRoutes(g)       // the web console and GET /operations: ui.go
+	s.coverageRoutes(g) // outcome coverage: coverage.go
 }
 
 func (s *api) adminHealth(c echo.Context) error {
@@ -165,6 +169,9 @@ func (s *api) adminSetScenario(c echo.Context) error {
 }
 
 func (s *api) adminResetScenario(c echo.Context) error {
+	if ak := c.QueryParam("accessKeyId"); ak != "" {
+		return s.adminUnbind(c, ak) // one key only: coverage.go
+	}
 	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.State())
 }

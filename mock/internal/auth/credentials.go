@@ -124,7 +124,7 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 	var ps diag.Problems
 	yf, err := diag.ParseYAML(file, data)
 	if err != nil {
-		ps.Add(file, 0, "", "not valid YAML: %v", err)
+		ps.AddYAMLError(file, err)
 		return nil, ps.Err()
 	}
 	if n := firstAlias(yf.Root()); n != nil {

@@ -2,10 +2,12 @@ package contract
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"sync"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // The server serves its spec in two layers: the generated spec
@@ -24,6 +26,12 @@ type SpecFiles struct {
 	GeneratedSpec     []byte
 	GeneratedSpecFile string
 	NoGenerated       bool // the hand-written spec alone
+
+	// Lazy lets the generated spec be indexed and each of its operations
+	// loaded on first use, when GeneratedIndex was made from GeneratedSpec
+	// (lazy.go). Off, every file is loaded in full (validate).
+	Lazy           bool
+	GeneratedIndex *genspec.Index
 }
 
 // Layers says where the merged spec's operations come from.
@@ -48,7 +56,7 @@ func LoadLayers(files SpecFiles, reports []string) (sp *Spec, layers *Layers, er
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		gen, genErr = loadGenerated(files.GeneratedSpecFile, files.GeneratedSpec, reports)
+		gen, genErr = loadGenerated(files, reports)
 	}()
 	top, topErr := Load(files.SpecFile, files.Spec, LoadOptions{RequireCommon: true, Reports: reports})
 	<-done
@@ -89,6 +97,7 @@ type genSpec struct {
 	file string
 	sum  [sha256.Size]byte
 	spec *Spec
+	lazy bool // spec is indexed, its operations loaded on first use (lazy.go)
 }
 
 var genSpecs struct {
@@ -97,12 +106,16 @@ var genSpecs struct {
 }
 
 // loadGenerated loads the generated spec, or returns the kept one of the
-// same name and content.
-func loadGenerated(file string, data []byte, reports []string) (*Spec, error) {
+// same name and content. With files.Lazy and an index of this very content
+// it only indexes the spec (lazy.go); a spec loaded in full serves too.
+func loadGenerated(files SpecFiles, reports []string) (*Spec, error) {
+	file, data := files.GeneratedSpecFile, files.GeneratedSpec
 	sum := sha256.Sum256(data)
+	idx := files.GeneratedIndex
+	lazy := files.Lazy && idx != nil && idx.Sum == hex.EncodeToString(sum[:])
 	find := func() *Spec {
 		for _, e := range genSpecs.entries {
-			if e.file == file && e.sum == sum {
+			if e.file == file && e.sum == sum && (lazy || !e.lazy) {
 				return e.spec
 			}
 		}
@@ -114,18 +127,24 @@ func loadGenerated(file string, data []byte, reports []string) (*Spec, error) {
 	if sp != nil {
 		return sp, nil
 	}
-	// The generated file's common errors may lag behind the server's: those
-	// it lacks come from the hand-written file (Merge).
-	sp, err := Load(file, data, LoadOptions{Reports: reports})
-	if err != nil {
-		return nil, err
+	var err error
+	if lazy {
+		sp, err = LoadIndexed(file, data, indexOf(idx), LoadOptions{Reports: reports})
+		lazy = err == nil // else: loaded in full, below
+	}
+	if !lazy {
+		// The generated file's common errors may lag behind the server's: those
+		// it lacks come from the hand-written file (Merge).
+		if sp, err = Load(file, data, LoadOptions{Reports: reports}); err != nil {
+			return nil, err
+		}
 	}
 	genSpecs.mu.Lock()
 	defer genSpecs.mu.Unlock()
 	if kept := find(); kept != nil {
 		return kept, nil // another server loaded it meanwhile
 	}
-	genSpecs.entries = append(genSpecs.entries, genSpec{file: file, sum: sum, spec: sp})
+	genSpecs.entries = append(genSpecs.entries, genSpec{file: file, sum: sum, spec: sp, lazy: lazy})
 	if len(genSpecs.entries) > genSpecCacheSize {
 		genSpecs.entries = genSpecs.entries[1:]
 	}

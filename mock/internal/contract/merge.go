@@ -29,7 +29,7 @@ func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
 
 	s := &Spec{
 		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
-		Doc: hand.Doc, Src: hand.Src,
+		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
 		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -54,23 +55,51 @@ const (
 
 // splitPaths cuts a document into up to n documents that each hold its top
 // and a run of its paths, or returns nil when it is not worth it (small, n
-// is 1) or the layout is not the plain one, where a line at column 0 starts
-// a top-level key, "paths:" is the last of them, and each line indented by
-// exactly two spaces under it starts a path ("  /?Action=X:"). Anything
-// else (documents markers, tabs, another key after paths, a path written
-// twice, an odd indentation) returns nil: the document is then read whole.
+// is 1) or the layout is not the plain one (scanPaths).
 func splitPaths(data []byte, n int) [][]byte {
 	if n < 2 || len(data) < splitMin {
 		return nil
 	}
-	var (
-		head   []byte   // everything before "paths:"
-		starts []int    // offset of each path's first line
-		keys   [][]byte // each path's key line, to find one written twice
-		inPath = false
-		end    = len(data)
-	)
+	head, paths := scanPaths(data)
+	if paths == nil || len(paths) < 2*splitMinPaths {
+		return nil
+	}
+	parts := min(n, len(paths)/splitMinPaths)
+	size := (len(paths) + parts - 1) / parts
+	out := make([][]byte, 0, parts)
+	for i := 0; i < len(paths); i += size {
+		last := paths[min(len(paths), i+size)-1]
+		var b bytes.Buffer
+		b.Grow(len(head) + 8 + last.end - paths[i].start)
+		b.Write(head)
+		b.WriteString("paths:\n")
+		b.Write(data[paths[i].start:last.end])
+		out = append(out, b.Bytes())
+	}
+	return out
+}
+
+// pathText is where one path of a document is: its key as written
+// ("/?Action=X"), its bytes and its first line (1-based).
+type pathText struct {
+	key        string
+	start, end int
+	line       int
+}
+
+// scanPaths finds the top of a document (everything before "paths:") and
+// where each of its paths is, or returns nil paths when the layout is not
+// the plain one the importer writes: a line at column 0 starts a top-level
+// key, "paths:" is the last of them, and each line indented by exactly two
+// spaces under it starts a path ("  /?Action=X:"). Anything else (document
+// markers, tabs, another key after paths, a path written twice, an odd
+// indentation) returns nil: the document is then read whole.
+func scanPaths(data []byte) (head []byte, paths []pathText) {
+	inPath := false
+	seen := map[string]bool{}
+	lineNo := 0
 	for off := 0; off < len(data); {
+		lineNo++
 		nl := bytes.IndexByte(data[off:], '\n')
 		next := len(data)
 		if nl >= 0 {
@@ -81,7 +110,7 @@ func splitPaths(data []byte, n int) [][]byte {
 		indent := len(line) - len(trimmed)
 		switch {
 		case bytes.HasPrefix(line, []byte("\t")) || bytes.HasPrefix(line, []byte("---")) || bytes.HasPrefix(line, []byte("...")):
-			return nil
+			return nil, nil
 		case len(trimmed) == 0 || trimmed[0] == '#':
 			// blank or comment: belongs to what surrounds it
 		case !inPath && indent == 0 && bytes.Equal(bytes.TrimRight(line, " "), []byte("paths:")):
@@ -89,42 +118,27 @@ func splitPaths(data []byte, n int) [][]byte {
 		case !inPath:
 			// the top of the document
 		case indent == 0:
-			return nil // a top-level key after paths
+			return nil, nil // a top-level key after paths
 		case indent == 2:
-			if trimmed[0] != '/' && !bytes.HasPrefix(trimmed, []byte(`"/`)) && !bytes.HasPrefix(trimmed, []byte(`'/`)) {
-				return nil
+			key := string(bytes.TrimSuffix(bytes.TrimRight(trimmed, " "), []byte(":")))
+			if !strings.HasPrefix(key, "/") || seen[key] {
+				return nil, nil // quoted keys and keys written twice: read whole
 			}
-			for _, k := range keys {
-				if bytes.Equal(k, trimmed) {
-					return nil
-				}
+			seen[key] = true
+			if len(paths) > 0 {
+				paths[len(paths)-1].end = off
 			}
-			keys = append(keys, trimmed)
-			starts = append(starts, off)
+			paths = append(paths, pathText{key: key, start: off, line: lineNo})
 		case indent < 2:
-			return nil
-		case len(starts) == 0:
-			return nil // content under paths before its first path
+			return nil, nil
+		case len(paths) == 0:
+			return nil, nil // content under paths before its first path
 		}
 		off = next
 	}
-	if !inPath || len(starts) < 2*splitMinPaths {
-		return nil
+	if !inPath || len(paths) == 0 {
+		return nil, nil
 	}
-	parts := min(n, len(starts)/splitMinPaths)
-	size := (len(starts) + parts - 1) / parts
-	out := make([][]byte, 0, parts)
-	for i := 0; i < len(starts); i += size {
-		to := end
-		if i+size < len(starts) {
-			to = starts[i+size]
-		}
-		var b bytes.Buffer
-		b.Grow(len(head) + 8 + to - starts[i])
-		b.Write(head)
-		b.WriteString("paths:\n")
-		b.Write(data[starts[i]:to])
-		out = append(out, b.Bytes())
-	}
-	return out
+	paths[len(paths)-1].end = len(data)
+	return head, paths
 }

@@ -26,9 +26,15 @@ type Spec struct {
 	Common      map[string]ErrorDef // the common (gateway) errors, by code
 	CommonCodes []string            // their codes, in spec order
 	Ops         map[string]*Operation
-	Names       []string       // operation names, sorted
-	AllMethods  []string       // union of every operation's methods
-	Src         *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	Names       []string // operation names, sorted
+	AllMethods  []string // union of every operation's methods
+	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
+	// operations that change nothing: those verify may call.
+	ReadOnlyPrefixes []string
+	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+
+	indexed bool                                   // made from an index (lazy.go)
+	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
 }
 
 // Operation is one Action of the API.
@@ -46,6 +52,7 @@ type Operation struct {
 	rules      []rule
 	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
 	route      *routers.Route
+	lazy       *lazyOp // an indexed spec's operation, loaded on first use (lazy.go)
 }
 
 // Param is one request parameter with the codes its failed checks map to.
@@ -54,9 +61,21 @@ type Param struct {
 	Required bool
 	Default  string
 	Example  string
+	defaults []string    // []string{Default}, made at load (defaultValues)
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
+}
+
+// ReadOnly tells whether op changes nothing, by its name's prefix
+// (x-mock-read-only): Describe*, List*, Check*...
+func (s *Spec) ReadOnly(op *Operation) bool {
+	for _, p := range s.ReadOnlyPrefixes {
+		if strings.HasPrefix(op.Name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Operation returns the named operation, or nil.
@@ -160,7 +179,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	doc, err := loadOpenAPI(data)   // parsed and validated; a large one in parts, side by side: openapi.go
 	if err != nil {
 		if _, yerr := diag.ParseYAML(file, data); yerr != nil {
-			ps.Add(file, 0, "", "not valid YAML: %v", yerr)
+			ps.AddYAMLError(file, yerr)
 			return nil, ps.Err()
 		}
 		ps.Add(file, 0, "", "not a valid OpenAPI document: %v", err)
@@ -180,6 +199,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		ps.Add(file, yf.Line("/x-acs-host-id"), "x-acs-host-id", "must give the HostId of error bodies, e.g. cdn.aliyuncs.com")
 	}
 
+	if err := DecodeExtension(doc.Extensions, "x-mock-read-only", &s.ReadOnlyPrefixes); err != nil {
+		ps.Add(file, yf.Line("/x-mock-read-only"), "x-mock-read-only", "must list Action prefixes, e.g. [Describe, List]: %v", err)
+	}
 	var common []ErrorDef
 	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
 		ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)
@@ -328,6 +350,9 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			}
 		}
 		param.missing, param.invalid = codes.Missing, codes.Invalid
+		if param.Default != "" {
+			param.defaults = []string{param.Default}
+		}
 		op.Params = append(op.Params, param)
 	}
 

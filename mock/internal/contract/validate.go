@@ -142,6 +142,37 @@ func (s *Spec) CheckRules(op *Operation, params url.Values, now time.Time) *APIE
 	return nil
 }
 
+// defaultValues is the default as a parameter's values, made once: the
+// slice is shared by every call's parameters, which are never written to.
+func (p *Param) defaultValues() []string {
+	if p.defaults == nil {
+		return []string{p.Default}
+	}
+	return p.defaults
+}
+
+// AddDefaults adds the spec's defaults for absent parameters to params
+// itself: the server's own call, whose parameters are checked by then,
+// takes them so without a copy, and takes them out again (RemoveDefaults)
+// before the journal keeps what was sent.
+func (op *Operation) AddDefaults(params url.Values) {
+	for _, p := range op.Params {
+		if p.Default != "" && !params.Has(p.Name) {
+			params[p.Name] = p.defaultValues()
+		}
+	}
+}
+
+// RemoveDefaults takes out of params what AddDefaults added: the values
+// that are the spec's own slice, which a client's never is.
+func (op *Operation) RemoveDefaults(params url.Values) {
+	for _, p := range op.Params {
+		if vs := params[p.Name]; len(vs) == 1 && len(p.defaults) == 1 && &vs[0] == &p.defaults[0] {
+			delete(params, p.Name)
+		}
+	}
+}
+
 // WithDefaults returns params with the spec's defaults filled in for absent
 // parameters, so fixtures see what the real service would use.
 func (op *Operation) WithDefaults(params url.Values) url.Values {
@@ -156,7 +187,7 @@ func (op *Operation) WithDefaults(params url.Values) url.Values {
 				out[k] = v
 			}
 		}
-		out[p.Name] = []string{p.Default}
+		out[p.Name] = p.defaultValues()
 	}
 	if out == nil {
 		return params

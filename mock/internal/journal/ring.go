@@ -31,7 +31,7 @@ type ringItem struct {
 func NewRing(size int) *Ring { return &Ring{slots: make([]atomic.Pointer[ringItem], size)} }
 
 // Add stores e under the next sequence number; with stamp, e.Seq gets it
-// too, before e is published.
+// too, before e is published. A record is added with stamp once, to one ring.
 func (r *Ring) Add(e *Record, stamp bool) {
 	seq := r.next.Add(1)
 	if stamp {
@@ -40,7 +40,13 @@ func (r *Ring) Add(e *Record, stamp bool) {
 	if r.hook != nil {
 		r.hook("add")
 	}
-	it := &ringItem{seq: seq, e: e}
+	var it *ringItem
+	if stamp { // an entry is stamped by one ring, once: its own item serves
+		it = &e.item
+	} else {
+		it = new(ringItem)
+	}
+	it.seq, it.e = seq, e
 	slot := &r.slots[seq%uint64(len(r.slots))]
 	for {
 		old := slot.Load()

@@ -94,6 +94,16 @@ func (c *Selection) Bind(accessKeyID, name string) error {
 	return nil
 }
 
+// Unbind drops one key's binding and returns the scenario it had, or
+// false when the key was not bound.
+func (c *Selection) Unbind(accessKeyID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name, ok := c.bindings[accessKeyID]
+	delete(c.bindings, accessKeyID)
+	return name, ok
+}
+
 func (c *Selection) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -39,11 +39,12 @@ type stepKey struct {
 }
 
 // Pick returns the outcome of the first step whose conditions hold and whose
-// count is not used up, or the default outcome when none does.
-func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) Outcome {
+// count is not used up, and true; or the default outcome and false when the
+// scenario lists no step for the action or none of its steps answers.
+func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) (Outcome, bool) {
 	steps, ok := sc.Ops[action]
 	if !ok {
-		return defaultOutcome
+		return defaultOutcome, false
 	}
 	if sc.counted {
 		c.mu.Lock()
@@ -65,9 +66,9 @@ func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Val
 			}
 			counts[sk]++
 		}
-		return st.Outcome
+		return st.Outcome, true
 	}
-	return defaultOutcome
+	return defaultOutcome, false
 }
 
 // counts returns the key's counts, made most recently used, or new ones
@@ -114,4 +115,22 @@ func (c *Counters) Reset(scenario, accessKeyID string) {
 			}
 		}
 	}
+}
+
+// Plain tells whether o is the plain success a forwarding server may ask
+// the real service for: no error, no fault, the success fixture, no task
+// ending (a delay is still the mock's to add).
+func (o Outcome) Plain() bool {
+	return o.Error == "" && o.Fault == "" && o.Fixture == defaultOutcome.Fixture && o.Task == ""
+}
+
+// Sequenced tells whether sc answers action with a sequence: more than one
+// step, or a step counted (times) or conditional (when). Its steps are
+// the scenario's to answer, success included.
+func (sc *Scenario) Sequenced(action string) bool {
+	steps := sc.Ops[action]
+	if len(steps) > 1 {
+		return true
+	}
+	return len(steps) == 1 && (steps[0].Times > 0 || len(steps[0].When) > 0)
 }

@@ -88,9 +88,10 @@ func (t *Task) Visible(now time.Time) bool {
 // View is the task as the API shows it at now; base is the scheme and host
 // the request came in on, where its download is served.
 func (t *Task) View(now time.Time, base string) fixture.TaskView {
+	created := t.Created.UTC().Format(contract.TimeLayout) // once: it is both times until the task is done
 	v := fixture.TaskView{
 		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
-		CreateTime: t.Created.UTC().Format(contract.TimeLayout), UpdateTime: t.Created.UTC().Format(contract.TimeLayout),
+		CreateTime: created, UpdateTime: created,
 		TaskConfig: fixture.TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
 	if v.Status != StatusCreated {

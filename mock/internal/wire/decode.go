@@ -33,8 +33,8 @@ const (
 	ParamFormat      = "Format"
 	ParamAccessKeyID = "AccessKeyId"
 
-	HeaderAction        = "x-acs-action"
-	HeaderVersion       = "x-acs-version"
+	HeaderAction        = "X-Acs-Action" // canonical, as http.Header keys are: Get then need not allocate
+	HeaderVersion       = "X-Acs-Version"
 	HeaderAuthorization = "Authorization"
 	ACS3Prefix          = "ACS3-HMAC-SHA256 "
 
@@ -54,15 +54,19 @@ const (
 // the format the client expects. Missing Action or Version are not decode
 // errors: the caller checks them against the spec.
 func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contract.APIError) {
-	c := &Call{Method: r.Method, Params: url.Values{}}
+	// One map sized for the query's pairs, and one backing array for their
+	// first values (pairs): a slice each would be an allocation each.
+	n := min(strings.Count(r.URL.RawQuery, "&")+1, 64) // a guess, bounded: empty pairs cost nothing
+	c := &Call{Method: r.Method, Params: make(url.Values, n)}
 	c.ACS3 = strings.HasPrefix(r.Header.Get("Authorization"), ACS3Prefix)
 
-	bad := addPairs(spec, c.Params, r.URL.RawQuery)
+	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
+	bad := p.add(spec, r.URL.RawQuery)
 	var tooLarge *contract.APIError
 	if isForm(r.Header.Get("Content-Type")) {
 		var body []byte
 		if body, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
-			if err := addPairs(spec, c.Params, string(body)); bad == nil {
+			if err := p.add(spec, string(body)); bad == nil {
 				bad = err
 			}
 		}
@@ -100,12 +104,20 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 	return c, nil
 }
 
-// addPairs decodes a query string or form body with form semantics ("+" is a
+// pairs decodes parameters into a url.Values. A parameter's first value is
+// a one-element slice of firsts, capped so that a second value appends to a
+// copy of its own.
+type pairs struct {
+	into   url.Values
+	firsts []string
+}
+
+// add decodes a query string or form body with form semantics ("+" is a
 // space), keeping every value. Unlike url.ParseQuery it names the parameter
 // whose encoding is broken, and accepts ";" inside values. It decodes every
 // pair it can, so the answer still uses the Format the client asked for,
 // and returns the first broken one.
-func addPairs(spec *contract.Spec, into url.Values, raw string) (bad *contract.APIError) {
+func (p *pairs) add(spec *contract.Spec, raw string) (bad *contract.APIError) {
 	for raw != "" {
 		var pair string
 		pair, raw, _ = strings.Cut(raw, "&")
@@ -123,7 +135,13 @@ func addPairs(spec *contract.Spec, into url.Values, raw string) (bad *contract.A
 			bad = cmp.Or(bad, spec.Gateway(contract.CodeInvalidParameter, key))
 			continue
 		}
-		into[key] = append(into[key], val)
+		if vs, ok := p.into[key]; ok {
+			p.into[key] = append(vs, val)
+			continue
+		}
+		p.firsts = append(p.firsts, val)
+		i := len(p.firsts) - 1
+		p.into[key] = p.firsts[i : i+1 : i+1]
 	}
 	return bad
 }

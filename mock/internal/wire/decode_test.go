@@ -359,3 +359,19 @@ func TestDecodeCallNoBody(t *testing.T) {
 		t.Errorf("got Action %q Format %q", c.Action, c.Format)
 	}
 }
+
+// TestDecodeRepeatedParams: first values share one backing array, so a
+// second value must not overwrite the next parameter's first.
+func TestDecodeRepeatedParams(t *testing.T) {
+	sp := shippedSpecForTest(t)
+	r := httptest.NewRequest(http.MethodPost, "/?A=1&B=2&A=3&C=4&B=5&A=6", strings.NewReader("C=7&D=8"))
+	r.Header.Set("Content-Type", formCT)
+	c, err := Decode(r, sp, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := url.Values{"A": {"1", "3", "6"}, "B": {"2", "5"}, "C": {"4", "7"}, "D": {"8"}}
+	if !reflect.DeepEqual(c.Params, want) {
+		t.Errorf("params %v, want %v", c.Params, want)
+	}
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestCleanShutdownKeepsEveryLogLine: the log is buffered, and a clean
+// shutdown (SIGTERM) writes every request's line.
+func TestCleanShutdownKeepsEveryLogLine(t *testing.T) {
+	bin := buildBinary(t)
+	const n = 300
+	for _, mode := range []string{"requests", "errors", "off"} {
+		t.Run(mode, func(t *testing.T) {
+			cmd, addr, logs := startBinary(t, bin, "--log", mode, "--clock", "2026-11-25T12:00:00Z", "--throttle", "off")
+			for i := range n {
+				action := "DescribeCdnService"
+				if i%3 == 0 {
+					action = "NoSuchAction" // 404 InvalidAction.NotFound
+				}
+				resp, err := http.Post("http://"+addr+"/?Action="+action+"&Version=2018-05-10&Format=JSON", "", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+			}
+			if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+				t.Fatal(err)
+			}
+			if code := exitCode(cmd.Wait()); code != 0 {
+				t.Fatalf("exit code %d, want 0", code)
+			}
+			out := logs.String()
+			lines := strings.Count(out, "msg=request ")
+			failed := strings.Count(out, "status=404")
+			want := map[string][2]int{"requests": {n, n / 3}, "errors": {n / 3, n / 3}, "off": {0, 0}}[mode]
+			if lines != want[0] || failed != want[1] {
+				t.Errorf("--log %s: %d request lines, %d of them failed; want %d and %d", mode, lines, failed, want[0], want[1])
+			}
+		})
+	}
+}
+
+// TestErrorsModeKeepsFaults: --log errors keeps a fault's line whatever
+// status it was recorded with.
+func TestErrorsModeKeepsFaults(t *testing.T) {
+	var buf bytes.Buffer
+	log := newLogger(logErrors, &buf)
+	for _, l := range []struct {
+		code   string
+		status int
+	}{{"", 200}, {"fault:reset", 0}, {"Throttling.User", 400}, {"", 204}} {
+		log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", l.code), slog.Int("status", l.status))
+	}
+	log.Error("operation cannot be loaded")
+	got := buf.String()
+	if strings.Count(got, "\n") != 3 || !strings.Contains(got, "code=fault:reset") || !strings.Contains(got, "code=Throttling.User") ||
+		!strings.Contains(got, "operation cannot be loaded") {
+		t.Errorf("--log errors wrote:\n%s", got)
+	}
+	buf.Reset()
+	log = newLogger(logOff, &buf)
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "fault:reset"), slog.Int("status", 500))
+	log.Error("operation cannot be loaded")
+	if got := buf.String(); strings.Contains(got, "msg=request") || !strings.Contains(got, "operation cannot be loaded") {
+		t.Errorf("--log off wrote:\n%s", got)
+	}
+}
+
+// signalWriter reports each write on a channel.
+type signalWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	select {
+	case w.wrote <- struct{}{}:
+	default:
+	}
+	return w.buf.Write(p)
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestBufferedWriter(t *testing.T) {
+	t.Run("flushes on its own", func(t *testing.T) {
+		w := &signalWriter{wrote: make(chan struct{}, 1)}
+		b := newBufferedWriter(w, time.Millisecond)
+		defer b.Close()
+		_, _ = b.Write([]byte("line\n"))
+		select {
+		case <-w.wrote:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the line was never flushed")
+		}
+		if w.String() != "line\n" {
+			t.Errorf("wrote %q", w.String())
+		}
+	})
+	t.Run("buffers, and Close writes everything", func(t *testing.T) {
+		w := &signalWriter{wrote: make(chan struct{}, 1)}
+		b := newBufferedWriter(w, time.Hour)
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() {
+				for range 100 {
+					_, _ = b.Write([]byte("0123456789\n"))
+				}
+			})
+		}
+		wg.Wait()
+		if got := w.String(); got != "" {
+			t.Errorf("written before a flush: %d bytes", len(got))
+		}
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.String(); got != strings.Repeat("0123456789\n", 800) {
+			t.Errorf("after Close: %d bytes, want %d whole lines", len(got), 800*11)
+		}
+		_, _ = b.Write([]byte("late\n"))
+		if !strings.HasSuffix(w.String(), "late\n") {
+			t.Error("a write after Close was kept in the buffer")
+		}
+	})
+}

@@ -1,0 +1,111 @@
+package recording
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Redaction happens before anything is written. Signature parameters are
+// never kept (ignored); account ids and the credentials inside signed URLs
+// become stable placeholders; any other string holding a secret the caller
+// names has it replaced; and a file that still holds one is refused.
+
+// accountFields are the names (parameters and body fields, any case) whose
+// values are account ids.
+var accountFields = map[string]bool{
+	"aliuid": true, "ownerid": true, "owneraccount": true,
+	"resourceownerid": true, "resourceowneraccount": true, "calleruid": true,
+	"callerparentid": true, "accountid": true, "uid": true, "userid": true, "parentid": true,
+}
+
+// urlCredentials are query parameters of signed URLs (OSS, CDN auth) whose
+// values are credentials.
+var urlCredentials = regexp.MustCompile(`(?i)([?&](?:Signature|OSSAccessKeyId|AccessKeyId|security-token|SecurityToken|x-oss-signature|x-oss-credential|x-oss-security-token|auth_key)=)([^&"'\s<>]*)`)
+
+// Placeholder is what an account id becomes: the same for every value, so
+// recordings of different accounts compare equal.
+func Placeholder(field string) string { return "<redacted:" + field + ">" }
+
+const redacted = "<redacted>"
+
+func redactParam(name, v string) string {
+	if accountFields[strings.ToLower(name)] && v != "" {
+		return Placeholder(name)
+	}
+	return redactString(v, nil)
+}
+
+// redactString replaces the credentials of signed URLs and every secret in s.
+func redactString(s string, secrets []string) string {
+	s = urlCredentials.ReplaceAllString(s, "${1}"+url.QueryEscape(redacted))
+	for _, sec := range secrets {
+		if sec != "" {
+			s = strings.ReplaceAll(s, sec, redacted)
+			s = strings.ReplaceAll(s, url.QueryEscape(sec), redacted)
+		}
+	}
+	return s
+}
+
+// redactValue walks a parsed JSON body.
+func redactValue(field string, v any, secrets []string) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, c := range v {
+			v[k] = redactValue(k, c, secrets)
+		}
+		return v
+	case []any:
+		for i, c := range v {
+			v[i] = redactValue(field, c, secrets)
+		}
+		return v
+	case string:
+		if accountFields[strings.ToLower(field)] && v != "" {
+			return Placeholder(field)
+		}
+		return redactString(v, secrets)
+	case json.Number:
+		if accountFields[strings.ToLower(field)] {
+			return Placeholder(field)
+		}
+	}
+	return v
+}
+
+// redact makes x safe to write: it never holds secrets (the upstream's key
+// id, secret and token, the signatures and nonces of both sides), which
+// the caller passes.
+func redact(x *Exchange, secrets []string) {
+	for name, vs := range x.Params {
+		for i, v := range vs {
+			vs[i] = redactParam(name, redactString(v, secrets))
+		}
+	}
+	x.Body = redactValue("", x.Body, secrets)
+	x.BodyText = redactString(x.BodyText, secrets)
+	x.RequestID = redactString(x.RequestID, secrets)
+}
+
+// stillSecret names what a file about to be written still holds, if
+// anything: a secret, or a signed URL's credential.
+func stillSecret(data []byte, secrets []string) error {
+	for i, sec := range secrets {
+		if sec == "" {
+			continue
+		}
+		if bytes.Contains(data, []byte(sec)) || bytes.Contains(data, []byte(url.QueryEscape(sec))) {
+			return fmt.Errorf("it would still hold secret #%d of the exchange (an access key, token, signature or nonce)", i+1)
+		}
+	}
+	for _, m := range urlCredentials.FindAllSubmatch(data, -1) {
+		if v := string(m[2]); v != "" && v != url.QueryEscape(redacted) {
+			return fmt.Errorf("it would still hold a signed URL's %s", strings.Trim(string(m[1]), "?&="))
+		}
+	}
+	return nil
+}

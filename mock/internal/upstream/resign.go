@@ -1,0 +1,193 @@
+package upstream
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+)
+
+// Parameters and headers of the client's signature: dropped from a
+// forwarded call, which gets the upstream key's own.
+var (
+	rpcSigningParams = map[string]bool{
+		"Signature": true, "SignatureNonce": true, "Timestamp": true, "AccessKeyId": true,
+		"SecurityToken": true, "SignatureMethod": true, "SignatureVersion": true,
+	}
+	acs3SigningHeaders = map[string]bool{
+		"authorization": true, "x-acs-date": true, "x-acs-signature-nonce": true,
+		"x-acs-content-sha256": true, "x-acs-security-token": true, "x-acs-accesskey-id": true,
+	}
+	// Headers that belong to one hop, or that the transport sets itself.
+	hopHeaders = map[string]bool{
+		"host": true, "connection": true, "keep-alive": true, "proxy-connection": true,
+		"te": true, "trailer": true, "transfer-encoding": true, "upgrade": true,
+		"content-length": true, "accept-encoding": true, "proxy-authorization": true,
+	}
+)
+
+const timeLayout = "2006-01-02T15:04:05Z"
+
+// outgoing builds the request to send upstream: the client's parameters
+// where the client put them, its own headers but the mock's and the
+// signature's, signed again with the upstream's key.
+func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, acs3 bool) (*http.Request, error) {
+	u := *f.base
+	if acs3 {
+		u.RawQuery = r.URL.RawQuery
+		out, err := f.newRequest(ctx, r, &u, body)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		out.Header.Set("x-acs-date", f.now().UTC().Format(timeLayout))
+		out.Header.Set("x-acs-signature-nonce", nonce())
+		out.Header.Set("x-acs-content-sha256", hex.EncodeToString(sum[:]))
+		if f.creds.SecurityToken != "" {
+			out.Header.Set("x-acs-security-token", f.creds.SecurityToken)
+		}
+		out.Header.Set("Authorization", auth.SignACS3(out, body, f.creds.AccessKeyID, f.creds.AccessKeySecret))
+		return out, nil
+	}
+
+	// RPC v1: the signature covers the query and a form body together; the
+	// new signature's parameters go where the client had put its own.
+	query, form := pairs(r.URL.RawQuery), []pair(nil)
+	isForm := isFormBody(r.Header.Get("Content-Type")) && len(body) > 0
+	if isForm {
+		form = pairs(string(body))
+	}
+	inBody := hasParam(form, "Signature") && !hasParam(query, "Signature")
+	query, form = withoutSigning(query), withoutSigning(form)
+	signing := []pair{
+		{"AccessKeyId", f.creds.AccessKeyID},
+		{"SignatureMethod", "HMAC-SHA1"},
+		{"SignatureVersion", "1.0"},
+		{"SignatureNonce", nonce()},
+		{"Timestamp", f.now().UTC().Format(timeLayout)},
+	}
+	if f.creds.SecurityToken != "" {
+		signing = append(signing, pair{"SecurityToken", f.creds.SecurityToken})
+	}
+	if inBody {
+		form = append(form, signing...)
+	} else {
+		query = append(query, signing...)
+	}
+	all := url.Values{}
+	for _, p := range append(append([]pair{}, query...), form...) {
+		all[p.k] = append(all[p.k], p.v)
+	}
+	sig := pair{"Signature", auth.SignRPC(r.Method, all, f.creds.AccessKeySecret)}
+	if inBody {
+		form = append(form, sig)
+	} else {
+		query = append(query, sig)
+	}
+	u.RawQuery = encode(query)
+	if isForm {
+		body = []byte(encode(form))
+	}
+	return f.newRequest(ctx, r, &u, body)
+}
+
+// newRequest is a request to u with body and the client's headers, less
+// those of one hop, of the mock (X-Mock-*) and of the client's signature.
+func (f *Forwarder) newRequest(ctx context.Context, r *http.Request, u *url.URL, body []byte) (*http.Request, error) {
+	var rd *bytes.Reader
+	if len(body) > 0 {
+		rd = bytes.NewReader(body)
+	}
+	var out *http.Request
+	var err error
+	if rd != nil {
+		out, err = http.NewRequestWithContext(ctx, r.Method, u.String(), rd)
+	} else {
+		out, err = http.NewRequestWithContext(ctx, r.Method, u.String(), nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.Host = f.base.Host
+	for k, vs := range r.Header {
+		lk := strings.ToLower(k)
+		if hopHeaders[lk] || acs3SigningHeaders[lk] || strings.HasPrefix(lk, "x-mock-") {
+			continue
+		}
+		out.Header[k] = append([]string(nil), vs...)
+	}
+	return out, nil
+}
+
+type pair struct{ k, v string }
+
+// pairs decodes a query string or form body in order, with form semantics.
+// Broken pairs cannot reach here: the mock answered them already.
+func pairs(raw string) []pair {
+	var out []pair
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&")
+		if p == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		out = append(out, pair{k, v})
+	}
+	return out
+}
+
+func hasParam(ps []pair, name string) bool {
+	for _, p := range ps {
+		if p.k == name {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutSigning(ps []pair) []pair {
+	out := ps[:0:0]
+	for _, p := range ps {
+		if !rpcSigningParams[p.k] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// encode writes pairs in order, percent-encoded as the signature encodes
+// them (space as %20, never "+").
+func encode(ps []pair) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(escape(p.k))
+		b.WriteByte('=')
+		b.WriteString(escape(p.v))
+	}
+	return b.String()
+}
+
+func escape(s string) string {
+	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
+}
+
+func isFormBody(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}

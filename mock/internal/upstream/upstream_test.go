@@ -1,0 +1,89 @@
+package upstream
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+)
+
+// A form body (pop-core's POST, darabonba's formData) is signed again
+// where the client put it, and ACS3 signs its content-type and bytes.
+func TestFormBodiesAreSignedAgain(t *testing.T) {
+	creds := Credentials{AccessKeyID: "LTAIupstream", AccessKeySecret: "up-secret", SecurityToken: "sts-token"}
+	var got []string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-") {
+			sg, prob := auth.ParseACS3(r, body)
+			got = append(got, "acs3", ok(prob == nil && sg.Matches(creds.AccessKeySecret)), r.Header.Get("x-acs-security-token"), string(body))
+		} else {
+			all, _ := url.ParseQuery(r.URL.RawQuery)
+			form, _ := url.ParseQuery(string(body))
+			for k, v := range form {
+				all[k] = append(all[k], v...)
+			}
+			sg, prob := auth.ParseRPC(r.Method, all)
+			got = append(got, "rpc", ok(prob == nil && sg.Matches(creds.AccessKeySecret)), form.Get("SecurityToken"), r.URL.RawQuery)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"RequestId":"R","Code":"X","Message":"m"}`))
+	}))
+	defer up.Close()
+	f, err := New(up.URL, creds, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	body := "Action=DescribeX&Version=2018-05-10&AccessKeyId=AKclient&Signature=old&SignatureNonce=1&Timestamp=2020-01-01T00%3A00%3A00Z&SignatureMethod=HMAC-SHA1&Name=a+b%2Ac"
+	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, aerr := f.Forward(context.Background(), r, []byte(body), false)
+	if aerr != nil || res.Code != "X" || res.RequestID != "R" {
+		t.Fatalf("%v %+v", aerr, res)
+	}
+	if got[0] != "rpc" || got[1] != "valid" || got[2] != "sts-token" || got[3] != "" {
+		t.Errorf("RPC in a form body: %q", got)
+	}
+
+	got = nil
+	acs3Body := "Name=a%20b"
+	r = httptest.NewRequest(http.MethodPost, "/?Action=DescribeX", strings.NewReader(acs3Body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=AKclient,SignedHeaders=host,Signature=00")
+	r.Header.Set("x-acs-action", "DescribeX")
+	r.Header.Set("X-Mock-Scenario", "never forwarded")
+	if _, aerr := f.Forward(context.Background(), r, []byte(acs3Body), true); aerr != nil {
+		t.Fatal(aerr)
+	}
+	if got[0] != "acs3" || got[1] != "valid" || got[2] != "sts-token" || got[3] != acs3Body {
+		t.Errorf("ACS3 with a form body: %q", got)
+	}
+}
+
+func ok(b bool) string {
+	if b {
+		return "valid"
+	}
+	return "invalid"
+}
+
+func TestCredentialsFromEnvNamesTheVariables(t *testing.T) {
+	_, err := CredentialsFromEnv(func(string) string { return "" })
+	if err == nil || !strings.Contains(err.Error(), EnvAccessKeyID) || !strings.Contains(err.Error(), EnvAccessKeySecret) {
+		t.Fatalf("%v", err)
+	}
+	c, err := CredentialsFromEnv(env{EnvAccessKeyID: "id", EnvAccessKeySecret: "s"}.get)
+	if err != nil || c.AccessKeyID != "id" || strings.Contains(c.String(), "s\"") {
+		t.Fatalf("%v %v", c, err)
+	}
+}
+
+type env map[string]string
+
+func (e env) get(k string) string { return e[k] }

@@ -1,0 +1,193 @@
+package mock
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
+)
+
+// The generated layer is loaded lazily (package fixture, lazy.go): New
+// reads its index, and each operation is loaded on its first call.
+
+func lazyCall(t testing.TB, s *Server, action string) (int, map[string]any) {
+	t.Helper()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?Action="+action+"&Version=2018-05-10&Format=JSON", nil))
+	var body map[string]any
+	if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+		t.Fatalf("%s: %d %s", action, w.Code, w.Body)
+	}
+	return w.Code, body
+}
+
+func TestGeneratedOperationsLoadOnFirstCall(t *testing.T) {
+	contract.ResetCache() // a fresh process's first server
+	fixture.ResetCache()
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sp := s.Spec()
+	if n := len(sp.OperationNames()); n != 166 {
+		t.Fatalf("%d operations, want 166", n)
+	}
+	const action = "DescribeCdnService"
+	op := sp.Operation(action)
+	if op.Loaded() {
+		t.Fatalf("%s is loaded before its first call", action)
+	}
+
+	// Listings see every operation and its documented codes from the index.
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/_mock/operations", nil))
+	var page OperationsPage
+	if err := json.Unmarshal(w.Body.Bytes(), &page); err != nil || len(page.Operations) != 166 {
+		t.Fatalf("GET /_mock/operations: %d operations (%v)", len(page.Operations), err)
+	}
+	for _, info := range page.Operations {
+		if info.Name == "AddCdnDomain" && (len(info.Errors) == 0 || len(info.Parameters) == 0 || info.RateLimit != 30) {
+			t.Errorf("AddCdnDomain is listed without its errors, parameters or rate: %+v", info)
+		}
+	}
+	sc := s.catalog.Load().scenarios["InvalidDomainName.Malformed"]
+	if sc == nil || len(sc.Ops["AddCdnDomain"]) == 0 {
+		t.Error("the built-in scenario of AddCdnDomain's documented code is missing")
+	}
+	if op.Loaded() || sp.Operation("AddCdnDomain").Loaded() {
+		t.Fatal("listing operations or scenarios loaded them")
+	}
+
+	// The first calls, side by side, load it once; all are answered.
+	var wg sync.WaitGroup
+	codes := make([]int, 8)
+	for i := range codes {
+		wg.Go(func() { codes[i], _ = lazyCall(t, s, action) })
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if c != http.StatusOK {
+			t.Errorf("call %d: status %d", i, c)
+		}
+	}
+	if !op.Loaded() {
+		t.Errorf("%s is not loaded after its first call", action)
+	}
+	if sp.Operation("AddCdnDomain").Loaded() {
+		t.Error("calling one operation loaded another")
+	}
+}
+
+// brokenGenerated is the generated spec with one parameter of BatchAddCdnDomain
+// in a header, which the mock refuses, and the line of that mistake.
+func brokenGenerated(t testing.TB) ([]byte, int) {
+	t.Helper()
+	data, err := genspec.FS.ReadFile(genspec.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(data, []byte("/?Action=BatchAddCdnDomain:"))
+	in := bytes.Index(data[at:], []byte("in: query"))
+	if at < 0 || in < 0 {
+		t.Fatal("unexpected generated spec layout")
+	}
+	in += at
+	broken := append(append(bytes.Clone(data[:in]), "in: header"...), data[in+len("in: query"):]...)
+	return broken, bytes.Count(data[:in], []byte("\n")) + 1
+}
+
+// TestBrokenGeneratedOperation: a generated operation that fails to load on
+// its first call answers a clear 500 and logs why, every time; the others
+// are served; validate (Check) refuses the same file at once.
+func TestBrokenGeneratedOperation(t *testing.T) {
+	broken, line := brokenGenerated(t)
+	sum := sha256.Sum256(broken)
+	idx := genspec.DefaultIndex
+	idx.Sum = hex.EncodeToString(sum[:]) // the index, of this copy: served lazily as the embedded one is
+	var logs bytes.Buffer
+	cfg := Config{GeneratedSpec: broken, GeneratedSpecFile: "gen.yaml", generatedIndex: &idx, Clock: FixedClock(benchNow),
+		Logger: slog.New(slog.NewTextHandler(&syncWriter{w: &logs}, nil))}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatalf("New loaded the broken operation at startup: %v", err)
+	}
+	defer s.Close()
+
+	want := "gen.yaml:" + strconv.Itoa(line) + ": "
+	for range 2 {
+		code, body := lazyCall(t, s, "BatchAddCdnDomain")
+		msg, _ := body["Message"].(string)
+		if code != http.StatusInternalServerError || body["Code"] != "Mock.OperationUnavailable" ||
+			!strings.Contains(msg, want) || !strings.Contains(msg, "RPC parameters are query parameters") {
+			t.Errorf("BatchAddCdnDomain: %d %v, want 500 Mock.OperationUnavailable naming %s", code, body, want)
+		}
+	}
+	if !strings.Contains(logs.String(), "operation cannot be loaded") || !strings.Contains(logs.String(), "action=BatchAddCdnDomain") {
+		t.Errorf("no log line says why:\n%s", logs.String())
+	}
+	if code, _ := lazyCall(t, s, "DescribeCdnService"); code != http.StatusOK {
+		t.Errorf("another operation answers %d", code)
+	}
+
+	cfg.Logger = nil
+	err = Check(cfg)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Check: %v, want a problem at %s", err, want)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+// TestDefaultsReachTheFixtureNotTheJournal: the spec's defaults are added
+// to the call's own parameters for the task and the fixture, and taken out
+// before the journal keeps what was sent.
+func TestDefaultsReachTheFixtureNotTheJournal(t *testing.T) {
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, newBenchRequest()) // no Language: its default is zh-cn
+	if w.Code != http.StatusOK {
+		t.Fatalf("%d %s", w.Code, w.Body)
+	}
+	var tasks []map[string]string
+	for _, ts := range s.tasks.All() {
+		for _, task := range ts {
+			tasks = append(tasks, task.Params)
+		}
+	}
+	if len(tasks) != 1 || tasks[0]["Language"] != "zh-cn" {
+		t.Errorf("the task's parameters lack the default Language: %v", tasks)
+	}
+	entries := s.journal.Snapshot(func(*journal.Record) bool { return true })
+	if len(entries) != 1 {
+		t.Fatalf("%d journal entries", len(entries))
+	}
+	if p := entries[0].View().Params; p["Language"] != "" || p["StartTime"] == "" {
+		t.Errorf("the journal keeps %v: the default, or not what was sent", p)
+	}
+}
