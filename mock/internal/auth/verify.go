@@ -93,7 +93,6 @@ func NewVerifier(creds *Credentials, maxBody int64) *Verifier {
 func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, now time.Time) *contract.APIError {
 	var sg *Signed
 	var prob *Problem
-	authz := r.Header.Get(wire.HeaderAuthorization)
 	switch {
 	case call.ACS3:
 		body, err := v.callBody(r, call)
@@ -101,13 +100,8 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 			return err
 		}
 		sg, prob = ParseACS3(r, body)
-	case strings.HasPrefix(authz, "ACS3-"):
-		alg, _, _ := strings.Cut(authz, " ")
-		if alg == ACS3Algorithm {
-			prob = &Problem{codeIncompleteSignature, "The Authorization header has no Credential."}
-		} else {
-			prob = &Problem{codeInvalidSignatureMethod, "The mock verifies " + ACS3Algorithm + " and the RPC signature " + RPCSignatureMethod + ", not " + alg + "."}
-		}
+	case strings.HasPrefix(call.Algorithm, "ACS3-"): // another ACS3 algorithm
+		prob = &Problem{codeInvalidSignatureMethod, "The mock verifies " + wire.ACS3Algorithm + " and the RPC signature " + RPCSignatureMethod + ", not " + call.Algorithm + "."}
 	default:
 		sg, prob = ParseRPC(r.Method, call.Params)
 	}
