@@ -67,12 +67,17 @@ func (c *Selection) Choose(header, accessKeyID string) (name, from string) {
 	return ScenarioDefault, fromDefault
 }
 
+// SetActive makes name the scenario of every call whose key is not bound
+// and that names none in its header.
 func (c *Selection) SetActive(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active = name
 }
 
+// Bind makes the key's calls use the scenario name. It fails for a key
+// longer than contract.MaxAccessKeyIDBytes (ErrAccessKeyTooLong) and for a
+// new key once the capacity (MaxBindings) is reached (ErrTooManyBindings).
 func (c *Selection) Bind(accessKeyID, name string) error {
 	if n := len(accessKeyID); n > contract.MaxAccessKeyIDBytes {
 		return fmt.Errorf("%w: it is %d bytes long, and API calls with it are refused", ErrAccessKeyTooLong, n)
@@ -104,6 +109,7 @@ func (c *Selection) Unbind(accessKeyID string) (string, bool) {
 	return name, ok
 }
 
+// Reset makes default the active scenario and drops every binding.
 func (c *Selection) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -103,6 +103,8 @@ func (t *Task) View(now time.Time, base string) fixture.TaskView {
 	return v
 }
 
+// DownloadPath is where the admin API serves the file of the task with
+// this download token.
 func DownloadPath(token string) string { return adminapi.Prefix + "/downloads/" + token }
 
 // Store keeps every task, in memory and, with Config.StatePath, in a

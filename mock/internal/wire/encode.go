@@ -20,6 +20,9 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
+// WriteError writes e in Alibaba's error envelope, as JSON or XML, with
+// the request's id, the spec's HostId and a Recommend link as the gateway
+// gives it.
 func WriteError(buf *bytes.Buffer, sp *contract.Spec, requestID string, e *contract.APIError, isJSON bool) {
 	b := errorBody{
 		RequestID: requestID,

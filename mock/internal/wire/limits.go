@@ -71,7 +71,7 @@ func ReadBody(body io.ReadCloser, limit int64) ([]byte, *contract.APIError) {
 		return nil, &contract.APIError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
 			Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", limit)}
 	case err != nil:
-		return nil, ErrBadRequest("reading the request body failed: " + err.Error())
+		return nil, errBadRequest("reading the request body failed: " + err.Error())
 	}
 	return b, nil
 }
@@ -91,6 +91,7 @@ func (c *Call) WholeBody(r *http.Request, limit int64) ([]byte, *contract.APIErr
 	return c.Body, c.bodyErr
 }
 
-func ErrBadRequest(msg string) *contract.APIError {
+// errBadRequest is the mock's own 400 for a request it cannot read.
+func errBadRequest(msg string) *contract.APIError {
 	return &contract.APIError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
 }
