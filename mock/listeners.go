@@ -41,6 +41,9 @@ func (s *Server) AdminHandler() http.Handler {
 	}))
 }
 
+// writeAdminJSON is the one writer of the admin API errors the mock
+// answers itself, outside the admin package's handlers: the router's 404
+// and 405 (adminroutes.go) and the listeners' refusals.
 func writeAdminJSON(w http.ResponseWriter, status int, e adminapi.Error) {
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
