@@ -8,7 +8,7 @@ import (
 	"net/url"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/upstream"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
@@ -63,7 +63,7 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 	var out []VerifyResult
 	for _, name := range sp.OperationNames() {
 		op := sp.Operation(name)
-		if (!opts.IncludeWrites && !sp.ReadOnly(op)) || (opts.Action != "" && !scenario.GlobMatch(opts.Action, name)) {
+		if (!opts.IncludeWrites && !sp.ReadOnly(op)) || (opts.Action != "" && !glob.Match(opts.Action, name)) {
 			continue
 		}
 		params := exampleRequest(sp, op)
