@@ -50,3 +50,35 @@ func TestRedactionOfAccountsAndSignedURLs(t *testing.T) {
 }
 
 var testTime = mustTime("2026-11-25T12:00:00Z")
+
+// XML answers: signed URLs write & as &amp;, account ids are element text.
+func TestRedactionOfXMLBodies(t *testing.T) {
+	body := `<?xml version="1.0" encoding="UTF-8"?><DescribeXResponse><RequestId>R</RequestId>` +
+		`<AliUid>1234567890123456</AliUid><Owner><OwnerId>998877665544</OwnerId></Owner>` +
+		`<Url>http://b.oss.com/o?e=1&amp;OSSAccessKeyId=LTAIxmlKey&amp;Signature=c2ln%2Fx&amp;security-token=xmltok</Url>` +
+		`</DescribeXResponse>`
+	x := NewExchange(KeyOf("DescribeX", "v", "XML", nil), testTime, 200, "text/xml", "R", []byte(body))
+	redact(x, nil)
+	data, _ := x.encode()
+	for _, leak := range []string{"1234567890123456", "998877665544", "LTAIxmlKey", "c2ln", "xmltok"} {
+		if strings.Contains(string(data), leak) {
+			t.Errorf("%q left in:\n%s", leak, data)
+		}
+	}
+	if !strings.Contains(string(data), "<AliUid><redacted:AliUid></AliUid>") {
+		t.Errorf("no placeholder in:\n%s", data)
+	}
+	if err := stillSecret(data, nil); err != nil {
+		t.Errorf("stillSecret after redaction: %v", err)
+	}
+	if err := stillSecret([]byte(`<U>x?a=1&amp;Signature=abc</U>`), nil); err == nil {
+		t.Error("an XML-escaped signed URL's signature passed")
+	}
+}
+
+func TestStillSecretNamesTheParameter(t *testing.T) {
+	err := stillSecret([]byte(`<U>x?a=1&amp;Signature=abc</U>`), nil)
+	if err == nil || !strings.HasSuffix(err.Error(), "signed URL's Signature") {
+		t.Errorf("%v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -23,14 +24,36 @@ var accountFields = map[string]bool{
 }
 
 // urlCredentials are query parameters of signed URLs (OSS, CDN auth) whose
-// values are credentials.
-var urlCredentials = regexp.MustCompile(`(?i)([?&](?:Signature|OSSAccessKeyId|AccessKeyId|security-token|SecurityToken|x-oss-signature|x-oss-credential|x-oss-security-token|auth_key)=)([^&"'\s<>]*)`)
+// values are credentials. The separator before the name may be XML's
+// escaped &amp; (an XML answer), or ; (some URLs use it).
+var urlCredentials = regexp.MustCompile(`(?i)((?:[?&;]|&amp;)(?:Signature|OSSAccessKeyId|AccessKeyId|security-token|SecurityToken|x-oss-signature|x-oss-credential|x-oss-security-token|auth_key)=)([^&"'\s<>]*)`)
 
 // Placeholder is what an account id becomes: the same for every value, so
 // recordings of different accounts compare equal.
 func Placeholder(field string) string { return "<redacted:" + field + ">" }
 
 const redacted = "<redacted>"
+
+// xmlAccountElement is an XML element whose name is an account field and
+// whose content is text: <AliUid>123</AliUid>.
+var xmlAccountElement = regexp.MustCompile(`<(` + accountElementNames() + `)>([^<]+)</`)
+
+func accountElementNames() string {
+	var names []string
+	for n := range accountFields {
+		names = append(names, "(?i:"+regexp.QuoteMeta(n)+")")
+	}
+	sort.Strings(names)
+	return strings.Join(names, "|")
+}
+
+// redactXMLAccounts replaces the text of account elements of an XML body.
+func redactXMLAccounts(s string) string {
+	return xmlAccountElement.ReplaceAllStringFunc(s, func(m string) string {
+		name := xmlAccountElement.FindStringSubmatch(m)[1]
+		return "<" + name + ">" + Placeholder(name) + "</"
+	})
+}
 
 func redactParam(name, v string) string {
 	if accountFields[strings.ToLower(name)] && v != "" {
@@ -87,7 +110,7 @@ func redact(x *Exchange, secrets []string) {
 		}
 	}
 	x.Body = redactValue("", x.Body, secrets)
-	x.BodyText = redactString(x.BodyText, secrets)
+	x.BodyText = redactString(redactXMLAccounts(x.BodyText), secrets)
 	x.RequestID = redactString(x.RequestID, secrets)
 }
 
@@ -104,8 +127,18 @@ func stillSecret(data []byte, secrets []string) error {
 	}
 	for _, m := range urlCredentials.FindAllSubmatch(data, -1) {
 		if v := string(m[2]); v != "" && v != url.QueryEscape(redacted) {
-			return fmt.Errorf("it would still hold a signed URL's %s", strings.Trim(string(m[1]), "?&="))
+			return fmt.Errorf("it would still hold a signed URL's %s", credentialName(string(m[1])))
 		}
 	}
 	return nil
+}
+
+// credentialName is the parameter name in a match of urlCredentials'
+// first group: "&amp;Signature=" is Signature.
+func credentialName(m string) string {
+	m = strings.TrimSuffix(m, "=")
+	if strings.HasPrefix(m, "&amp;") {
+		return m[len("&amp;"):]
+	}
+	return m[1:]
 }
