@@ -194,6 +194,7 @@ func (s *Server) recordExchange(x *exchange, r *http.Request, res *upstream.Resp
 	rx := recording.NewExchange(k, s.cfg.Clock.Now(), res.Status, res.ContentType, res.RequestID, res.Body)
 	secrets := append([]string{c.Params.Get("Signature"), c.Params.Get("SignatureNonce"), c.Params.Get("SecurityToken")}, s.proxy.secrets...)
 	secrets = append(secrets, r.Header.Get("x-acs-signature-nonce"), r.Header.Get("x-acs-security-token"), clientACS3Signature(r))
+	secrets = append(secrets, res.Signed...)
 	name, err := s.proxy.rec.Write(rx, secrets)
 	if err != nil {
 		x.upstream.RecordError = err.Error()

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 )
 
 // Redaction happens before anything is written. Signature parameters are
@@ -66,12 +69,28 @@ func redactParam(name, v string) string {
 func redactString(s string, secrets []string) string {
 	s = urlCredentials.ReplaceAllString(s, "${1}"+url.QueryEscape(redacted))
 	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, redacted)
-			s = strings.ReplaceAll(s, url.QueryEscape(sec), redacted)
+		for _, form := range secretForms(sec) {
+			s = strings.ReplaceAll(s, form, redacted)
 		}
 	}
 	return s
+}
+
+// secretForms are the ways a secret can appear in an answer: as is, and
+// percent-encoded once or twice (a string to sign encodes the values of
+// its canonical query again), with either encoding (form: space as "+";
+// the signatures': %20), longest first so that no part of one is left.
+func secretForms(sec string) []string {
+	if sec == "" {
+		return nil
+	}
+	forms := []string{sec}
+	for _, enc := range []func(string) string{url.QueryEscape, auth.PercentEncode} {
+		once := enc(sec)
+		forms = append(forms, once, enc(once))
+	}
+	sort.Slice(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	return slices.Compact(forms)
 }
 
 // redactValue walks a parsed JSON body.
@@ -118,11 +137,10 @@ func redact(x *Exchange, secrets []string) {
 // anything: a secret, or a signed URL's credential.
 func stillSecret(data []byte, secrets []string) error {
 	for i, sec := range secrets {
-		if sec == "" {
-			continue
-		}
-		if bytes.Contains(data, []byte(sec)) || bytes.Contains(data, []byte(url.QueryEscape(sec))) {
-			return fmt.Errorf("it would still hold secret #%d of the exchange (an access key, token, signature or nonce)", i+1)
+		for _, form := range secretForms(sec) {
+			if bytes.Contains(data, []byte(form)) {
+				return fmt.Errorf("it would still hold secret #%d of the exchange (an access key, token, signature, nonce or timestamp)", i+1)
+			}
 		}
 	}
 	for _, m := range urlCredentials.FindAllSubmatch(data, -1) {

@@ -117,17 +117,25 @@ type Response struct {
 	Code        string // the body's error code; "" for a success
 	Body        []byte
 	JSON        bool // the body is JSON
+	// Signed are the values the call was signed with (nonce, timestamp or
+	// date, signature, security token): never to be recorded, as the
+	// upstream may echo them.
+	Signed []string
 }
 
 // Forward signs the client's request again (body: its exact bytes; acs3:
 // the client signed with ACS3-HMAC-SHA256) and sends it. A transport
 // failure is returned as the API error to answer.
 func (f *Forwarder) Forward(ctx context.Context, r *http.Request, body []byte, acs3 bool) (*Response, *contract.APIError) {
-	out, err := f.outgoing(ctx, r, body, acs3)
+	out, signed, err := f.outgoing(ctx, r, body, acs3)
 	if err != nil {
 		return nil, &contract.APIError{Status: http.StatusBadGateway, Code: CodeBadAnswer, Message: "the call could not be signed again: " + err.Error()}
 	}
-	return f.Do(out)
+	res, aerr := f.Do(out)
+	if res != nil {
+		res.Signed = signed
+	}
+	return res, aerr
 }
 
 // Do sends a signed request and reads the answer.

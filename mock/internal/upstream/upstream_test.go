@@ -87,3 +87,35 @@ func TestCredentialsFromEnvNamesTheVariables(t *testing.T) {
 type env map[string]string
 
 func (e env) get(k string) string { return e[k] }
+
+// Forward returns the values it signed with, and each ACS3 call gets a
+// fresh nonce.
+func TestForwardReturnsWhatItSignedWith(t *testing.T) {
+	creds := Credentials{AccessKeyID: "LTAIupstream", AccessKeySecret: "up-secret", SecurityToken: "sts-token"}
+	var sent [][]string
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, sig, _ := strings.Cut(r.Header.Get("Authorization"), ",Signature=")
+		sent = append(sent, []string{r.Header.Get("x-acs-signature-nonce"), r.Header.Get("x-acs-date"), sig, r.Header.Get("x-acs-security-token")})
+		_, _ = w.Write([]byte(`{"RequestId":"R"}`))
+	}))
+	defer up.Close()
+	f, err := New(up.URL, creds, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		r := httptest.NewRequest(http.MethodPost, "/?Action=DescribeX", nil)
+		r.Header.Set("Authorization", "ACS3-HMAC-SHA256 Credential=AKclient,SignedHeaders=host,Signature=00")
+		r.Header.Set("x-acs-signature-nonce", "client-nonce")
+		res, aerr := f.Forward(context.Background(), r, nil, true)
+		if aerr != nil {
+			t.Fatal(aerr)
+		}
+		if strings.Join(res.Signed, " ") != strings.Join(sent[i], " ") || sent[i][0] == "" || sent[i][2] == "" {
+			t.Errorf("Signed %q, sent %q", res.Signed, sent[i])
+		}
+	}
+	if sent[0][0] == sent[1][0] || sent[0][0] == "client-nonce" {
+		t.Errorf("nonces %q and %q: want a fresh one per call", sent[0][0], sent[1][0])
+	}
+}
