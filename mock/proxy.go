@@ -13,7 +13,6 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/upstream"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Proxy mode (Config.Upstream, Config.Record, Config.Replay): a call that
@@ -181,20 +180,21 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 		c.Response().Header().Set(HeaderDrift, drift.Summary(findings, maxDriftHeader))
 	}
 	if s.proxy.rec != nil {
-		s.recordExchange(x, r, res)
+		s.recordExchange(x, res)
 	}
 	return s.writeRaw(c, x, res.Status, res.ContentType, res.RequestID, res.Body)
 }
 
 // recordExchange writes the exchange to --record; a failure (a file that
 // would hold a secret, a full disk) is journaled and logged, never answered.
-func (s *Server) recordExchange(x *exchange, r *http.Request, res *upstream.Response) {
+func (s *Server) recordExchange(x *exchange, res *upstream.Response) {
 	c := x.call
 	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params)
 	rx := recording.NewExchange(k, s.cfg.Clock.Now(), res.Status, res.ContentType, res.RequestID, res.Body)
-	secrets := append([]string{c.Params.Get("Signature"), c.Params.Get("SignatureNonce"), c.Params.Get("SecurityToken")}, s.proxy.secrets...)
-	secrets = append(secrets, r.Header.Get("x-acs-signature-nonce"), r.Header.Get("x-acs-security-token"), clientACS3Signature(r))
-	secrets = append(secrets, res.Signed...)
+	// The client's own signature values are not among them: they never
+	// reach the upstream (its parameters are not kept either), and a short
+	// one (SignatureNonce=1) would refuse every recording.
+	secrets := append(append([]string{}, s.proxy.secrets...), res.Signed...)
 	name, err := s.proxy.rec.Write(rx, secrets)
 	if err != nil {
 		x.upstream.RecordError = err.Error()
@@ -202,12 +202,6 @@ func (s *Server) recordExchange(x *exchange, r *http.Request, res *upstream.Resp
 		return
 	}
 	x.upstream.Recording = name
-}
-
-// clientACS3Signature is the signature of an ACS3 Authorization header, or "".
-func clientACS3Signature(r *http.Request) string {
-	a, _ := wire.ParseACS3Authorization(r.Header.Get(wire.HeaderAuthorization))
-	return a.Signature
 }
 
 // writeRaw sends an answer as is: the upstream's or a recording's.

@@ -132,7 +132,7 @@ func TestRecordRedactsTheValuesTheMockSignedWith(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(400)
 		b, _ := json.Marshal(map[string]string{"RequestId": "R", "Code": "SignatureDoesNotMatch",
-			"Message": "Specified signature is not matched with our calculation. server string to sign is:" + sts,
+			"Message":   "Specified signature is not matched with our calculation. server string to sign is:" + sts,
 			"Recommend": "nonce " + url.QueryEscape(r.Form.Get("SignatureNonce")) + " at " + r.Form.Get("Timestamp") + " sig " + r.Form.Get("Signature")})
 		_, _ = w.Write(b)
 	}))
@@ -163,5 +163,20 @@ func TestRecordRedactsTheValuesTheMockSignedWith(t *testing.T) {
 				t.Errorf("%q (as %q) left in:\n%s", v, form, data)
 			}
 		}
+	}
+}
+
+// The client's signature values never reach the upstream: a short one
+// (SignatureNonce=1) does not make every recording refused.
+func TestRecordIgnoresTheClientsSignatureValues(t *testing.T) {
+	dir := t.TempDir()
+	cfg := proxyConfig(countingUpstream(t).URL)
+	cfg.Record = dir
+	srv, ts := newServer(t, cfg)
+	if r := call(t, ts, http.MethodGet, describe("SignatureNonce", "1", "Signature", "c"), nil); r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if e := lastEntry(t, srv); e.Upstream == nil || e.Upstream.Recording == "" {
+		t.Fatalf("not recorded: %+v", e.Upstream)
 	}
 }
