@@ -33,6 +33,8 @@ type Key struct {
 	Version string
 	Format  string              // the answer's: JSON or XML
 	Params  map[string][]string // the other parameters, account ids replaced
+
+	accounts []string // the account ids sent, redacted wherever they appear
 }
 
 // KeyOf is the key of a call: its decoded parameters (query and form body
@@ -46,6 +48,9 @@ func KeyOf(action, version, format string, params url.Values) Key {
 		kept := make([]string, len(vs))
 		for i, v := range vs {
 			kept[i] = redactParam(name, v)
+			if isAccountField(name) {
+				k.accounts = append(k.accounts, v)
+			}
 		}
 		k.Params[name] = kept
 	}

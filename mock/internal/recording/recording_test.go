@@ -82,3 +82,26 @@ func TestStillSecretNamesTheParameter(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// Account ids inside ARNs, and an account field's value wherever else it
+// appears; ParentId (a config id in CDN) is kept.
+func TestRedactionOfAccountsEverywhere(t *testing.T) {
+	x := NewExchange(KeyOf("DescribeX", "v", "JSON", url.Values{"OwnerId": {"5556667778889990"}}), testTime, 200, "application/json", "R",
+		[]byte(`{"AliUid":"1234567890123456","ParentId":"8090","RoleARN":"acs:ram::1112223334445556:role/AliyunCDNAccessingPrivateOSSRole",`+
+			`"SourceArn":"acs:fc:cn-hangzhou:7778889990001112:services/s","Note":"uid 1234567890123456, caller 5556667778889990","Ids":[1234567890123456]}`))
+	redact(x, nil)
+	data, _ := x.encode()
+	for _, leak := range []string{"1234567890123456", "1112223334445556", "7778889990001112", "5556667778889990"} {
+		if strings.Contains(string(data), leak) {
+			t.Errorf("%q left in:\n%s", leak, data)
+		}
+	}
+	for _, want := range []string{`"ParentId": "8090"`, `acs:ram::<redacted:account>:role/AliyunCDNAccessingPrivateOSSRole`, `"uid <redacted:account>, caller <redacted:account>"`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("no %s in:\n%s", want, data)
+		}
+	}
+	if err := stillSecret(data, []string{"1234567890123456"}); err != nil {
+		t.Errorf("stillSecret: %v", err)
+	}
+}

@@ -37,13 +37,13 @@ func NewRecorder(dir string) (*Recorder, error) {
 // file <Action>.<hash>.<n>.json; it returns the file's name. A file that
 // would still hold a secret is not written.
 func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
-	redact(x, secrets)
+	accounts := redact(x, secrets)
 	data, err := x.encode()
 	if err != nil {
 		return "", err
 	}
 	stem := x.FileStem()
-	if err := stillSecret(data, secrets); err != nil {
+	if err := stillSecret(data, append(append([]string{}, secrets...), accounts...)); err != nil {
 		return "", fmt.Errorf("the recording of %s was not written: %w", x.Action, err)
 	}
 	r.mu.Lock()
