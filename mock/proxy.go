@@ -135,7 +135,7 @@ func (s *Server) throttles() bool {
 // call did not reach an operation), whether it leaves the pipeline: to a
 // recording, or to the upstream. mockWould is what the mock's own
 // validation answers it.
-func (s *Server) relay(x *exchange, sc *Scenario, action string, out *Outcome, mockWould *apiError) bool {
+func (s *Server) relay(sp *Spec, x *exchange, sc *Scenario, action string, out *Outcome, mockWould *apiError) bool {
 	p := s.proxy
 	if p == nil || (out != nil && (!out.Plain() || sc.Sequenced(action))) {
 		return false
@@ -143,7 +143,7 @@ func (s *Server) relay(x *exchange, sc *Scenario, action string, out *Outcome, m
 	x.mockWould = mockWould
 	if p.lib != nil {
 		c := x.call
-		hit, miss := p.lib.Match(recording.KeyOf(c.Action, c.Version, c.Format, c.Params))
+		hit, miss := p.lib.Match(recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams))
 		if hit != nil {
 			x.replay = &ReplayInfo{Recording: hit.File, Replayed: true}
 			x.replayed = hit
@@ -180,16 +180,16 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 		c.Response().Header().Set(HeaderDrift, drift.Summary(findings, maxDriftHeader))
 	}
 	if s.proxy.rec != nil {
-		s.recordExchange(x, res)
+		s.recordExchange(sp, x, res)
 	}
 	return s.writeRaw(c, x, res.Status, res.ContentType, res.RequestID, res.Body)
 }
 
 // recordExchange writes the exchange to --record; a failure (a file that
 // would hold a secret, a full disk) is journaled and logged, never answered.
-func (s *Server) recordExchange(x *exchange, res *upstream.Response) {
+func (s *Server) recordExchange(sp *Spec, x *exchange, res *upstream.Response) {
 	c := x.call
-	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params)
+	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams)
 	rx := recording.NewExchange(k, s.cfg.Clock.Now(), res.Status, res.ContentType, res.RequestID, res.Body)
 	// The client's own signature values are not among them: they never
 	// reach the upstream (its parameters are not kept either), and a short

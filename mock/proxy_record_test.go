@@ -180,3 +180,48 @@ func TestRecordIgnoresTheClientsSignatureValues(t *testing.T) {
 		t.Fatalf("not recorded: %+v", e.Upstream)
 	}
 }
+
+// A TLS private key (x-mock-secret-parameters) never reaches a recording
+// or the journal: both keep its digest, so replay still matches.
+func TestSecretParametersAreKeptAsTheirDigest(t *testing.T) {
+	const privateKey = "-----BEGIN RSA PRIVATE KEY-----MIIEsecretkeymaterial-----END RSA PRIVATE KEY-----"
+	setCert := func(key string) url.Values {
+		return url.Values{"Action": {"SetCdnDomainSSLCertificate"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+			"DomainName": {"example.com"}, "SSLProtocol": {"on"}, "SSLPub": {"cert"}, "SSLPri": {key}}
+	}
+	dir := t.TempDir()
+	cfg := proxyConfig(countingUpstream(t).URL)
+	cfg.Record = dir
+	srv, ts := newServer(t, cfg)
+	if r := call(t, ts, http.MethodPost, setCert(privateKey), nil); r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	e := lastEntry(t, srv)
+	if got := e.Params["SSLPri"]; !strings.HasPrefix(got, "<redacted:sha256:") || len(got) != len("<redacted:sha256:12345678>") {
+		t.Errorf("journal SSLPri = %q", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v (journal %+v)", files, e.Upstream)
+	}
+	data, _ := os.ReadFile(files[0])
+	if strings.Contains(string(data), "secretkeymaterial") || !strings.Contains(string(data), `"`+e.Params["SSLPri"]+`"`) {
+		t.Errorf("recording:\n%s", data)
+	}
+
+	_, ts = newServer(t, mock.Config{Replay: dir})
+	if r := call(t, ts, http.MethodPost, setCert(privateKey), nil); r.status != 200 || !strings.HasPrefix(r.str("InstanceId"), "call-") {
+		t.Errorf("replay of the same key: %d %s", r.status, r.body)
+	}
+	if r := call(t, ts, http.MethodPost, setCert("another key"), nil); strings.HasPrefix(r.str("InstanceId"), "call-") {
+		t.Errorf("another key replayed: %d %s", r.status, r.body)
+	}
+}
+
+func TestSecretParameterNamesAreChecked(t *testing.T) {
+	spec := strings.Replace(shippedSpec(t), "x-mock-secret-parameters: [SSLPri, PrivateKey]", "x-mock-secret-parameters: [SSLPri, PrivateKy]", 1)
+	_, err := mock.New(mock.Config{Spec: []byte(spec), SpecFile: "my.yaml"})
+	if err == nil || !strings.Contains(err.Error(), "my.yaml:") || !strings.Contains(err.Error(), "PrivateKy is no operation's parameter") {
+		t.Fatalf("%v", err)
+	}
+}

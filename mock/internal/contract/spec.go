@@ -2,6 +2,8 @@ package contract
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -31,6 +33,10 @@ type Spec struct {
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
 	// operations that change nothing: those verify may call.
 	ReadOnlyPrefixes []string
+	// SecretParams (x-mock-secret-parameters) are the parameters whose
+	// values are secrets (a TLS private key): the journal and recordings
+	// keep only SecretDigest of them.
+	SecretParams map[string]bool
 	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 
 	indexed bool                                   // made from an index (lazy.go)
@@ -76,6 +82,37 @@ func (s *Spec) ReadOnly(op *Operation) bool {
 		}
 	}
 	return false
+}
+
+// SecretDigest is what the journal and recordings keep of a secret
+// parameter's value: equal values stay equal (recordings still match),
+// the value never shows.
+func SecretDigest(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "<redacted:sha256:" + hex.EncodeToString(sum[:4]) + ">"
+}
+
+// secretParamProblems names each secret parameter no operation has: a
+// typo would leave a private key in clear.
+func (s *Spec) secretParamProblems() diag.Problems {
+	var unknown []string
+	for name := range s.SecretParams {
+		found := false
+		for _, op := range s.Ops {
+			for _, p := range op.Params {
+				found = found || p.Name == name
+			}
+		}
+		if !found {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	var ps diag.Problems
+	for _, name := range unknown {
+		ps.Add(s.Src.Name, s.Src.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "%s is no operation's parameter", name)
+	}
+	return ps
 }
 
 // Operation returns the named operation, or nil.
@@ -201,6 +238,16 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 
 	if err := DecodeExtension(doc.Extensions, "x-mock-read-only", &s.ReadOnlyPrefixes); err != nil {
 		ps.Add(file, yf.Line("/x-mock-read-only"), "x-mock-read-only", "must list Action prefixes, e.g. [Describe, List]: %v", err)
+	}
+	var secret []string
+	if err := DecodeExtension(doc.Extensions, "x-mock-secret-parameters", &secret); err != nil {
+		ps.Add(file, yf.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "must list parameter names, e.g. [SSLPri]: %v", err)
+	}
+	for _, name := range secret {
+		if s.SecretParams == nil {
+			s.SecretParams = map[string]bool{}
+		}
+		s.SecretParams[name] = true
 	}
 	var common []ErrorDef
 	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // ignored are the parameters a recording neither keeps nor matches on:
@@ -35,11 +37,13 @@ type Key struct {
 	Params  map[string][]string // the other parameters, account ids replaced
 
 	accounts []string // the account ids sent, redacted wherever they appear
+	hidden   []string // the secret parameters' values, never written
 }
 
 // KeyOf is the key of a call: its decoded parameters (query and form body
-// merged), and its Action, Version and answer format as the mock decoded them.
-func KeyOf(action, version, format string, params url.Values) Key {
+// merged), and its Action, Version and answer format as the mock decoded
+// them. The values of secret parameters are kept as their digest.
+func KeyOf(action, version, format string, params url.Values, secret map[string]bool) Key {
 	k := Key{Action: action, Version: version, Format: format, Params: map[string][]string{}}
 	for name, vs := range params {
 		if ignored[name] {
@@ -48,6 +52,10 @@ func KeyOf(action, version, format string, params url.Values) Key {
 		kept := make([]string, len(vs))
 		for i, v := range vs {
 			kept[i] = redactParam(name, v)
+			if secret[name] {
+				kept[i] = contract.SecretDigest(v)
+				k.hidden = append(k.hidden, v)
+			}
 			if isAccountField(name) {
 				k.accounts = append(k.accounts, v)
 			}

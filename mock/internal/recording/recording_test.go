@@ -11,28 +11,28 @@ func TestKeyIgnoresTheSignatureAndOrder(t *testing.T) {
 		"Timestamp": {"2026-01-01T00:00:00Z"}, "AccessKeyId": {"AK1"}, "SecurityToken": {"t"}, "Format": {"JSON"}}
 	b := url.Values{"PageSize": {"5"}, "DomainName": {"a.com"}, "Signature": {"y"}, "SignatureNonce": {"2"},
 		"Timestamp": {"2026-02-02T00:00:00Z"}, "AccessKeyId": {"AK2"}, "Format": {"json"}}
-	ka, kb := KeyOf("DescribeX", "2018-05-10", "JSON", a), KeyOf("DescribeX", "2018-05-10", "JSON", b)
+	ka, kb := KeyOf("DescribeX", "2018-05-10", "JSON", a, nil), KeyOf("DescribeX", "2018-05-10", "JSON", b, nil)
 	if ka.FileStem() != kb.FileStem() || !strings.HasPrefix(ka.FileStem(), "DescribeX.") {
 		t.Fatalf("%s != %s", ka.FileStem(), kb.FileStem())
 	}
 	for _, other := range []Key{
-		KeyOf("DescribeX", "2018-05-10", "XML", a),
-		KeyOf("DescribeX", "2014-11-11", "JSON", a),
-		KeyOf("DescribeY", "2018-05-10", "JSON", a),
-		KeyOf("DescribeX", "2018-05-10", "JSON", url.Values{"DomainName": {"b.com"}, "PageSize": {"5"}}),
+		KeyOf("DescribeX", "2018-05-10", "XML", a, nil),
+		KeyOf("DescribeX", "2014-11-11", "JSON", a, nil),
+		KeyOf("DescribeY", "2018-05-10", "JSON", a, nil),
+		KeyOf("DescribeX", "2018-05-10", "JSON", url.Values{"DomainName": {"b.com"}, "PageSize": {"5"}}, nil),
 	} {
 		if other.FileStem() == ka.FileStem() {
 			t.Errorf("%+v matches %+v", other, ka)
 		}
 	}
-	score, param, reason := diff(KeyOf("DescribeX", "2018-05-10", "JSON", url.Values{"DomainName": {"b.com"}, "PageSize": {"5"}}), ka)
+	score, param, reason := diff(KeyOf("DescribeX", "2018-05-10", "JSON", url.Values{"DomainName": {"b.com"}, "PageSize": {"5"}}, nil), ka)
 	if score != 1 || param != "DomainName" || !strings.Contains(reason, `"b.com", recorded "a.com"`) {
 		t.Errorf("diff: %d %s %s", score, param, reason)
 	}
 }
 
 func TestRedactionOfAccountsAndSignedURLs(t *testing.T) {
-	x := NewExchange(KeyOf("DescribeX", "v", "JSON", url.Values{"OwnerId": {"998877"}}), testTime, 200, "application/json", "R",
+	x := NewExchange(KeyOf("DescribeX", "v", "JSON", url.Values{"OwnerId": {"998877"}}, nil), testTime, 200, "application/json", "R",
 		[]byte(`{"AliUid":123456789,"Items":[{"Url":"http://b.oss.com/o?OSSAccessKeyId=LTAIk&security-token=tok&Signature=s%2Fx&e=1"}],"Note":"key LTAIupstream here"}`))
 	redact(x, []string{"LTAIupstream"})
 	data, _ := x.encode()
@@ -57,7 +57,7 @@ func TestRedactionOfXMLBodies(t *testing.T) {
 		`<AliUid>1234567890123456</AliUid><Owner><OwnerId>998877665544</OwnerId></Owner>` +
 		`<Url>http://b.oss.com/o?e=1&amp;OSSAccessKeyId=LTAIxmlKey&amp;Signature=c2ln%2Fx&amp;security-token=xmltok</Url>` +
 		`</DescribeXResponse>`
-	x := NewExchange(KeyOf("DescribeX", "v", "XML", nil), testTime, 200, "text/xml", "R", []byte(body))
+	x := NewExchange(KeyOf("DescribeX", "v", "XML", nil, nil), testTime, 200, "text/xml", "R", []byte(body))
 	redact(x, nil)
 	data, _ := x.encode()
 	for _, leak := range []string{"1234567890123456", "998877665544", "LTAIxmlKey", "c2ln", "xmltok"} {
@@ -86,7 +86,7 @@ func TestStillSecretNamesTheParameter(t *testing.T) {
 // Account ids inside ARNs, and an account field's value wherever else it
 // appears; ParentId (a config id in CDN) is kept.
 func TestRedactionOfAccountsEverywhere(t *testing.T) {
-	x := NewExchange(KeyOf("DescribeX", "v", "JSON", url.Values{"OwnerId": {"5556667778889990"}}), testTime, 200, "application/json", "R",
+	x := NewExchange(KeyOf("DescribeX", "v", "JSON", url.Values{"OwnerId": {"5556667778889990"}}, nil), testTime, 200, "application/json", "R",
 		[]byte(`{"AliUid":"1234567890123456","ParentId":"8090","RoleARN":"acs:ram::1112223334445556:role/AliyunCDNAccessingPrivateOSSRole",`+
 			`"SourceArn":"acs:fc:cn-hangzhou:7778889990001112:services/s","Note":"uid 1234567890123456, caller 5556667778889990","Ids":[1234567890123456]}`))
 	redact(x, nil)

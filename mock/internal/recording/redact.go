@@ -202,7 +202,7 @@ func (rd *redactor) redactValue(field string, v any) any {
 // passes, nor account ids. It returns the account ids it replaced, for
 // stillSecret.
 func redact(x *Exchange, secrets []string) (accounts []string) {
-	rd := &redactor{secrets: secrets}
+	rd := &redactor{secrets: append(append([]string{}, secrets...), x.hidden...)}
 	rd.collect(x)
 	for name, vs := range x.Params {
 		for i, v := range vs {

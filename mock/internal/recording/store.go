@@ -43,7 +43,7 @@ func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
 		return "", err
 	}
 	stem := x.FileStem()
-	if err := stillSecret(data, append(append([]string{}, secrets...), accounts...)); err != nil {
+	if err := stillSecret(data, append(append(append([]string{}, secrets...), accounts...), x.hidden...)); err != nil {
 		return "", fmt.Errorf("the recording of %s was not written: %w", x.Action, err)
 	}
 	r.mu.Lock()
