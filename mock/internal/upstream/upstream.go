@@ -64,16 +64,18 @@ const (
 // MaxAnswerBytes bounds an upstream answer read into memory.
 const MaxAnswerBytes = 32 << 20
 
-// DefaultTimeout bounds one forwarded exchange when the client's request
-// has no earlier deadline.
+// DefaultTimeout bounds one forwarded exchange, whatever the client's
+// request allows (the server gives every request minutes); an earlier
+// deadline of the client's still applies.
 const DefaultTimeout = 60 * time.Second
 
 // Forwarder sends calls to one upstream. It is safe for concurrent use.
 type Forwarder struct {
 	base   *url.URL
 	creds  Credentials
-	client *http.Client
-	now    func() time.Time
+	client  *http.Client
+	now     func() time.Time
+	timeout time.Duration // DefaultTimeout
 }
 
 // New returns a Forwarder to rawURL (http or https, e.g.
@@ -103,7 +105,7 @@ func New(rawURL string, creds Credentials, client *http.Client) (*Forwarder, err
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	return &Forwarder{base: u, creds: creds, client: &c, now: time.Now}, nil
+	return &Forwarder{base: u, creds: creds, client: &c, now: time.Now, timeout: DefaultTimeout}, nil
 }
 
 // URL is the upstream's address.
@@ -140,13 +142,9 @@ func (f *Forwarder) Forward(ctx context.Context, r *http.Request, body []byte, a
 
 // Do sends a signed request and reads the answer.
 func (f *Forwarder) Do(out *http.Request) (*Response, *contract.APIError) {
-	ctx := out.Context()
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-		out = out.WithContext(ctx)
-	}
+	ctx, cancel := context.WithTimeout(out.Context(), f.timeout)
+	defer cancel()
+	out = out.WithContext(ctx)
 	resp, err := f.client.Do(out)
 	if err != nil {
 		return nil, f.transportError(err)

@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // A form body (pop-core's POST, darabonba's formData) is signed again
@@ -117,5 +119,32 @@ func TestForwardReturnsWhatItSignedWith(t *testing.T) {
 	}
 	if sent[0][0] == sent[1][0] || sent[0][0] == "client-nonce" {
 		t.Errorf("nonces %q and %q: want a fresh one per call", sent[0][0], sent[1][0])
+	}
+}
+
+// The forwarder's own timeout applies under a later deadline of the
+// client's (the server gives every request minutes).
+func TestTimeoutAppliesUnderALaterDeadline(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	defer up.Close()
+	f, err := New(up.URL, Credentials{AccessKeyID: "id", AccessKeySecret: "s"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.timeout = 20 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	done := make(chan *contract.APIError, 1)
+	go func() {
+		_, aerr := f.Forward(ctx, httptest.NewRequest(http.MethodGet, "/?Action=DescribeX", nil), nil, false)
+		done <- aerr
+	}()
+	select {
+	case aerr := <-done:
+		if aerr == nil || aerr.Code != CodeTimeout || aerr.Status != http.StatusGatewayTimeout {
+			t.Fatalf("%+v", aerr)
+		}
+	case <-time.After(30 * time.Second): // a fuse, not a measure: without the timeout this waits an hour
+		t.Fatal("the forwarder's timeout did not apply under the client's later deadline")
 	}
 }
