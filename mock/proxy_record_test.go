@@ -15,6 +15,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // countingUpstream answers DescribeCdnService with a body that counts the
@@ -220,7 +221,11 @@ func TestSecretParametersAreKeptAsTheirDigest(t *testing.T) {
 
 func TestSecretParameterNamesAreChecked(t *testing.T) {
 	spec := strings.Replace(shippedSpec(t), "x-mock-secret-parameters: [SSLPri, PrivateKey]", "x-mock-secret-parameters: [SSLPri, PrivateKy]", 1)
-	_, err := mock.New(mock.Config{Spec: []byte(spec), SpecFile: "my.yaml"})
+	gen, err := generated.FS.ReadFile(generated.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = mock.New(mock.Config{Spec: []byte(spec), SpecFile: "my.yaml", GeneratedSpec: gen})
 	if err == nil || !strings.Contains(err.Error(), "my.yaml:") || !strings.Contains(err.Error(), "PrivateKy is no operation's parameter") {
 		t.Fatalf("%v", err)
 	}

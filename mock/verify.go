@@ -14,7 +14,7 @@ import (
 )
 
 // Verify checks the spec against the real service: for every operation
-// that changes nothing (the spec's x-mock-read-only prefixes), it sends the
+// that changes nothing (Spec.ReadOnly: x-acs-operation-type), it sends the
 // example request, signed with the upstream's key, and checks the answer
 // as proxy mode does (package drift).
 

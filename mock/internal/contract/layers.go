@@ -49,11 +49,6 @@ type Layers struct {
 func LoadLayers(files SpecFiles, reports []string) (sp *Spec, layers *Layers, err error) {
 	if files.NoGenerated {
 		sp, err = Load(files.SpecFile, files.Spec, LoadOptions{RequireCommon: true, Reports: reports})
-		if err == nil {
-			if ps := sp.secretParamProblems(); len(ps) > 0 {
-				return nil, nil, ps.Err()
-			}
-		}
 		return sp, nil, err
 	}
 	var gen *Spec

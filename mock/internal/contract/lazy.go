@@ -29,6 +29,7 @@ type IndexOp struct {
 	Name      string
 	Methods   []string
 	RateLimit int
+	Type      string // x-acs-operation-type
 	Params    []IndexParam
 	Errors    []ErrorDef
 }
@@ -45,7 +46,7 @@ func IndexOf(s *Spec) Index {
 	idx := Index{Product: s.Product, Version: s.Version, HostID: s.HostID, Common: s.CommonErrors()}
 	for _, name := range s.Names {
 		op := s.Ops[name]
-		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors()}
+		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Errors: op.Errors()}
 		for _, p := range op.Params {
 			io.Params = append(io.Params, IndexParam{Name: p.Name, Required: p.Required, Default: p.Default})
 		}
@@ -66,7 +67,7 @@ type lazyOp struct {
 // Full returns the operation loaded in full: op itself, or, for an
 // operation of an indexed spec, the one loaded on the first call. Callers
 // that check a call, its rules, its state or its fixtures need it; the
-// fields an index gives (Name, Methods, RateLimit, the errors, and the
+// fields an index gives (Name, Methods, RateLimit, Type, the errors, and the
 // parameters' names, Required and Default) are on op already. A load that
 // fails (or panics) fails every call, with the same error.
 func (op *Operation) Full() (*Operation, error) {
@@ -179,14 +180,14 @@ func indexOf(gi *genspec.Index) Index {
 		for j, p := range op.Params {
 			params[j] = IndexParam(p)
 		}
-		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Params: params, Errors: errs(op.Errors)}
+		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Params: params, Errors: errs(op.Errors)}
 	}
 	return idx
 }
 
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
-	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit,
+	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, Type: io.Type,
 		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
 	for i, d := range io.Errors {
 		op.ErrorDefs[d.Code] = d
@@ -222,7 +223,7 @@ func loadPart(file string, head []byte, headLines int, part []byte, line int, op
 	if op == nil || len(sp.Ops) != 1 {
 		return nil, fmt.Errorf("%s:%d: the path of %s must define that one operation (the index is out of date: go generate ./spec/generated/)", file, line, io.Name)
 	}
-	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) ||
+	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || op.Type != io.Type || !slices.Equal(op.Errors(), io.Errors) ||
 		!slices.EqualFunc(op.Params, io.Params, func(p *Param, q IndexParam) bool {
 			return p.Name == q.Name && p.Required == q.Required && p.Default == q.Default
 		}) {

@@ -31,13 +31,14 @@ type Spec struct {
 	Names       []string // operation names, sorted
 	AllMethods  []string // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
-	// operations that change nothing: those verify may call.
+	// operations that change nothing, for an operation without
+	// x-acs-operation-type (ReadOnly).
 	ReadOnlyPrefixes []string
 	// SecretParams (x-mock-secret-parameters) are the parameters whose
 	// values are secrets (a TLS private key): the journal and recordings
 	// keep only SecretDigest of them.
 	SecretParams map[string]bool
-	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	Src          *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
@@ -48,7 +49,10 @@ type Operation struct {
 	Name      string
 	Methods   []string // upper case
 	RateLimit int      // documented calls per second per account, 0 when none
-	Params    []*Param // in spec order
+	// Type is x-acs-operation-type, the metadata's operationType: "read"
+	// (changes nothing) or "write"; "" when the spec does not say.
+	Type   string
+	Params []*Param // in spec order
 
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
@@ -73,9 +77,16 @@ type Param struct {
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
 }
 
-// ReadOnly tells whether op changes nothing, by its name's prefix
+// ReadOnly tells whether op changes nothing: its x-acs-operation-type
+// (read), else, when the spec does not say, its name's prefix
 // (x-mock-read-only): Describe*, List*, Check*...
 func (s *Spec) ReadOnly(op *Operation) bool {
+	switch op.Type {
+	case OperationRead:
+		return true
+	case OperationWrite:
+		return false
+	}
 	for _, p := range s.ReadOnlyPrefixes {
 		if strings.HasPrefix(op.Name, p) {
 			return true
@@ -83,6 +94,12 @@ func (s *Spec) ReadOnly(op *Operation) bool {
 	}
 	return false
 }
+
+// The values of x-acs-operation-type.
+const (
+	OperationRead  = "read"
+	OperationWrite = "write"
+)
 
 // SecretDigest is what the journal and recordings keep of a secret
 // parameter's value: equal values stay equal (recordings still match),
@@ -93,7 +110,8 @@ func SecretDigest(v string) string {
 }
 
 // secretParamProblems names each secret parameter no operation has: a
-// typo would leave a private key in clear.
+// typo would leave a private key in clear. Checked on the layers merged
+// (Merge): a hand-written spec served alone may lack those operations.
 func (s *Spec) secretParamProblems() diag.Problems {
 	var unknown []string
 	for name := range s.SecretParams {
@@ -337,6 +355,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 				}
 				op.Methods = append(op.Methods, m)
 			}
+		}
+	}
+	if raw, ok := o.Extensions["x-acs-operation-type"]; ok {
+		if err := DecodeExtension(o.Extensions, "x-acs-operation-type", &op.Type); err != nil || (op.Type != OperationRead && op.Type != OperationWrite) {
+			problem("/x-acs-operation-type", "must be read or write, not %v", raw)
 		}
 	}
 	if raw, ok := o.Extensions["x-acs-rate-limit"]; ok {

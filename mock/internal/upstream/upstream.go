@@ -71,8 +71,8 @@ const DefaultTimeout = 60 * time.Second
 
 // Forwarder sends calls to one upstream. It is safe for concurrent use.
 type Forwarder struct {
-	base   *url.URL
-	creds  Credentials
+	base    *url.URL
+	creds   Credentials
 	client  *http.Client
 	now     func() time.Time
 	timeout time.Duration // DefaultTimeout
