@@ -120,6 +120,17 @@ type Exchange struct {
 	BodyText    string // a body that is not JSON, as text
 
 	File string // where it was read from or written to
+
+	canon string // Key.canonical(), kept on the first key()
+}
+
+// key is the exchange's Key.canonical(), computed once (Match compares it
+// on every hit). Load computes it; Match calls it under its list's lock.
+func (x *Exchange) key() string {
+	if x.canon == "" {
+		x.canon = x.canonical()
+	}
+	return x.canon
 }
 
 // file is the JSON form of an Exchange. encoding/json writes map keys

@@ -122,15 +122,21 @@ func Load(dir string) (*Library, error) {
 			continue
 		}
 		x.File = filepath.Base(path)
+		x.key()
 		stem := x.FileStem()
 		p := l.byStem[stem]
 		if p == nil {
 			p = &played{}
 			l.byStem[stem] = p
 		}
-		p.list = append(p.list, x) // names sort in recorded order (pad)
+		p.list = append(p.list, x)
 		l.byAction[x.Action] = append(l.byAction[x.Action], x)
 		l.count++
+	}
+	for _, p := range l.byStem {
+		// Recorded order is the number before .json: names sort so only
+		// up to 999 (pad), and .1000 sorts before .999.
+		sort.SliceStable(p.list, func(i, j int) bool { return seq(p.list[i].File) < seq(p.list[j].File) })
 	}
 	return l, errors.Join(errs...)
 }
@@ -151,13 +157,34 @@ type Miss struct {
 // one it returns why.
 func (l *Library) Match(k Key) (*Exchange, *Miss) {
 	if p := l.byStem[k.FileStem()]; p != nil {
+		// The stem is 48 bits of a hash: a hit must be the same key.
+		want := k.canonical()
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		i := min(p.used, len(p.list)-1)
-		p.used++
-		return p.list[i], nil
+		var same []*Exchange
+		for _, x := range p.list {
+			if x.key() == want {
+				same = append(same, x)
+			}
+		}
+		if len(same) > 0 {
+			i := min(p.used, len(same)-1)
+			p.used++
+			return same[i], nil
+		}
 	}
 	return nil, l.closest(k)
+}
+
+// seq is the recording number of a file name <stem>.<n>.json; 0 when it
+// has none (a file named by hand sorts first).
+func seq(name string) int {
+	name = strings.TrimSuffix(name, ".json")
+	n, err := strconv.Atoi(name[strings.LastIndexByte(name, '.')+1:])
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // closest finds the recording of k.Action that differs from k in the
