@@ -44,6 +44,9 @@ type UpstreamConfig struct {
 	// Throttle keeps the mock's own rate limits on; off by default, as
 	// the upstream throttles.
 	Throttle bool
+	// MaxInFlight bounds the calls forwarded at once (0: 64); one more is
+	// answered 503 Mock.UpstreamBusy at once, never queued.
+	MaxInFlight int
 }
 
 // UpstreamCredentialsFromEnv fills in the access key from the standard
@@ -74,6 +77,7 @@ type proxy struct {
 	rec      *recording.Recorder // nil: nothing recorded
 	lib      *recording.Library  // nil: nothing replayed
 	throttle bool
+	slots    chan struct{}                // one per forward in flight
 	drift    atomic.Pointer[driftChecker] // the current spec's
 	secrets  []string                     // never written to a recording
 }
@@ -95,6 +99,7 @@ func newProxy(cfg Config) (*proxy, error) {
 			return nil, fmt.Errorf("--upstream: %w", err)
 		}
 		p.fwd, p.throttle = fwd, u.Throttle
+		p.slots = make(chan struct{}, cmp.Or(u.MaxInFlight, upstream.DefaultMaxInFlight))
 		p.secrets = []string{u.AccessKeyID, u.AccessKeySecret, u.SecurityToken}
 	}
 	if cfg.Record != "" {
@@ -165,6 +170,15 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 	body, err := x.call.WholeBody(r, s.cfg.MaxBodyBytes)
 	if err != nil {
 		x.err = err
+		return s.write(c, sp, x)
+	}
+	select {
+	case s.proxy.slots <- struct{}{}:
+		defer func() { <-s.proxy.slots }()
+	default:
+		x.err = &apiError{Status: http.StatusServiceUnavailable, Code: upstream.CodeBusy,
+			Message: fmt.Sprintf("%d calls are being forwarded already, the most at once; try again", cap(s.proxy.slots))}
+		x.upstream = &UpstreamInfo{Code: upstream.CodeBusy}
 		return s.write(c, sp, x)
 	}
 	res, ferr := s.proxy.fwd.Forward(r.Context(), r, body, x.call.ACS3)

@@ -263,3 +263,36 @@ func errorsAs(err error, target **tea.SDKError) bool {
 	}
 	return ok
 }
+
+// Forwards in flight are bounded: one more is answered 503 at once.
+func TestProxyBoundsForwardsInFlight(t *testing.T) {
+	arrived, release := make(chan struct{}, 8), make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"RequestId":"R"}`))
+	}))
+	t.Cleanup(up.Close)
+	cfg := proxyConfig(up.URL)
+	cfg.Upstream.MaxInFlight = 1
+	srv, ts := newServer(t, cfg)
+	q := url.Values{"Action": {"DescribeCdnService"}, "Version": {"2018-05-10"}, "Format": {"JSON"}}
+	first := make(chan reply, 1)
+	go func() { first <- call(t, ts, http.MethodGet, q, nil) }()
+	<-arrived
+	r := call(t, ts, http.MethodGet, q, nil)
+	if r.status != http.StatusServiceUnavailable || r.str("Code") != "Mock.UpstreamBusy" {
+		t.Errorf("second forward: %d %s", r.status, r.body)
+	}
+	if e := lastEntry(t, srv); e.Upstream == nil || e.Upstream.Code != "Mock.UpstreamBusy" {
+		t.Errorf("journal: %+v", e.Upstream)
+	}
+	close(release)
+	if r := <-first; r.status != 200 {
+		t.Errorf("first forward: %d %s", r.status, r.body)
+	}
+	if r := call(t, ts, http.MethodGet, q, nil); r.status != 200 {
+		t.Errorf("after the first ended: %d %s", r.status, r.body)
+	}
+}

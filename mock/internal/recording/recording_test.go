@@ -149,3 +149,28 @@ func TestReplayChecksTheKeyOnAHit(t *testing.T) {
 		t.Errorf("answered by %v; miss %+v", x, miss)
 	}
 }
+
+func TestLoadRefusesMoreThanItHolds(t *testing.T) {
+	dir := t.TempDir()
+	for i := 1; i <= 3; i++ {
+		k := KeyOf("DescribeX", "v", "JSON", url.Values{"A": {fmt.Sprint(i)}}, nil)
+		data, _ := NewExchange(k, testTime, 200, "application/json", "R", []byte(`{}`)).encode()
+		if err := os.WriteFile(filepath.Join(dir, k.FileStem()+".001.json"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved := loadLimits
+	defer func() { loadLimits = saved }()
+	loadLimits.count = 2
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "3 recordings, more than the 2") {
+		t.Errorf("count: %v", err)
+	}
+	loadLimits.count, loadLimits.bytes = 3, 100
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "more than the 100 a replay holds") {
+		t.Errorf("bytes: %v", err)
+	}
+	loadLimits = saved
+	if l, err := Load(dir); err != nil || l.Len() != 3 {
+		t.Errorf("within the limits: %v", err)
+	}
+}

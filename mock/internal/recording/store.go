@@ -46,12 +46,8 @@ func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
 	if err := stillSecret(data, append(append(append([]string{}, secrets...), accounts...), x.hidden...)); err != nil {
 		return "", fmt.Errorf("the recording of %s was not written: %w", x.Action, err)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.next) >= maxHints {
-		clear(r.next)
-	}
-	for n := max(1, r.next[stem]); ; n++ {
+	for {
+		n := r.take(stem) // the lock covers the hint only, never the disk
 		name := stem + "." + pad(n) + ".json"
 		f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
@@ -67,10 +63,21 @@ func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
 		if werr != nil {
 			return "", werr
 		}
-		r.next[stem] = n + 1
 		x.File = name
 		return name, nil
 	}
+}
+
+// take returns the next number to try for stem and moves the hint past it.
+func (r *Recorder) take(stem string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.next[stem]; !ok && len(r.next) >= maxHints {
+		clear(r.next)
+	}
+	n := max(1, r.next[stem])
+	r.next[stem] = n + 1
+	return n
 }
 
 // pad writes n with at least three digits, so files sort in recorded order.
@@ -97,8 +104,22 @@ type played struct {
 	used int
 }
 
+// A library is held in memory whole: Load refuses a directory with more
+// than MaxRecordings files or MaxRecordingBytes bytes of them.
+const (
+	MaxRecordings     = 50_000
+	MaxRecordingBytes = 512 << 20
+)
+
+// loadLimits are MaxRecordings and MaxRecordingBytes (smaller in tests).
+var loadLimits = struct {
+	count int
+	bytes int64
+}{MaxRecordings, MaxRecordingBytes}
+
 // Load reads every *.json file of dir. A file that is not a recording
-// fails the load, named with the field at fault.
+// fails the load, named with the field at fault; so does a directory over
+// MaxRecordings or MaxRecordingBytes.
 func Load(dir string) (*Library, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
@@ -106,6 +127,18 @@ func Load(dir string) (*Library, error) {
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
+	}
+	if len(names) > loadLimits.count {
+		return nil, fmt.Errorf("%s: %d recordings, more than the %d a replay holds in memory: split the directory", dir, len(names), loadLimits.count)
+	}
+	var total int64
+	for _, path := range names {
+		if fi, err := os.Stat(path); err == nil {
+			total += fi.Size()
+		}
+	}
+	if total > loadLimits.bytes {
+		return nil, fmt.Errorf("%s: %d bytes of recordings, more than the %d a replay holds in memory: split the directory", dir, total, loadLimits.bytes)
 	}
 	sort.Strings(names)
 	l := &Library{byStem: map[string]*played{}, byAction: map[string][]*Exchange{}}

@@ -59,7 +59,12 @@ const (
 	CodeTimeout     = "Mock.UpstreamTimeout"     // 504: no answer in time
 	CodeUnreachable = "Mock.UpstreamUnreachable" // 502: refused, no route, DNS, TLS
 	CodeBadAnswer   = "Mock.UpstreamBadAnswer"   // 502: cut short or too large
+	CodeBusy        = "Mock.UpstreamBusy"        // 503: too many forwards in flight
 )
+
+// DefaultMaxInFlight bounds the calls forwarded at once: each holds a
+// connection and up to MaxAnswerBytes of answer.
+const DefaultMaxInFlight = 64
 
 // MaxAnswerBytes bounds an upstream answer read into memory.
 const MaxAnswerBytes = 32 << 20
