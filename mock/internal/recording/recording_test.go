@@ -174,3 +174,13 @@ func TestLoadRefusesMoreThanItHolds(t *testing.T) {
 		t.Errorf("within the limits: %v", err)
 	}
 }
+
+// The upstream's RequestId is redacted too: an echo of a secret there
+// never reaches the file.
+func TestRedactionOfTheRequestId(t *testing.T) {
+	x := NewExchange(KeyOf("DescribeX", "v", "JSON", nil, nil), testTime, 400, "application/json", "REQ-LTAIupstream-1", []byte(`{"RequestId":"REQ-LTAIupstream-1"}`))
+	redact(x, []string{"LTAIupstream"})
+	if x.RequestID != "REQ-<redacted>-1" {
+		t.Errorf("RequestID %q", x.RequestID)
+	}
+}

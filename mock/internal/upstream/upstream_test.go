@@ -23,7 +23,7 @@ func TestFormBodiesAreSignedAgain(t *testing.T) {
 		body, _ := io.ReadAll(r.Body)
 		if strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-") {
 			sg, prob := auth.ParseACS3(r, body)
-			got = append(got, "acs3", ok(prob == nil && sg.Matches(creds.AccessKeySecret)), r.Header.Get("x-acs-security-token"), string(body))
+			got = append(got, "acs3", ok(prob == nil && sg.Matches(creds.AccessKeySecret)), r.Header.Get("x-acs-security-token"), string(body), r.Header.Get("X-Mock-Scenario"))
 		} else {
 			all, _ := url.ParseQuery(r.URL.RawQuery)
 			form, _ := url.ParseQuery(string(body))
@@ -63,7 +63,7 @@ func TestFormBodiesAreSignedAgain(t *testing.T) {
 	if _, aerr := f.Forward(context.Background(), r, []byte(acs3Body), true); aerr != nil {
 		t.Fatal(aerr)
 	}
-	if got[0] != "acs3" || got[1] != "valid" || got[2] != "sts-token" || got[3] != acs3Body {
+	if got[0] != "acs3" || got[1] != "valid" || got[2] != "sts-token" || got[3] != acs3Body || got[4] != "" {
 		t.Errorf("ACS3 with a form body: %q", got)
 	}
 }
