@@ -153,6 +153,11 @@ func TestVerify(t *testing.T) {
 	if code := run([]string{"verify", "--upstream", upTS.URL}, &out, &errb); code != 0 {
 		t.Fatalf("verify against the mock: exit %d\n%s%s", code, out.String(), errb.String())
 	}
+	var conforming bytes.Buffer
+	if code := run([]string{"verify", "--upstream", upTS.URL, "--action", "DescribeCdnService", "--json"}, &conforming, &errb); code != 0 ||
+		!strings.Contains(conforming.String(), `"drift": []`) {
+		t.Errorf("--json of a conforming operation: exit %d\n%s", code, conforming.String())
+	}
 	if !strings.Contains(out.String(), "DescribeCdnService") || !strings.Contains(out.String(), " 0 drift, 0 could not") {
 		t.Errorf("output:\n%s", out.String())
 	}

@@ -71,7 +71,10 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 		if err != nil {
 			return nil, err
 		}
-		res := VerifyResult{Action: name}
+		if err := ctx.Err(); err != nil {
+			return nil, err // interrupted: no partial verdict
+		}
+		res := VerifyResult{Action: name, Findings: []DriftItem{}}
 		answer, ferr := fwd.Forward(ctx, req, nil, false)
 		if ferr != nil {
 			res.Error = ferr.Code + ": " + ferr.Message

@@ -95,8 +95,15 @@ func sortedNames(m map[string][]string) []string {
 	return names
 }
 
+// maxNameLen caps the Action's part of a file name: the names of the
+// real API are at most 40-odd characters; any longer one is cut.
+const maxNameLen = 64
+
 // safeName keeps an Action usable as a file name.
 func safeName(s string) string {
+	if len(s) > maxNameLen {
+		s = s[:maxNameLen]
+	}
 	s = strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r

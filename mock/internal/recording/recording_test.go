@@ -184,3 +184,10 @@ func TestRedactionOfTheRequestId(t *testing.T) {
 		t.Errorf("RequestID %q", x.RequestID)
 	}
 }
+
+func TestFileNamesStayShort(t *testing.T) {
+	k := KeyOf(strings.Repeat("DescribeX", 100), "v", "JSON", nil, nil)
+	if n := len(k.FileStem() + ".001.json"); n > 100 {
+		t.Errorf("a file name of %d bytes", n)
+	}
+}
