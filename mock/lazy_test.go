@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
@@ -35,7 +35,6 @@ func lazyCall(t testing.TB, s *Server, action string) (int, map[string]any) {
 
 func TestGeneratedOperationsLoadOnFirstCall(t *testing.T) {
 	contract.ResetCache() // a fresh process's first server
-	fixture.ResetCache()
 	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
 	if err != nil {
 		t.Fatal(err)
@@ -189,5 +188,50 @@ func TestDefaultsReachTheFixtureNotTheJournal(t *testing.T) {
 	}
 	if p := entries[0].View().Params; p["Language"] != "" || p["StartTime"] == "" {
 		t.Errorf("the journal keeps %v: the default, or not what was sent", p)
+	}
+}
+
+// TestGeneratedLayerAfterEviction: servers started one after another with
+// other generated specs between them (as many mocktest.Start calls do)
+// push the default generated layer out of what the process keeps; the
+// next server with the default one still answers its generated operations.
+func TestGeneratedLayerAfterEviction(t *testing.T) {
+	contract.ResetCache() // a fresh process
+	data, err := genspec.FS.ReadFile(genspec.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := func(n int) []byte { // another generated spec: loaded in full, not from the index
+		return append(bytes.Clone(data), fmt.Sprintf("# copy %d\n", n)...)
+	}
+	steps := []struct {
+		name string
+		cfg  Config
+		fail bool
+	}{
+		{"G1", Config{GeneratedSpec: custom(1), GeneratedSpecFile: "g1.yaml"}, false},
+		{"G2, broken hand-written spec", Config{GeneratedSpec: custom(2), GeneratedSpecFile: "g2.yaml", Spec: []byte("openapi: ["), SpecFile: "bad.yaml"}, true},
+		{"default", Config{}, false},
+		{"G2", Config{GeneratedSpec: custom(2), GeneratedSpecFile: "g2.yaml"}, false},
+		{"G3", Config{GeneratedSpec: custom(3), GeneratedSpecFile: "g3.yaml"}, false},
+		{"default again", Config{}, false},
+	}
+	for _, st := range steps {
+		st.cfg.Clock, st.cfg.DisableThrottling = FixedClock(benchNow), true
+		s, err := New(st.cfg)
+		if st.fail {
+			if err == nil {
+				s.Close()
+				t.Fatalf("%s: New accepted a broken spec", st.name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if code, body := lazyCall(t, s, "DescribeCdnService"); code != http.StatusOK {
+			t.Errorf("%s: DescribeCdnService answers %d %v", st.name, code, body)
+		}
+		s.Close()
 	}
 }

@@ -154,8 +154,10 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 }
 
 // OnLoad sets what runs when an operation of an indexed spec is loaded,
-// in the same once: package fixture compiles the operation's fixtures. The
-// first call wins; it must come before any Operation.Full.
+// in the same once: package fixture compiles the operation's fixtures,
+// into what it keeps with the spec (Kept), so the one function set lives
+// as long as the spec. The first call wins; it must come before any
+// Operation.Full.
 func (s *Spec) OnLoad(f func(*Operation) error) {
 	s.onLoad.CompareAndSwap(nil, &f)
 }

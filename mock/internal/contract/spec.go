@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -35,6 +36,10 @@ type Spec struct {
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
+	kept    struct {                               // Kept's
+		once sync.Once
+		v    any
+	}
 }
 
 // Operation is one Action of the API.
@@ -76,6 +81,16 @@ func (s *Spec) ReadOnly(op *Operation) bool {
 		}
 	}
 	return false
+}
+
+// Kept returns what is kept with the spec, made by mk on the first call:
+// what is built from a spec shared by servers (the generated layer's
+// compiled fixtures) lives exactly as long as the spec. Kept apart, in a
+// cache of its own, it could be dropped while the spec is kept, and an
+// indexed spec's OnLoad would then point at what no server uses.
+func (s *Spec) Kept(mk func() any) any {
+	s.kept.once.Do(func() { s.kept.v = mk() })
+	return s.kept.v
 }
 
 // Operation returns the named operation, or nil.
