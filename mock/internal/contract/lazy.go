@@ -44,7 +44,7 @@ type IndexParam struct {
 func IndexOf(s *Spec) Index {
 	idx := Index{Product: s.Product, Version: s.Version, HostID: s.HostID, Common: s.CommonErrors()}
 	for _, name := range s.Names {
-		op := s.Ops[name]
+		op := s.ops[name]
 		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors()}
 		for _, p := range op.Params {
 			io.Params = append(io.Params, IndexParam{Name: p.Name, Required: p.Required, Default: p.Default})
@@ -112,7 +112,7 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 	}
 	headLines := bytes.Count(head, []byte("\n"))
 	s := &Spec{Product: idx.Product, Version: idx.Version, HostID: idx.HostID, Src: diag.LazyYAML(file, data), indexed: true,
-		Ops: make(map[string]*Operation, len(idx.Ops)), Common: make(map[string]ErrorDef, len(idx.Common))}
+		ops: make(map[string]*Operation, len(idx.Ops)), Common: make(map[string]ErrorDef, len(idx.Common))}
 	for _, d := range idx.Common {
 		s.Common[d.Code] = d
 		s.CommonCodes = append(s.CommonCodes, d.Code)
@@ -139,7 +139,7 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 			}
 			return full, nil
 		}}
-		s.Ops[op.Name] = op
+		s.ops[op.Name] = op
 		s.Names = append(s.Names, op.Name)
 		for _, m := range op.Methods {
 			methods[m] = true
@@ -220,8 +220,8 @@ func loadPart(file string, head []byte, headLines int, part []byte, line int, op
 		}
 		return nil, err
 	}
-	op := sp.Ops[io.Name]
-	if op == nil || len(sp.Ops) != 1 {
+	op := sp.ops[io.Name]
+	if op == nil || len(sp.ops) != 1 {
 		return nil, fmt.Errorf("%s:%d: the path of %s must define that one operation (the index is out of date: go generate ./spec/generated/)", file, line, io.Name)
 	}
 	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) ||
