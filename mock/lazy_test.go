@@ -351,3 +351,45 @@ func TestScenarioWhenOnAGeneratedOperation(t *testing.T) {
 		t.Errorf("other call: %d %v, want 200", code, body)
 	}
 }
+
+// TestGeneratedIndexOutOfDate: an index whose sum matches the generated
+// spec but which says something else of an operation (its rate, a
+// parameter's Required) makes that operation answer a clear 500 naming
+// the fix; the others are served.
+func TestGeneratedIndexOutOfDate(t *testing.T) {
+	data, err := genspec.FS.ReadFile(genspec.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		what   string
+		change func(*genspec.Op)
+	}{
+		{"rate", func(op *genspec.Op) { op.RateLimit++ }},
+		{"required", func(op *genspec.Op) {
+			op.Params = append([]genspec.Param(nil), op.Params...)
+			op.Params[0].Required = !op.Params[0].Required
+		}},
+	} {
+		idx := genspec.DefaultIndex // the sum of the embedded spec: served from the index
+		idx.Ops = append([]genspec.Op(nil), idx.Ops...)
+		for i := range idx.Ops {
+			if idx.Ops[i].Name == "DescribeUserDomains" {
+				c.change(&idx.Ops[i])
+			}
+		}
+		s, err := New(Config{GeneratedSpec: data, GeneratedSpecFile: "gen-" + c.what + ".yaml", generatedIndex: &idx,
+			Clock: FixedClock(benchNow), DisableThrottling: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, body := lazyCall(t, s, "DescribeUserDomains")
+		if msg, _ := body["Message"].(string); code != http.StatusInternalServerError || !strings.Contains(msg, "differs from the index") {
+			t.Errorf("%s: %d %v, want 500 saying the operation differs from the index", c.what, code, body)
+		}
+		if code, _ := lazyCall(t, s, "DescribeCdnService"); code != http.StatusOK {
+			t.Errorf("%s: another operation answers %d", c.what, code)
+		}
+		s.Close()
+	}
+}

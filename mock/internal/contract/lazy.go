@@ -31,6 +31,7 @@ type IndexOp struct {
 	RateLimit int
 	Params    []IndexParam
 	Errors    []ErrorDef
+	State     *TaskHook // x-mock-state, nil when none
 }
 
 // IndexParam is one parameter as listings show it.
@@ -45,7 +46,7 @@ func IndexOf(s *Spec) Index {
 	idx := Index{Product: s.Product, Version: s.Version, HostID: s.HostID, Common: s.CommonErrors()}
 	for _, name := range s.Names {
 		op := s.ops[name]
-		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors()}
+		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors(), State: op.State}
 		for _, p := range op.Params {
 			io.Params = append(io.Params, IndexParam{Name: p.Name, Required: p.Required, Default: p.Default})
 		}
@@ -99,12 +100,15 @@ func (op *Operation) Loaded() bool { return op.lazy == nil || op.lazy.done.Load(
 // the document's top, as a document of its own, and checked as Load checks
 // it; then the spec's OnLoad runs in the same once: the server compiles the
 // operation's fixtures there. It fails when data does not have the plain
-// layout (scanPaths) or lacks an operation of the index: the caller then
-// loads data in full.
+// layout (scanPaths), lacks an operation of the index or has one the
+// index lacks: the caller then loads data in full.
 func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, error) {
 	head, paths := scanPaths(data)
 	if paths == nil {
 		return nil, fmt.Errorf("%s: not in the layout an index needs", file)
+	}
+	if len(paths) != len(idx.Ops) {
+		return nil, fmt.Errorf("%s: %d paths, but the index lists %d operations", file, len(paths), len(idx.Ops))
 	}
 	byKey := make(map[string]pathText, len(paths))
 	for _, p := range paths {
@@ -182,13 +186,16 @@ func indexOf(gi *genspec.Index) Index {
 			params[j] = IndexParam(p)
 		}
 		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Params: params, Errors: errs(op.Errors)}
+		if st := op.State; st != nil {
+			idx.Ops[i].State = &TaskHook{Tasks: st.Tasks, Do: st.Do, Report: st.Report, NotFound: st.NotFound}
+		}
 	}
 	return idx
 }
 
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
-	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit,
+	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, State: io.State,
 		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
 	for i, d := range io.Errors {
 		op.ErrorDefs[d.Code] = d
@@ -224,7 +231,8 @@ func loadPart(file string, head []byte, headLines int, part []byte, line int, op
 	if op == nil || len(sp.ops) != 1 {
 		return nil, fmt.Errorf("%s:%d: the path of %s must define that one operation (the index is out of date: go generate ./spec/generated/)", file, line, io.Name)
 	}
-	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) ||
+	sameState := (op.State == nil) == (io.State == nil) && (op.State == nil || *op.State == *io.State)
+	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) || !sameState ||
 		!slices.EqualFunc(op.Params, io.Params, func(p *Param, q IndexParam) bool {
 			return p.Name == q.Name && p.Required == q.Required && p.Default == q.Default
 		}) {
