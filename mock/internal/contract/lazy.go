@@ -80,13 +80,13 @@ func (op *Operation) Full() (*Operation, error) {
 			if r := recover(); r != nil {
 				l.op, l.err = nil, fmt.Errorf("loading %s panicked: %v", op.Name, r)
 			}
+			l.load = nil // what it held (the document) is no longer needed
+			l.done.Store(true)
 		}()
 		l.op, l.err = l.load()
 		if l.op == nil && l.err == nil {
 			l.err = fmt.Errorf("loading %s gave no operation", op.Name)
 		}
-		l.load = nil // what it held (the document) is no longer needed
-		l.done.Store(true)
 	})
 	return l.op, l.err
 }

@@ -99,3 +99,18 @@ func TestIndexLacksAnOperation(t *testing.T) {
 		t.Errorf("LoadIndexed: %v, want a refusal", err)
 	}
 }
+
+// TestFullAfterAPanic: a load that panics fails every call with the same
+// error, and the operation counts as loaded (it is not tried again).
+func TestFullAfterAPanic(t *testing.T) {
+	calls := 0
+	op := &Operation{Name: "Broken", lazy: &lazyOp{load: func() (*Operation, error) { calls++; panic("boom") }}}
+	for range 2 {
+		if got, err := op.Full(); got != nil || err == nil || !strings.Contains(err.Error(), "loading Broken panicked: boom") {
+			t.Errorf("Full: %v, %v", got, err)
+		}
+	}
+	if !op.Loaded() || calls != 1 || op.lazy.load != nil {
+		t.Errorf("after the panic: Loaded %t, %d loads, load kept %t", op.Loaded(), calls, op.lazy.load != nil)
+	}
+}
