@@ -110,7 +110,7 @@ type options struct {
 	state                                                   string
 	coverageOut                                             string // write the outcome coverage here at shutdown (coverage.go)
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
-	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
+	noGenerated                                             bool   // serve the hand-written spec alone (mock/internal/contract/layers.go)
 	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
 	upstream, record, replay                                string // proxy mode: mock/proxy.go
 	proxyThrottle                                           bool

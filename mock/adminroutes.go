@@ -33,7 +33,7 @@ func (s *Server) adminRouteError(c echo.Context, status int) {
 		}
 		if len(allowed) > 0 {
 			c.Response().Header().Set("Allow", strings.Join(allowed, ", "))
-			_ = c.JSON(status, adminapi.Error{Code: "Mock.405",
+			writeAdminJSON(c.Response(), status, adminapi.Error{Code: "Mock.405",
 				Message: fmt.Sprintf("%s is not allowed on %s; allowed: %s", diag.Quote(r.Method), c.Path(), strings.Join(allowed, ", "))})
 			return
 		}
@@ -50,12 +50,12 @@ func (s *Server) adminRouteError(c echo.Context, status int) {
 			if near := diag.Closest(r.URL.Path, paths, 1); len(near) == 1 {
 				msg += fmt.Sprintf("; did you mean %s?", near[0])
 			}
-			_ = c.JSON(status, adminapi.Error{Code: "Mock.404", Message: msg + ". Endpoints: " + strings.Join(list, ", ") +
+			writeAdminJSON(c.Response(), status, adminapi.Error{Code: "Mock.404", Message: msg + ". Endpoints: " + strings.Join(list, ", ") +
 				" (GET " + AdminPrefix + "/openapi.yaml describes them)"})
 			return
 		}
 	}
-	_ = c.JSON(status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
+	writeAdminJSON(c.Response(), status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
 }
 
 // adminRouteList is every admin route, by path then method, without the

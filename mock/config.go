@@ -44,7 +44,7 @@ type Config struct {
 	// GeneratedSpec is the layer under Spec: the spec generated from
 	// Alibaba's API metadata (cmd/import-metadata), which serves every
 	// operation Spec does not define; an operation Spec defines replaces
-	// its generated twin wholesale (package fixture, layers.go). GeneratedSpecFile names it
+	// its generated twin wholesale (package contract, merge.go). GeneratedSpecFile names it
 	// in messages. Nil: the embedded spec/generated/cdn-2018-05-10.yaml,
 	// but only when Spec is nil too: a Config that sets Spec and not
 	// GeneratedSpec serves its Spec alone.

@@ -13,35 +13,38 @@ import (
 // SetScenario makes name the active scenario, for every caller without a
 // binding, and restarts its sequences.
 func (s *Server) SetScenario(name string) error {
-	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
-	defer s.scenarioMu.RUnlock()
-	if err := s.knownScenario(name); err != nil {
-		return err
-	}
-	if h := s.hooks.scenarioOK; h != nil {
-		h()
-	}
-	s.control.SetActive(name)
-	s.counters.Reset(name, "")
-	return nil
+	return s.withKnownScenario(name, func() error {
+		s.control.SetActive(name)
+		s.counters.Reset(name, "")
+		return nil
+	})
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key. At most scenario.MaxBindings keys can be bound at once (selection.go).
+// that key. At most scenario.MaxBindings keys can be bound at once (package scenario, selection.go).
 func (s *Server) Bind(accessKeyID, name string) error {
-	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
+	return s.withKnownScenario(name, func() error {
+		if err := s.control.Bind(accessKeyID, name); err != nil {
+			return err
+		}
+		s.counters.Reset(name, accessKeyID)
+		return nil
+	})
+}
+
+// withKnownScenario runs set if name is a scenario of the catalog, and
+// holds off reloads meanwhile, so none can drop name between the check and
+// the set.
+func (s *Server) withKnownScenario(name string, set func() error) error {
+	s.scenarioMu.RLock()
 	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
 	if h := s.hooks.scenarioOK; h != nil {
-		h()
+		h() // tests: a reload tries to start here
 	}
-	if err := s.control.Bind(accessKeyID, name); err != nil {
-		return err
-	}
-	s.counters.Reset(name, accessKeyID)
-	return nil
+	return set()
 }
 
 // Unbind drops one access key's binding: it gets the active scenario

@@ -5,6 +5,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
@@ -132,11 +133,11 @@ func (t *coverageTable) reset() {
 	}
 }
 
-// report lists the operations whose names match glob ("" for all).
-func (t *coverageTable) report(glob string) adminapi.CoverageReport {
+// report lists the operations whose names match pattern, a glob ("" for all).
+func (t *coverageTable) report(pattern string) adminapi.CoverageReport {
 	r := adminapi.CoverageReport{Operations: []adminapi.CoverageOperation{}}
 	for _, op := range t.ops {
-		if glob != "" && !scenario.GlobMatch(glob, op.action) {
+		if pattern != "" && !glob.Match(pattern, op.action) {
 			continue
 		}
 		co := adminapi.CoverageOperation{Action: op.action, Outcomes: []adminapi.CoverageOutcome{}}

@@ -337,7 +337,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	op.AddDefaults(call.Params)
 	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome.Task, x.outcome.Validate, now)
 		if err != nil {
 			return err
 		}

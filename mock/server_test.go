@@ -215,7 +215,7 @@ func TestXMLBodies(t *testing.T) {
 		t.Errorf("success body %+v", ok)
 	}
 
-	// The TaskName comes back in the list, a spliced value (splice.go).
+	// The TaskName comes back in the list, a spliced value (package fixture, splice.go).
 	r = call(t, ts, http.MethodGet, listParams(usageList, "AK-xml", "Format", "XML"), nil)
 	var list struct {
 		XMLName xml.Name `xml:"DescribeUserUsageDataExportTaskResponse"`

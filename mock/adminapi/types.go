@@ -12,6 +12,14 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Health is the body of GET /_mock/health.
+type Health struct {
+	Status string `json:"status"` // "ok"
+}
+
+// HealthOK is the status of a server that answers.
+const HealthOK = "ok"
+
 // ScenarioInfo describes one scenario in GET /_mock/scenarios.
 type ScenarioInfo struct {
 	Name        string                `json:"name"`
@@ -83,20 +91,6 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	*d = Duration(v)
 	return err
 }
-
-// TaskView is a task as the API shows it; its JSON is one item of a list.
-type TaskView struct {
-	TaskId      string         //nolint:revive // named as in the API
-	TaskName    string         // may be ""
-	Status      string         // created, success or failed
-	CreateTime  string         // yyyy-MM-ddTHH:mm:ssZ
-	UpdateTime  string         // when it finished; CreateTime until then
-	DownloadUrl string         //nolint:revive // "" until it succeeded
-	TaskConfig  TaskConfigView // the period exported
-}
-
-// TaskConfigView is the period a task exports.
-type TaskConfigView struct{ StartTime, EndTime string }
 
 // ClockState is the body of GET and POST /_mock/clock.
 type ClockState struct {

@@ -19,13 +19,9 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
-// Prefix is where the admin API lives; it can never clash with the API,
-// which is served on "/" only.
-const Prefix = adminapi.Prefix
-
 // IsPath tells a path of the admin API.
 func IsPath(p string) bool {
-	return p == Prefix || strings.HasPrefix(p, Prefix+"/")
+	return p == adminapi.Prefix || strings.HasPrefix(p, adminapi.Prefix+"/")
 }
 
 // Clock is the server's clock, as the admin API reads and moves it
@@ -79,7 +75,7 @@ type Deps struct {
 // api serves the admin API's routes.
 type api struct{ Deps }
 
-// Routes adds the admin API to g, the group under Prefix.
+// Routes adds the admin API to g, the group under adminapi.Prefix.
 func Routes(g *echo.Group, d Deps) {
 	s := &api{d}
 	s.protect(g) // --admin-token: before the routes, which it wraps (token.go)
@@ -99,7 +95,7 @@ func Routes(g *echo.Group, d Deps) {
 }
 
 func (s *api) adminHealth(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, adminapi.Health{Status: adminapi.HealthOK})
 }
 
 func (s *api) adminScenarios(c echo.Context) error {

@@ -6,12 +6,12 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
-// MergeSpecs puts the hand-written spec over the generated one. Both must
+// merge puts the hand-written spec over the generated one. Both must
 // describe the same product, version and host. The common errors are the
 // hand-written file's, then those only the generated file lists. Every
 // operation the hand-written spec defines replaces the generated one
 // wholesale: parameters, rules, state, response schema, errors and rate.
-func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
+func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 	var ps diag.Problems
 	for _, f := range []struct{ field, ptr, gen, hand string }{
 		{"x-acs-product", "/x-acs-product", gen.Product, hand.Product},

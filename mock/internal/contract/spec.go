@@ -172,6 +172,8 @@ func (op *Operation) Subject() string {
 	return ParamAction
 }
 
+// HasParam reports whether the operation declares the parameter name, or
+// name is an item of one of its repeat lists (Tag.1.Key).
 func (op *Operation) HasParam(name string) bool {
 	for _, p := range op.Params {
 		if p.Name == name {
@@ -181,6 +183,7 @@ func (op *Operation) HasParam(name string) bool {
 	return op.isListWire(name) // Tag.1.Key of a repeat list (lists.go)
 }
 
+// ParamNames lists the operation's parameters, in the spec's order.
 func (op *Operation) ParamNames() []string {
 	names := make([]string, len(op.Params))
 	for i, p := range op.Params {
@@ -189,6 +192,7 @@ func (op *Operation) ParamNames() []string {
 	return names
 }
 
+// Allows reports whether the operation accepts the HTTP method.
 func (op *Operation) Allows(method string) bool {
 	for _, m := range op.Methods {
 		if m == method {
@@ -470,10 +474,17 @@ func DecodeExtension(ext map[string]any, key string, into any) error {
 // ParamAction is the protocol parameter that names the operation.
 const ParamAction = "Action"
 
-// CommonParams are the protocol parameters every call may carry. They are
+// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
+// the ACS3 Credential), which keys state kept across calls: throttle
+// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
+// a longer one is unknown by definition and refused before any of that
+// state is touched.
+const MaxAccessKeyIDBytes = 128
+
+// commonParams are the protocol parameters every call may carry. They are
 // not API parameters: the journal shows them apart and never reports them
 // as unknown. Signature and SecurityToken are secrets and are never shown.
-var CommonParams = map[string]bool{
+var commonParams = map[string]bool{
 	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
 	"Signature": true, "SignatureMethod": true, "SignatureVersion": true,
 	"SignatureNonce": true, "SignatureType": true, "Timestamp": true,

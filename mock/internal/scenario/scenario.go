@@ -8,9 +8,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"
 )
 
 // A Scenario says, for each operation, which Outcome the mock answers.
@@ -54,45 +54,9 @@ func single(o Outcome) []Step { return []Step{{Outcome: o}} }
 func (st *Step) matches(params map[string][]string) bool {
 	for name, pattern := range st.When {
 		v, ok := params[name]
-		if !ok || len(v) == 0 || !GlobMatch(pattern, v[0]) {
+		if !ok || len(v) == 0 || !glob.Match(pattern, v[0]) {
 			return false
 		}
-	}
-	return true
-}
-
-// GlobMatch matches s against a pattern where * is any run of characters and
-// ? any one character; everything else stands for itself.
-func GlobMatch(pattern, s string) bool {
-	px, sx := 0, 0
-	nextPx, nextSx := -1, -1
-	for px < len(pattern) || sx < len(s) {
-		if px < len(pattern) {
-			switch c := pattern[px]; c {
-			case '*':
-				nextPx, nextSx = px, sx+1
-				px++
-				continue
-			case '?':
-				if sx < len(s) {
-					_, size := utf8.DecodeRuneInString(s[sx:])
-					px++
-					sx += size
-					continue
-				}
-			default:
-				if sx < len(s) && s[sx] == c {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if nextSx > 0 && nextSx <= len(s) {
-			px, sx = nextPx, nextSx
-			continue
-		}
-		return false
 	}
 	return true
 }
