@@ -7,6 +7,7 @@ package main
 //	cdnmock scenario set NAME [--access-key-id AK]
 //	cdnmock scenario reset                       back to default, bindings dropped
 //	cdnmock requests [--action A] [--access-key-id AK] [--follow]
+//	cdnmock coverage [--action GLOB] [--uncovered]  outcome coverage (coverage.go)
 //	cdnmock health                               exit 0 if the server is up (health.go)
 //
 // Every command takes --server URL (default $CDNMOCK_SERVER, else the
@@ -47,7 +48,7 @@ const (
 
 // isClientCommand reports whether args[0] names a client command.
 func isClientCommand(cmd string) bool {
-	return cmd == "scenario" || cmd == "requests" || cmd == "health"
+	return cmd == "scenario" || cmd == "requests" || cmd == "health" || cmd == "coverage"
 }
 
 // runClient runs a client command until it is done or interrupted
@@ -92,6 +93,7 @@ const clientUsage = `usage:
   cdnmock scenario set NAME [--access-key-id AK] [--json] [--server URL]
   cdnmock scenario reset [--json] [--server URL]
   cdnmock requests [--action A] [--access-key-id AK] [--follow] [--json] [--server URL]
+  cdnmock coverage [--action GLOB] [--uncovered] [--json] [--server URL]
   cdnmock health [--json] [--server URL]
 
 --server defaults to $CDNMOCK_SERVER, else the address the server takes from
@@ -127,6 +129,8 @@ func (c *client) dispatch(ctx context.Context, args []string) error {
 		return c.requests(ctx, args[1:])
 	case "health":
 		return c.health(ctx, args[1:])
+	case "coverage":
+		return c.coverage(ctx, args[1:]) // coverage.go
 	case "scenario":
 		if len(args) < 2 {
 			return usagef("scenario: want a subcommand: list, set or reset")

@@ -225,15 +225,18 @@ func TestScenarioReset(t *testing.T) {
 func TestScenarioUnknown(t *testing.T) {
 	_, ts := startMock(t)
 	for _, args := range [][]string{
-		{"scenario", "set", "Nope", "--server", ts.URL},
-		{"scenario", "set", "Nope", "--access-key-id", "AK1", "--server", ts.URL},
+		{"scenario", "set", "InvalidTimeRang", "--server", ts.URL},
+		{"scenario", "set", "InvalidTimeRang", "--access-key-id", "AK1", "--server", ts.URL},
 	} {
 		code, out, errOut := cli(t, args...)
 		if code != 1 || out != "" {
 			t.Errorf("%q: exit %d, stdout %q", args, code, out)
 		}
-		// The server's message, which lists the valid names, and the server.
-		for _, want := range []string{"the mock at " + ts.URL, `no scenario "Nope"; valid: default, success, `, "InvalidTimeRange", "export-refused", "Mock.UnknownScenario"} {
+		// The server's message, which names the closest and where the list is.
+		if len(errOut) > 500 {
+			t.Errorf("%q: %d characters: %s", args, len(errOut), errOut)
+		}
+		for _, want := range []string{"the mock at " + ts.URL, `no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`, "cdnmock scenario list", "Mock.UnknownScenario"} {
 			if !strings.Contains(errOut, want) {
 				t.Errorf("%q: stderr lacks %q:\n%s", args, want, errOut)
 			}

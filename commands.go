@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // command is one word cdnmock takes first.
@@ -24,6 +26,7 @@ var commands = []command{
 	{"verify", "check the spec against the real service: call every read-only operation"},
 	{"scenario", "list, set or reset the scenario of a running server"},
 	{"requests", "print a running server's request journal"},
+	{"coverage", "print which documented outcomes a running server has served"},
 	{"health", "exit 0 if a running server answers its health check"},
 	{"version", "print the version, the commit and Go's version"},
 	{"help", "print this help, or a command's: cdnmock help COMMAND"},
@@ -135,59 +138,9 @@ func unknownCommand(word string) string {
 }
 
 // closest returns the candidate nearest to word, or "" when none is near:
-// at most one edit (an insertion, deletion, substitution or swap of two
-// neighbours) per three letters, at least one, case aside; or word is the
-// start of exactly one candidate.
-func closest(word string, candidates []string) string {
-	w := strings.ToLower(word)
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		d := editDistance(w, strings.ToLower(c))
-		if d <= max(1, len([]rune(w))/3) && (bestDist < 0 || d < bestDist) {
-			best, bestDist = c, d
-		}
-	}
-	if best != "" || w == "" {
-		return best
-	}
-	var prefixed []string
-	for _, c := range candidates {
-		if strings.HasPrefix(strings.ToLower(c), w) {
-			prefixed = append(prefixed, c)
-		}
-	}
-	if len(prefixed) == 1 {
-		return prefixed[0]
-	}
-	return ""
-}
-
-// editDistance is the optimal string alignment distance between a and b:
-// insertions, deletions, substitutions and swaps of two neighbours.
-func editDistance(a, b string) int {
-	x, y := []rune(a), []rune(b)
-	d := make([][]int, len(x)+1)
-	for i := range d {
-		d[i] = make([]int, len(y)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(x); i++ {
-		for j := 1; j <= len(y); j++ {
-			cost := 1
-			if x[i-1] == y[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(x)][len(y)]
-}
+// the mock's own rule (mock.DidYouMean), so the command and the server
+// suggest alike.
+func closest(word string, candidates []string) string { return mock.DidYouMean(word, candidates) }
 
 // unknownFlag adds the closest flag of fs to the flag package's "flag
 // provided but not defined: -scenaro", and says where the flags are listed.

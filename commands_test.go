@@ -96,7 +96,7 @@ func TestHelpUnknownCommand(t *testing.T) {
 		if tc.want == "" && strings.Contains(stderr, "did you mean") {
 			t.Errorf("%q: suggests a command that is not close: %q", tc.args, stderr)
 		}
-		if !strings.Contains(stderr, "(commands: serve, validate, verify, scenario, requests, health, version, help; cdnmock help describes them)") {
+		if !strings.Contains(stderr, "(commands: serve, validate, verify, scenario, requests, coverage, health, version, help; cdnmock help describes them)") {
 			t.Errorf("%q: does not list the commands: %q", tc.args, stderr)
 		}
 		if len(stderr) > 300 {

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // healthTimeout bounds one check (client.healthTimeout): a health check must
@@ -37,11 +39,11 @@ func (c *client) health(ctx context.Context, args []string) error {
 		return err
 	}
 	// The status decides the exit code, with or without --json.
-	var h struct{ Status string }
+	var h adminapi.Health
 	if err := c.decode(co.server, raw, &h); err != nil {
 		return err
 	}
-	if h.Status != "ok" {
+	if h.Status != adminapi.HealthOK {
 		return fmt.Errorf("the mock at %s is not healthy: %s", co.server, snippet(raw))
 	}
 	if co.json {

@@ -5,6 +5,7 @@
 //	cdnmock validate [flags]             check the spec, scenarios and fixtures, then exit
 //	cdnmock scenario list|set|reset ...  switch scenarios on a running server (cli.go)
 //	cdnmock requests [--follow] ...      read a running server's request journal (cli.go)
+//	cdnmock coverage [--uncovered] ...   which documented outcomes were served (coverage.go)
 //	cdnmock health [--server URL]        exit 0 if a server answers its health check (health.go)
 //	cdnmock version                      the version, commit and Go version (version.go)
 //	cdnmock help [COMMAND]               the commands; a command's usage and flags (commands.go)
@@ -107,8 +108,10 @@ type options struct {
 	failOnViolation                                         bool
 	taskDuration                                            time.Duration // export tasks: mock/internal/tasks
 	state                                                   string
+	coverageOut                                             string // write the outcome coverage here at shutdown (coverage.go)
 	credentials, adminToken, adminAddr                      string // authentication and hardening: hardening.go
-	noGenerated                                             bool   // serve the hand-written spec alone (mock/layers.go)
+	noGenerated                                             bool   // serve the hand-written spec alone (mock/internal/contract/layers.go)
+	noShippedScenarios                                      bool   // serve --scenarios alone, without the shipped scenarios/
 	upstream, record, replay                                string // proxy mode: mock/proxy.go
 	proxyThrottle                                           bool
 
@@ -151,7 +154,8 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
 	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
-	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory (default: the embedded scenarios/)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory, served with the shipped scenarios/ (a file of the same name replaces the shipped one; with --spec or --fixtures, alone)")
+	fs.BoolVar(&o.noShippedScenarios, "no-shipped-scenarios", false, "leave the shipped scenario files out: only the built-in scenarios and those of --scenarios")
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")
 	fs.StringVar(&o.clock, "clock", "", "pin the clock at an RFC 3339 `time`, e.g. 2026-01-02T03:04:05Z (default: real time)")
@@ -161,6 +165,7 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.IntVar(&o.journalSize, "journal-size", 1000, "how many requests the journal keeps (the newest)")
 	fs.BoolVar(&o.failOnViolation, "fail-on-violation", false, "exit with status 3 on shutdown if any request broke the spec")
 	fs.DurationVar(&o.taskDuration, "task-duration", 90*time.Second, "how long an export task stays created before its file is ready (server's clock)")
+	fs.StringVar(&o.coverageOut, "coverage-out", "", "at shutdown, write the outcome coverage to this `file`: JSON, or a Markdown table when it ends in .md")
 	fs.StringVar(&o.state, "state", "", "keep export tasks in this bbolt `file` across restarts (default: in memory)")
 	fs.StringVar(&o.credentials, "credentials", "", "check signatures, access keys and RAM policies against this YAML `file` (default: any key is accepted)")
 	fs.StringVar(&o.adminToken, "admin-token", "", "require this Bearer `token` on the admin API (default: $"+adminTokenEnv+"; none: the admin API is open)")
@@ -183,7 +188,7 @@ func (o options) config() (mock.Config, error) {
 		}
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
-	cfg.NoGenerated = o.noGenerated
+	cfg.NoGenerated, cfg.NoShippedScenarios = o.noGenerated, o.noShippedScenarios
 	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue
@@ -238,6 +243,11 @@ func (o options) config() (mock.Config, error) {
 		}
 		if cfg.Credentials, err = mock.LoadCredentials(o.credentials, data); err != nil {
 			return cfg, err // Problems, with file, line and field
+		}
+	}
+	if o.coverageOut != "" {
+		if st, err := os.Stat(filepath.Dir(o.coverageOut)); err != nil || !st.IsDir() {
+			return cfg, flagErrorf("coverage-out", "%s: its directory does not exist", o.coverageOut)
 		}
 	}
 	if err := o.proxyConfig(&cfg); err != nil {
@@ -298,7 +308,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
-	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go
+	hs := newHTTPServer(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: hardening.go
 	admin, adminLn, err := listenAdmin(opts, srv, hs)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))
@@ -346,6 +356,13 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 	if err := hs.Shutdown(shutdown); err != nil {
 		fmt.Fprintln(stderr, "cdnmock: shutdown:", err)
 		return 1
+	}
+	if opts.coverageOut != "" {
+		if err := writeCoverageFile(opts.coverageOut, srv.Coverage("")); err != nil {
+			fmt.Fprintln(stderr, "cdnmock: --coverage-out:", err)
+			return 1
+		}
+		fmt.Fprintln(stderr, "cdnmock: outcome coverage written to", opts.coverageOut)
 	}
 	if opts.failOnViolation {
 		if n := srv.ViolationCount(); n > 0 {

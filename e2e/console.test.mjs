@@ -251,7 +251,7 @@ test('the tasks panel shows only when GET /_mock/tasks answers 200', async () =>
   // whether or not this build has the endpoint.
   const fake = await browser.newPage();
   const posted = [];
-  let now = '2026-11-25T12:00:00Z';
+  let now = '2026-11-25T12:00:00.123456789Z'; // an unpinned clock has nanoseconds
   await fake.route('**/_mock/tasks', (r) => r.fulfill({
     json: {
       now,
@@ -269,6 +269,8 @@ test('the tasks panel shows only when GET /_mock/tasks answers 200', async () =>
   await fake.goto(`${base}/_mock/ui/`);
   const panel = fake.getByRole('region', { name: 'Export tasks' });
   await panel.waitFor();
+  // The clock to the second, not to the nanosecond.
+  await eventually(async () => assert.equal(await fake.locator('#clock-now').textContent(), 'Server clock: 2026-11-25 12:00:00 UTC'));
   assert.equal(await panel.getByRole('table').count(), 2, 'one table per access key');
   assert.match(await panel.textContent(), /AK-APP.*100001.*usage.*nightly.*created.*11:59:00/s);
   assert.equal(await panel.getByRole('link', { name: 'download' }).count(), 1);
@@ -276,6 +278,99 @@ test('the tasks panel shows only when GET /_mock/tasks answers 200', async () =>
   await eventually(async () => assert.match(await fake.locator('#clock-now').textContent(), /12:02:00/));
   assert.deepEqual(posted, [{ advance: '2m' }]);
   await fake.close();
+});
+
+test('a search box finds operations, the export family first; coverage per operation', async () => {
+  const own = await startMock();
+  const ownBase = `http://${own.host}`;
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${ownBase}/_mock/ui`);
+    await p.getByRole('region', { name: createOp, exact: true }).waitFor();
+    // The operations that work on export tasks come first.
+    const ops = (await (await fetch(`${ownBase}/_mock/operations`)).json()).operations;
+    const family = ops.filter((o) => o.tasks).map((o) => o.name).sort();
+    assert.ok(family.length >= 2, 'the spec has an export family');
+    const listed = await p.locator('#operations section.op').evaluateAll((els) => els.map((e) => e.dataset.name));
+    assert.deepEqual(listed.slice(0, family.length), family);
+    assert.equal(listed.length, ops.length);
+
+    const search = p.getByLabel('Find an operation');
+    await search.fill('usagedata export');
+    const shown = () => p.locator('#operations section.op:not([hidden])');
+    await eventually(async () => assert.ok((await shown().count()) >= 2));
+    for (const n of await shown().evaluateAll((els) => els.map((e) => e.dataset.name))) assert.match(n, /UsageData.*Export|Export.*UsageData/i);
+    assert.match(await p.locator('#op-search-count').textContent(), /^\d+ of \d+ operations$/);
+    await search.fill('NoSuchOperationAtAll');
+    await eventually(async () => assert.equal(await shown().count(), 0));
+    assert.match(await p.locator('#operations .no-match').textContent(), /No operation matches/);
+    await search.press('Escape');
+    await eventually(async () => assert.equal(await shown().count(), ops.length));
+
+    // Served outcomes are counted per operation.
+    await run(sdkBin, ['-endpoint', own.host, '-ak', 'AK-COV']);
+    await p.getByRole('button', { name: /^CreateUserUsageDataExportTask / }).click();
+    const region = p.getByRole('region', { name: createOp, exact: true });
+    await eventually(async () => assert.equal(await region.locator('td.served[data-outcome="success"]').textContent(), '1×'), 10000);
+    assert.equal(await region.locator('td.served[data-outcome="InvalidTimeRange"]').textContent(), '–');
+    assert.match(await region.locator('.op-covered').textContent(), /^1\/\d+ served$/);
+    assert.match(await p.locator('#coverage-total').textContent(), /Outcome coverage: 1 of \d+ documented outcomes served/);
+  } finally {
+    await p.close();
+    own.child.kill('SIGTERM');
+  }
+});
+
+test('the journal says it is loading until it is read, then that it is empty', async () => {
+  const own = await startMock();
+  const ownBase = `http://${own.host}`;
+  const p = await browser.newPage();
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await p.route('**/_mock/requests?*', async (r) => { await held; await r.continue(); });
+  try {
+    await p.goto(`${ownBase}/_mock/ui`);
+    await p.getByRole('region', { name: createOp, exact: true }).waitFor();
+    assert.equal(await p.locator('#journal-empty').textContent(), 'Loading the journal…');
+    assert.equal(await p.locator('#journal-count').textContent(), 'loading…');
+    release();
+    await eventually(async () => assert.match(await p.locator('#journal-empty').textContent(), /^No requests yet/));
+    assert.equal(await p.locator('#journal-count').textContent(), '0 requests');
+  } finally {
+    await p.close();
+    own.child.kill('SIGTERM');
+  }
+});
+
+test('one access key is unbound on its own; a scenario with no outcome says so', async () => {
+  const own = await startMock();
+  const ownBase = `http://${own.host}`;
+  const put = (body) => fetch(`${ownBase}/_mock/scenario`, { method: 'PUT', body: JSON.stringify(body) });
+  await put({ scenario: 'InvalidTimeRange', accessKeyId: 'AK-ONE' });
+  await put({ scenario: 'InternalError', accessKeyId: 'AK-TWO' });
+  const p = await browser.newPage();
+  try {
+    await p.goto(`${ownBase}/_mock/ui`);
+    await p.getByLabel('Scenario for access key AK-ONE').waitFor();
+    await p.getByRole('button', { name: 'Unbind access key AK-ONE' }).click();
+    await eventually(async () => assert.equal(await p.getByLabel('Scenario for access key AK-ONE').count(), 0));
+    const st = await (await fetch(`${ownBase}/_mock/scenarios`)).json();
+    assert.deepEqual(st.bindings, { 'AK-TWO': 'InternalError' });
+    assert.equal(await p.getByLabel('Scenario for access key AK-TWO').inputValue(), 'InternalError');
+
+    // InvalidTimeRange has no outcome for the listing: answered as default, and the journal says so.
+    const q = new URLSearchParams({ Action: 'DescribeUserUsageDataExportTask', Version: '2018-05-10', Format: 'JSON', AccessKeyId: 'AK-W' });
+    const res = await fetch(`${ownBase}/?${q}`, { headers: { 'X-Mock-Scenario': 'InvalidTimeRange' } });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('x-mock-warning'), /has no outcome for DescribeUserUsageDataExportTask/);
+    const entry = p.locator('#entries > li').first();
+    await eventually(async () => assert.match(await entry.locator('.pill').getAttribute('title'), /answered as default/));
+    await entry.locator('summary').click();
+    assert.match(await entry.locator('.entry-body').textContent(), /Warningscenario "InvalidTimeRange" has no outcome for DescribeUserUsageDataExportTask/);
+  } finally {
+    await p.close();
+    own.child.kill('SIGTERM');
+  }
 });
 
 test('with --admin-token, the console takes the token from #token= or asks for it', async (t) => {

@@ -264,7 +264,7 @@ func (c *converter) operation(name string, api *value) (*operation, error) {
 	}
 
 	c.response(op, api)
-	op.errors = c.errorCodes(api.get("errorCodes"))
+	op.errors = c.errorCodes(api.get("errorCodes"), op.params)
 	op.rate = c.rateLimit(api.get("description").str())
 	switch t := api.get("operationType").str(); t {
 	case "read", "write":
@@ -406,9 +406,11 @@ func (c *converter) reconcile(s *schema, demo *value, where string) {
 // errorCodes reads errorCodes, keyed by HTTP status: statuses in numeric
 // order, codes in metadata order within each. Codes are trimmed; a code
 // listed again is dropped (the first, i.e. lowest status, wins); code
-// templates such as "Invalid%s.Malformed" are not codes the API sends and
-// are dropped; a code without a message gets its own code as message.
-func (c *converter) errorCodes(m *value) []ErrorDef {
+// templates are not codes the API sends: one that names a parameter
+// ("Invalid%s.Malformed", "MissingParameter%s") becomes one code per
+// parameter of the operation (templateCodes), others are dropped; a code
+// without a message gets its own code as message.
+func (c *converter) errorCodes(m *value, params []*param) []ErrorDef {
 	if m == nil || m.kind != kindObject {
 		return nil
 	}
@@ -426,16 +428,24 @@ func (c *converter) errorCodes(m *value) []ErrorDef {
 		groups = append(groups, group{st, m.vals[i]})
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].status < groups[j].status })
-	var out []ErrorDef
+	var defs, derived []ErrorDef // the codes as listed, then those made from templates
 	for _, g := range groups {
 		for _, e := range g.list.vals {
 			d := ErrorDef{Code: strings.TrimSpace(e.get("errorCode").str()), Status: g.status, Message: strings.TrimSpace(e.get("errorMessage").str())}
+			if strings.Contains(d.Code, "%") {
+				derived = append(derived, c.templateCodes(d, params)...)
+				continue
+			}
+			defs = append(defs, d)
+		}
+	}
+	var out []ErrorDef
+	for i, d := range append(defs, derived...) {
+		fromTemplate := i >= len(defs) // a code the metadata also lists as such keeps its own entry
+		{
 			switch {
 			case d.Code == "":
-				c.note("an error code without a code under %d dropped", g.status)
-				continue
-			case strings.Contains(d.Code, "%"):
-				c.note("error code %q dropped: a template, not a code the API sends", d.Code)
+				c.note("an error code without a code under %d dropped", d.Status)
 				continue
 			case strings.HasPrefix(d.Code, "Mock."):
 				c.note("error code %s dropped: Mock. codes are the mock's own", d.Code)
@@ -446,7 +456,7 @@ func (c *converter) errorCodes(m *value) []ErrorDef {
 				c.note("error code %s has no message; its code is used", d.Code)
 			}
 			if i := slices.IndexFunc(out, func(o ErrorDef) bool { return o.Code == d.Code }); i >= 0 {
-				if out[i] != d {
+				if out[i] != d && !fromTemplate {
 					c.note("error code %s is listed again with status %d; the first (%d) is kept", d.Code, d.Status, out[i].Status)
 				}
 				continue
@@ -454,6 +464,31 @@ func (c *converter) errorCodes(m *value) []ErrorDef {
 			out = append(out, d)
 		}
 	}
+	return out
+}
+
+// parameterTemplate matches the code templates whose %s is a parameter's
+// name: Invalid%s.Malformed, Invalid%s.ValueNotSupported, MissingParameter%s.
+var parameterTemplate = regexp.MustCompile(`^(Invalid|MissingParameter)%s(\.[A-Za-z]+)?$`)
+
+// templateCodes turns a code template the metadata documents into the codes
+// the API sends: one per parameter of the operation the template could
+// name ("Invalid%s.ValueNotSupported" with FunctionNames gives
+// InvalidFunctionNames.ValueNotSupported), its message naming the
+// parameter where the template's message had %s. A template that names
+// something else (%sServiceRisked: a product) is dropped.
+func (c *converter) templateCodes(d ErrorDef, params []*param) []ErrorDef {
+	if !parameterTemplate.MatchString(d.Code) || len(params) == 0 {
+		c.note("error code %q dropped: a template whose %%s names no parameter, not a code the API sends", d.Code)
+		return nil
+	}
+	out := make([]ErrorDef, 0, len(params))
+	for _, p := range params {
+		code := strings.Replace(d.Code, "%s", p.name, 1)
+		msg := strings.ReplaceAll(d.Message, "%s", p.name)
+		out = append(out, ErrorDef{Code: code, Status: d.Status, Message: msg})
+	}
+	c.note("error code template %q: one code per parameter (%d)", d.Code, len(out))
 	return out
 }
 

@@ -157,7 +157,7 @@ func TestErrorCodes(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("x-acs-errors = %v, want %v", got, want)
 	}
-	for _, n := range []string{`"Invalid%s.Malformed" dropped`, "Twice is listed again with status 404", "Silent has no message",
+	for _, n := range []string{`"Invalid%s.Malformed" dropped: a template whose %s names no parameter`, "Twice is listed again with status 404", "Silent has no message",
 		"Mock.X dropped", `status "200" dropped`} {
 		if !hasNote(res, n) {
 			t.Errorf("no note %q in %v", n, res.Notes)
@@ -165,6 +165,35 @@ func TestErrorCodes(t *testing.T) {
 	}
 	if res.Operations[0].FirstError != "Bad" {
 		t.Errorf("first error = %q", res.Operations[0].FirstError)
+	}
+}
+
+// A code template that names a parameter becomes one code per parameter;
+// a code the metadata also lists itself keeps its own entry; a template
+// that names something else is dropped.
+func TestErrorCodeTemplates(t *testing.T) {
+	res, op := one(t, `{"methods": ["post"], "parameters": [
+		{"name": "DomainName", "in": "query", "schema": {"type": "string"}},
+		{"name": "FunctionNames", "in": "query", "schema": {"type": "string"}}], `+okResponse+`, "errorCodes": {
+		"400": [{"errorCode": "Invalid%s.ValueNotSupported", "errorMessage": "FunctionName [%s] is not supported."},
+		        {"errorCode": "InvalidDomainName.ValueNotSupported", "errorMessage": "Its own."},
+		        {"errorCode": "MissingParameter%s", "errorMessage": "ArgName[%s] is missing."}],
+		"403": [{"errorCode": "%sServiceRisked", "errorMessage": "Your %s service is risked."}]}}`)
+	var got []string
+	for _, e := range dig(op, "x-acs-errors").([]any) {
+		got = append(got, dig(e, "code").(string)+"|"+itoaAny(dig(e, "status"))+"|"+dig(e, "message").(string))
+	}
+	want := []string{
+		"InvalidDomainName.ValueNotSupported|400|Its own.",
+		"InvalidFunctionNames.ValueNotSupported|400|FunctionName [FunctionNames] is not supported.",
+		"MissingParameterDomainName|400|ArgName[DomainName] is missing.",
+		"MissingParameterFunctionNames|400|ArgName[FunctionNames] is missing.",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("x-acs-errors =\n%v\nwant\n%v", got, want)
+	}
+	if !hasNote(res, `"%sServiceRisked" dropped`) || hasNote(res, "InvalidDomainName.ValueNotSupported is listed again") {
+		t.Errorf("notes: %v", res.Notes)
 	}
 }
 

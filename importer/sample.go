@@ -14,7 +14,7 @@ const maxSampleItems = 3
 const placeholder = "example"
 
 // xmlName is what a fixture key must look like: the server derives XML
-// from fixtures, one element per key (mock/fixture.go).
+// from fixtures, one element per key (mock/internal/fixture/xmlwrite.go).
 var xmlName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*$`)
 
 // sampler builds an operation's response example from its schema, taking

@@ -17,8 +17,6 @@ type (
 	ViolationsPage  = adminapi.ViolationsPage
 	ViolationRecord = adminapi.ViolationRecord
 	Duration        = adminapi.Duration
-	TaskView        = adminapi.TaskView
-	TaskConfigView  = adminapi.TaskConfigView
 	ClockState      = adminapi.ClockState
 	ClockChange     = adminapi.ClockChange
 	TasksPage       = adminapi.TasksPage

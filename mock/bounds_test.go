@@ -15,10 +15,10 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 var boundsNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
@@ -162,7 +162,7 @@ func liveHeapInternal() uint64 {
 	return m.HeapAlloc
 }
 
-// An access key id longer than wire.MaxAccessKeyIDBytes is refused before
+// An access key id longer than contract.MaxAccessKeyIDBytes is refused before
 // any state keyed by it is touched: no throttle bucket, no step count, no
 // task, no binding. One of exactly the bound is served and counted.
 func TestLongAccessKeyTouchesNoState(t *testing.T) {
@@ -177,7 +177,7 @@ func TestLongAccessKeyTouchesNoState(t *testing.T) {
 		s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?"+limitsParams("AccessKeyId", ak).Encode(), nil))
 		return w
 	}
-	tooLong := strings.Repeat("K", wire.MaxAccessKeyIDBytes+1)
+	tooLong := strings.Repeat("K", contract.MaxAccessKeyIDBytes+1)
 	for _, ak := range []string{tooLong, strings.Repeat("L", 64<<10)} {
 		w := create(ak)
 		want := fmt.Sprintf(`"Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found. The access key id is %d bytes long, longer than 128 bytes."`, len(ak))
@@ -193,7 +193,7 @@ func TestLongAccessKeyTouchesNoState(t *testing.T) {
 		t.Fatalf("after refused calls: %d throttle buckets, %d step counts, %d task accounts, %d bindings; want none", b, c, n, len(bindings))
 	}
 
-	atBound := strings.Repeat("K", wire.MaxAccessKeyIDBytes)
+	atBound := strings.Repeat("K", contract.MaxAccessKeyIDBytes)
 	if err := s.Bind(atBound, "counted"); err != nil {
 		t.Errorf("binding a %d-byte key: %v", len(atBound), err)
 	}

@@ -2,13 +2,13 @@ package mock
 
 import (
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 )
 
 // catalog is everything loaded from files: the spec, the scenarios and the
@@ -18,6 +18,7 @@ type catalog struct {
 	scenarios map[string]*Scenario
 	order     []string // scenario names: built-ins first, then files by name
 	fixtures  fixture.Set
+	coverage  *coverageTable // served outcomes: the only mutable part, atomics (coverage.go)
 }
 
 func (c *catalog) scenarioNames() []string { return c.order }
@@ -33,14 +34,14 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 	}
 	fx, ps := fixture.LoadFixtureLayers(cfg.fixtureFiles(), sp, layers, now)
 
-	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
+	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx, coverage: newCoverage(sp)}
 	builtins := map[string]bool{}
 	for _, sc := range scenario.Builtins(sp) {
 		builtins[sc.Name] = true
 		cat.scenarios[sc.Name] = sc
 		cat.order = append(cat.order, sc.Name)
 	}
-	files, sps := scenario.LoadFiles(cfg.Scenarios, cfg.ScenariosDir, sp, fx, builtins)
+	files, sps := scenario.LoadFiles(cfg.scenarioDirs(), sp, fx, builtins)
 	ps = append(ps, sps...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	for _, sc := range files {
@@ -48,12 +49,26 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 		cat.order = append(cat.order, sc.Name)
 	}
 	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.Add("--scenario", 0, "", "no scenario %q; valid: %s", cfg.Scenario, strings.Join(cat.order, ", "))
+		ps.Add("--scenario", 0, "", "%s", scenario.Unknown(cfg.Scenario, cat.order))
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
 	return cat, nil
+}
+
+// scenarioDirs are the scenario files served: the shipped ones, unless
+// NoShippedScenarios, under Scenarios, whose files replace shipped ones of
+// the same name.
+func (cfg Config) scenarioDirs() []scenario.Dir {
+	var dirs []scenario.Dir
+	if !cfg.NoShippedScenarios {
+		dirs = append(dirs, scenario.Dir{FS: scenarios.FS, Name: "scenarios"})
+	}
+	if cfg.Scenarios != nil {
+		dirs = append(dirs, scenario.Dir{FS: cfg.Scenarios, Name: cfg.ScenariosDir})
+	}
+	return dirs
 }
 
 // Check loads and checks the configured files without serving, as the

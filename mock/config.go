@@ -11,7 +11,6 @@ import (
 	genfixtures "github.com/alibaba-cloud-mock/cdnmock/fixtures/generated"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
-	"github.com/alibaba-cloud-mock/cdnmock/scenarios"
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 	genspec "github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
@@ -24,10 +23,18 @@ type Config struct {
 	Spec     []byte
 	SpecFile string
 
-	// Scenarios holds scenario files (*.yaml); ScenariosDir names it in
-	// messages. Nil: the embedded scenarios/.
+	// Scenarios holds scenario files (*.yaml) served with the shipped ones
+	// (the embedded scenarios/): a file of the same name replaces the
+	// shipped one. ScenariosDir names it in messages. Nil: the shipped
+	// scenarios alone.
 	Scenarios    fs.FS
 	ScenariosDir string
+
+	// NoShippedScenarios leaves the shipped scenario files out: only the
+	// built-in scenarios and those in Scenarios are served. A Config that
+	// sets Spec or Fixtures leaves them out too: they name the shipped
+	// spec's operations and the shipped fixtures.
+	NoShippedScenarios bool
 
 	// Fixtures holds <Action>/<name>.json files; FixturesDir names it in
 	// messages. Nil: the embedded fixtures/.
@@ -37,7 +44,7 @@ type Config struct {
 	// GeneratedSpec is the layer under Spec: the spec generated from
 	// Alibaba's API metadata (cmd/import-metadata), which serves every
 	// operation Spec does not define; an operation Spec defines replaces
-	// its generated twin wholesale (package fixture, layers.go). GeneratedSpecFile names it
+	// its generated twin wholesale (package contract, merge.go). GeneratedSpecFile names it
 	// in messages. Nil: the embedded spec/generated/cdn-2018-05-10.yaml,
 	// but only when Spec is nil too: a Config that sets Spec and not
 	// GeneratedSpec serves its Spec alone.
@@ -126,15 +133,15 @@ type Config struct {
 // withDefaults fills in every unset field.
 func (cfg Config) withDefaults() Config {
 	cfg = cfg.layerDefaults() // the generated layer, before Spec's default (below)
+	if cfg.Spec != nil || cfg.Fixtures != nil {
+		cfg.NoShippedScenarios = true // files of its own: the shipped scenarios may name what they lack
+	}
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default
 		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
 	}
 	if cfg.SpecFile == "" {
 		cfg.SpecFile = "spec"
-	}
-	if cfg.Scenarios == nil {
-		cfg.Scenarios, cfg.ScenariosDir = scenarios.FS, "scenarios"
 	}
 	if cfg.ScenariosDir == "" {
 		cfg.ScenariosDir = "scenarios"

@@ -1,8 +1,9 @@
 package mock
 
 import (
-	"fmt"
-	"strings"
+	"errors"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // The server's state that callers change at run time, through these
@@ -12,32 +13,47 @@ import (
 // SetScenario makes name the active scenario, for every caller without a
 // binding, and restarts its sequences.
 func (s *Server) SetScenario(name string) error {
-	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
-	defer s.scenarioMu.RUnlock()
-	if err := s.knownScenario(name); err != nil {
-		return err
-	}
-	if h := s.hooks.scenarioOK; h != nil {
-		h()
-	}
-	s.control.SetActive(name)
-	s.counters.Reset(name, "")
-	return nil
+	return s.withKnownScenario(name, func() error {
+		s.control.SetActive(name)
+		s.counters.Reset(name, "")
+		return nil
+	})
 }
 
 // Bind makes one access key use a scenario, and restarts its sequences for
-// that key. At most scenario.MaxBindings keys can be bound at once (selection.go).
+// that key. At most scenario.MaxBindings keys can be bound at once (package scenario, selection.go).
 func (s *Server) Bind(accessKeyID, name string) error {
-	s.scenarioMu.RLock() // a reload cannot drop name between the check and the set
+	return s.withKnownScenario(name, func() error {
+		if err := s.control.Bind(accessKeyID, name); err != nil {
+			return err
+		}
+		s.counters.Reset(name, accessKeyID)
+		return nil
+	})
+}
+
+// withKnownScenario runs set if name is a scenario of the catalog, and
+// holds off reloads meanwhile, so none can drop name between the check and
+// the set.
+func (s *Server) withKnownScenario(name string, set func() error) error {
+	s.scenarioMu.RLock()
 	defer s.scenarioMu.RUnlock()
 	if err := s.knownScenario(name); err != nil {
 		return err
 	}
 	if h := s.hooks.scenarioOK; h != nil {
-		h()
+		h() // tests: a reload tries to start here
 	}
-	if err := s.control.Bind(accessKeyID, name); err != nil {
-		return err
+	return set()
+}
+
+// Unbind drops one access key's binding: it gets the active scenario
+// again, its sequences restarted. A key that is not bound is an error, so
+// a typo does not pass unnoticed.
+func (s *Server) Unbind(accessKeyID string) error {
+	name, ok := s.control.Unbind(accessKeyID)
+	if !ok {
+		return errNotBound(accessKeyID)
 	}
 	s.counters.Reset(name, accessKeyID)
 	return nil
@@ -57,7 +73,7 @@ func (s *Server) state() ScenarioState {
 func (s *Server) knownScenario(name string) error {
 	cat := s.catalog.Load()
 	if name == "" || cat.scenarios[name] == nil {
-		return fmt.Errorf("no scenario %q; valid: %s", name, strings.Join(cat.order, ", "))
+		return errors.New(scenario.Unknown(name, cat.order)) // did-you-mean, not ~300 names
 	}
 	return nil
 }

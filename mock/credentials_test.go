@@ -92,7 +92,7 @@ accessKeys:
 		{"empty", "", "creds.yaml: expected object, but got null"},
 		{"id too long", "accessKeys:\n  - id: " + strings.Repeat("K", 129) + "\n    secret: s\n", "creds.yaml:2: accessKeys.0.id: length must be <= 128, but got 129"},
 		{"no keys", "accessKeys: []", "creds.yaml:1: accessKeys: minimum 1 items required, but found 0 items"},
-		{"not YAML", "accessKeys: [", "creds.yaml: not valid YAML"},
+		{"not YAML", "accessKeys: [", "creds.yaml:1: not valid YAML: did not find expected node content"},
 		{"a number as secret", "accessKeys:\n  - id: A\n    secret: 12\n", "creds.yaml:3: accessKeys.0.secret: expected string, but got number"},
 		{"active not a bool", "accessKeys:\n  - id: A\n    secret: s\n    active: maybe\n", "creds.yaml:4: accessKeys.0.active: expected boolean, but got string"},
 		{"deny without allow", "accessKeys:\n  - id: A\n    secret: s\n    policy: {deny: ['cdn:*']}\n", "creds.yaml:4: accessKeys.0.policy: missing properties: 'allow'"},

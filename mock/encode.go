@@ -22,6 +22,9 @@ const (
 	HeaderDelay = "X-Mock-Delay"
 	// HeaderRequestID carries the RequestId of every answer, as Alibaba does.
 	HeaderRequestID = wire.HeaderRequestID
+	// HeaderWarning on a response says the chosen scenario had no outcome
+	// for the call, which was answered as the default scenario answers.
+	HeaderWarning = "X-Mock-Warning"
 
 	contentTypeJSON = wire.ContentTypeJSON
 	contentTypeXML  = wire.ContentTypeXML
@@ -70,6 +73,9 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	h["X-Acs-Request-Id"] = hv[0:1:1]
 	if x.scenario != "" {
 		h["X-Mock-Scenario"] = hv[1:2:2]
+	}
+	if x.warning != "" {
+		h["X-Mock-Warning"] = []string{x.warning}
 	}
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
@@ -15,8 +14,12 @@ func errUnknownScenario(name string, valid []string) *apiError {
 	return &apiError{
 		Status:  http.StatusBadRequest,
 		Code:    "Mock.UnknownScenario",
-		Message: fmt.Sprintf("X-Mock-Scenario names no scenario: %q. Valid scenarios: %s.", name, strings.Join(valid, ", ")),
+		Message: HeaderScenario + ": " + scenario.Unknown(name, valid),
 	}
+}
+
+func errNotBound(accessKeyID string) error {
+	return fmt.Errorf("access key %s is not bound to a scenario (GET %s/scenarios lists the bindings)", diag.Quote(accessKeyID), AdminPrefix)
 }
 
 func errRender(action string, err error) *apiError {

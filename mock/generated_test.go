@@ -669,5 +669,5 @@ func TestLayerRules(t *testing.T) {
 
 func TestOperationHintInLargeSpecs(t *testing.T) {
 	got := problems(t, mock.Config{Scenarios: fstest.MapFS{"x.yaml": {Data: []byte("operations:\n  DescribeUserDomain: {}\n")}}, ScenariosDir: "scenarios"})
-	assertProblems(t, got, "scenarios/x.yaml:2: operations.DescribeUserDomain: no operation DescribeUserDomain in the spec; closest: DescribeUserDomains,")
+	assertProblems(t, got, "scenarios/x.yaml:2: operations.DescribeUserDomain: no operation DescribeUserDomain in the spec; did you mean \"DescribeUserDomains\"? (166 operations; GET /_mock/operations lists them)")
 }

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Per-key state costs at most what docs/hardening.md (Bounded memory)
 // says per entry, measured with access key ids of the longest length
-// accepted (wire.MaxAccessKeyIDBytes): the documented bound times the
+// accepted (contract.MaxAccessKeyIDBytes): the documented bound times the
 // documented entries is the structure's most. The nonce cache's is
 // measured in package auth (TestNonceMemory).
 func TestPerKeyMemory(t *testing.T) {
@@ -30,7 +30,7 @@ func TestPerKeyMemory(t *testing.T) {
 	op, sc := cat.spec.Operation("CreateUserUsageDataExportTask"), cat.scenarios["counted"]
 	const n = 4000
 	key := func(i int) string { // a fresh string, as each call decodes its own copy
-		return fmt.Sprintf("%0*d", wire.MaxAccessKeyIDBytes, i)
+		return fmt.Sprintf("%0*d", contract.MaxAccessKeyIDBytes, i)
 	}
 	for _, tc := range []struct {
 		what string

@@ -8,7 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/jsonx"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/escape"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
@@ -41,9 +41,12 @@ func (s *Server) AdminHandler() http.Handler {
 	}))
 }
 
+// writeAdminJSON is the one writer of the admin API errors the mock
+// answers itself, outside the admin package's handlers: the router's 404
+// and 405 (adminroutes.go) and the listeners' refusals.
 func writeAdminJSON(w http.ResponseWriter, status int, e adminapi.Error) {
 	w.Header().Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", jsonx.Quote(e.Code), jsonx.Quote(e.Message))
+	_, _ = fmt.Fprintf(w, "{\"code\":%s,\"message\":%s}\n", escape.JSONQuote(e.Code), escape.JSONQuote(e.Message))
 }

@@ -101,17 +101,17 @@ func TestBrokenScenarios(t *testing.T) {
 		{
 			name:  "a misspelt key fails the JSON Schema",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("operations:\n  CreateUserUsageDataExportTask:\n    erorr: InvalidTimeRange\n")}},
-			want:  []string{"scenarios/x.yaml:3: operations.CreateUserUsageDataExportTask.erorr: additionalProperties 'erorr' not allowed"},
+			want:  []string{`scenarios/x.yaml:3: operations.CreateUserUsageDataExportTask.erorr: unknown key "erorr": did you mean "error"?`},
 		},
 		{
 			name:  "a wrong type fails the JSON Schema",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("operations:\n  CreateUserUsageDataExportTask:\n    validate: maybe\n")}},
-			want:  []string{"scenarios/x.yaml:3: operations.CreateUserUsageDataExportTask.validate: expected boolean, but got string"},
+			want:  []string{`scenarios/x.yaml:3: operations.CreateUserUsageDataExportTask.validate: validate "maybe" is text; write true or false`},
 		},
 		{
 			name:  "no operations",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("description: nothing\n")}},
-			want:  []string{"scenarios/x.yaml:1: missing properties: 'operations'"},
+			want:  []string{`scenarios/x.yaml:1: missing key "operations": add it`},
 		},
 		{
 			name:  "fixture and error together, and a bad delay range",
@@ -124,12 +124,27 @@ func TestBrokenScenarios(t *testing.T) {
 		{
 			name:  "a recursive alias",
 			files: fstest.MapFS{"x.yaml": {Data: []byte("a: &a [*a]\noperations: {}\n")}},
-			want:  []string{"scenarios/x.yaml: line 1: nested more than 64 levels deep (a recursive alias?)"},
+			want:  []string{"scenarios/x.yaml:1: nested more than 64 levels deep (a recursive alias?)"},
 		},
 		{
 			name:  "not YAML",
-			files: fstest.MapFS{"x.yaml": {Data: []byte("operations: [\n")}},
-			want:  []string{"scenarios/x.yaml: not valid YAML"},
+			files: fstest.MapFS{"x.yaml": {Data: []byte("description: x\noperations:\n  A:\n\terror: B\n")}},
+			want:  []string{"scenarios/x.yaml:4: not valid YAML: found character that cannot start any token"},
+		},
+		{
+			name: "every problem of one file at once, in plain words",
+			files: fstest.MapFS{"x.yaml": {Data: []byte("operations:\n" +
+				"  CreateUserUsageDataExportTask:\n    eror: InvalidTimeRange\n    delay: 2 seconds\n" +
+				"  DescribeUserUsageDataExportTask:\n    fault: rest\n" +
+				"  CreateUsageDetailDataExportTask:\n    error: InvalidTaskId.Malformed\n" +
+				"  DescribeUserDomain: {}\n")}},
+			want: []string{
+				`scenarios/x.yaml:3: operations.CreateUserUsageDataExportTask.eror: unknown key "eror": did you mean "error"?`,
+				`scenarios/x.yaml:4: operations.CreateUserUsageDataExportTask.delay: delay "2 seconds": write a duration such as 2s or 100ms-400ms`,
+				`scenarios/x.yaml:6: operations.DescribeUserUsageDataExportTask.fault: fault "rest": did you mean "reset"? (one of reset, empty, garbage, hang)`,
+				`scenarios/x.yaml:8: operations.CreateUsageDetailDataExportTask.error: InvalidTaskId.Malformed is not documented for CreateUsageDetailDataExportTask`,
+				`scenarios/x.yaml:9: operations.DescribeUserDomain: no operation DescribeUserDomain in the spec; did you mean "DescribeUserDomains"?`,
+			},
 		},
 	}
 	for _, tc := range cases {
@@ -149,15 +164,24 @@ func TestBrokenFixtures(t *testing.T) {
 		{
 			name:  "not JSON",
 			files: fstest.MapFS{createAction + "/success.json": {Data: []byte("{\n  \"RequestId\": \"x\",\n  \"TaskId\": 12\n  \"EndTime\": \"y\"\n}\n")}},
-			want:  []string{"fixtures/CreateUserUsageDataExportTask/success.json: not valid JSON: line 4:"},
+			want:  []string{"fixtures/CreateUserUsageDataExportTask/success.json:4: not valid JSON: invalid character '\"' after object key:value pair"},
 		},
 		{
 			name: "a field of the wrong type, one the schema does not allow, one missing",
 			files: fstest.MapFS{createAction + "/success.json": {Data: []byte(
 				"{\n  \"EndTime\": \"{{ .Params.EndTime }}\",\n  \"StartTime\": \"{{ .Params.StartTime }}\",\n  \"RequestId\": \"{{ .RequestId }}\",\n  \"TaskId\": 129456,\n  \"Extra\": \"x\"\n}\n")}},
 			want: []string{
-				"fixtures/CreateUserUsageDataExportTask/success.json:5: TaskId: does not match the spec's response schema for CreateUserUsageDataExportTask: expected string, but got number",
-				"fixtures/CreateUserUsageDataExportTask/success.json:6: Extra: does not match the spec's response schema for CreateUserUsageDataExportTask: additionalProperties 'Extra' not allowed",
+				"fixtures/CreateUserUsageDataExportTask/success.json:5: TaskId: does not match the spec's response schema for CreateUserUsageDataExportTask: TaskId 129456 is a whole number; write text",
+				"fixtures/CreateUserUsageDataExportTask/success.json:6: Extra: does not match the spec's response schema for CreateUserUsageDataExportTask: unknown key \"Extra\"; known keys: EndTime, RequestId, StartTime, TaskId",
+			},
+		},
+		{
+			name: "a misspelt key names the key meant",
+			files: fstest.MapFS{createAction + "/success.json": {Data: []byte(
+				"{\n  \"EndTime\": \"{{ .Params.EndTime }}\",\n  \"StartTime\": \"{{ .Params.StartTime }}\",\n  \"RequestId\": \"{{ .RequestId }}\",\n  \"TaskID\": \"1\"\n}\n")}},
+			want: []string{
+				"fixtures/CreateUserUsageDataExportTask/success.json:1: does not match the spec's response schema for CreateUserUsageDataExportTask: missing key \"TaskId\": add it",
+				"fixtures/CreateUserUsageDataExportTask/success.json:5: TaskID: does not match the spec's response schema for CreateUserUsageDataExportTask: unknown key \"TaskID\": did you mean \"TaskId\"?",
 			},
 		},
 		{
@@ -199,7 +223,7 @@ func TestBrokenSpec(t *testing.T) {
 		spec string
 		want []string
 	}{
-		{"not YAML", "openapi: [\n", []string{"spec.yaml: not valid YAML"}},
+		{"not YAML", "openapi: [\n", []string{"spec.yaml:1: not valid YAML: did not find expected node content"}},
 		{"not OpenAPI", "openapi: 3.0.3\ninfo: {}\npaths: {}\n", []string{"spec.yaml: not a valid OpenAPI document"}},
 		{
 			"an undocumented code in x-mock-errors",
@@ -243,6 +267,6 @@ func TestBrokenSpec(t *testing.T) {
 }
 
 func TestUnknownActiveScenario(t *testing.T) {
-	got := problems(t, mock.Config{Scenario: "nope"})
-	assertProblems(t, got, `--scenario: no scenario "nope"; valid: default, success,`)
+	got := problems(t, mock.Config{Scenario: "defualt"})
+	assertProblems(t, got, `--scenario: no scenario "defualt"; did you mean "default"? (`)
 }

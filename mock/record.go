@@ -17,6 +17,7 @@ func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
 		ChosenBy:   x.from,
+		Warning:    x.warning,
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
@@ -34,6 +35,7 @@ func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration
 	case x.outcome.Fault != "":
 		e.Code = "fault:" + x.outcome.Fault
 	}
+	s.catalog.Load().coverage.count(x, status)
 	s.journal.Add(e, true)
 	if len(e.Violations) > 0 || len(e.Drift) > 0 {
 		s.violations.Add(e, false)

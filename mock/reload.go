@@ -94,6 +94,7 @@ func (s *Server) install(cat *catalog) error {
 		return err
 	}
 	s.catalog.Store(cat)
+	cat.coverage.carry(old.coverage) // counts by name; an answer still in flight may land in the old table
 	return nil
 }
 

@@ -27,7 +27,7 @@ func (s *Server) clearViolations() { s.violations.Clear() }
 // (as many as the journal keeps), oldest first: those of the requests, then
 // in proxy mode how the upstream's answer drifted from the spec.
 func (s *Server) Violations() []ViolationRecord {
-	var out []ViolationRecord
+	out := []ViolationRecord{} // [] when there are none, never null
 	for _, e := range s.violations.Snapshot(nil) {
 		for _, v := range e.Violations {
 			out = append(out, ViolationRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID,

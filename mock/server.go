@@ -13,14 +13,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
@@ -194,6 +192,7 @@ type exchange struct {
 	violations  []Violation
 	params      url.Values    // the call's parameters with the spec's defaults, for the task hook and the fixture
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
+	warning     string        // X-Mock-Warning: the scenario had no outcome for the call
 
 	// Proxy mode (proxy.go): the call leaves the pipeline for a recording
 	// (replayed) or the upstream (forward).
@@ -306,9 +305,13 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 		return sp.Gateway(contract.CodeThrottlingUser, "")
 	}
 
-	x.outcome = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
+	var picked bool
+	x.outcome, picked = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
 	if s.proxy != nil && s.relay(sp, x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
 		return nil // a recording or the upstream answers (proxy.go)
+	}
+	if !picked && sc.Name != ScenarioDefault {
+		x.warning = fallbackWarning(sc, op.Name) // warning.go
 	}
 	switch o := x.outcome; {
 	case o.Fault != "":
@@ -334,7 +337,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	op.AddDefaults(call.Params)
 	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome.Task, x.outcome.Validate, now)
 		if err != nil {
 			return err
 		}
@@ -355,7 +358,7 @@ func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
 	case call.Version != sp.Version:
 		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
 	}
-	op := sp.Operation(call.Action)
+	op := sp.Summary(call.Action) // loaded once the call is known to reach it (process)
 	if op == nil {
 		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
 	}
@@ -449,7 +452,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		status = he.Code
 	}
 	if isAdminPath(c.Request().URL.Path) {
-		_ = c.JSON(status, adminapi.Error{Code: "Mock." + strconv.Itoa(status), Message: http.StatusText(status)})
+		s.adminRouteError(c, status) // 404 lists the endpoints, 405 the methods (adminroutes.go)
 		return
 	}
 	sp := s.catalog.Load().spec

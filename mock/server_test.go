@@ -215,7 +215,7 @@ func TestXMLBodies(t *testing.T) {
 		t.Errorf("success body %+v", ok)
 	}
 
-	// The TaskName comes back in the list, a spliced value (splice.go).
+	// The TaskName comes back in the list, a spliced value (package fixture, splice.go).
 	r = call(t, ts, http.MethodGet, listParams(usageList, "AK-xml", "Format", "XML"), nil)
 	var list struct {
 		XMLName xml.Name `xml:"DescribeUserUsageDataExportTaskResponse"`
@@ -376,13 +376,21 @@ func TestScenarioOutcomes(t *testing.T) {
 
 func TestUnknownScenarioHeader(t *testing.T) {
 	_, ts := newServer(t, mock.Config{})
-	r := call(t, ts, http.MethodPost, createParams(), http.Header{"X-Mock-Scenario": {"NoSuch"}})
-	if r.status != 400 || r.str("Code") != "Mock.UnknownScenario" {
-		t.Fatalf("%d %s", r.status, r.body)
-	}
-	for _, name := range []string{`"NoSuch"`, "default", "success", "InvalidTimeRange", "export-refused"} {
-		if !strings.Contains(r.str("Message"), name) {
-			t.Errorf("message does not list %s: %s", name, r.str("Message"))
+	// A typo names its fix, and the message stays short: not ~300 names.
+	for header, want := range map[string]string{
+		"InvalidTimeRang":         `X-Mock-Scenario: no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`,
+		"export-refuse":           `did you mean "export-refused"?`,
+		"fault:hng":               `did you mean "fault:hang"?`,
+		"NoSuch":                  `no scenario "NoSuch"; closest: `,
+		strings.Repeat("x", 2000): `closest: `,
+	} {
+		r := call(t, ts, http.MethodPost, createParams(), http.Header{"X-Mock-Scenario": {header}})
+		msg := r.str("Message")
+		if r.status != 400 || r.str("Code") != "Mock.UnknownScenario" || !strings.Contains(msg, want) {
+			t.Errorf("%.20s: %d %s", header, r.status, r.body)
+		}
+		if len(msg) > 500 || !strings.Contains(msg, "GET /_mock/scenarios") {
+			t.Errorf("%.20s: message of %d characters, or without where to list them: %s", header, len(msg), msg)
 		}
 	}
 }
@@ -395,8 +403,8 @@ func TestAdminAPI(t *testing.T) {
 		contains                 string
 	}{
 		{"health", http.MethodGet, "/_mock/health", "", 200, `"ok"`},
-		{"unknown scenario", http.MethodPut, "/_mock/scenario", `{"scenario":"Nope"}`, 404, "valid: default, success"},
-		{"empty scenario", http.MethodPut, "/_mock/scenario", `{"scenario":""}`, 404, "valid: default"},
+		{"unknown scenario", http.MethodPut, "/_mock/scenario", `{"scenario":"InvalidTimeRang"}`, 404, `no scenario \"InvalidTimeRang\"; did you mean \"InvalidTimeRange\"? (`},
+		{"empty scenario", http.MethodPut, "/_mock/scenario", `{"scenario":""}`, 404, `give one, such as \"default\"`},
 		{"malformed JSON", http.MethodPut, "/_mock/scenario", `{"scenario":`, 400, "Mock.MalformedJSON"},
 		{"unknown field", http.MethodPut, "/_mock/scenario", `{"scenario":"success","ak":"x"}`, 400, `unknown field \"ak\"`},
 		{"set", http.MethodPut, "/_mock/scenario", `{"scenario":"success"}`, 200, `"active":"success"`},

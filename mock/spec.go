@@ -30,6 +30,10 @@ type (
 	Fixture = fixture.Fixture
 	// TaskPage is one page of a family's tasks, as a list's fixture shows it.
 	TaskPage = fixture.TaskPage
+	// TaskView is an export task as the API shows it to a fixture.
+	TaskView = fixture.TaskView
+	// TaskConfigView is the period an export task exports.
+	TaskConfigView = fixture.TaskConfigView
 )
 
 // LoadSpec parses and checks an OpenAPI document in the mock's conventions

@@ -64,7 +64,7 @@ func TestBrokenTaskOutcome(t *testing.T) {
 	assertProblems(t, got,
 		"scenarios/a.yaml:3: operations.DescribeUserUsageDataExportTask.task: applies to operations that create tasks (x-mock-state do: create); DescribeUserUsageDataExportTask does not",
 		"scenarios/b.yaml:4: operations.CreateUserUsageDataExportTask.task: applies to success outcomes only",
-		"scenarios/c.yaml:3: operations.CreateUsageDetailDataExportTask.task: value must be one of",
+		`scenarios/c.yaml:3: operations.CreateUsageDetailDataExportTask.task: task "maybe": write one of success, failed`,
 	)
 }
 
@@ -84,8 +84,8 @@ func TestFixtureSplices(t *testing.T) {
   }
 }`), FixturesDir: "fixtures", Scenarios: fstest.MapFS{}})
 	assertProblems(t, got,
-		"fixtures/DescribeUserUsageDataExportTask/success.json:4: UsageDataPerPage.PageSize: does not match the spec's response schema for DescribeUserUsageDataExportTask: expected integer, but got array",
-		"fixtures/DescribeUserUsageDataExportTask/success.json:5: UsageDataPerPage.PageNumber: does not match the spec's response schema for DescribeUserUsageDataExportTask: expected integer, but got string",
+		"fixtures/DescribeUserUsageDataExportTask/success.json:4: UsageDataPerPage.PageSize: does not match the spec's response schema for DescribeUserUsageDataExportTask: PageSize is a list; write a whole number",
+		"fixtures/DescribeUserUsageDataExportTask/success.json:5: UsageDataPerPage.PageNumber: does not match the spec's response schema for DescribeUserUsageDataExportTask: PageNumber \"1 of many\" is text; write a whole number",
 	)
 
 	// A string and a constant can be spliced too; the server serves it.

@@ -16,9 +16,11 @@ import (
 	"cmp"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
 
 // TB is what Start needs from a test: *testing.T, *testing.B, *testing.F and
@@ -148,4 +150,14 @@ func (s *Server) Requests(filter ...mock.RequestFilter) []*mock.Entry {
 		})
 	}
 	return out
+}
+
+// Coverage reports every documented outcome of each operation (success,
+// each documented error code, the throttling code where the operation has
+// a rate) and how often the mock served it: whether your tests exercised
+// every error the API can return. glob (* and ?) keeps the operations whose
+// names match; none keeps all. t.Log(srv.Coverage()) at the end of a test,
+// or assert on Covered and Total.
+func (s *Server) Coverage(glob ...string) adminapi.CoverageReport {
+	return s.srv.Coverage(strings.Join(glob, ""))
 }

@@ -182,8 +182,8 @@ func TestWithScenario(t *testing.T) {
 	if status, body := get(t, srv, "AK1"); status != 400 || !strings.Contains(body, `"Code":"InvalidTimeRange"`) {
 		t.Errorf("%d %s", status, body)
 	}
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb, mocktest.WithScenario("Nope")) })
-	if !strings.HasPrefix(msg, `mocktest: WithScenario: no scenario "Nope"; valid: default, success, `) {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb, mocktest.WithScenario("InvalidTimeRang")) })
+	if !strings.HasPrefix(msg, `mocktest: WithScenario: no scenario "InvalidTimeRang"; did you mean "InvalidTimeRange"? (`) || len(msg) > 500 {
 		t.Errorf("failure: %q", msg)
 	}
 }
@@ -198,11 +198,14 @@ func TestSetScenario(t *testing.T) {
 		t.Errorf("journal %+v", es)
 	}
 
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).SetScenario("Nope") })
-	for _, want := range []string{`mocktest: SetScenario: no scenario "Nope"; valid: default, success, `, "InvalidTimeRange", "fault:hang", "export-refused"} {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).SetScenario("export-refuse") })
+	for _, want := range []string{`mocktest: SetScenario: no scenario "export-refuse"; did you mean "export-refused"? (`, "GET /_mock/scenarios"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("failure lacks %q: %q", want, msg)
 		}
+	}
+	if len(msg) > 500 {
+		t.Errorf("failure is %d characters: %q", len(msg), msg)
 	}
 }
 
@@ -217,8 +220,8 @@ func TestBind(t *testing.T) {
 		t.Errorf("journal %+v", es)
 	}
 
-	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("AK1", "Nope") })
-	if !strings.HasPrefix(msg, `mocktest: Bind("AK1"): no scenario "Nope"; valid: default, `) {
+	msg := failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("AK1", "fault:rest") })
+	if !strings.HasPrefix(msg, `mocktest: Bind("AK1"): no scenario "fault:rest"; did you mean "fault:reset"? (`) {
 		t.Errorf("failure: %q", msg)
 	}
 	msg = failure(t, func(tb mocktest.TB) { mocktest.Start(tb).Bind("", "InternalError") })
@@ -284,3 +287,24 @@ func TestRequests(t *testing.T) {
 
 // The mocktest.TB interface is what testing.TB offers.
 var _ mocktest.TB = testing.TB(nil)
+
+func TestCoverage(t *testing.T) {
+	srv := mocktest.Start(t, mocktest.WithClock(now))
+	get(t, srv, "AK1")
+	srv.SetScenario("InvalidTimeRange")
+	get(t, srv, "AK1")
+	r := srv.Coverage(createAction)
+	if len(r.Operations) != 1 || r.Covered != 2 || r.Total < 3 {
+		t.Fatalf("coverage of %s: %+v", createAction, r)
+	}
+	counted := map[string]int64{}
+	for _, o := range r.Operations[0].Outcomes {
+		counted[o.Outcome] = o.Count
+	}
+	if counted["success"] != 1 || counted["InvalidTimeRange"] != 1 {
+		t.Errorf("counts: %v", counted)
+	}
+	if all := srv.Coverage(); len(all.Operations) < 100 || all.Covered != 2 {
+		t.Errorf("every operation: %d, covered %d", len(all.Operations), all.Covered)
+	}
+}

@@ -12,6 +12,7 @@ type OperationInfo struct {
 	Name       string      `json:"name"`
 	Methods    []string    `json:"methods"`
 	RateLimit  int         `json:"rateLimit,omitempty"` // calls per second per account
+	Tasks      string      `json:"tasks,omitempty"`     // x-mock-state: the export task family it works on
 	Parameters []ParamInfo `json:"parameters"`
 	Fixtures   []string    `json:"fixtures"` // success bodies a scenario can name
 	Errors     []ErrorInfo `json:"errors"`   // documented codes, then the common ones

@@ -20,16 +20,19 @@ type Entry struct {
 	// (it ends in the truncation marker) or parameters were left out.
 	ParamsTruncated bool `json:"paramsTruncated,omitempty"`
 	// ParamsOmitted is how many parameters were left out whole.
-	ParamsOmitted int         `json:"paramsOmitted,omitempty"`
-	Scenario      string      `json:"scenario"`
-	ChosenBy      string      `json:"chosenBy,omitempty"` // header, binding, active or default
-	Code          string      `json:"code"`               // "" for success, the error code, or fault:<name>
-	Status        int         `json:"status"`             // 0 when no HTTP answer was sent
-	Latency       Duration    `json:"latency"`
-	Violations    []Violation `json:"violations,omitempty"`
-	Upstream      *Upstream   `json:"upstream,omitempty"` // a forwarded call (proxy mode)
-	Replay        *Replay     `json:"replay,omitempty"`   // with --replay: replayed, or why not
-	Drift         []Drift     `json:"drift,omitempty"`    // how the upstream's answer drifted
+	ParamsOmitted int    `json:"paramsOmitted,omitempty"`
+	Scenario      string `json:"scenario"`
+	ChosenBy      string `json:"chosenBy,omitempty"` // header, binding, active or default
+	// Warning says the scenario had no outcome for the call, which was
+	// answered as default; the X-Mock-Warning header carries the same.
+	Warning    string      `json:"warning,omitempty"`
+	Code       string      `json:"code"`   // "" for success, the error code, or fault:<name>
+	Status     int         `json:"status"` // 0 when no HTTP answer was sent
+	Latency    Duration    `json:"latency"`
+	Violations []Violation `json:"violations,omitempty"`
+	Upstream   *Upstream   `json:"upstream,omitempty"` // a forwarded call (proxy mode)
+	Replay     *Replay     `json:"replay,omitempty"`   // with --replay: replayed, or why not
+	Drift      []Drift     `json:"drift,omitempty"`    // how the upstream's answer drifted
 }
 
 // Violation is one way a request broke the spec.

@@ -12,6 +12,14 @@ type Error struct {
 	Message string `json:"message"`
 }
 
+// Health is the body of GET /_mock/health.
+type Health struct {
+	Status string `json:"status"` // "ok"
+}
+
+// HealthOK is the status of a server that answers.
+const HealthOK = "ok"
+
 // ScenarioInfo describes one scenario in GET /_mock/scenarios.
 type ScenarioInfo struct {
 	Name        string                `json:"name"`
@@ -84,20 +92,6 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	return err
 }
 
-// TaskView is a task as the API shows it; its JSON is one item of a list.
-type TaskView struct {
-	TaskId      string         //nolint:revive // named as in the API
-	TaskName    string         // may be ""
-	Status      string         // created, success or failed
-	CreateTime  string         // yyyy-MM-ddTHH:mm:ssZ
-	UpdateTime  string         // when it finished; CreateTime until then
-	DownloadUrl string         //nolint:revive // "" until it succeeded
-	TaskConfig  TaskConfigView // the period exported
-}
-
-// TaskConfigView is the period a task exports.
-type TaskConfigView struct{ StartTime, EndTime string }
-
 // ClockState is the body of GET and POST /_mock/clock.
 type ClockState struct {
 	Now    time.Time `json:"now"`
@@ -165,4 +159,28 @@ type Drift struct {
 	Kind   string `json:"kind"`  // response or validation
 	Field  string `json:"field"` // status, code, or body/<JSON pointer>
 	Reason string `json:"reason"`
+}
+
+// CoverageReport is the body of GET /_mock/coverage: every documented
+// outcome of each operation and how often it was served.
+type CoverageReport struct {
+	Operations []CoverageOperation `json:"operations"`
+	Covered    int                 `json:"covered"` // documented outcomes served at least once
+	Total      int                 `json:"total"`   // documented outcomes listed
+}
+
+// CoverageOperation is one operation's outcomes.
+type CoverageOperation struct {
+	Action   string            `json:"action"`
+	Outcomes []CoverageOutcome `json:"outcomes"`
+}
+
+// CoverageOutcome is one outcome and how often it was served: success, a
+// documented error code, the throttling code of an operation with a rate,
+// or a connection fault (fault:<name>, listed once served; not counted in
+// covered or total).
+type CoverageOutcome struct {
+	Outcome string `json:"outcome"`
+	Status  int    `json:"status"` // the HTTP status; 0 for a fault
+	Count   int64  `json:"count"`
 }

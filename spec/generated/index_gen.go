@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "57890eba362e67e941a4b2ad18d810a68d7060a4b9227d46a07ce84a9b6b89eb",
+	Sum:     "379b14bfdefa935224889cfc923a8e7f21735989ac6a7022e98400466017363f",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",
@@ -160,6 +160,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "Check rules error: %s"},
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
+				{"InvalidDomainNames.ValueNotSupported", 400, "FunctionName [DomainNames] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
 		{Name: "BatchDescribeCdnIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
@@ -200,6 +202,10 @@ var DefaultIndex = Index{
 				{"ConfigParentExceedLimit", 400, "Config parent exceed limit."},
 				{"Function.InvalidParentId", 400, "The specified parentId does not exist."},
 				{"BatchSetBusinessError", 400, "some configs error:%s"},
+				{"InvalidDomainNames.ValueNotSupported", 400, "[DomainNames] is not supported."},
+				{"InvalidFunctions.ValueNotSupported", 400, "[Functions] is not supported."},
+				{"InvalidDomainNames.Malformed", 400, "The specified ArgValue [DomainNames] is invalid."},
+				{"MissingParameterDomainNames", 400, "The specified value of ArgName[DomainNames] is missing."},
 			},
 		},
 		{Name: "BatchSetCdnDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "write",
@@ -503,6 +509,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "%s"},
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
 		{Name: "DeleteSpecificStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "write",
@@ -517,6 +525,8 @@ var DefaultIndex = Index{
 				{"EdgeScriptGrammarNotSupport", 400, "A background customization rule exists or a parameter of this configuration is invalid. For more information, submit a ticket."},
 				{"EdgeScriptNotSupportJs", 400, "JavaScript rules are not supported. For more information, submit a ticket."},
 				{"InvalidRule.Malformed", 400, "Check rules error: %s"},
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
 		{Name: "DeleteUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
@@ -619,6 +629,11 @@ var DefaultIndex = Index{
 				{"FunctionNames", false, ""},
 				{"ConfigId", false, ""},
 			},
+			Errors: []Error{
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
+				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
+			},
 		},
 		{Name: "DescribeCdnDomainDetail", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
@@ -644,6 +659,10 @@ var DefaultIndex = Index{
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"FunctionNames", false, ""},
+			},
+			Errors: []Error{
+				{"InvalidDomainName.ValueNotSupported", 400, "FunctionName [DomainName] is not supported."},
+				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
 		{Name: "DescribeCdnHttpsDomainList", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",

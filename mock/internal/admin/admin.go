@@ -19,13 +19,9 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
-// Prefix is where the admin API lives; it can never clash with the API,
-// which is served on "/" only.
-const Prefix = adminapi.Prefix
-
 // IsPath tells a path of the admin API.
 func IsPath(p string) bool {
-	return p == Prefix || strings.HasPrefix(p, Prefix+"/")
+	return p == adminapi.Prefix || strings.HasPrefix(p, adminapi.Prefix+"/")
 }
 
 // Clock is the server's clock, as the admin API reads and moves it
@@ -57,6 +53,9 @@ type Control interface {
 	Violations() []adminapi.ViolationRecord
 	ViolationCount() int
 	ResetState() error
+	Unbind(accessKeyID string) error
+	Coverage(glob string) adminapi.CoverageReport
+	ResetCoverage()
 }
 
 // Deps is everything the admin API reads and drives, handed in by package
@@ -76,7 +75,7 @@ type Deps struct {
 // api serves the admin API's routes.
 type api struct{ Deps }
 
-// Routes adds the admin API to g, the group under Prefix.
+// Routes adds the admin API to g, the group under adminapi.Prefix.
 func Routes(g *echo.Group, d Deps) {
 	s := &api{d}
 	s.protect(g) // --admin-token: before the routes, which it wraps (token.go)
@@ -91,11 +90,12 @@ func Routes(g *echo.Group, d Deps) {
 	g.DELETE("/violations", s.adminClearViolations)
 	// The clock, tasks, state and downloads: tasks.go.
 	s.taskRoutes(g)
-	s.uiRoutes(g) // the web console and GET /operations: ui.go
+	s.uiRoutes(g)       // the web console and GET /operations: ui.go
+	s.coverageRoutes(g) // outcome coverage: coverage.go
 }
 
 func (s *api) adminHealth(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, adminapi.Health{Status: adminapi.HealthOK})
 }
 
 func (s *api) adminScenarios(c echo.Context) error {
@@ -114,7 +114,7 @@ func scenarioInfo(sp *contract.Spec, sc *scenario.Scenario) adminapi.ScenarioInf
 		if info.Operations == nil {
 			info.Operations = map[string][]adminapi.StepInfo{}
 		}
-		op := sp.Operation(action)
+		op := sp.Summary(action) // listing loads nothing
 		for _, st := range steps {
 			si := adminapi.StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When, Task: st.Task}
 			if st.Error != "" {
@@ -165,6 +165,9 @@ func (s *api) adminSetScenario(c echo.Context) error {
 }
 
 func (s *api) adminResetScenario(c echo.Context) error {
+	if ak := c.QueryParam("accessKeyId"); ak != "" {
+		return s.adminUnbind(c, ak) // one key only: coverage.go
+	}
 	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.State())
 }

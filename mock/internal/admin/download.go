@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -26,7 +27,7 @@ func (s *api) adminDownload(c echo.Context) error {
 		msg = "No export file at this address: the task was deleted, is older than three months, or never existed."
 	case t.Status(now) == tasks.StatusCreated:
 		msg = fmt.Sprintf("Task %s is still %s: its file is ready at %s (the server's clock; POST %s/clock moves it).",
-			t.ID, tasks.StatusCreated, t.Done.UTC().Format(contract.TimeLayout), Prefix)
+			t.ID, tasks.StatusCreated, t.Done.UTC().Format(contract.TimeLayout), adminapi.Prefix)
 	case t.Status(now) != tasks.StatusSuccess:
 		msg = fmt.Sprintf("Task %s %s: it has no file.", t.ID, t.Status(now))
 	}

@@ -36,8 +36,8 @@ func (s *api) protect(g *echo.Group) {
 
 // OpenRoute tells the routes (echo's route patterns) that need no token.
 func OpenRoute(route string) bool {
-	ui := Prefix + "/ui"
-	return route == Prefix+"/health" || route == ui || strings.HasPrefix(route, ui+"/") ||
+	ui := adminapi.Prefix + "/ui"
+	return route == adminapi.Prefix+"/health" || route == ui || strings.HasPrefix(route, ui+"/") ||
 		strings.HasPrefix(route, tasks.DownloadPath(""))
 }
 

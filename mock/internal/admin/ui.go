@@ -106,6 +106,15 @@ func (s *api) adminOperations(c echo.Context) error {
 	return c.JSON(http.StatusOK, operationsPage(s.Catalog()))
 }
 
+// taskFamily is the export task family an operation works on (its
+// x-mock-state), "" for none: the console pins these first.
+func taskFamily(op *contract.Operation) string {
+	if op.State == nil {
+		return ""
+	}
+	return op.State.Tasks
+}
+
 func operationsPage(cat Catalog) adminapi.OperationsPage {
 	sp := cat.Spec
 	page := adminapi.OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []adminapi.OperationInfo{}}
@@ -117,9 +126,9 @@ func operationsPage(cat Catalog) adminapi.OperationsPage {
 		return e
 	}
 	for _, name := range sp.OperationNames() {
-		op := sp.Operation(name)
-		info := adminapi.OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit,
-			Parameters: make([]adminapi.ParamInfo, len(op.Params)), Fixtures: []string{}}
+		op := sp.Summary(name) // listing loads nothing
+		info := adminapi.OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Tasks: taskFamily(op),
+			Parameters: make([]adminapi.ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []adminapi.ErrorInfo{}}
 		for i, p := range op.Params {
 			info.Parameters[i] = adminapi.ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
 		}

@@ -13,7 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"
 )
 
 // Credentials are the access keys the mock accepts. With them (Config.Credentials,
@@ -81,12 +81,12 @@ func (p *Policy) decide(action string) (allowed bool, why string) {
 	}
 	a := strings.ToLower(action)
 	for _, d := range p.Deny {
-		if scenario.GlobMatch(strings.ToLower(d), a) {
+		if glob.Match(strings.ToLower(d), a) {
 			return false, fmt.Sprintf("explicitly denied by %q", d)
 		}
 	}
 	for _, al := range p.Allow {
-		if scenario.GlobMatch(strings.ToLower(al), a) {
+		if glob.Match(strings.ToLower(al), a) {
 			return true, ""
 		}
 	}
@@ -124,7 +124,7 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 	var ps diag.Problems
 	yf, err := diag.ParseYAML(file, data)
 	if err != nil {
-		ps.Add(file, 0, "", "not valid YAML: %v", err)
+		ps.AddYAMLError(file, err)
 		return nil, ps.Err()
 	}
 	if n := firstAlias(yf.Root()); n != nil {

@@ -152,7 +152,7 @@ func FuzzVerifyACS3(f *testing.F) {
 		payload := hex.EncodeToString(sum[:])
 		auth := dara.StringValue(utils.GetAuthorization(&dara.Request{
 			Method: dara.String(req.Method), Pathname: dara.String("/"), Query: q, Headers: headers,
-		}, dara.String(ACS3Algorithm), dara.String(payload), dara.String("AKID"), dara.String("SECRET")))
+		}, dara.String(wire.ACS3Algorithm), dara.String(payload), dara.String("AKID"), dara.String("SECRET")))
 
 		signedReq := rebuild(body)
 		signedReq.Header = http.Header{}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 func TestNonceCacheIsBounded(t *testing.T) {
@@ -47,7 +47,7 @@ func TestNonceCacheIsBounded(t *testing.T) {
 
 // A nonce costs at most what docs/hardening.md (Bounded memory) says per
 // entry, with access key ids of the longest length accepted
-// (wire.MaxAccessKeyIDBytes) and long nonces: each is kept as a hash.
+// (contract.MaxAccessKeyIDBytes) and long nonces: each is kept as a hash.
 func TestNonceMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills the cache with thousands of entries")
@@ -57,7 +57,7 @@ func TestNonceMemory(t *testing.T) {
 	var c nonceCache
 	before := liveHeap()
 	for i := range n {
-		key := fmt.Sprintf("%0*d", wire.MaxAccessKeyIDBytes, i) // a fresh string, as each call decodes its own copy
+		key := fmt.Sprintf("%0*d", contract.MaxAccessKeyIDBytes, i) // a fresh string, as each call decodes its own copy
 		c.use(key, strings.Repeat("n", 256), t0.Add(MaxClockSkew), t0)
 	}
 	per := (int64(liveHeap()) - int64(before)) / n

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Signing an outgoing request, with the code that verifies incoming ones:
@@ -32,7 +34,7 @@ func SignACS3(r *http.Request, body []byte, keyID, secret string) string {
 	signedHeaders := ACS3SignedHeaders(r)
 	sum := sha256.Sum256(body)
 	canonical := ACS3CanonicalRequest(r, signedHeaders, hex.EncodeToString(sum[:]))
-	return ACS3Algorithm + " Credential=" + keyID + ",SignedHeaders=" + signedHeaders +
+	return wire.ACS3Algorithm + " Credential=" + keyID + ",SignedHeaders=" + signedHeaders +
 		",Signature=" + acs3Signature(secret, ACS3StringToSign(canonical))
 }
 

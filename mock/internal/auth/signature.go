@@ -38,7 +38,6 @@ const (
 	ParamSignatureNonce   = "SignatureNonce"
 	ParamTimestamp        = "Timestamp"
 	RPCSignatureMethod    = "HMAC-SHA1"
-	ACS3Algorithm         = "ACS3-HMAC-SHA256"
 	HeaderACSDate         = "x-acs-date"
 	HeaderACSNonce        = "x-acs-signature-nonce"
 	HeaderACSContentHash  = "x-acs-content-sha256"
@@ -313,7 +312,7 @@ func acs3HeaderValue(r *http.Request, lowerName string) string {
 // ACS3StringToSign is "ACS3-HMAC-SHA256\n" + hex(SHA-256(canonical request)).
 func ACS3StringToSign(canonicalRequest string) string {
 	sum := sha256.Sum256([]byte(canonicalRequest))
-	return ACS3Algorithm + "\n" + hex.EncodeToString(sum[:])
+	return wire.ACS3Algorithm + "\n" + hex.EncodeToString(sum[:])
 }
 
 // acs3Signature is hex(HMAC-SHA256(secret, stringToSign)).

@@ -304,10 +304,21 @@ func TestParseACS3Authorization(t *testing.T) {
 		{"no SignedHeaders", "ACS3-HMAC-SHA256 Credential=X", wire.ACS3Auth{Credential: "X", SignedHeaders: "", Signature: ""}, "SignedHeaders"},
 		{"no Signature", "ACS3-HMAC-SHA256 Credential=X, SignedHeaders=host, Signature=", wire.ACS3Auth{Credential: "X", SignedHeaders: "host", Signature: ""}, "Signature"},
 		{"names are case-sensitive", "ACS3-HMAC-SHA256 credential=X,SignedHeaders=host,Signature=00", wire.ACS3Auth{Credential: "", SignedHeaders: "host", Signature: "00"}, "Credential"},
-		{"another scheme", "Bearer Credential=AK", wire.ACS3Auth{}, "Credential"},
+		{"the algorithm alone", "ACS3-HMAC-SHA256", wire.ACS3Auth{}, "Credential"},
+		{"another ACS3 algorithm: its parts are not read", "ACS3-HMAC-SM3 Credential=AK,SignedHeaders=host,Signature=00",
+			wire.ACS3Auth{Algorithm: "ACS3-HMAC-SM3"}, "Credential"},
+		{"another scheme", "Bearer Credential=AK", wire.ACS3Auth{Algorithm: "Bearer"}, "Credential"},
+		{"no header", "", wire.ACS3Auth{Algorithm: "-"}, "Credential"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			// The algorithm is ACS3-HMAC-SHA256 unless a case says otherwise ("-": none).
+			switch tc.want.Algorithm {
+			case "":
+				tc.want.Algorithm = wire.ACS3Algorithm
+			case "-":
+				tc.want.Algorithm = ""
+			}
 			got, missing := wire.ParseACS3Authorization(tc.header)
 			if got != tc.want || missing != tc.missing {
 				t.Errorf("parse: %+v, missing %q; want %+v, missing %q", got, missing, tc.want, tc.missing)
@@ -318,6 +329,9 @@ func TestParseACS3Authorization(t *testing.T) {
 			if call.AccessKeyID != tc.want.Credential {
 				t.Errorf("Decode's access key id %q, want %q", call.AccessKeyID, tc.want.Credential)
 			}
+			if acs3 := tc.want.Algorithm == wire.ACS3Algorithm; call.Algorithm != tc.want.Algorithm || call.ACS3 != acs3 {
+				t.Errorf("Decode's algorithm %q (ACS3 %v), want %q (%v)", call.Algorithm, call.ACS3, tc.want.Algorithm, acs3)
+			}
 		})
 	}
 
@@ -326,7 +340,7 @@ func TestParseACS3Authorization(t *testing.T) {
 	for _, c := range loadAuthCaptures(t) {
 		req := readRawRequest(t, c.raw)
 		h := req.Header.Get("Authorization")
-		if !strings.HasPrefix(h, wire.ACS3Prefix) {
+		if !strings.HasPrefix(h, wire.ACS3Algorithm+" ") {
 			continue
 		}
 		n++

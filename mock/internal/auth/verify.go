@@ -93,7 +93,6 @@ func NewVerifier(creds *Credentials, maxBody int64) *Verifier {
 func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, now time.Time) *contract.APIError {
 	var sg *Signed
 	var prob *Problem
-	authz := r.Header.Get(wire.HeaderAuthorization)
 	switch {
 	case call.ACS3:
 		body, err := v.callBody(r, call)
@@ -101,13 +100,8 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 			return err
 		}
 		sg, prob = ParseACS3(r, body)
-	case strings.HasPrefix(authz, "ACS3-"):
-		alg, _, _ := strings.Cut(authz, " ")
-		if alg == ACS3Algorithm {
-			prob = &Problem{codeIncompleteSignature, "The Authorization header has no Credential."}
-		} else {
-			prob = &Problem{codeInvalidSignatureMethod, "The mock verifies " + ACS3Algorithm + " and the RPC signature " + RPCSignatureMethod + ", not " + alg + "."}
-		}
+	case strings.HasPrefix(call.Algorithm, "ACS3-"): // another ACS3 algorithm
+		prob = &Problem{codeInvalidSignatureMethod, "The mock verifies " + wire.ACS3Algorithm + " and the RPC signature " + RPCSignatureMethod + ", not " + call.Algorithm + "."}
 	default:
 		sg, prob = ParseRPC(r.Method, call.Params)
 	}
@@ -145,7 +139,7 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 		return apiError(sp, codeSignatureNonceUsed, "")
 	}
 
-	if op := sp.Operation(call.Action); op != nil { // an unknown action is InvalidAction.NotFound later
+	if op := sp.Summary(call.Action); op != nil { // its name alone: nothing is loaded; an unknown action is InvalidAction.NotFound later
 		action := strings.ToLower(sp.Product) + ":" + op.Name
 		if ok, why := key.Policy.decide(action); !ok {
 			return apiError(sp, codeForbiddenRAM, fmt.Sprintf("Action %s is %s (access key %s).", action, why, key.ID))
@@ -161,11 +155,11 @@ func (v *Verifier) callBody(r *http.Request, call *wire.Call) ([]byte, *contract
 }
 
 // CheckKeyIDLength refuses an access key id longer than
-// wire.MaxAccessKeyIDBytes, with or without credentials: no such key
+// contract.MaxAccessKeyIDBytes, with or without credentials: no such key
 // exists, and it would key per-key state.
 func CheckKeyIDLength(sp *contract.Spec, keyID string) *contract.APIError {
-	if n := len(keyID); n > wire.MaxAccessKeyIDBytes {
-		return apiError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, wire.MaxAccessKeyIDBytes))
+	if n := len(keyID); n > contract.MaxAccessKeyIDBytes {
+		return apiError(sp, codeAccessKeyNotFound, fmt.Sprintf("The access key id is %d bytes long, longer than %d bytes.", n, contract.MaxAccessKeyIDBytes))
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func servedSpec(tb testing.TB) *Spec {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sp, ps := Merge(gen, top)
+	sp, ps := merge(gen, top)
 	if len(ps) > 0 {
 		tb.Fatal(ps.Err())
 	}

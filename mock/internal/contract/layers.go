@@ -15,7 +15,7 @@ import (
 // every operation of the product), and the hand-written spec on top
 // (spec/cdn-2018-05-10.yaml), whose operations replace their generated
 // twins wholesale. Each is loaded on its own, so problems keep their file
-// and line, and the two are merged (Merge). The fixtures come in the same
+// and line, and the two are merged (merge). The fixtures come in the same
 // two layers (package fixture).
 
 // SpecFiles are the spec files a server serves, in their layers (mock.Config's
@@ -38,7 +38,7 @@ type SpecFiles struct {
 type Layers struct {
 	Hand map[string]bool // the operations the hand-written spec defines
 	// Generated is the generated layer's spec, the same value for every
-	// load of the same file and content while it is kept (cache.go): what
+	// load of the same file and content while it is kept (loadGenerated, below): what
 	// is built from it can be kept with it, keyed by it.
 	Generated *Spec
 }
@@ -73,7 +73,7 @@ func LoadLayers(files SpecFiles, reports []string) (sp *Spec, layers *Layers, er
 	if len(ps) > 0 {
 		return nil, nil, ps.Err()
 	}
-	sp, ps = Merge(gen, top)
+	sp, ps = merge(gen, top)
 	if len(ps) > 0 {
 		return nil, nil, ps.Err()
 	}
@@ -134,7 +134,7 @@ func loadGenerated(files SpecFiles, reports []string) (*Spec, error) {
 	}
 	if !lazy {
 		// The generated file's common errors may lag behind the server's: those
-		// it lacks come from the hand-written file (Merge).
+		// it lacks come from the hand-written file (merge).
 		if sp, err = Load(file, data, LoadOptions{Reports: reports}); err != nil {
 			return nil, err
 		}

@@ -6,12 +6,12 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 )
 
-// MergeSpecs puts the hand-written spec over the generated one. Both must
+// merge puts the hand-written spec over the generated one. Both must
 // describe the same product, version and host. The common errors are the
 // hand-written file's, then those only the generated file lists. Every
 // operation the hand-written spec defines replaces the generated one
 // wholesale: parameters, rules, state, response schema, errors and rate.
-func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
+func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 	var ps diag.Problems
 	for _, f := range []struct{ field, ptr, gen, hand string }{
 		{"x-acs-product", "/x-acs-product", gen.Product, hand.Product},
@@ -31,7 +31,7 @@ func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
 		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes, SecretParams: hand.SecretParams,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
-		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
+		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
 	}
 	for _, layer := range []*Spec{hand, gen} {
 		for _, c := range layer.CommonCodes {
@@ -43,11 +43,11 @@ func Merge(gen, hand *Spec) (*Spec, diag.Problems) {
 	}
 	methods := map[string]bool{}
 	for _, layer := range []*Spec{gen, hand} {
-		for name, op := range layer.Ops {
-			s.Ops[name] = op
+		for name, op := range layer.ops {
+			s.ops[name] = op
 		}
 	}
-	for name, op := range s.Ops {
+	for name, op := range s.ops {
 		s.Names = append(s.Names, name)
 		for _, m := range op.Methods {
 			methods[m] = true

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -25,11 +26,11 @@ type Spec struct {
 	HostID  string // x-acs-host-id, the HostId of error bodies
 
 	Doc         *openapi3.T
-	Common      map[string]ErrorDef // the common (gateway) errors, by code
-	CommonCodes []string            // their codes, in spec order
-	Ops         map[string]*Operation
-	Names       []string // operation names, sorted
-	AllMethods  []string // union of every operation's methods
+	Common      map[string]ErrorDef   // the common (gateway) errors, by code
+	CommonCodes []string              // their codes, in spec order
+	ops         map[string]*Operation // by name: Operation, Summary
+	Names       []string              // operation names, sorted
+	AllMethods  []string              // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
 	// operations that change nothing, for an operation without
 	// x-acs-operation-type (ReadOnly).
@@ -42,6 +43,10 @@ type Spec struct {
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
+	kept    struct {                               // Kept's
+		once sync.Once
+		v    any
+	}
 }
 
 // Operation is one Action of the API.
@@ -116,7 +121,7 @@ func (s *Spec) secretParamProblems() diag.Problems {
 	var unknown []string
 	for name := range s.SecretParams {
 		found := false
-		for _, op := range s.Ops {
+		for _, op := range s.ops {
 			for _, p := range op.Params {
 				found = found || p.Name == name
 			}
@@ -133,8 +138,42 @@ func (s *Spec) secretParamProblems() diag.Problems {
 	return ps
 }
 
-// Operation returns the named operation, or nil.
-func (s *Spec) Operation(name string) *Operation { return s.Ops[name] }
+// Kept returns what is kept with the spec, made by mk on the first call:
+// what is built from a spec shared by servers (the generated layer's
+// compiled fixtures) lives exactly as long as the spec. Kept apart, in a
+// cache of its own, it could be dropped while the spec is kept, and an
+// indexed spec's OnLoad would then point at what no server uses.
+func (s *Spec) Kept(mk func() any) any {
+	s.kept.once.Do(func() { s.kept.v = mk() })
+	return s.kept.v
+}
+
+// Operation returns the named operation loaded in full (Operation.Full),
+// or nil when the spec has none or it cannot be loaded (LoadOperation says
+// why). What only routes or lists operations, and must not load one of an
+// indexed spec, uses Summary.
+func (s *Spec) Operation(name string) *Operation {
+	op, _ := s.LoadOperation(name)
+	return op
+}
+
+// LoadOperation returns the named operation loaded in full, or why it
+// cannot be loaded; nil and no error when the spec has no such operation.
+func (s *Spec) LoadOperation(name string) (*Operation, error) {
+	op := s.ops[name]
+	if op == nil {
+		return nil, nil
+	}
+	return op.Full()
+}
+
+// Summary returns the named operation, or nil, without loading it: for an
+// indexed spec's operation not called yet, only what the index says (Name,
+// Methods, RateLimit, State, the errors, and the parameters' Name,
+// Required and Default), enough to route a call, list it and build the
+// built-in scenarios. Anything that checks a call, renders a fixture or
+// reads a schema needs Operation.
+func (s *Spec) Summary(name string) *Operation { return s.ops[name] }
 
 // OperationNames lists every operation, sorted.
 func (s *Spec) OperationNames() []string { return s.Names }
@@ -188,6 +227,8 @@ func (op *Operation) Subject() string {
 	return ParamAction
 }
 
+// HasParam reports whether the operation declares the parameter name, or
+// name is an item of one of its repeat lists (Tag.1.Key).
 func (op *Operation) HasParam(name string) bool {
 	for _, p := range op.Params {
 		if p.Name == name {
@@ -197,6 +238,7 @@ func (op *Operation) HasParam(name string) bool {
 	return op.isListWire(name) // Tag.1.Key of a repeat list (lists.go)
 }
 
+// ParamNames lists the operation's parameters, in the spec's order.
 func (op *Operation) ParamNames() []string {
 	names := make([]string, len(op.Params))
 	for i, p := range op.Params {
@@ -205,6 +247,7 @@ func (op *Operation) ParamNames() []string {
 	return names
 }
 
+// Allows reports whether the operation accepts the HTTP method.
 func (op *Operation) Allows(method string) bool {
 	for _, m := range op.Methods {
 		if m == method {
@@ -234,14 +277,14 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	doc, err := loadOpenAPI(data)   // parsed and validated; a large one in parts, side by side: openapi.go
 	if err != nil {
 		if _, yerr := diag.ParseYAML(file, data); yerr != nil {
-			ps.Add(file, 0, "", "not valid YAML: %v", yerr)
+			ps.AddYAMLError(file, yerr)
 			return nil, ps.Err()
 		}
 		ps.Add(file, 0, "", "not a valid OpenAPI document: %v", err)
 		return nil, ps.Err()
 	}
 
-	s := &Spec{Doc: doc, Src: yf, Ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
+	s := &Spec{Doc: doc, Src: yf, ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
 	if doc.Info != nil {
 		s.Version = doc.Info.Version
 	}
@@ -299,18 +342,18 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 			if op == nil {
 				continue
 			}
-			if _, dup := s.Ops[op.Name]; dup {
+			if _, dup := s.ops[op.Name]; dup {
 				ps.Add(file, yf.Line(ptr+"/operationId"), diag.FieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
 				continue
 			}
-			s.Ops[op.Name] = op
+			s.ops[op.Name] = op
 			s.Names = append(s.Names, op.Name)
 			for _, m := range op.Methods {
 				methods[m] = true
 			}
 		}
 	}
-	if len(s.Ops) == 0 && len(ps) == 0 {
+	if len(s.ops) == 0 && len(ps) == 0 {
 		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.Names)
@@ -501,10 +544,17 @@ func DecodeExtension(ext map[string]any, key string, into any) error {
 // ParamAction is the protocol parameter that names the operation.
 const ParamAction = "Action"
 
-// CommonParams are the protocol parameters every call may carry. They are
+// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
+// the ACS3 Credential), which keys state kept across calls: throttle
+// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
+// a longer one is unknown by definition and refused before any of that
+// state is touched.
+const MaxAccessKeyIDBytes = 128
+
+// commonParams are the protocol parameters every call may carry. They are
 // not API parameters: the journal shows them apart and never reports them
 // as unknown. Signature and SecurityToken are secrets and are never shown.
-var CommonParams = map[string]bool{
+var commonParams = map[string]bool{
 	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
 	"Signature": true, "SignatureMethod": true, "SignatureVersion": true,
 	"SignatureNonce": true, "SignatureType": true, "Timestamp": true,

@@ -35,7 +35,7 @@ func (s *Spec) CheckRequest(ctx context.Context, op *Operation, params url.Value
 	vs := append(s.checkSchema(ctx, op, params), s.checkLists(op, params)...) // repeat lists: lists.go
 	var unknown []string
 	for name := range params {
-		if !CommonParams[name] && !op.HasParam(name) {
+		if !commonParams[name] && !op.HasParam(name) {
 			unknown = append(unknown, name)
 		}
 	}

@@ -2,7 +2,9 @@ package diag
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -43,6 +45,40 @@ func (ps Problems) Error() string {
 // Add records a problem at file:line, in field (a dotted path, or "").
 func (ps *Problems) Add(file string, line int, field, format string, args ...any) {
 	*ps = append(*ps, Problem{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// AddYAMLError records a YAML syntax error at its line, in the file:line:
+// form of every other problem ("yaml: line 3: …" gives file:3: …).
+func (ps *Problems) AddYAMLError(file string, err error) {
+	prefix := "" // diag's own errors (a recursive alias) are not syntax
+	if strings.HasPrefix(err.Error(), "yaml: ") {
+		prefix = "not valid YAML: "
+	}
+	ps.addParseError(file, prefix, err)
+}
+
+// AddJSONError records an error of ParseJSON ("line 4: …") at its line.
+func (ps *Problems) AddJSONError(file string, err error) {
+	ps.addParseError(file, "not valid JSON: ", err)
+}
+
+func (ps *Problems) addParseError(file, prefix string, err error) {
+	msg := err.Error()
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+	} else if rest, ok := strings.CutPrefix(msg, "line "); ok { // diag's own "line N: …"
+		if n, tail, ok := strings.Cut(rest, ": "); ok {
+			if v, err := strconv.Atoi(n); err == nil {
+				line, msg = v, tail
+			}
+		}
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	ps.Add(file, line, "", "%s%s", prefix, msg)
 }
 
 // Err sorts the problems by file and line and returns them, or nil when

@@ -28,6 +28,7 @@ type ringItem struct {
 	e   *Record
 }
 
+// NewRing makes a ring that keeps the last size entries.
 func NewRing(size int) *Ring { return &Ring{slots: make([]atomic.Pointer[ringItem], size)} }
 
 // Add stores e under the next sequence number; with stamp, e.Seq gets it

@@ -71,7 +71,7 @@ func countedScenario() *Scenario {
 func TestStepCountersBounded(t *testing.T) {
 	var c Counters
 	sc := countedScenario()
-	pick := func(ak string) string { return c.Pick(sc, ak, "Op", nil).Error }
+	pick := func(ak string) string { o, _ := c.Pick(sc, ak, "Op", nil); return o.Error }
 	if pick("AK-hot") != "Busy" || pick("AK-hot") != "" {
 		t.Fatal("the sequence is not Busy, then success")
 	}
@@ -94,7 +94,7 @@ func TestStepCountersBounded(t *testing.T) {
 func TestStepCountersEvictLeastRecentlyUsed(t *testing.T) {
 	c := Counters{capacity: 2}
 	sc := countedScenario()
-	pick := func(ak string) string { return c.Pick(sc, ak, "Op", nil).Error }
+	pick := func(ak string) string { o, _ := c.Pick(sc, ak, "Op", nil); return o.Error }
 	pick("A")
 	pick("B")
 	pick("A") // A is the most recent: B goes first

@@ -1,24 +1,16 @@
 package scenario
 
 import (
-	"bytes"
-	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
-	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
-
-	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"
 )
 
 // A Scenario says, for each operation, which Outcome the mock answers.
@@ -62,45 +54,9 @@ func single(o Outcome) []Step { return []Step{{Outcome: o}} }
 func (st *Step) matches(params map[string][]string) bool {
 	for name, pattern := range st.When {
 		v, ok := params[name]
-		if !ok || len(v) == 0 || !GlobMatch(pattern, v[0]) {
+		if !ok || len(v) == 0 || !glob.Match(pattern, v[0]) {
 			return false
 		}
-	}
-	return true
-}
-
-// GlobMatch matches s against a pattern where * is any run of characters and
-// ? any one character; everything else stands for itself.
-func GlobMatch(pattern, s string) bool {
-	px, sx := 0, 0
-	nextPx, nextSx := -1, -1
-	for px < len(pattern) || sx < len(s) {
-		if px < len(pattern) {
-			switch c := pattern[px]; c {
-			case '*':
-				nextPx, nextSx = px, sx+1
-				px++
-				continue
-			case '?':
-				if sx < len(s) {
-					_, size := utf8.DecodeRuneInString(s[sx:])
-					px++
-					sx += size
-					continue
-				}
-			default:
-				if sx < len(s) && s[sx] == c {
-					px++
-					sx++
-					continue
-				}
-			}
-		}
-		if nextSx > 0 && nextSx <= len(s) {
-			px, sx = nextPx, nextSx
-			continue
-		}
-		return false
 	}
 	return true
 }
@@ -119,12 +75,16 @@ const MaxDelay = 3 * time.Minute
 // ErrDelayTooLong marks a delay above MaxDelay, answered Mock.DelayTooLong.
 var ErrDelayTooLong = errors.New("longer than the maximum")
 
+// DelayHint says how a delay is written; scenario.schema.json's
+// patternErrorMessage for delay says the same.
+const DelayHint = "write a duration such as 2s or 100ms-400ms"
+
 // ParseDelay reads "250ms" or "100ms-400ms", at most MaxDelay.
 func ParseDelay(s string) (Delay, error) {
 	lo, hi, isRange := strings.Cut(strings.TrimSpace(s), "-")
 	min, err := time.ParseDuration(lo)
 	if err != nil || min < 0 {
-		return Delay{}, fmt.Errorf("delay %q: want a duration such as 250ms, or a range such as 100ms-400ms", s)
+		return Delay{}, fmt.Errorf("delay %q: "+DelayHint, s)
 	}
 	max := min
 	if isRange {
@@ -172,6 +132,9 @@ const (
 // named "fault:<name>" so they can never clash with an error code.
 var faults = []string{"reset", "empty", "garbage", "hang"}
 
+// Faults are the names of the connection faults, as outcomes name them.
+func Faults() []string { return slices.Clone(faults) }
+
 var faultDescriptions = map[string]string{
 	"reset":   "Every operation's connection is reset (TCP RST) instead of answered.",
 	"empty":   "Every operation's connection is closed without an answer.",
@@ -212,7 +175,7 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		}
 	}
 	for _, name := range spec.OperationNames() {
-		for _, d := range spec.Operation(name).Errors() {
+		for _, d := range spec.Summary(name).Errors() { // the index has them: nothing is loaded
 			addCode(d, name)
 		}
 	}
@@ -235,225 +198,4 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], Ops: everyOp(Outcome{Fault: f})})
 	}
 	return out
-}
-
-//go:embed scenario.schema.json
-var scenarioSchemaJSON []byte
-
-// ScenarioSchema is the JSON Schema of scenario files.
-func ScenarioSchema() []byte { return bytes.Clone(scenarioSchemaJSON) }
-
-var scenarioSchema = func() *jsonschema.Schema {
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("scenario.schema.json", bytes.NewReader(scenarioSchemaJSON)); err != nil {
-		panic(err) // embedded and covered by tests
-	}
-	return c.MustCompile("scenario.schema.json")
-}()
-
-// LoadFiles reads every *.yaml file of a directory and checks it: first
-// against the JSON Schema, then against the spec and the fixtures.
-func LoadFiles(fsys fs.FS, dir string, spec *contract.Spec, fixtures fixture.Set, builtins map[string]bool) ([]*Scenario, diag.Problems) {
-	var ps diag.Problems
-	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		ps.Add(dir, 0, "", "cannot read the scenarios directory: %v", err)
-		return nil, ps
-	}
-	var out []*Scenario
-	seen := map[string]string{}
-	for _, e := range entries {
-		name := e.Name()
-		ext := path.Ext(name)
-		if e.IsDir() || (ext != ".yaml" && ext != ".yml") || strings.HasPrefix(name, ".") {
-			continue
-		}
-		file := path.Join(dir, name)
-		scName := strings.TrimSuffix(name, ext)
-		if builtins[scName] {
-			ps.Add(file, 0, "", "scenario name %q collides with a built-in scenario; rename the file", scName)
-			continue
-		}
-		if other, dup := seen[scName]; dup {
-			ps.Add(file, 0, "", "scenario %q is also defined by %s", scName, other)
-			continue
-		}
-		seen[scName] = file
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			ps.Add(file, 0, "", "cannot read: %v", err)
-			continue
-		}
-		sc, fps := parseScenario(file, scName, data, spec, fixtures)
-		ps = append(ps, fps...)
-		if sc != nil {
-			out = append(out, sc)
-		}
-	}
-	return out, ps
-}
-
-func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures fixture.Set) (*Scenario, diag.Problems) {
-	var ps diag.Problems
-	yf, err := diag.ParseYAML(file, data)
-	if err != nil {
-		ps.Add(file, 0, "", "not valid YAML: %v", err)
-		return nil, ps
-	}
-	v, err := yf.Value()
-	if err != nil {
-		ps.Add(file, 0, "", "%v", err)
-		return nil, ps
-	}
-	if err := scenarioSchema.Validate(v); err != nil {
-		for _, l := range diag.SchemaLeaves(err) {
-			loc := diag.LeafLocation(l)
-			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)
-		}
-		return nil, ps
-	}
-	// The schema guarantees the shape; read it without a second decoder.
-	top := v.(map[string]any)
-	sc := &Scenario{Name: name, Source: file, Throttle: true, Ops: map[string][]Step{}}
-	sc.Description, _ = top["description"].(string)
-	if b, ok := top["throttle"].(bool); ok {
-		sc.Throttle = b
-	}
-	ops := top["operations"].(map[string]any)
-	actions := make([]string, 0, len(ops))
-	for a := range ops {
-		actions = append(actions, a)
-	}
-	sort.Strings(actions)
-	for _, action := range actions {
-		ptr := "/operations/" + diag.EscapePointer(action)
-		op := spec.Operation(action)
-		if op == nil {
-			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
-			continue
-		}
-		op, err := op.Full() // a scenario file is checked at startup, against the operation loaded in full
-		if err != nil {
-			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "%v", err)
-			continue
-		}
-		raws, isList := ops[action].([]any)
-		if !isList {
-			raws = []any{ops[action]}
-		}
-		steps := make([]Step, 0, len(raws))
-		for i, raw := range raws {
-			stepPtr := ptr
-			if isList {
-				stepPtr = fmt.Sprintf("%s/%d", ptr, i)
-			}
-			problem := func(key, format string, args ...any) {
-				p := stepPtr
-				if key != "" {
-					p += "/" + key
-				}
-				ps.Add(file, yf.Line(p), diag.FieldName(p), format, args...)
-			}
-			st := parseStep(raw.(map[string]any), op, spec, fixtures, problem)
-			if isList && st.Times == 0 && len(st.When) == 0 && i < len(raws)-1 {
-				problem("", "this step answers every call, so the steps after it are never reached; give it times or when, or make it the last")
-			}
-			sc.counted = sc.counted || st.Times > 0
-			steps = append(steps, st)
-		}
-		sc.Ops[action] = steps
-	}
-	if len(ps) > 0 {
-		return nil, ps
-	}
-	return sc, nil
-}
-
-// parseStep reads one outcome whose shape the JSON Schema already checked,
-// and holds it to the spec and the fixtures.
-func parseStep(raw map[string]any, op *contract.Operation, spec *contract.Spec, fixtures fixture.Set, problem func(key, format string, args ...any)) Step {
-	st := Step{Outcome: Outcome{Validate: true}}
-	st.Fixture, _ = raw["fixture"].(string)
-	st.Error, _ = raw["error"].(string)
-	st.Message, _ = raw["message"].(string)
-	st.Fault, _ = raw["fault"].(string)
-	st.Task, _ = raw["task"].(string)
-	if b, ok := raw["validate"].(bool); ok {
-		st.Validate = b
-	}
-	if s, ok := raw["delay"].(string); ok {
-		d, err := ParseDelay(s)
-		if err != nil {
-			problem("delay", "%v", err)
-		}
-		st.Delay = d
-	}
-	if n, ok := raw["times"].(json.Number); ok {
-		t, _ := n.Int64()
-		st.Times = int(t)
-	}
-	if when, ok := raw["when"].(map[string]any); ok {
-		st.When = map[string]string{}
-		for name, v := range when {
-			st.When[name] = v.(string)
-			if !op.HasParam(name) {
-				problem("when/"+diag.EscapePointer(name), "%s is not a parameter of %s; its parameters: %s", name, op.Name, strings.Join(op.ParamNames(), ", "))
-			}
-		}
-	}
-	kinds := 0
-	for _, set := range []bool{st.Fixture != "", st.Error != "", st.Fault != ""} {
-		if set {
-			kinds++
-		}
-	}
-	switch {
-	case kinds > 1:
-		problem("", "give one of fixture (a success), error (an error code) or fault (a broken connection), not several")
-	case st.Error != "":
-		if _, ok := spec.ErrorDef(op, st.Error); !ok {
-			problem("error", "%s is not documented for %s; documented: %s; common: %s",
-				st.Error, op.Name, strings.Join(op.Codes, ", "), strings.Join(spec.CommonCodes, ", "))
-		}
-		if _, ok := raw["validate"]; ok {
-			problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")
-		}
-	case st.Fault != "":
-		if _, ok := raw["message"]; ok {
-			problem("message", "applies to error outcomes only")
-		}
-	default:
-		if st.Fixture == "" {
-			st.Fixture = defaultOutcome.Fixture
-		}
-		if fixtures.Get(op.Name, st.Fixture) == nil {
-			problem("fixture", "no fixture %q for %s; available: %s", st.Fixture, op.Name, strings.Join(fixtureNames(fixtures, op.Name), ", "))
-		}
-		if st.Message != "" {
-			problem("message", "applies to error outcomes only")
-		}
-	}
-	checkTaskOutcome(&st, op, problem) // below
-	return st
-}
-
-func fixtureNames(set fixture.Set, action string) []string {
-	names := make([]string, 0, len(set[action]))
-	for n := range set[action] {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// checkTaskOutcome holds a scenario step's task field (how created tasks
-// end) to the operation: only a create's success outcomes have one.
-func checkTaskOutcome(st *Step, op *contract.Operation, problem func(key, format string, args ...any)) {
-	switch {
-	case st.Task == "":
-	case op.State == nil || op.State.Do != contract.DoCreate:
-		problem("task", "applies to operations that create tasks (x-mock-state do: create); %s does not", op.Name)
-	case st.Error != "" || st.Fault != "":
-		problem("task", "applies to success outcomes only")
-	}
 }

@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // Selection is the runtime scenario selection, changed through the admin API.
@@ -38,9 +38,9 @@ const MaxBindings = 10_000
 var ErrTooManyBindings = errors.New("too many access keys bound")
 
 // ErrAccessKeyTooLong is what Bind returns for an access key id longer than
-// wire.MaxAccessKeyIDBytes: every call with it is refused, so a binding
+// contract.MaxAccessKeyIDBytes: every call with it is refused, so a binding
 // would never be used, and would cost up to the size of a parameter.
-var ErrAccessKeyTooLong = fmt.Errorf("access key id longer than %d bytes", wire.MaxAccessKeyIDBytes)
+var ErrAccessKeyTooLong = fmt.Errorf("access key id longer than %d bytes", contract.MaxAccessKeyIDBytes)
 
 // Where a request's scenario came from, highest precedence first.
 const (
@@ -67,14 +67,19 @@ func (c *Selection) Choose(header, accessKeyID string) (name, from string) {
 	return ScenarioDefault, fromDefault
 }
 
+// SetActive makes name the scenario of every call whose key is not bound
+// and that names none in its header.
 func (c *Selection) SetActive(name string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active = name
 }
 
+// Bind makes the key's calls use the scenario name. It fails for a key
+// longer than contract.MaxAccessKeyIDBytes (ErrAccessKeyTooLong) and for a
+// new key once the capacity (MaxBindings) is reached (ErrTooManyBindings).
 func (c *Selection) Bind(accessKeyID, name string) error {
-	if n := len(accessKeyID); n > wire.MaxAccessKeyIDBytes {
+	if n := len(accessKeyID); n > contract.MaxAccessKeyIDBytes {
 		return fmt.Errorf("%w: it is %d bytes long, and API calls with it are refused", ErrAccessKeyTooLong, n)
 	}
 	c.mu.Lock()
@@ -94,6 +99,17 @@ func (c *Selection) Bind(accessKeyID, name string) error {
 	return nil
 }
 
+// Unbind drops one key's binding and returns the scenario it had, or
+// false when the key was not bound.
+func (c *Selection) Unbind(accessKeyID string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	name, ok := c.bindings[accessKeyID]
+	delete(c.bindings, accessKeyID)
+	return name, ok
+}
+
+// Reset makes default the active scenario and drops every binding.
 func (c *Selection) Reset() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -39,11 +39,12 @@ type stepKey struct {
 }
 
 // Pick returns the outcome of the first step whose conditions hold and whose
-// count is not used up, or the default outcome when none does.
-func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) Outcome {
+// count is not used up, and true; or the default outcome and false when the
+// scenario lists no step for the action or none of its steps answers.
+func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) (Outcome, bool) {
 	steps, ok := sc.Ops[action]
 	if !ok {
-		return defaultOutcome
+		return defaultOutcome, false
 	}
 	if sc.counted {
 		c.mu.Lock()
@@ -65,9 +66,9 @@ func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Val
 			}
 			counts[sk]++
 		}
-		return st.Outcome
+		return st.Outcome, true
 	}
-	return defaultOutcome
+	return defaultOutcome, false
 }
 
 // counts returns the key's counts, made most recently used, or new ones

@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
@@ -15,24 +14,23 @@ import (
 const hintListMax = 20
 
 // operationHint says which operations a name that matches none could have
-// meant: all of them in a small spec, else the three closest spellings.
+// meant: all of them in a small spec, else the closest spellings.
 func operationHint(spec *contract.Spec, name string) string {
 	names := spec.OperationNames()
 	if len(names) <= hintListMax {
 		return "known operations: " + strings.Join(names, ", ")
 	}
-	type scored struct {
-		name string
-		dist int
+	return fmt.Sprintf("%s (%d operations; GET %s/operations lists them)", diag.Suggestion(name, names), len(names), adminapi.Prefix)
+}
+
+// Unknown says that no scenario is called name, which of names it most
+// likely meant, and where to list them all: a few hundred characters
+// however many scenarios there are (the spec's codes make ~300).
+func Unknown(name string, names []string) string {
+	if name == "" {
+		return fmt.Sprintf("no scenario named; give one, such as %q (%d scenarios; GET %s/scenarios or cdnmock scenario list shows them)",
+			ScenarioDefault, len(names), adminapi.Prefix)
 	}
-	all := make([]scored, len(names))
-	for i, n := range names {
-		all[i] = scored{n, diag.EditDistance(strings.ToLower(name), strings.ToLower(n))}
-	}
-	sort.SliceStable(all, func(i, j int) bool { return all[i].dist < all[j].dist })
-	closest := make([]string, 0, 3)
-	for _, s := range all[:3] {
-		closest = append(closest, s.name)
-	}
-	return fmt.Sprintf("closest: %s (%d operations; GET %s/operations lists them)", strings.Join(closest, ", "), len(names), adminapi.Prefix)
+	return fmt.Sprintf("no scenario %s; %s (%d scenarios; GET %s/scenarios or cdnmock scenario list shows them)",
+		diag.Quote(name), diag.Suggestion(name, names), len(names), adminapi.Prefix)
 }

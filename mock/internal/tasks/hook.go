@@ -8,18 +8,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 )
 
 // Apply runs the operation's x-mock-state after the request passed
-// validation, for the outcome chosen and the caller's account (with
-// --credentials the key's account, else the access key id), and returns
-// what the fixture shows. Its error is the API's answer.
-func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operation, account string, params url.Values, outcome scenario.Outcome, now time.Time) (fixture.Tasks, *contract.APIError) {
+// validation, for the caller's account (with --credentials the key's
+// account, else the access key id), and returns what the fixture shows.
+// Two things of the outcome chosen matter: how a created task ends
+// (taskOutcome, StatusFailed or "" for success) and whether it validates
+// (a delete of an unknown task is then the spec's error). Its error is the
+// API's answer.
+func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operation, account string, params url.Values, taskOutcome string, validate bool, now time.Time) (fixture.Tasks, *contract.APIError) {
 	h := op.State
 	params = op.WithDefaults(params)
 	var made fixture.Tasks
@@ -35,8 +36,8 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 			Name: name, Start: kept[contract.ParamStartTime], End: kept[contract.ParamEndTime],
 			Params: kept, Created: now, Done: now.Add(ts.duration), Outcome: StatusSuccess,
 		}
-		if outcome.Task != "" {
-			t.Outcome = outcome.Task
+		if taskOutcome != "" {
+			t.Outcome = taskOutcome
 		}
 		if err := ts.create(t); err != nil {
 			return made, errState(err)
@@ -47,7 +48,7 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 		size := intParam(params, op, contract.ParamPageSize)
 		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
-		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []adminapi.TaskView{}}
+		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []fixture.TaskView{}}
 		if from := (number - 1) * size; from < len(all) {
 			base := BaseURL(r)
 			for _, t := range all[from:min(from+size, len(all))] {
@@ -60,7 +61,7 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 		if err != nil {
 			return made, errState(err)
 		}
-		if !found && outcome.Validate { // a scenario without validation (success) answers success
+		if !found && validate { // a scenario without validation (success) answers success
 			def, _ := sp.ErrorDef(op, h.NotFound) // checked at load
 			return made, def.WithName(contract.ParamTaskID)
 		}

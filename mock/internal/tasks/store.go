@@ -21,6 +21,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // Task statuses, as the API spells them.
@@ -86,12 +87,12 @@ func (t *Task) Visible(now time.Time) bool {
 
 // View is the task as the API shows it at now; base is the scheme and host
 // the request came in on, where its download is served.
-func (t *Task) View(now time.Time, base string) adminapi.TaskView {
+func (t *Task) View(now time.Time, base string) fixture.TaskView {
 	created := t.Created.UTC().Format(contract.TimeLayout) // once: it is both times until the task is done
-	v := adminapi.TaskView{
+	v := fixture.TaskView{
 		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
 		CreateTime: created, UpdateTime: created,
-		TaskConfig: adminapi.TaskConfigView{StartTime: t.Start, EndTime: t.End},
+		TaskConfig: fixture.TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
 	if v.Status != StatusCreated {
 		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
@@ -102,6 +103,8 @@ func (t *Task) View(now time.Time, base string) adminapi.TaskView {
 	return v
 }
 
+// DownloadPath is where the admin API serves the file of the task with
+// this download token.
 func DownloadPath(token string) string { return adminapi.Prefix + "/downloads/" + token }
 
 // Store keeps every task, in memory and, with Config.StatePath, in a

@@ -17,7 +17,8 @@ type Call struct {
 	Version     string
 	AccessKeyID string
 	Format      string     // the answer's format: "JSON" or "XML"
-	ACS3        bool       // signed with ACS3-HMAC-SHA256 (Authorization header)
+	ACS3        bool       // signed with ACS3-HMAC-SHA256: Algorithm is ACS3Algorithm
+	Algorithm   string     // the Authorization header's algorithm, its first word; "" without one
 	Params      url.Values // query and form body merged, decoded; common parameters included
 	Body        []byte     // the body's exact bytes when read (a form body), for the ACS3 payload hash (package auth, signature.go)
 	Account     string     // with credentials, the verified key's account (package auth, verify.go); "" otherwise
@@ -36,7 +37,6 @@ const (
 	HeaderAction        = "X-Acs-Action" // canonical, as http.Header keys are: Get then need not allocate
 	HeaderVersion       = "X-Acs-Version"
 	HeaderAuthorization = "Authorization"
-	ACS3Prefix          = "ACS3-HMAC-SHA256 "
 
 	FormatJSON = "JSON"
 	FormatXML  = "XML"
@@ -58,7 +58,6 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 	// first values (pairs): a slice each would be an allocation each.
 	n := min(strings.Count(r.URL.RawQuery, "&")+1, 64) // a guess, bounded: empty pairs cost nothing
 	c := &Call{Method: r.Method, Params: make(url.Values, n)}
-	c.ACS3 = strings.HasPrefix(r.Header.Get("Authorization"), ACS3Prefix)
 
 	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
 	bad := p.add(spec, r.URL.RawQuery)
@@ -75,6 +74,7 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 	c.Action = cmp.Or(c.Params.Get(ParamAction), r.Header.Get(HeaderAction))
 	c.Version = cmp.Or(c.Params.Get(ParamVersion), r.Header.Get(HeaderVersion))
 	acs3, _ := ParseACS3Authorization(r.Header.Get(HeaderAuthorization)) // authorization.go
+	c.Algorithm, c.ACS3 = acs3.Algorithm, acs3.Algorithm == ACS3Algorithm
 	// A copy: the key outlives the request in per-key state (throttle
 	// buckets, sequences, tasks), and a substring would pin the whole body.
 	c.AccessKeyID = strings.Clone(cmp.Or(c.Params.Get(ParamAccessKeyID), acs3.Credential))

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/escape"
 )
 
 // errorBody is Alibaba's error envelope; every field is a string, as the old
@@ -20,6 +20,9 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
+// WriteError writes e in Alibaba's error envelope, as JSON or XML, with
+// the request's id, the spec's HostId and a Recommend link as the gateway
+// gives it.
 func WriteError(buf *bytes.Buffer, sp *contract.Spec, requestID string, e *contract.APIError, isJSON bool) {
 	b := errorBody{
 		RequestID: requestID,
@@ -36,9 +39,9 @@ func WriteError(buf *bytes.Buffer, sp *contract.Spec, requestID string, e *contr
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 		return
 	}
-	buf.WriteString(fixture.XMLHeader)
-	buf.WriteString("<Error><RequestId>" + fixture.XMLText(b.RequestID) + "</RequestId><HostId>" + fixture.XMLText(b.HostID) +
-		"</HostId><Code>" + fixture.XMLText(b.Code) + "</Code><Message>" + fixture.XMLText(b.Message) +
+	buf.WriteString(escape.XMLHeader)
+	buf.WriteString("<Error><RequestId>" + escape.XMLText(b.RequestID) + "</RequestId><HostId>" + escape.XMLText(b.HostID) +
+		"</HostId><Code>" + escape.XMLText(b.Code) + "</Code><Message>" + escape.XMLText(b.Message) +
 		"</Message><Recommend><![CDATA[" + strings.ReplaceAll(b.Recommend, "]]>", "]]]]><![CDATA[>") +
 		"]]></Recommend></Error>")
 }

@@ -22,13 +22,6 @@ const (
 	defaultMaxParamBytes = 64 << 10
 )
 
-// MaxAccessKeyIDBytes bounds an access key id (the AccessKeyId parameter or
-// the ACS3 Credential), which keys state kept across calls: throttle
-// buckets, step counts, tasks, bindings. Real ids are 24 to 30 characters;
-// a longer one is unknown by definition and refused before any of that
-// state is touched.
-const MaxAccessKeyIDBytes = 128
-
 // CheckLimits holds a decoded call to the parameter limits: at most
 // maxParams parameters, each name and value at most maxParamBytes long
 // (0: the defaults).
@@ -78,7 +71,7 @@ func ReadBody(body io.ReadCloser, limit int64) ([]byte, *contract.APIError) {
 		return nil, &contract.APIError{Status: http.StatusRequestEntityTooLarge, Code: "Mock.RequestTooLarge",
 			Message: fmt.Sprintf("The request body is larger than the mock's limit of %d bytes.", limit)}
 	case err != nil:
-		return nil, ErrBadRequest("reading the request body failed: " + err.Error())
+		return nil, errBadRequest("reading the request body failed: " + err.Error())
 	}
 	return b, nil
 }
@@ -98,8 +91,7 @@ func (c *Call) WholeBody(r *http.Request, limit int64) ([]byte, *contract.APIErr
 	return c.Body, c.bodyErr
 }
 
-// --- panics ---
-
-func ErrBadRequest(msg string) *contract.APIError {
+// errBadRequest is the mock's own 400 for a request it cannot read.
+func errBadRequest(msg string) *contract.APIError {
 	return &contract.APIError{Status: http.StatusBadRequest, Code: "Mock.BadRequest", Message: msg}
 }

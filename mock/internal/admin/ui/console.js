@@ -45,6 +45,8 @@
     tasks: false,       // GET /_mock/tasks answered 200
     tick: 0,
     online: null,
+    loaded: false,      // the journal was read once: until then, "loading", never "no requests"
+    coverage: new Map(), // action → Map(outcome → count), from GET /_mock/coverage
   };
 
   // The admin token (--admin-token), when the server wants one: given once
@@ -155,6 +157,16 @@
     }
   }
 
+  // unbindKey drops one key's binding: it gets the active scenario again.
+  async function unbindKey(key) {
+    try {
+      applyState(await api('DELETE', `/_mock/scenario?accessKeyId=${encodeURIComponent(key)}`));
+      notify(`Access key ${key} is unbound: it gets ${state.active} again.`, 'ok');
+    } catch (e) {
+      notify(`Could not unbind ${key}: ${e.message}`, 'error');
+    }
+  }
+
   function applyState(st) {
     if (!st) return;
     state.active = st.active || 'default';
@@ -208,7 +220,9 @@
       table.tBodies[0].replaceChildren(...keys.map((k) => {
         const sel = scenarioSelect(state.bindings[k], `Scenario for access key ${k}`, (ev) => bindKey(k, ev.target.value));
         sel.dataset.key = k;
-        return h('tr', {}, h('th', { scope: 'row' }, h('code', { text: k })), h('td', {}, sel));
+        const unbind = h('button', { type: 'button', class: 'secondary small', 'data-unbind': k,
+          'aria-label': `Unbind access key ${k}`, onclick: () => unbindKey(k), text: 'Unbind' });
+        return h('tr', {}, h('th', { scope: 'row' }, h('code', { text: k })), h('td', {}, sel), h('td', { class: 'act' }, unbind));
       }));
       if (focused) table.querySelector(`select[data-key="${CSS.escape(focused)}"]`)?.focus();
     }
@@ -230,10 +244,17 @@
     return h('span', { class: `badge ${status >= 500 ? 'b5' : status >= 400 ? 'b4' : 'b2'}`, text: String(status) });
   }
 
-  function outcomeRow(scenario, label, status, message) {
+  // servedCell shows how often an outcome was served (GET /_mock/coverage);
+  // refreshed in place by renderCoverage.
+  function servedCell(action, outcome) {
+    return h('td', { class: 'num served', 'data-action': action, 'data-outcome': outcome, title: 'times served' });
+  }
+
+  function outcomeRow(scenario, label, status, message, action, outcome) {
     return h('tr', {},
       h('td', { class: 'num' }, typeof status === 'number' ? statusBadge(status) : h('span', { class: 'badge b2', text: status })),
       h('th', { scope: 'row' }, h('code', { text: label }), h('div', { class: 'msg', text: message })),
+      outcome ? servedCell(action, outcome) : h('td', { class: 'num served' }),
       h('td', { class: 'act' }, scenario ? useButton(scenario) : h('span', { class: 'muted', text: 'no scenario' })));
   }
 
@@ -242,12 +263,19 @@
       h('caption', { class: 'sr-only', text: caption }),
       h('thead', {}, h('tr', {},
         h('th', { scope: 'col', text: 'HTTP' }), h('th', { scope: 'col', text: 'Outcome' }),
+        h('th', { scope: 'col', class: 'num', title: 'times served since start or the last reset', text: 'Served' }),
         h('th', { scope: 'col' }, h('span', { class: 'sr-only', text: 'Use' })))),
       h('tbody', {}, rows));
   }
 
+  // The export task family first (the operations with x-mock-state), then
+  // the rest, each by name.
+  function pinned(ops) {
+    return [...ops].sort((a, b) => (!!b.tasks - !!a.tasks) || a.name.localeCompare(b.name));
+  }
+
   function renderOperations(page) {
-    state.operations = page.operations || [];
+    state.operations = pinned(page.operations || []);
     state.params = new Map(state.operations.map((op) => [op.name, new Set(op.parameters.map((p) => p.name))]));
     if (page.product) $('api-name').textContent = `Alibaba Cloud ${page.product} API ${page.version}`;
     // A short spec shows every operation's outcomes; a long one starts folded.
@@ -260,9 +288,13 @@
       const common = op.errors.filter((e) => e.common);
       const rows = [
         outcomeRow(has('default') ? 'default' : '', 'default', '200/4xx', 'Checks the request against the spec and its rules, then answers the success fixture.'),
-        outcomeRow(has('success') ? 'success' : '', 'success', 200, 'Always the success fixture, no validation.'),
-        ...own.map((e) => outcomeRow(e.scenario, e.code, e.status, e.message)),
+        outcomeRow(has('success') ? 'success' : '', 'success', 200, 'Always the success fixture, no validation.', op.name, 'success'),
+        ...own.map((e) => outcomeRow(e.scenario, e.code, e.status, e.message, op.name, e.code)),
       ];
+      if (op.rateLimit && !own.some((e) => e.code === 'Throttling.User')) {
+        const t = common.find((e) => e.code === 'Throttling.User');
+        if (t) rows.push(outcomeRow(t.scenario, t.code, t.status, t.message, op.name, t.code));
+      }
       const params = op.parameters.map((p) => p.name + (p.required ? '*' : '')).join(', ');
       const open = state.openOps.has(op.name);
       const body = h('div', { id: `${id}-body`, class: 'op-body' },
@@ -279,7 +311,9 @@
       const toggle = h('button', { type: 'button', class: 'op-toggle', 'aria-expanded': String(open), 'aria-controls': body.id },
         h('span', { class: 'chevron', 'aria-hidden': 'true' }),
         h('span', { id, class: 'op-name', text: op.name }), ' ',
+        op.tasks ? h('span', { class: 'op-family', title: 'works on export tasks', text: `export · ${op.tasks}` }) : null, ' ',
         h('span', { class: 'op-count', text: `${rows.length + common.length} outcomes` }), ' ',
+        h('span', { class: 'op-covered', 'data-action': op.name }), ' ',
         h('span', { class: 'op-active' }));
       toggle.addEventListener('click', () => {
         const show = body.hidden;
@@ -287,10 +321,55 @@
         toggle.setAttribute('aria-expanded', String(show));
         if (show) state.openOps.add(op.name); else state.openOps.delete(op.name);
       });
-      return h('section', { class: 'op', 'aria-labelledby': id }, h('h3', {}, toggle), body);
+      return h('section', { class: 'op', 'data-name': op.name, 'aria-labelledby': id }, h('h3', {}, toggle), body);
     }));
+    filterOperations();
+    renderCoverage();
     fillActions();
     markActive();
+  }
+
+  // filterOperations shows the operations whose names hold every word typed.
+  function filterOperations() {
+    const words = $('op-search').value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const sec of $('operations').querySelectorAll('section.op')) {
+      const name = sec.dataset.name.toLowerCase();
+      sec.hidden = !words.every((w) => name.includes(w));
+      if (!sec.hidden) shown++;
+    }
+    const total = state.operations.length;
+    $('op-search-count').textContent = words.length ? `${shown} of ${total} operations` : `${total} operations`;
+    let none = $('operations').querySelector('.no-match');
+    if (!shown && total) {
+      if (!none) $('operations').append(none = h('p', { class: 'muted no-match' }));
+      none.textContent = `No operation matches “${$('op-search').value.trim()}”.`;
+    } else if (none) none.remove();
+  }
+
+  // ---- Outcome coverage: how often each documented outcome was served ----
+
+  async function pollCoverage() {
+    const r = await api('GET', '/_mock/coverage');
+    state.coverage = new Map((r.operations || []).map((op) => [op.action, new Map(op.outcomes.map((o) => [o.outcome, o.count]))]));
+    $('coverage-total').textContent = `Outcome coverage: ${r.covered} of ${r.total} documented outcomes served.`;
+    renderCoverage();
+  }
+
+  function renderCoverage() {
+    for (const td of document.querySelectorAll('td.served[data-outcome]')) {
+      const n = state.coverage.get(td.dataset.action)?.get(td.dataset.outcome) || 0;
+      const text = n ? `${n}×` : '–';
+      if (td.textContent !== text) td.textContent = text;
+      td.classList.toggle('hit', n > 0);
+    }
+    for (const el of document.querySelectorAll('.op-covered')) {
+      const m = state.coverage.get(el.dataset.action);
+      if (!m) continue;
+      const outs = [...m.entries()].filter(([o]) => !o.startsWith('fault:'));
+      const text = `${outs.filter(([, n]) => n > 0).length}/${outs.length} served`;
+      if (el.textContent !== text) el.textContent = text;
+    }
   }
 
   // renderMore lists the scenarios the operation tables do not: connection
@@ -365,7 +444,12 @@
     if (!e.status) [cls, text] = ['pill fault', e.code || 'no answer'];
     else if (e.code && e.code.startsWith('fault:')) cls = 'pill fault';
     else if (!e.code) [cls, text] = ['pill ok', `${e.status} OK`];
-    const title = `scenario ${e.scenario || '(none)'}${e.chosenBy ? `, chosen by ${e.chosenBy}` : ''}`;
+    let title = `scenario ${e.scenario || '(none)'}${e.chosenBy ? `, chosen by ${e.chosenBy}` : ''}`;
+    if (e.warning) { // the scenario had no outcome for the call: answered as default
+      title += `. ${e.warning}`;
+      text += ' ⚑';
+      cls += ' warned';
+    }
     return h('span', { class: cls, title, text });
   }
 
@@ -394,6 +478,7 @@
       kvRow('Code', h('code', { text: e.code || '(success)' })),
       kvRow('HTTP status', e.status ? String(e.status) : 'none: the connection was broken'),
       kvRow('Scenario', `${e.scenario || '(none)'}${chosen}`),
+      e.warning ? kvRow('Warning', h('span', { class: 'warn', text: e.warning }), 'warning') : null,
       kvRow('Latency', e.latency || ''),
       kvRow('Method', e.method || ''),
       kvRow('Request ID', h('code', { text: e.requestId || '' })),
@@ -453,9 +538,19 @@
     const shown = state.entries.filter(matches).length;
     let text = total === shown ? `${total} request${total === 1 ? '' : 's'}` : `${shown} of ${total} requests shown`;
     if (state.paused) text += `, paused (${state.pending.length} new)`;
+    const empty = $('journal-empty');
+    if (!state.loaded) { // not read yet: say so, never "no requests"
+      $('journal-count').textContent = 'loading…';
+      empty.hidden = false;
+      empty.textContent = 'Loading the journal…';
+      empty.classList.add('loading');
+      return;
+    }
     $('journal-count').textContent = text;
-    $('journal-empty').hidden = shown > 0;
-    $('journal-empty').textContent = total === 0
+    $('entries').removeAttribute('aria-busy');
+    empty.classList.remove('loading');
+    empty.hidden = shown > 0;
+    empty.textContent = total === 0
       ? 'No requests yet. Point an SDK at this server and call an operation: each request appears here within a second.'
       : 'No request matches the filter.';
   }
@@ -463,6 +558,7 @@
   async function pollRequests() {
     const page = await api('GET', `/_mock/requests?since=${state.lastSeq}`);
     const list = (page && page.requests) || [];
+    if (!state.loaded) { state.loaded = true; updateCount(); }
     if (!list.length) return;
     state.lastSeq = list[list.length - 1].seq;
     let newAction = false;
@@ -533,8 +629,14 @@
     return k === undefined ? undefined : t[k];
   }
 
+  // toSecond shows a time of the server's clock to the second, in UTC.
+  function toSecond(t) {
+    const d = new Date(t);
+    return Number.isNaN(d.getTime()) ? String(t) : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  }
+
   function renderTasks(data) {
-    if (data && (data.now || data.clock)) $('clock-now').textContent = `Server clock: ${data.now || data.clock}`;
+    if (data && (data.now || data.clock)) $('clock-now').textContent = `Server clock: ${toSecond(data.now || data.clock)}`;
     const groups = tasksByAccount(data);
     if (!groups.size) {
       $('tasks').replaceChildren(h('p', { class: 'muted', text: 'No export task yet.' }));
@@ -563,7 +665,7 @@
     try {
       const res = await api('POST', '/_mock/clock', { advance: by });
       const now = res && (res.now || res.clock || res.time);
-      if (now) $('clock-now').textContent = `Server clock: ${now}`;
+      if (now) $('clock-now').textContent = `Server clock: ${toSecond(now)}`;
       notify(`Clock advanced by ${by}.`, 'ok');
       await pollTasks();
     } catch (e) {
@@ -584,6 +686,7 @@
   }
 
   async function reload() {
+    state.loaded = false;
     state.lastSeq = 0;
     state.entries = [];
     state.pending = [];
@@ -593,13 +696,14 @@
     renderOperations(ops);
     renderMore();
     updateCount();
+    await pollCoverage();
   }
 
   async function poll() {
     const t = state.tick++;
     try {
       const jobs = [pollRequests(), pollViolations()];
-      if (t % STATE_EVERY === 0) jobs.push(pollState());
+      if (t % STATE_EVERY === 0) jobs.push(pollState(), pollCoverage());
       if (t % (state.tasks ? TASKS_EVERY : PROBE_EVERY) === 0) jobs.push(pollTasks());
       await Promise.all(jobs);
       setOnline(true);
@@ -636,6 +740,8 @@
       if (!state.paused) { const p = state.pending; state.pending = []; addEntries(p); }
       updateCount();
     });
+    $('op-search').addEventListener('input', filterOperations);
+    $('op-search').addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.target.value = ''; filterOperations(); } });
     $('filter-action').addEventListener('change', applyFilter);
     $('filter-key').addEventListener('input', applyFilter);
     $('journal-filter').addEventListener('submit', (ev) => ev.preventDefault());

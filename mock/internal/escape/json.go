@@ -1,26 +1,28 @@
-// Package jsonx writes JSON strings by hand, for the answers the mock
-// builds without encoding/json: fixtures rendered from compiled programs
-// and the admin API's plain errors.
-package jsonx
+// Package escape writes strings into JSON and XML by hand, for the answers
+// the mock builds without encoding/json or encoding/xml's marshalling:
+// fixtures rendered from compiled programs, the API's error envelope and
+// the admin API's plain errors. It is the one place that escapes text for
+// either format.
+package escape
 
 import (
 	"bytes"
 	"unicode/utf8"
 )
 
-// Quote is s as a JSON string, quotes included.
-func Quote(s string) string {
+// JSONQuote is s as a JSON string, quotes included.
+func JSONQuote(s string) string {
 	var b bytes.Buffer
 	b.WriteByte('"')
-	WriteStringBody(&b, []byte(s))
+	WriteJSONString(&b, []byte(s))
 	b.WriteByte('"')
 	return b.String()
 }
 
-// WriteStringBody writes s escaped for use between the quotes of a JSON string.
+// WriteJSONString writes s escaped for use between the quotes of a JSON string.
 // Invalid UTF-8 (a client may send any bytes) becomes U+FFFD, as
 // encoding/json does, so the answer is always valid JSON.
-func WriteStringBody(w *bytes.Buffer, s []byte) {
+func WriteJSONString(w *bytes.Buffer, s []byte) {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); i++ {
