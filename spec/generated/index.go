@@ -28,6 +28,7 @@ type Op struct {
 	Name      string
 	Methods   []string
 	RateLimit int
+	Type      string // x-acs-operation-type: read, write or ""
 	Params    []Param
 	Errors    []Error
 	State     *State // x-mock-state, nil when none

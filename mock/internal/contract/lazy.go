@@ -29,6 +29,7 @@ type IndexOp struct {
 	Name      string
 	Methods   []string
 	RateLimit int
+	Type      string // x-acs-operation-type
 	Params    []IndexParam
 	Errors    []ErrorDef
 	State     *TaskHook // x-mock-state, nil when none
@@ -46,7 +47,7 @@ func IndexOf(s *Spec) Index {
 	idx := Index{Product: s.Product, Version: s.Version, HostID: s.HostID, Common: s.CommonErrors()}
 	for _, name := range s.Names {
 		op := s.ops[name]
-		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors(), State: op.State}
+		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Errors: op.Errors(), State: op.State}
 		for _, p := range op.Params {
 			io.Params = append(io.Params, IndexParam{Name: p.Name, Required: p.Required, Default: p.Default})
 		}
@@ -67,7 +68,7 @@ type lazyOp struct {
 // Full returns the operation loaded in full: op itself, or, for an
 // operation of an indexed spec, the one loaded on the first call. Callers
 // that check a call, its rules, its state or its fixtures need it; the
-// fields an index gives (Name, Methods, RateLimit, the errors, and the
+// fields an index gives (Name, Methods, RateLimit, Type, the errors, and the
 // parameters' names, Required and Default) are on op already. A load that
 // fails (or panics) fails every call, with the same error.
 func (op *Operation) Full() (*Operation, error) {
@@ -185,7 +186,7 @@ func indexOf(gi *genspec.Index) Index {
 		for j, p := range op.Params {
 			params[j] = IndexParam(p)
 		}
-		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Params: params, Errors: errs(op.Errors)}
+		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Params: params, Errors: errs(op.Errors)}
 		if st := op.State; st != nil {
 			idx.Ops[i].State = &TaskHook{Tasks: st.Tasks, Do: st.Do, Report: st.Report, NotFound: st.NotFound}
 		}
@@ -195,7 +196,7 @@ func indexOf(gi *genspec.Index) Index {
 
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
-	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, State: io.State,
+	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, Type: io.Type, State: io.State,
 		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
 	for i, d := range io.Errors {
 		op.ErrorDefs[d.Code] = d
@@ -232,7 +233,7 @@ func loadPart(file string, head []byte, headLines int, part []byte, line int, op
 		return nil, fmt.Errorf("%s:%d: the path of %s must define that one operation (the index is out of date: go generate ./spec/generated/)", file, line, io.Name)
 	}
 	sameState := (op.State == nil) == (io.State == nil) && (op.State == nil || *op.State == *io.State)
-	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) || !sameState ||
+	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || op.Type != io.Type || !slices.Equal(op.Errors(), io.Errors) || !sameState ||
 		!slices.EqualFunc(op.Params, io.Params, func(p *Param, q IndexParam) bool {
 			return p.Name == q.Name && p.Required == q.Required && p.Default == q.Default
 		}) {

@@ -9,7 +9,8 @@ import (
 )
 
 // indexable is the hand-written spec in the layout an index needs (its
-// x-mock-read-only moved above paths), with its index and options.
+// top-level keys after paths, from x-mock-read-only on, moved above
+// paths), with its index and options.
 func indexable(t *testing.T) ([]byte, Index, LoadOptions) {
 	t.Helper()
 	data, err := spec.FS.ReadFile(spec.Default)
@@ -21,9 +22,11 @@ func indexable(t *testing.T) ([]byte, Index, LoadOptions) {
 	if i < 0 || p < 0 || i < p {
 		t.Fatal("unexpected layout of the hand-written spec")
 	}
-	line := data[i+1:]
-	line = line[:bytes.IndexByte(line, '\n')+1]
-	doc := append(append(append(bytes.Clone(data[:p+1]), line...), data[p+1:i+1]...), data[i+1+len(line):]...)
+	tail := data[i+1:]
+	if len(tail) > 0 && tail[len(tail)-1] != '\n' {
+		tail = append(bytes.Clone(tail), '\n')
+	}
+	doc := append(append(bytes.Clone(data[:p+1]), tail...), data[p+1:i+1]...)
 	opts := LoadOptions{RequireCommon: true, Reports: []string{"pdf", "xlsx"}}
 	sp, err := Load("hand.yaml", doc, opts)
 	if err != nil {

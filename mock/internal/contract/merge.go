@@ -29,7 +29,7 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 
 	s := &Spec{
 		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
-		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes,
+		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes, SecretParams: hand.SecretParams,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
 		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
 	}
@@ -58,5 +58,8 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		s.AllMethods = append(s.AllMethods, m)
 	}
 	sort.Strings(s.AllMethods)
+	if ps := s.secretParamProblems(); len(ps) > 0 {
+		return nil, ps
+	}
 	return s, nil
 }

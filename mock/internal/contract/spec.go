@@ -2,6 +2,8 @@ package contract
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -30,9 +32,14 @@ type Spec struct {
 	Names       []string              // operation names, sorted
 	AllMethods  []string              // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
-	// operations that change nothing: those verify may call.
+	// operations that change nothing, for an operation without
+	// x-acs-operation-type (ReadOnly).
 	ReadOnlyPrefixes []string
-	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	// SecretParams (x-mock-secret-parameters) are the parameters whose
+	// values are secrets (a TLS private key): the journal and recordings
+	// keep only SecretDigest of them.
+	SecretParams map[string]bool
+	Src          *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
@@ -47,7 +54,10 @@ type Operation struct {
 	Name      string
 	Methods   []string // upper case
 	RateLimit int      // documented calls per second per account, 0 when none
-	Params    []*Param // in spec order
+	// Type is x-acs-operation-type, the metadata's operationType: "read"
+	// (changes nothing) or "write"; "" when the spec does not say.
+	Type   string
+	Params []*Param // in spec order
 
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
@@ -72,15 +82,60 @@ type Param struct {
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
 }
 
-// ReadOnly tells whether op changes nothing, by its name's prefix
+// ReadOnly tells whether op changes nothing: its x-acs-operation-type
+// (read), else, when the spec does not say, its name's prefix
 // (x-mock-read-only): Describe*, List*, Check*...
 func (s *Spec) ReadOnly(op *Operation) bool {
+	switch op.Type {
+	case OperationRead:
+		return true
+	case OperationWrite:
+		return false
+	}
 	for _, p := range s.ReadOnlyPrefixes {
 		if strings.HasPrefix(op.Name, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// The values of x-acs-operation-type.
+const (
+	OperationRead  = "read"
+	OperationWrite = "write"
+)
+
+// SecretDigest is what the journal and recordings keep of a secret
+// parameter's value: equal values stay equal (recordings still match),
+// the value never shows.
+func SecretDigest(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "<redacted:sha256:" + hex.EncodeToString(sum[:4]) + ">"
+}
+
+// secretParamProblems names each secret parameter no operation has: a
+// typo would leave a private key in clear. Checked on the layers merged
+// (Merge): a hand-written spec served alone may lack those operations.
+func (s *Spec) secretParamProblems() diag.Problems {
+	var unknown []string
+	for name := range s.SecretParams {
+		found := false
+		for _, op := range s.ops {
+			for _, p := range op.Params {
+				found = found || p.Name == name
+			}
+		}
+		if !found {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	var ps diag.Problems
+	for _, name := range unknown {
+		ps.Add(s.Src.Name, s.Src.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "%s is no operation's parameter", name)
+	}
+	return ps
 }
 
 // Kept returns what is kept with the spec, made by mk on the first call:
@@ -245,6 +300,16 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	if err := DecodeExtension(doc.Extensions, "x-mock-read-only", &s.ReadOnlyPrefixes); err != nil {
 		ps.Add(file, yf.Line("/x-mock-read-only"), "x-mock-read-only", "must list Action prefixes, e.g. [Describe, List]: %v", err)
 	}
+	var secret []string
+	if err := DecodeExtension(doc.Extensions, "x-mock-secret-parameters", &secret); err != nil {
+		ps.Add(file, yf.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "must list parameter names, e.g. [SSLPri]: %v", err)
+	}
+	for _, name := range secret {
+		if s.SecretParams == nil {
+			s.SecretParams = map[string]bool{}
+		}
+		s.SecretParams[name] = true
+	}
 	var common []ErrorDef
 	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
 		ps.Add(file, yf.Line("/x-acs-common-errors"), "x-acs-common-errors", "%v", err)
@@ -333,6 +398,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 				}
 				op.Methods = append(op.Methods, m)
 			}
+		}
+	}
+	if raw, ok := o.Extensions["x-acs-operation-type"]; ok {
+		if err := DecodeExtension(o.Extensions, "x-acs-operation-type", &op.Type); err != nil || (op.Type != OperationRead && op.Type != OperationWrite) {
+			problem("/x-acs-operation-type", "must be read or write, not %v", raw)
 		}
 	}
 	if raw, ok := o.Extensions["x-acs-rate-limit"]; ok {
