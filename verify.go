@@ -1,7 +1,8 @@
 package main
 
 // cdnmock verify: the spec against the real service. Every read-only
-// operation (the spec's x-mock-read-only prefixes) gets its example
+// operation (x-acs-operation-type read; x-mock-read-only prefixes when an
+// operation has none) gets its example
 // request, signed with the upstream's access key; each answer is checked
 // as proxy mode checks it (mock.Verify).
 
@@ -22,8 +23,8 @@ import (
 
 const verifyUsage = `Usage: cdnmock verify --upstream URL [--include-writes] [--action GLOB] [--json]
 
-Calls every read-only operation of the spec (Describe*, List*, Check*...: the
-spec's x-mock-read-only) on the real service with its example request, signed
+Calls every read-only operation of the spec (x-acs-operation-type: read, from
+Alibaba's metadata) on the real service with its example request, signed
 with $ALIBABA_CLOUD_ACCESS_KEY_ID and $ALIBABA_CLOUD_ACCESS_KEY_SECRET (and
 $ALIBABA_CLOUD_SECURITY_TOKEN), and checks each answer against the spec: the
 status documented for its code, the code documented, a success body valid

@@ -680,7 +680,7 @@ func TestLayerRules(t *testing.T) {
 	t.Run("problems name the file and line of their layer", func(t *testing.T) {
 		product := strings.Replace(string(genSpec), "x-acs-product: Cdn", "x-acs-product: Dcdn", 1)
 		got := problems(t, mock.Config{GeneratedSpec: []byte(product), GeneratedSpecFile: "gen.yaml"})
-		assertProblems(t, got, `spec/cdn-2018-05-10.yaml:22: x-acs-product: is "Cdn", but the generated spec (gen.yaml:23) says "Dcdn"`)
+		assertProblems(t, got, `spec/cdn-2018-05-10.yaml:23: x-acs-product: is "Cdn", but the generated spec (gen.yaml:25) says "Dcdn"`)
 
 		status := strings.Replace(string(genSpec), "status: 404\n", "status: 200\n", 1)
 		got = problems(t, mock.Config{GeneratedSpec: []byte(status), GeneratedSpecFile: "gen.yaml"})

@@ -228,7 +228,12 @@ func TestBrokenSpec(t *testing.T) {
 		{
 			"an undocumented code in x-mock-errors",
 			strings.Replace(good, "missing: MissingTimeParameter", "missing: MissingTime", 1),
-			[]string{"spec.yaml:99: paths./?Action=CreateUserUsageDataExportTask.post.parameters.0.x-mock-errors.missing: MissingTime is not documented for CreateUserUsageDataExportTask"},
+			[]string{"spec.yaml:101: paths./?Action=CreateUserUsageDataExportTask.post.parameters.0.x-mock-errors.missing: MissingTime is not documented for CreateUserUsageDataExportTask"},
+		},
+		{
+			"an operation type neither read nor write",
+			strings.Replace(good, "x-acs-operation-type: write", "x-acs-operation-type: none", 1),
+			[]string{"spec.yaml:90: paths./?Action=CreateUserUsageDataExportTask.post.x-acs-operation-type: must be read or write, not none"},
 		},
 		{
 			"an unknown rule kind and an unknown rule field",

@@ -13,7 +13,6 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/drift"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/upstream"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Proxy mode (Config.Upstream, Config.Record, Config.Replay): a call that
@@ -45,6 +44,9 @@ type UpstreamConfig struct {
 	// Throttle keeps the mock's own rate limits on; off by default, as
 	// the upstream throttles.
 	Throttle bool
+	// MaxInFlight bounds the calls forwarded at once (0: 64); one more is
+	// answered 503 Mock.UpstreamBusy at once, never queued.
+	MaxInFlight int
 }
 
 // UpstreamCredentialsFromEnv fills in the access key from the standard
@@ -75,6 +77,7 @@ type proxy struct {
 	rec      *recording.Recorder // nil: nothing recorded
 	lib      *recording.Library  // nil: nothing replayed
 	throttle bool
+	slots    chan struct{}                // one per forward in flight
 	drift    atomic.Pointer[driftChecker] // the current spec's
 	secrets  []string                     // never written to a recording
 }
@@ -96,6 +99,7 @@ func newProxy(cfg Config) (*proxy, error) {
 			return nil, fmt.Errorf("--upstream: %w", err)
 		}
 		p.fwd, p.throttle = fwd, u.Throttle
+		p.slots = make(chan struct{}, cmp.Or(u.MaxInFlight, upstream.DefaultMaxInFlight))
 		p.secrets = []string{u.AccessKeyID, u.AccessKeySecret, u.SecurityToken}
 	}
 	if cfg.Record != "" {
@@ -136,7 +140,7 @@ func (s *Server) throttles() bool {
 // call did not reach an operation), whether it leaves the pipeline: to a
 // recording, or to the upstream. mockWould is what the mock's own
 // validation answers it.
-func (s *Server) relay(x *exchange, sc *Scenario, action string, out *Outcome, mockWould *apiError) bool {
+func (s *Server) relay(sp *Spec, x *exchange, sc *Scenario, action string, out *Outcome, mockWould *apiError) bool {
 	p := s.proxy
 	if p == nil || (out != nil && (!out.Plain() || sc.Sequenced(action))) {
 		return false
@@ -144,7 +148,7 @@ func (s *Server) relay(x *exchange, sc *Scenario, action string, out *Outcome, m
 	x.mockWould = mockWould
 	if p.lib != nil {
 		c := x.call
-		hit, miss := p.lib.Match(recording.KeyOf(c.Action, c.Version, c.Format, c.Params))
+		hit, miss := p.lib.Match(recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams))
 		if hit != nil {
 			x.replay = &ReplayInfo{Recording: hit.File, Replayed: true}
 			x.replayed = hit
@@ -168,6 +172,15 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 		x.err = err
 		return s.write(c, sp, x)
 	}
+	select {
+	case s.proxy.slots <- struct{}{}:
+		defer func() { <-s.proxy.slots }()
+	default:
+		x.err = &apiError{Status: http.StatusServiceUnavailable, Code: upstream.CodeBusy,
+			Message: fmt.Sprintf("%d calls are being forwarded already, the most at once; try again", cap(s.proxy.slots))}
+		x.upstream = &UpstreamInfo{Code: upstream.CodeBusy}
+		return s.write(c, sp, x)
+	}
 	res, ferr := s.proxy.fwd.Forward(r.Context(), r, body, x.call.ACS3)
 	if ferr != nil {
 		x.err = ferr
@@ -181,19 +194,21 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 		c.Response().Header().Set(HeaderDrift, drift.Summary(findings, maxDriftHeader))
 	}
 	if s.proxy.rec != nil {
-		s.recordExchange(x, r, res)
+		s.recordExchange(sp, x, res)
 	}
 	return s.writeRaw(c, x, res.Status, res.ContentType, res.RequestID, res.Body)
 }
 
 // recordExchange writes the exchange to --record; a failure (a file that
 // would hold a secret, a full disk) is journaled and logged, never answered.
-func (s *Server) recordExchange(x *exchange, r *http.Request, res *upstream.Response) {
+func (s *Server) recordExchange(sp *Spec, x *exchange, res *upstream.Response) {
 	c := x.call
-	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params)
+	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams)
 	rx := recording.NewExchange(k, s.cfg.Clock.Now(), res.Status, res.ContentType, res.RequestID, res.Body)
-	secrets := append([]string{c.Params.Get("Signature"), c.Params.Get("SignatureNonce"), c.Params.Get("SecurityToken")}, s.proxy.secrets...)
-	secrets = append(secrets, r.Header.Get("x-acs-signature-nonce"), r.Header.Get("x-acs-security-token"), clientACS3Signature(r))
+	// The client's own signature values are not among them: they never
+	// reach the upstream (its parameters are not kept either), and a short
+	// one (SignatureNonce=1) would refuse every recording.
+	secrets := append(append([]string{}, s.proxy.secrets...), res.Signed...)
 	name, err := s.proxy.rec.Write(rx, secrets)
 	if err != nil {
 		x.upstream.RecordError = err.Error()
@@ -201,12 +216,6 @@ func (s *Server) recordExchange(x *exchange, r *http.Request, res *upstream.Resp
 		return
 	}
 	x.upstream.Recording = name
-}
-
-// clientACS3Signature is the signature of an ACS3 Authorization header, or "".
-func clientACS3Signature(r *http.Request) string {
-	a, _ := wire.ParseACS3Authorization(r.Header.Get(wire.HeaderAuthorization))
-	return a.Signature
 }
 
 // writeRaw sends an answer as is: the upstream's or a recording's.

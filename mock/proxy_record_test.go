@@ -1,6 +1,7 @@
 package mock_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,10 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // countingUpstream answers DescribeCdnService with a body that counts the
@@ -109,5 +113,120 @@ func TestRecordRefusesALeftOverSecret(t *testing.T) {
 	}
 	if e := lastEntry(t, srv); e.Upstream == nil || !strings.Contains(e.Upstream.RecordError, "not written") {
 		t.Fatalf("journal: %+v", e.Upstream)
+	}
+}
+
+// The upstream may echo what the mock signed with: SignatureDoesNotMatch
+// quotes its string to sign, where values are percent-encoded twice. The
+// mock's own nonce, timestamp, signature and STS token never reach a file.
+func TestRecordRedactsTheValuesTheMockSignedWith(t *testing.T) {
+	var seen []string
+	var mu sync.Mutex
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		mu.Lock()
+		for _, k := range []string{"SignatureNonce", "Timestamp", "Signature", "SecurityToken"} {
+			seen = append(seen, r.Form.Get(k))
+		}
+		mu.Unlock()
+		sts := auth.RPCStringToSign(r.Method, r.Form)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(400)
+		b, _ := json.Marshal(map[string]string{"RequestId": "R", "Code": "SignatureDoesNotMatch",
+			"Message":   "Specified signature is not matched with our calculation. server string to sign is:" + sts,
+			"Recommend": "nonce " + url.QueryEscape(r.Form.Get("SignatureNonce")) + " at " + r.Form.Get("Timestamp") + " sig " + r.Form.Get("Signature")})
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(up.Close)
+	dir := t.TempDir()
+	cfg := proxyConfig(up.URL)
+	cfg.Upstream.SecurityToken = "sts/token+with=signs"
+	cfg.Record = dir
+	srv, ts := newServer(t, cfg)
+	if r := call(t, ts, http.MethodGet, describe(), nil); r.status != 400 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if e := lastEntry(t, srv); e.Upstream == nil || e.Upstream.Recording == "" {
+		t.Fatalf("not recorded: %+v", e.Upstream)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files: %v", files)
+	}
+	data, _ := os.ReadFile(files[0])
+	if !strings.Contains(string(data), "server string to sign is:GET") {
+		t.Fatalf("the echo is gone:\n%s", data)
+	}
+	for _, v := range seen {
+		once := auth.PercentEncode(v)
+		for _, form := range []string{v, once, auth.PercentEncode(once)} {
+			if strings.Contains(string(data), form) {
+				t.Errorf("%q (as %q) left in:\n%s", v, form, data)
+			}
+		}
+	}
+}
+
+// The client's signature values never reach the upstream: a short one
+// (SignatureNonce=1) does not make every recording refused.
+func TestRecordIgnoresTheClientsSignatureValues(t *testing.T) {
+	dir := t.TempDir()
+	cfg := proxyConfig(countingUpstream(t).URL)
+	cfg.Record = dir
+	srv, ts := newServer(t, cfg)
+	if r := call(t, ts, http.MethodGet, describe("SignatureNonce", "1", "Signature", "c"), nil); r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	if e := lastEntry(t, srv); e.Upstream == nil || e.Upstream.Recording == "" {
+		t.Fatalf("not recorded: %+v", e.Upstream)
+	}
+}
+
+// A TLS private key (x-mock-secret-parameters) never reaches a recording
+// or the journal: both keep its digest, so replay still matches.
+func TestSecretParametersAreKeptAsTheirDigest(t *testing.T) {
+	const privateKey = "-----BEGIN RSA PRIVATE KEY-----MIIEsecretkeymaterial-----END RSA PRIVATE KEY-----"
+	setCert := func(key string) url.Values {
+		return url.Values{"Action": {"SetCdnDomainSSLCertificate"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+			"DomainName": {"example.com"}, "SSLProtocol": {"on"}, "SSLPub": {"cert"}, "SSLPri": {key}}
+	}
+	dir := t.TempDir()
+	cfg := proxyConfig(countingUpstream(t).URL)
+	cfg.Record = dir
+	srv, ts := newServer(t, cfg)
+	if r := call(t, ts, http.MethodPost, setCert(privateKey), nil); r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	e := lastEntry(t, srv)
+	if got := e.Params["SSLPri"]; !strings.HasPrefix(got, "<redacted:sha256:") || len(got) != len("<redacted:sha256:12345678>") {
+		t.Errorf("journal SSLPri = %q", got)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) != 1 {
+		t.Fatalf("files %v (journal %+v)", files, e.Upstream)
+	}
+	data, _ := os.ReadFile(files[0])
+	if strings.Contains(string(data), "secretkeymaterial") || !strings.Contains(string(data), `"`+e.Params["SSLPri"]+`"`) {
+		t.Errorf("recording:\n%s", data)
+	}
+
+	_, ts = newServer(t, mock.Config{Replay: dir})
+	if r := call(t, ts, http.MethodPost, setCert(privateKey), nil); r.status != 200 || !strings.HasPrefix(r.str("InstanceId"), "call-") {
+		t.Errorf("replay of the same key: %d %s", r.status, r.body)
+	}
+	if r := call(t, ts, http.MethodPost, setCert("another key"), nil); strings.HasPrefix(r.str("InstanceId"), "call-") {
+		t.Errorf("another key replayed: %d %s", r.status, r.body)
+	}
+}
+
+func TestSecretParameterNamesAreChecked(t *testing.T) {
+	spec := strings.Replace(shippedSpec(t), "x-mock-secret-parameters: [SSLPri, PrivateKey]", "x-mock-secret-parameters: [SSLPri, PrivateKy]", 1)
+	gen, err := generated.FS.ReadFile(generated.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = mock.New(mock.Config{Spec: []byte(spec), SpecFile: "my.yaml", GeneratedSpec: gen})
+	if err == nil || !strings.Contains(err.Error(), "my.yaml:") || !strings.Contains(err.Error(), "PrivateKy is no operation's parameter") {
+		t.Fatalf("%v", err)
 	}
 }

@@ -263,3 +263,62 @@ func errorsAs(err error, target **tea.SDKError) bool {
 	}
 	return ok
 }
+
+// Forwards in flight are bounded: one more is answered 503 at once.
+func TestProxyBoundsForwardsInFlight(t *testing.T) {
+	arrived, release := make(chan struct{}, 8), make(chan struct{})
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"RequestId":"R"}`))
+	}))
+	t.Cleanup(up.Close)
+	cfg := proxyConfig(up.URL)
+	cfg.Upstream.MaxInFlight = 1
+	srv, ts := newServer(t, cfg)
+	q := url.Values{"Action": {"DescribeCdnService"}, "Version": {"2018-05-10"}, "Format": {"JSON"}}
+	first := make(chan reply, 1)
+	go func() { first <- call(t, ts, http.MethodGet, q, nil) }()
+	<-arrived
+	r := call(t, ts, http.MethodGet, q, nil)
+	if r.status != http.StatusServiceUnavailable || r.str("Code") != "Mock.UpstreamBusy" {
+		t.Errorf("second forward: %d %s", r.status, r.body)
+	}
+	if e := lastEntry(t, srv); e.Upstream == nil || e.Upstream.Code != "Mock.UpstreamBusy" {
+		t.Errorf("journal: %+v", e.Upstream)
+	}
+	close(release)
+	if r := <-first; r.status != 200 {
+		t.Errorf("first forward: %d %s", r.status, r.body)
+	}
+	if r := call(t, ts, http.MethodGet, q, nil); r.status != 200 {
+		t.Errorf("after the first ended: %d %s", r.status, r.body)
+	}
+}
+
+// The mock's own rate limits are off in proxy mode (the upstream
+// throttles), unless UpstreamConfig.Throttle asks for them.
+func TestProxyLeavesThrottlingToTheUpstream(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"RequestId":"R"}`))
+	}))
+	t.Cleanup(up.Close)
+	q := url.Values{"Action": {"DescribeCdnSubList"}, "Version": {"2018-05-10"}, "Format": {"JSON"}, "AccessKeyId": {"AK-busy"}}
+	for _, throttle := range []bool{false, true} {
+		cfg := proxyConfig(up.URL)
+		cfg.Upstream.Throttle = throttle
+		srv, ts := newServer(t, cfg) // a pinned clock: the bucket never refills
+		limit := srv.Spec().Operation("DescribeCdnSubList").RateLimit
+		throttled := 0
+		for i := 0; i < limit+2; i++ {
+			if r := call(t, ts, http.MethodGet, q, nil); r.str("Code") == "Throttling.User" {
+				throttled++
+			}
+		}
+		if (throttled > 0) != throttle {
+			t.Errorf("Throttle %t: %d of %d calls throttled by the mock", throttle, throttled, limit+2)
+		}
+	}
+}

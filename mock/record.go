@@ -11,7 +11,7 @@ import (
 
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
-func (s *Server) record(x *exchange, status int, latency time.Duration) {
+func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration) {
 	e := &journal.Record{Entry: Entry{
 		Time:       s.cfg.Clock.Now(),
 		RequestID:  x.requestID,
@@ -26,7 +26,7 @@ func (s *Server) record(x *exchange, status int, latency time.Duration) {
 		if x.op != nil {
 			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
 		}
-		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params) // bounded copies: the call's strings may share its body
+		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params, sp.SecretParams) // bounded copies: the call's strings may share its body
 	}
 	s.recordProxy(&e.Entry, x)
 	switch {

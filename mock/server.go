@@ -224,7 +224,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 	status := 0
 	s.inflight.add(1)
 	defer func() { // also when a fault aborts the handler
-		s.record(x, status, time.Since(start))
+		s.record(cat.spec, x, status, time.Since(start))
 		s.inflight.add(-1)
 	}()
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
@@ -294,7 +294,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	op, err := dispatch(sp, call)
 	x.op = op
 	if err != nil {
-		if s.relay(x, sc, call.Action, nil, err) { // proxy mode: the upstream decides (proxy.go)
+		if s.relay(sp, x, sc, call.Action, nil, err) { // proxy mode: the upstream decides (proxy.go)
 			return nil
 		}
 		return err
@@ -317,7 +317,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 
 	var picked bool
 	x.outcome, picked = s.counters.Pick(sc, call.AccessKeyID, op.Name, call.Params)
-	if s.proxy != nil && s.relay(x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
+	if s.proxy != nil && s.relay(sp, x, sc, op.Name, &x.outcome, mockWould(sp, op, call, x.violations, now)) {
 		return nil // a recording or the upstream answers (proxy.go)
 	}
 	if !picked && sc.Name != ScenarioDefault {
@@ -376,7 +376,7 @@ func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
 	case call.Version != sp.Version:
 		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
 	}
-	op := sp.Operation(call.Action)
+	op := sp.Summary(call.Action) // loaded once the call is known to reach it (process)
 	if op == nil {
 		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
 	}
@@ -489,5 +489,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 		x.err = &apiError{Status: status, Code: internalError(sp).Code, Message: http.StatusText(status)}
 	}
 	st := s.write(c, sp, x)
-	s.record(x, st, 0)
+	s.record(sp, x, st, 0)
 }

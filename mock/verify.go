@@ -14,7 +14,7 @@ import (
 )
 
 // Verify checks the spec against the real service: for every operation
-// that changes nothing (the spec's x-mock-read-only prefixes), it sends the
+// that changes nothing (Spec.ReadOnly: x-acs-operation-type), it sends the
 // example request, signed with the upstream's key, and checks the answer
 // as proxy mode does (package drift).
 
@@ -62,8 +62,12 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 	checker := drift.NewChecker(sp)
 	var out []VerifyResult
 	for _, name := range sp.OperationNames() {
-		op := sp.Operation(name)
-		if (!opts.IncludeWrites && !sp.ReadOnly(op)) || (opts.Action != "" && !glob.Match(opts.Action, name)) {
+		if (!opts.IncludeWrites && !sp.ReadOnly(sp.Summary(name))) || (opts.Action != "" && !glob.Match(opts.Action, name)) {
+			continue
+		}
+		op, err := sp.LoadOperation(name) // its example and its checks need it in full
+		if err != nil {
+			out = append(out, VerifyResult{Action: name, Error: err.Error()})
 			continue
 		}
 		params := exampleRequest(sp, op)
@@ -71,7 +75,10 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 		if err != nil {
 			return nil, err
 		}
-		res := VerifyResult{Action: name}
+		if err := ctx.Err(); err != nil {
+			return nil, err // interrupted: no partial verdict
+		}
+		res := VerifyResult{Action: name, Findings: []DriftItem{}}
 		answer, ferr := fwd.Forward(ctx, req, nil, false)
 		if ferr != nil {
 			res.Error = ferr.Code + ": " + ferr.Message

@@ -28,8 +28,16 @@ type Op struct {
 	Name      string
 	Methods   []string
 	RateLimit int
+	Type      string // x-acs-operation-type: read, write or ""
 	Params    []Param
 	Errors    []Error
+	State     *State // x-mock-state, nil when none
+}
+
+// State is an operation's x-mock-state: the export task family it works
+// on and what it does (the console and listings show the family).
+type State struct {
+	Tasks, Do, Report, NotFound string
 }
 
 // Param is one parameter as listings show it.

@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "6491148e3efe40b098c52f1243d9a222b4cf93323b2a1008c268f9cc89358f49",
+	Sum:     "379b14bfdefa935224889cfc923a8e7f21735989ac6a7022e98400466017363f",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",
@@ -29,7 +29,7 @@ var DefaultIndex = Index{
 		{"Forbidden.RAM", 403, "User not authorized to operate on the specified resource, or this API doesn't support RAM."},
 	},
 	Ops: []Op{
-		{Name: "AddCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "AddCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"CdnType", true, ""},
 				{"DomainName", true, ""},
@@ -84,7 +84,7 @@ var DefaultIndex = Index{
 				{"AccountException", 403, "Account exception. Please open ticket to make an appeal."},
 			},
 		},
-		{Name: "AddFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "AddFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"TriggerARN", true, ""},
 				{"EventMetaName", true, ""},
@@ -104,7 +104,7 @@ var DefaultIndex = Index{
 				{"PermissionDeny", 403, "No permission to operate this FCTrigger."},
 			},
 		},
-		{Name: "BatchAddCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "BatchAddCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"CdnType", true, ""},
 				{"DomainName", true, ""},
@@ -148,7 +148,7 @@ var DefaultIndex = Index{
 				{"DomainOverLimit", 400, "The maximum number of domains is exceeded."},
 			},
 		},
-		{Name: "BatchDeleteCdnDomainConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "BatchDeleteCdnDomainConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainNames", true, ""},
 				{"FunctionNames", true, ""},
@@ -164,7 +164,7 @@ var DefaultIndex = Index{
 				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
-		{Name: "BatchDescribeCdnIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "BatchDescribeCdnIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"IpAddrList", true, ""},
 				{"Language", false, ""},
@@ -174,7 +174,7 @@ var DefaultIndex = Index{
 				{"InvaildParameter", 403, "The parameter you provided is invalid."},
 			},
 		},
-		{Name: "BatchSetCdnDomainConfig", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "BatchSetCdnDomainConfig", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"DomainNames", true, ""},
 				{"Functions", true, ""},
@@ -208,7 +208,7 @@ var DefaultIndex = Index{
 				{"MissingParameterDomainNames", 400, "The specified value of ArgName[DomainNames] is missing."},
 			},
 		},
-		{Name: "BatchSetCdnDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "BatchSetCdnDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"CertName", false, ""},
@@ -251,7 +251,7 @@ var DefaultIndex = Index{
 				{"CertName.MissingParameter", 404, "The CertName parameter is required."},
 			},
 		},
-		{Name: "BatchStartCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "BatchStartCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainNames", true, ""},
 			},
@@ -261,12 +261,12 @@ var DefaultIndex = Index{
 				{"IspBlack", 400, "The domain is on the ISP blacklist."},
 			},
 		},
-		{Name: "BatchStopCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "BatchStopCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainNames", true, ""},
 			},
 		},
-		{Name: "BatchUpdateCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "BatchUpdateCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Sources", false, ""},
@@ -290,12 +290,12 @@ var DefaultIndex = Index{
 				{"DomainInProtectedMode", 403, "The domain is in protection mode. To request permission, contact Customer Service."},
 			},
 		},
-		{Name: "CdnMigrateRegister", Methods: []string{"POST"}, RateLimit: 0,
+		{Name: "CdnMigrateRegister", Methods: []string{"POST"}, RateLimit: 0, Type: "",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
 		},
-		{Name: "ChangeCdnDomainToDcdn", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "ChangeCdnDomainToDcdn", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Operation", false, ""},
@@ -305,7 +305,7 @@ var DefaultIndex = Index{
 				{"DcdnServiceNotFound", 403, "Your account does not open DCDN service yet."},
 			},
 		},
-		{Name: "CheckCdnDomainExist", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "CheckCdnDomainExist", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -314,7 +314,7 @@ var DefaultIndex = Index{
 				{"DomainExist.OtherProduct", 400, "This domain is already existed in %s."},
 			},
 		},
-		{Name: "CheckCdnDomainICP", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "CheckCdnDomainICP", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -323,7 +323,7 @@ var DefaultIndex = Index{
 				{"CheckDomainICPFail", 400, "The domain query icp info error,check domain icp failed."},
 			},
 		},
-		{Name: "CreateCdnCertificateSigningRequest", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "CreateCdnCertificateSigningRequest", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"CommonName", true, ""},
 				{"SANs", false, ""},
@@ -343,7 +343,7 @@ var DefaultIndex = Index{
 				{"Internal.Error", 500, "The request processing has failed due to backend service exception."},
 			},
 		},
-		{Name: "CreateCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "CreateCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"Name", true, ""},
 				{"Reports", true, ""},
@@ -359,7 +359,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "CreateCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "CreateCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"ReportIds", true, ""},
 				{"DomainName", false, ""},
@@ -373,7 +373,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "CreateRealTimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "CreateRealTimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Project", true, ""},
 				{"Logstore", true, ""},
@@ -386,7 +386,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 404, "The domain does not exist, or it does not belong to you."},
 			},
 		},
-		{Name: "CreateUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "CreateUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
@@ -411,7 +411,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "CreateUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "CreateUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
@@ -431,7 +431,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "DeleteCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DeleteCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"DeliverId", true, ""},
 			},
@@ -444,7 +444,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DeleteCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DeleteCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -455,7 +455,7 @@ var DefaultIndex = Index{
 				{"OperationDenied", 403, "You do not have access to this operation."},
 			},
 		},
-		{Name: "DeleteCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DeleteCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Errors: []Error{
 				{"InvalidParameter", 400, "The specified parameter is invalid."},
 				{"TimeParseFailed", 400, "Failed to parse the time parameter."},
@@ -465,7 +465,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DeleteFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DeleteFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"TriggerARN", true, ""},
 			},
@@ -474,7 +474,7 @@ var DefaultIndex = Index{
 				{"PermissionDeny", 403, "No permission to operate this FCTrigger."},
 			},
 		},
-		{Name: "DeleteRealTimeLogLogstore", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DeleteRealTimeLogLogstore", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Project", true, ""},
 				{"Logstore", true, ""},
@@ -485,7 +485,7 @@ var DefaultIndex = Index{
 				{"LogstoreNotExist", 404, "Logstore does not exist"},
 			},
 		},
-		{Name: "DeleteRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DeleteRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Domain", true, ""},
 				{"Project", true, ""},
@@ -497,7 +497,7 @@ var DefaultIndex = Index{
 				{"LogstoreNotExist", 404, "Logstore does not exist"},
 			},
 		},
-		{Name: "DeleteSpecificConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DeleteSpecificConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"ConfigId", true, ""},
@@ -513,7 +513,7 @@ var DefaultIndex = Index{
 				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
-		{Name: "DeleteSpecificStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DeleteSpecificStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"ConfigId", true, ""},
@@ -529,7 +529,7 @@ var DefaultIndex = Index{
 				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
-		{Name: "DeleteUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DeleteUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"TaskId", true, ""},
 			},
@@ -540,7 +540,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "DeleteUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DeleteUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"TaskId", true, ""},
 			},
@@ -551,7 +551,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "DescribeBlockedRegions", Methods: []string{"GET"}, RateLimit: 50,
+		{Name: "DescribeBlockedRegions", Methods: []string{"GET"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"Language", true, ""},
 			},
@@ -561,12 +561,12 @@ var DefaultIndex = Index{
 				{"FAILED", 400, "FAILED"},
 			},
 		},
-		{Name: "DescribeCdnCertificateDetail", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeCdnCertificateDetail", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"CertName", true, ""},
 			},
 		},
-		{Name: "DescribeCdnCertificateDetailById", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnCertificateDetailById", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"CertId", true, ""},
 				{"CertRegion", false, ""},
@@ -576,17 +576,17 @@ var DefaultIndex = Index{
 				{"Abs.CertRegion.ValueNotSupported", 400, "CertRegion is not supported."},
 			},
 		},
-		{Name: "DescribeCdnCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 			},
 		},
-		{Name: "DescribeCdnConditionIPBInfo", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnConditionIPBInfo", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DataId", true, ""},
 			},
 		},
-		{Name: "DescribeCdnDeletedDomains", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeCdnDeletedDomains", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"PageNumber", false, "1"},
 				{"PageSize", false, "20"},
@@ -596,7 +596,7 @@ var DefaultIndex = Index{
 				{"InvalidPageSize.ValueNotSupported", 400, "The specified value of PageSize is invalid."},
 			},
 		},
-		{Name: "DescribeCdnDeliverList", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DescribeCdnDeliverList", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "read",
 			Params: []Param{
 				{"DeliverId", false, ""},
 			},
@@ -609,7 +609,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DescribeCdnDomainByCertificate", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnDomainByCertificate", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"SSLPub", true, ""},
 				{"SSLStatus", false, ""},
@@ -623,7 +623,7 @@ var DefaultIndex = Index{
 				{"InternalError", 500, "The request processing has failed due to backend service exception."},
 			},
 		},
-		{Name: "DescribeCdnDomainConfigs", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnDomainConfigs", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"FunctionNames", false, ""},
@@ -635,12 +635,12 @@ var DefaultIndex = Index{
 				{"InvalidConfigId.ValueNotSupported", 400, "FunctionName [ConfigId] is not supported."},
 			},
 		},
-		{Name: "DescribeCdnDomainDetail", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnDomainDetail", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
 		},
-		{Name: "DescribeCdnDomainLogs", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnDomainLogs", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"PageSize", false, "300"},
@@ -655,7 +655,7 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "The specified EndTime is earlier than the StartTime."},
 			},
 		},
-		{Name: "DescribeCdnDomainStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnDomainStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"FunctionNames", false, ""},
@@ -665,7 +665,7 @@ var DefaultIndex = Index{
 				{"InvalidFunctionNames.ValueNotSupported", 400, "FunctionName [FunctionNames] is not supported."},
 			},
 		},
-		{Name: "DescribeCdnHttpsDomainList", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnHttpsDomainList", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"PageNumber", false, "1"},
 				{"PageSize", false, "20"},
@@ -675,18 +675,18 @@ var DefaultIndex = Index{
 				{"NoHttpsDomain", 400, "Your account doesn't have https domain."},
 			},
 		},
-		{Name: "DescribeCdnMigrateRegisterStatus", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnMigrateRegisterStatus", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
 		},
-		{Name: "DescribeCdnOrderCommodityCode", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnOrderCommodityCode", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"CommodityCode", true, ""},
 			},
 		},
-		{Name: "DescribeCdnRegionAndIsp", Methods: []string{"GET", "POST"}, RateLimit: 30},
-		{Name: "DescribeCdnReport", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DescribeCdnRegionAndIsp", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read"},
+		{Name: "DescribeCdnReport", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"ReportId", true, ""},
@@ -705,7 +705,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DescribeCdnReportList", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DescribeCdnReportList", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "read",
 			Params: []Param{
 				{"ReportId", false, ""},
 			},
@@ -718,7 +718,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DescribeCdnSMCertificateDetail", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeCdnSMCertificateDetail", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"CertIdentifier", true, ""},
 			},
@@ -726,12 +726,12 @@ var DefaultIndex = Index{
 				{"InvalidCertIdentifier.ValueNotSupported", 400, "The specified value of parameter CertIdentifier is not valid."},
 			},
 		},
-		{Name: "DescribeCdnSMCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnSMCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
 		},
-		{Name: "DescribeCdnSSLCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnSSLCertificateList", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"PageNumber", false, "1"},
@@ -742,19 +742,19 @@ var DefaultIndex = Index{
 				{"NotFoundCertList", 400, "The certList is null."},
 			},
 		},
-		{Name: "DescribeCdnSecFuncInfo", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeCdnSecFuncInfo", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"SecFuncType", true, ""},
 				{"Lang", true, ""},
 			},
 		},
-		{Name: "DescribeCdnService", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnService", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Errors: []Error{
 				{"UnsupportedParameter", 400, "There is unsupported parameters"},
 				{"InternetChargeTypeInvalid", 400, "The specified InternetChargeType is invalid."},
 			},
 		},
-		{Name: "DescribeCdnSubList", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "DescribeCdnSubList", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "read",
 			Errors: []Error{
 				{"InvalidParameter", 400, "The specified parameter is invalid."},
 				{"TimeParseFailed", 400, "Failed to parse the time parameter."},
@@ -764,7 +764,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "DescribeCdnUserBillHistory", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnUserBillHistory", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
@@ -778,7 +778,7 @@ var DefaultIndex = Index{
 				{"InvalidTimeSpan", 400, "The time span exceeds the limit."},
 			},
 		},
-		{Name: "DescribeCdnUserBillPrediction", Methods: []string{"GET", "POST"}, RateLimit: 1,
+		{Name: "DescribeCdnUserBillPrediction", Methods: []string{"GET", "POST"}, RateLimit: 1, Type: "read",
 			Params: []Param{
 				{"StartTime", false, ""},
 				{"EndTime", false, ""},
@@ -796,7 +796,7 @@ var DefaultIndex = Index{
 				{"InvalidTimeSpan", 400, "The time span exceeds the limit."},
 			},
 		},
-		{Name: "DescribeCdnUserBillType", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnUserBillType", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
@@ -810,7 +810,7 @@ var DefaultIndex = Index{
 				{"InvalidTimeRange", 400, "Invalid StartTime and EndTime range."},
 			},
 		},
-		{Name: "DescribeCdnUserConfigs", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnUserConfigs", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"FunctionName", true, ""},
 			},
@@ -819,7 +819,7 @@ var DefaultIndex = Index{
 				{"InvalidArgName.ValueNotSupported", 400, "%s"},
 			},
 		},
-		{Name: "DescribeCdnUserDomainsByFunc", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeCdnUserDomainsByFunc", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"FuncId", true, ""},
 				{"PageNumber", false, "1"},
@@ -837,8 +837,8 @@ var DefaultIndex = Index{
 				{"InvalidCdnType.Malformed", 400, "The specified CdnType is invalid."},
 			},
 		},
-		{Name: "DescribeCdnUserQuota", Methods: []string{"GET", "POST"}, RateLimit: 30},
-		{Name: "DescribeCdnUserResourcePackage", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeCdnUserQuota", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read"},
+		{Name: "DescribeCdnUserResourcePackage", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"Status", false, "valid"},
 			},
@@ -846,7 +846,7 @@ var DefaultIndex = Index{
 				{"CdnServiceNotFound", 403, "Your account does not open CDN service yet."},
 			},
 		},
-		{Name: "DescribeCdnWafDomain", Methods: []string{"GET", "POST"}, RateLimit: 150,
+		{Name: "DescribeCdnWafDomain", Methods: []string{"GET", "POST"}, RateLimit: 150, Type: "read",
 			Params: []Param{
 				{"RegionId", true, ""},
 				{"DomainName", false, ""},
@@ -859,7 +859,7 @@ var DefaultIndex = Index{
 				{"DomainNotExist", 400, "Specified Domain Not Exist."},
 			},
 		},
-		{Name: "DescribeCertificateInfoByID", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeCertificateInfoByID", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"CertId", true, ""},
 			},
@@ -868,7 +868,7 @@ var DefaultIndex = Index{
 				{"SignatureDoesNotMatch", 403, "The signature we calculated does not match the one you provided. Please refer to the API reference about authentication for details."},
 			},
 		},
-		{Name: "DescribeCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"ConfigId", true, ""},
 			},
@@ -877,7 +877,7 @@ var DefaultIndex = Index{
 				{"Config.NotFound", 404, "Config does not exist or does not belong to the current user"},
 			},
 		},
-		{Name: "DescribeDomainAverageResponseTime", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainAverageResponseTime", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"TimeMerge", false, ""},
 				{"DomainType", false, ""},
@@ -896,7 +896,7 @@ var DefaultIndex = Index{
 				{"InvalidIspParameter", 400, "The specified Isp is invalid."},
 			},
 		},
-		{Name: "DescribeDomainBpsData", Methods: []string{"GET", "POST"}, RateLimit: 150,
+		{Name: "DescribeDomainBpsData", Methods: []string{"GET", "POST"}, RateLimit: 150, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -912,7 +912,7 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "Specified EndTime does not match the specified StartTime."},
 			},
 		},
-		{Name: "DescribeDomainBpsDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeDomainBpsDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -931,7 +931,7 @@ var DefaultIndex = Index{
 				{"InvaildParameter", 403, "The parameter you provided is invalid."},
 			},
 		},
-		{Name: "DescribeDomainBpsDataByTimeStamp", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeDomainBpsDataByTimeStamp", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"TimePoint", true, ""},
@@ -945,7 +945,7 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "Specified EndTime does not match the specified StartTime."},
 			},
 		},
-		{Name: "DescribeDomainCcActivityLog", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "DescribeDomainCcActivityLog", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -963,7 +963,7 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "The specified EndTime is earlier than the StartTime."},
 			},
 		},
-		{Name: "DescribeDomainCertificateInfo", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainCertificateInfo", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -972,7 +972,7 @@ var DefaultIndex = Index{
 				{"InternalError", 500, "The request processing has failed due to internal error."},
 			},
 		},
-		{Name: "DescribeDomainCname", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainCname", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -981,7 +981,7 @@ var DefaultIndex = Index{
 				{"InvaildParameter", 403, "The parameter you provided is invalid."},
 			},
 		},
-		{Name: "DescribeDomainCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeDomainCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -989,7 +989,7 @@ var DefaultIndex = Index{
 				{"Config.NotFound", 404, "The domain provided doesn't apply any custom log config, please refer to the standard log config."},
 			},
 		},
-		{Name: "DescribeDomainDetailDataByLayer", Methods: []string{"GET"}, RateLimit: 20,
+		{Name: "DescribeDomainDetailDataByLayer", Methods: []string{"GET"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"Field", true, ""},
 				{"DomainName", true, ""},
@@ -1008,7 +1008,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainHitRateData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainHitRateData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1023,7 +1023,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1040,7 +1040,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainHttpCodeDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeDomainHttpCodeDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1058,7 +1058,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainISPData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainISPData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1072,7 +1072,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 404, "The domain provided does not exist in our records."},
 			},
 		},
-		{Name: "DescribeDomainMax95BpsData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainMax95BpsData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1091,7 +1091,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 404, "The domain provided does not exist in our records."},
 			},
 		},
-		{Name: "DescribeDomainMultiUsageData", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "DescribeDomainMultiUsageData", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1107,7 +1107,7 @@ var DefaultIndex = Index{
 				{"InvalidTimeSpan", 400, "The time span exceeds the limit."},
 			},
 		},
-		{Name: "DescribeDomainPathData", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeDomainPathData", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"PageNumber", false, "1"},
 				{"PageSize", false, "20"},
@@ -1131,7 +1131,7 @@ var DefaultIndex = Index{
 				{"InvalidTime.OverRange", 400, "Specified StartTime or EndTime is over range"},
 			},
 		},
-		{Name: "DescribeDomainPvData", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "DescribeDomainPvData", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1144,7 +1144,7 @@ var DefaultIndex = Index{
 				{"InvalidTime.ValueNotSupported", 400, "StartTime or EndTime is miss match."},
 			},
 		},
-		{Name: "DescribeDomainQpsData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainQpsData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1161,7 +1161,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainQpsDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeDomainQpsDataByLayer", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1179,7 +1179,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified StartTime is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeBpsData", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeDomainRealTimeBpsData", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"IspNameEn", false, ""},
@@ -1192,7 +1192,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeByteHitRateData", Methods: []string{"GET"}, RateLimit: 0,
+		{Name: "DescribeDomainRealTimeByteHitRateData", Methods: []string{"GET"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1203,7 +1203,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeDetailData", Methods: []string{"GET"}, RateLimit: 10,
+		{Name: "DescribeDomainRealTimeDetailData", Methods: []string{"GET"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", true, ""},
@@ -1219,7 +1219,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainRealTimeHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1235,7 +1235,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeQpsData", Methods: []string{"GET"}, RateLimit: 10,
+		{Name: "DescribeDomainRealTimeQpsData", Methods: []string{"GET"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"IspNameEn", false, ""},
@@ -1248,7 +1248,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeReqHitRateData", Methods: []string{"GET"}, RateLimit: 10,
+		{Name: "DescribeDomainRealTimeReqHitRateData", Methods: []string{"GET"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1259,7 +1259,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Malformed", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeSrcBpsData", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainRealTimeSrcBpsData", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1273,7 +1273,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified StartTime is invalid."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeSrcHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainRealTimeSrcHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1289,7 +1289,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeSrcTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainRealTimeSrcTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1305,7 +1305,7 @@ var DefaultIndex = Index{
 				{"InvalidInterval.Malformed", 400, "Specified Interval is malformed."},
 			},
 		},
-		{Name: "DescribeDomainRealTimeTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainRealTimeTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1323,7 +1323,7 @@ var DefaultIndex = Index{
 				{"InvalidInterval.Malformed", 400, "Specified Interval is malformed."},
 			},
 		},
-		{Name: "DescribeDomainRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DescribeDomainRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"Domain", true, ""},
 			},
@@ -1332,7 +1332,7 @@ var DefaultIndex = Index{
 				{"Domain.NotFound", 404, "Domain not found"},
 			},
 		},
-		{Name: "DescribeDomainRegionData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainRegionData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1346,7 +1346,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 404, "The domain provided does not exist in our records."},
 			},
 		},
-		{Name: "DescribeDomainReqHitRateData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainReqHitRateData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1359,7 +1359,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainSrcBpsData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainSrcBpsData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1376,7 +1376,7 @@ var DefaultIndex = Index{
 				{"InvalidInterval.Malformed", 400, "Specified Interval is malformed."},
 			},
 		},
-		{Name: "DescribeDomainSrcHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainSrcHttpCodeData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1391,7 +1391,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainSrcQpsData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainSrcQpsData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1408,7 +1408,7 @@ var DefaultIndex = Index{
 				{"InvalidInterval.Malformed", 400, "Specified Interval is malformed."},
 			},
 		},
-		{Name: "DescribeDomainSrcTopUrlVisit", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainSrcTopUrlVisit", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1423,7 +1423,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Mismatch", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainSrcTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainSrcTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1440,7 +1440,7 @@ var DefaultIndex = Index{
 				{"InvalidInterval.Malformed", 400, "Specified Interval is malformed."},
 			},
 		},
-		{Name: "DescribeDomainTopClientIpVisit", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainTopClientIpVisit", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"LocationNameEn", false, ""},
@@ -1457,7 +1457,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 400, "The domain provided does not exist in our records."},
 			},
 		},
-		{Name: "DescribeDomainTopReferVisit", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainTopReferVisit", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1471,7 +1471,7 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "Specified EndTime does not match the specified StartTime."},
 			},
 		},
-		{Name: "DescribeDomainTopUrlVisit", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainTopUrlVisit", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1486,7 +1486,7 @@ var DefaultIndex = Index{
 				{"InvalidDomainName.Mismatch", 400, "The specified DomainName is invalid."},
 			},
 		},
-		{Name: "DescribeDomainTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainTrafficData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1503,7 +1503,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeDomainUsageData", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainUsageData", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", true, ""},
@@ -1527,7 +1527,7 @@ var DefaultIndex = Index{
 				{"InvalidTime.Malformed", 400, "Specified StartTime or EndTime is malformed."},
 			},
 		},
-		{Name: "DescribeDomainUvData", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeDomainUvData", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"StartTime", false, ""},
@@ -1540,13 +1540,13 @@ var DefaultIndex = Index{
 				{"InvalidTime.ValueNotSupported", 400, "StartTime or EndTime is miss match."},
 			},
 		},
-		{Name: "DescribeDomainVerifyData", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeDomainVerifyData", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"GlobalResourcePlan", false, ""},
 			},
 		},
-		{Name: "DescribeDomainsBySource", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeDomainsBySource", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"Sources", true, ""},
 			},
@@ -1556,7 +1556,7 @@ var DefaultIndex = Index{
 				{"InvalidSources.NotFound", 400, "The sources provided does not found in your domains"},
 			},
 		},
-		{Name: "DescribeDomainsUsageByDay", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeDomainsUsageByDay", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"DomainName", false, ""},
 				{"StartTime", false, ""},
@@ -1570,14 +1570,14 @@ var DefaultIndex = Index{
 				{"InvalidDomain.NotFound", 404, "The domain provided does not exist in our records."},
 			},
 		},
-		{Name: "DescribeEsExceptionData", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeEsExceptionData", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
 				{"RuleId", true, ""},
 			},
 		},
-		{Name: "DescribeEsExecuteData", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeEsExecuteData", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"StartTime", true, ""},
 				{"EndTime", true, ""},
@@ -1589,7 +1589,7 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeFCTrigger", Methods: []string{"GET"}, RateLimit: 0,
+		{Name: "DescribeFCTrigger", Methods: []string{"GET"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"TriggerARN", true, ""},
 			},
@@ -1598,7 +1598,7 @@ var DefaultIndex = Index{
 				{"NotFound.FCTrigger", 404, "FCTrigger not found."},
 			},
 		},
-		{Name: "DescribeIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "DescribeIpInfo", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"IP", true, ""},
 			},
@@ -1606,7 +1606,7 @@ var DefaultIndex = Index{
 				{"InvalidIP.ValueNotSupported", 400, "The specified value of parameter IP is not supported."},
 			},
 		},
-		{Name: "DescribeIpStatus", Methods: []string{"GET"}, RateLimit: 50,
+		{Name: "DescribeIpStatus", Methods: []string{"GET"}, RateLimit: 50, Type: "read",
 			Params: []Param{
 				{"Ips", true, ""},
 			},
@@ -1615,7 +1615,7 @@ var DefaultIndex = Index{
 				{"InvalidArgIps.IpCanNotFound", 400, "The ips can not found."},
 			},
 		},
-		{Name: "DescribeL2VipsByDomain", Methods: []string{"GET", "POST"}, RateLimit: 40,
+		{Name: "DescribeL2VipsByDomain", Methods: []string{"GET", "POST"}, RateLimit: 40, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -1625,7 +1625,7 @@ var DefaultIndex = Index{
 				{"SystemBusy", 403, "The system is busy, please try again later."},
 			},
 		},
-		{Name: "DescribePreloadDetailById", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribePreloadDetailById", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"TaskId", true, ""},
 			},
@@ -1637,7 +1637,7 @@ var DefaultIndex = Index{
 				{"TooManyRequests", 429, "Too many requests, please try again later"},
 			},
 		},
-		{Name: "DescribeRangeDataByLocateAndIspService", Methods: []string{"GET", "POST"}, RateLimit: 20,
+		{Name: "DescribeRangeDataByLocateAndIspService", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read",
 			Params: []Param{
 				{"DomainNames", true, ""},
 				{"StartTime", true, ""},
@@ -1652,7 +1652,7 @@ var DefaultIndex = Index{
 				{"InvalidTime.ValueNotSupported", 400, "StartTime or EndTime is miss match."},
 			},
 		},
-		{Name: "DescribeRealtimeDeliveryAcc", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeRealtimeDeliveryAcc", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"StartTime", false, ""},
 				{"EndTime", false, ""},
@@ -1667,8 +1667,8 @@ var DefaultIndex = Index{
 				{"InvalidEndTime.Mismatch", 400, "Specified EndTime does not math the specified start time."},
 			},
 		},
-		{Name: "DescribeRefreshQuota", Methods: []string{"GET", "POST"}, RateLimit: 20},
-		{Name: "DescribeRefreshTaskById", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "DescribeRefreshQuota", Methods: []string{"GET", "POST"}, RateLimit: 20, Type: "read"},
+		{Name: "DescribeRefreshTaskById", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"TaskId", true, ""},
 			},
@@ -1690,7 +1690,7 @@ var DefaultIndex = Index{
 				{"TooManyRequests", 429, "Too many requests, please try again later"},
 			},
 		},
-		{Name: "DescribeRefreshTasks", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeRefreshTasks", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"TaskId", false, ""},
 				{"ObjectPath", false, ""},
@@ -1720,15 +1720,15 @@ var DefaultIndex = Index{
 				{"TooManyRequests", 429, "The server is busy. Please try again later."},
 			},
 		},
-		{Name: "DescribeStagingIp", Methods: []string{"GET", "POST"}, RateLimit: 30},
-		{Name: "DescribeTagResources", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "DescribeStagingIp", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "read"},
+		{Name: "DescribeTagResources", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "read",
 			Params: []Param{
 				{"ResourceType", true, ""},
 				{"ResourceId", true, ""},
 				{"Tag", false, ""},
 			},
 		},
-		{Name: "DescribeTopDomainsByFlow", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeTopDomainsByFlow", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"StartTime", false, ""},
 				{"EndTime", false, ""},
@@ -1740,12 +1740,12 @@ var DefaultIndex = Index{
 				{"InvalidStartTime.ValueNotSupported", 400, "The specified value of parameter StartTime is not supported."},
 			},
 		},
-		{Name: "DescribeUserCertificateExpireCount", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeUserCertificateExpireCount", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Errors: []Error{
 				{"NoHttpsDomain", 400, "Your account doesn't have https domain."},
 			},
 		},
-		{Name: "DescribeUserConfigs", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "DescribeUserConfigs", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"Config", true, ""},
 			},
@@ -1754,7 +1754,7 @@ var DefaultIndex = Index{
 				{"InvalidConfig.ValueNotSupported", 400, "The specified value of parameter Config is not supported."},
 			},
 		},
-		{Name: "DescribeUserDomains", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeUserDomains", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"PageSize", false, "20"},
 				{"PageNumber", false, "1"},
@@ -1781,8 +1781,8 @@ var DefaultIndex = Index{
 				{"InvalidCdnType.Malformed", 400, "The specified CdnType is invalid."},
 			},
 		},
-		{Name: "DescribeUserTags", Methods: []string{"GET", "POST"}, RateLimit: 100},
-		{Name: "DescribeUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeUserTags", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read"},
+		{Name: "DescribeUserUsageDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"PageSize", false, ""},
 				{"PageNumber", false, ""},
@@ -1792,7 +1792,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "DescribeUserUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeUserUsageDetailDataExportTask", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"PageSize", false, ""},
 				{"PageNumber", false, ""},
@@ -1802,7 +1802,7 @@ var DefaultIndex = Index{
 				{"InvalidParameterOperator", 400, "Invalid Parameter Operator."},
 			},
 		},
-		{Name: "DescribeUserVipsByDomain", Methods: []string{"GET"}, RateLimit: 30,
+		{Name: "DescribeUserVipsByDomain", Methods: []string{"GET"}, RateLimit: 30, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Available", false, ""},
@@ -1813,12 +1813,12 @@ var DefaultIndex = Index{
 				{"IllegalOperation", 400, "Illegal domain operate is not permitted."},
 			},
 		},
-		{Name: "DescribeVerifyContent", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "DescribeVerifyContent", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
 		},
-		{Name: "DisableRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "DisableRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Domain", true, ""},
 			},
@@ -1827,7 +1827,7 @@ var DefaultIndex = Index{
 				{"Domain.NotFound", 404, "Domain not found"},
 			},
 		},
-		{Name: "EnableRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "EnableRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Domain", true, ""},
 			},
@@ -1836,7 +1836,7 @@ var DefaultIndex = Index{
 				{"Domain.NotFound", 404, "Domain not found"},
 			},
 		},
-		{Name: "ListDomainsByLogConfigId", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ListDomainsByLogConfigId", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"ConfigId", true, ""},
 			},
@@ -1845,7 +1845,7 @@ var DefaultIndex = Index{
 				{"Domains.NotFound", 404, "No domain used in this log config"},
 			},
 		},
-		{Name: "ListFCTrigger", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ListFCTrigger", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"EventMetaName", true, ""},
 				{"EventMetaVersion", true, ""},
@@ -1854,7 +1854,7 @@ var DefaultIndex = Index{
 				{"NotFound.EventMeta", 400, "EventMeta not found."},
 			},
 		},
-		{Name: "ListRealtimeLogDeliveryDomains", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ListRealtimeLogDeliveryDomains", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Params: []Param{
 				{"Project", true, ""},
 				{"Logstore", true, ""},
@@ -1866,12 +1866,12 @@ var DefaultIndex = Index{
 				{"DomainsNotFound", 404, "Domains not found or empty"},
 			},
 		},
-		{Name: "ListRealtimeLogDeliveryInfos", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ListRealtimeLogDeliveryInfos", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Errors: []Error{
 				{"Unauthorized", 400, "RealtimeLogDelivery Service Not Authorized"},
 			},
 		},
-		{Name: "ListTagResources", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "ListTagResources", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "read",
 			Params: []Param{
 				{"TagOwnerUid", false, ""},
 				{"TagOwnerBid", false, ""},
@@ -1889,12 +1889,12 @@ var DefaultIndex = Index{
 				{"TagValueIsInvalid", 400, "The specified TagValue is invalid."},
 			},
 		},
-		{Name: "ListUserCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ListUserCustomLogConfig", Methods: []string{"GET"}, RateLimit: 100, Type: "read",
 			Errors: []Error{
 				{"ConfgIds.NotFound", 404, "You don't have any custom log config, please add first."},
 			},
 		},
-		{Name: "ModifyCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "ModifyCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Sources", false, ""},
@@ -1922,7 +1922,7 @@ var DefaultIndex = Index{
 				{"DomainInProtectedMode", 403, "The domain is in protection mode. To request permission, contact Customer Service."},
 			},
 		},
-		{Name: "ModifyCdnDomainOwner", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "ModifyCdnDomainOwner", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -1931,7 +1931,7 @@ var DefaultIndex = Index{
 				{"DomainTransferFail", 400, "The domain does not allow to transfer to a different account."},
 			},
 		},
-		{Name: "ModifyCdnDomainSchdmByProperty", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "ModifyCdnDomainSchdmByProperty", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Property", true, ""},
@@ -1944,7 +1944,7 @@ var DefaultIndex = Index{
 				{"InvalidTopLevelDomain.Malformed", 400, "Specified TopLevelDomain is malformed."},
 			},
 		},
-		{Name: "ModifyRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100,
+		{Name: "ModifyRealtimeLogDelivery", Methods: []string{"GET"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"Project", true, ""},
 				{"Logstore", true, ""},
@@ -1957,7 +1957,7 @@ var DefaultIndex = Index{
 				{"LogstoreNotExist", 404, "Logstore does not exist"},
 			},
 		},
-		{Name: "OpenCdnService", Methods: []string{"GET", "POST"}, RateLimit: 5,
+		{Name: "OpenCdnService", Methods: []string{"GET", "POST"}, RateLimit: 5, Type: "write",
 			Params: []Param{
 				{"InternetChargeType", true, ""},
 			},
@@ -1975,7 +1975,7 @@ var DefaultIndex = Index{
 				{"Forbidden.BidUser", 403, "Bid user is limited to open service."},
 			},
 		},
-		{Name: "PublishStagingConfigToProduction", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "PublishStagingConfigToProduction", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -1984,7 +1984,7 @@ var DefaultIndex = Index{
 				{"StagingConfig.NotFound", 404, "The Staging configuration does not exist."},
 			},
 		},
-		{Name: "PushObjectCache", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "PushObjectCache", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "write",
 			Params: []Param{
 				{"ObjectPath", true, ""},
 				{"Area", false, ""},
@@ -2003,7 +2003,7 @@ var DefaultIndex = Index{
 				{"InvalidCustomHeader", 400, "Parse preload header failed."},
 			},
 		},
-		{Name: "RefreshObjectCacheByCacheTag", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "RefreshObjectCacheByCacheTag", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"CacheTag", true, ""},
@@ -2023,7 +2023,7 @@ var DefaultIndex = Index{
 				{"InvalidParameters", 400, "The parameters you provided are invalid."},
 			},
 		},
-		{Name: "RefreshObjectCaches", Methods: []string{"GET", "POST"}, RateLimit: 50,
+		{Name: "RefreshObjectCaches", Methods: []string{"GET", "POST"}, RateLimit: 50, Type: "write",
 			Params: []Param{
 				{"ObjectPath", true, ""},
 				{"ObjectType", false, "File"},
@@ -2040,7 +2040,7 @@ var DefaultIndex = Index{
 				{"TooManyRequests", 429, "Too many requests, please try again later"},
 			},
 		},
-		{Name: "RollbackStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "RollbackStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -2048,7 +2048,7 @@ var DefaultIndex = Index{
 				{"StagingConfig.NotFound", 404, "The Staging configuration does not exist."},
 			},
 		},
-		{Name: "SetCdnDomainCSRCertificate", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "SetCdnDomainCSRCertificate", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"ServerCertificate", true, ""},
 				{"DomainName", true, ""},
@@ -2064,7 +2064,7 @@ var DefaultIndex = Index{
 				{"Internal.ConfigError", 500, "An error occurred while configuring the certificate."},
 			},
 		},
-		{Name: "SetCdnDomainSMCertificate", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "SetCdnDomainSMCertificate", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"CertIdentifier", true, ""},
@@ -2074,7 +2074,7 @@ var DefaultIndex = Index{
 				{"InvalidCertIdentifier.ValueNotSupported", 400, "The specified value of parameter CertIdentifier is not valid."},
 			},
 		},
-		{Name: "SetCdnDomainSSLCertificate", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "SetCdnDomainSSLCertificate", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"CertName", false, ""},
@@ -2120,7 +2120,7 @@ var DefaultIndex = Index{
 				{"CertName.MissingParameter", 404, "You must specify CertName."},
 			},
 		},
-		{Name: "SetCdnDomainStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "SetCdnDomainStagingConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Functions", true, ""},
@@ -2140,7 +2140,7 @@ var DefaultIndex = Index{
 				{"MissingRequiredArg", 400, "required argument missing."},
 			},
 		},
-		{Name: "SetDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10,
+		{Name: "SetDomainServerCertificate", Methods: []string{"GET", "POST"}, RateLimit: 10, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"CertName", false, ""},
@@ -2185,7 +2185,7 @@ var DefaultIndex = Index{
 				{"CertName.MissingParameter", 404, "The CertName parameter is required."},
 			},
 		},
-		{Name: "SetReqHeaderConfig", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "SetReqHeaderConfig", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"Key", true, ""},
@@ -2199,7 +2199,7 @@ var DefaultIndex = Index{
 				{"InvalidHeaderKey.ValueNotSupported", 400, "The specified value of parameter HeaderKey is not supported."},
 			},
 		},
-		{Name: "SetWaitingRoomConfig", Methods: []string{"GET", "POST"}, RateLimit: 30,
+		{Name: "SetWaitingRoomConfig", Methods: []string{"GET", "POST"}, RateLimit: 30, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"WaitUri", true, ""},
@@ -2209,7 +2209,7 @@ var DefaultIndex = Index{
 				{"WaitUrl", true, ""},
 			},
 		},
-		{Name: "StartCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "StartCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -2219,7 +2219,7 @@ var DefaultIndex = Index{
 				{"IspBlack", 400, "The domain is on the ISP blacklist."},
 			},
 		},
-		{Name: "StopCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 40,
+		{Name: "StopCdnDomain", Methods: []string{"GET", "POST"}, RateLimit: 40, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 			},
@@ -2227,7 +2227,7 @@ var DefaultIndex = Index{
 				{"InvalidDomain.BelongToConfigGroup", 400, "This Domain activated in configuration group and should modify by config group."},
 			},
 		},
-		{Name: "TagResources", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "TagResources", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"ResourceType", true, ""},
 				{"ResourceId", true, ""},
@@ -2249,7 +2249,7 @@ var DefaultIndex = Index{
 				{"CustomTagIsInvalid", 400, "The number of Custom Tag exceeds 20."},
 			},
 		},
-		{Name: "UntagResources", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "UntagResources", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"ResourceType", true, ""},
 				{"All", false, ""},
@@ -2262,7 +2262,7 @@ var DefaultIndex = Index{
 				{"TagKeyRepeated", 400, "The specified TagKey is duplicated."},
 			},
 		},
-		{Name: "UpdateCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "UpdateCdnDeliverTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"DeliverId", true, ""},
 				{"Name", false, ""},
@@ -2280,7 +2280,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "UpdateCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3,
+		{Name: "UpdateCdnSubTask", Methods: []string{"GET", "POST"}, RateLimit: 3, Type: "write",
 			Params: []Param{
 				{"ReportIds", false, ""},
 				{"DomainName", false, ""},
@@ -2296,7 +2296,7 @@ var DefaultIndex = Index{
 				{"DeliverExceedLimit", 400, "The maximum number of subscribed tasks is exceeded."},
 			},
 		},
-		{Name: "UpdateFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0,
+		{Name: "UpdateFCTrigger", Methods: []string{"GET", "POST"}, RateLimit: 0, Type: "write",
 			Params: []Param{
 				{"TriggerARN", true, ""},
 				{"SourceARN", false, ""},
@@ -2312,7 +2312,7 @@ var DefaultIndex = Index{
 				{"PermissionDeny", 403, "No permission to operate this FCTrigger."},
 			},
 		},
-		{Name: "VerifyDomainOwner", Methods: []string{"GET", "POST"}, RateLimit: 100,
+		{Name: "VerifyDomainOwner", Methods: []string{"GET", "POST"}, RateLimit: 100, Type: "write",
 			Params: []Param{
 				{"DomainName", true, ""},
 				{"VerifyType", true, ""},

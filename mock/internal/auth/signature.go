@@ -109,6 +109,9 @@ func pct(s string) string {
 	return string(b)
 }
 
+// PercentEncode is the percent-encoding both signatures use (pct).
+func PercentEncode(s string) string { return pct(s) }
+
 func unreserved(c byte) bool {
 	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }

@@ -29,9 +29,9 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 
 	s := &Spec{
 		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
-		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes,
+		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes, SecretParams: hand.SecretParams,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
-		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
+		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
 
 		Resources: hand.Resources, Quotas: hand.Quotas, // only the hand-written layer describes them
 	}
@@ -45,11 +45,11 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 	}
 	methods := map[string]bool{}
 	for _, layer := range []*Spec{gen, hand} {
-		for name, op := range layer.Ops {
-			s.Ops[name] = op
+		for name, op := range layer.ops {
+			s.ops[name] = op
 		}
 	}
-	for name, op := range s.Ops {
+	for name, op := range s.ops {
 		s.Names = append(s.Names, name)
 		for _, m := range op.Methods {
 			methods[m] = true
@@ -60,5 +60,8 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		s.AllMethods = append(s.AllMethods, m)
 	}
 	sort.Strings(s.AllMethods)
+	if ps := s.secretParamProblems(); len(ps) > 0 {
+		return nil, ps
+	}
 	return s, nil
 }

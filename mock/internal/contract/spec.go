@@ -2,11 +2,14 @@ package contract
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,18 +26,27 @@ type Spec struct {
 	HostID  string // x-acs-host-id, the HostId of error bodies
 
 	Doc         *openapi3.T
-	Common      map[string]ErrorDef // the common (gateway) errors, by code
-	CommonCodes []string            // their codes, in spec order
-	Ops         map[string]*Operation
-	Names       []string // operation names, sorted
-	AllMethods  []string // union of every operation's methods
+	Common      map[string]ErrorDef   // the common (gateway) errors, by code
+	CommonCodes []string              // their codes, in spec order
+	ops         map[string]*Operation // by name: Operation, Summary
+	Names       []string              // operation names, sorted
+	AllMethods  []string              // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
-	// operations that change nothing: those verify may call.
+	// operations that change nothing, for an operation without
+	// x-acs-operation-type (ReadOnly).
 	ReadOnlyPrefixes []string
-	Src              *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
+	// SecretParams (x-mock-secret-parameters) are the parameters whose
+	// values are secrets (a TLS private key): the journal and recordings
+	// keep only SecretDigest of them.
+	SecretParams map[string]bool
+	Src          *diag.YAMLFile // the file, for problems' lines (parsed only when asked)
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
+	kept    struct {                               // Kept's
+		once sync.Once
+		v    any
+	}
 
 	Resources map[string]*Resource // x-mock-resources (resources.go)
 	Quotas    map[string]*Quota    // x-mock-quotas
@@ -45,7 +57,10 @@ type Operation struct {
 	Name      string
 	Methods   []string // upper case
 	RateLimit int      // documented calls per second per account, 0 when none
-	Params    []*Param // in spec order
+	// Type is x-acs-operation-type, the metadata's operationType: "read"
+	// (changes nothing) or "write"; "" when the spec does not say.
+	Type   string
+	Params []*Param // in spec order
 
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
@@ -71,9 +86,16 @@ type Param struct {
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
 }
 
-// ReadOnly tells whether op changes nothing, by its name's prefix
+// ReadOnly tells whether op changes nothing: its x-acs-operation-type
+// (read), else, when the spec does not say, its name's prefix
 // (x-mock-read-only): Describe*, List*, Check*...
 func (s *Spec) ReadOnly(op *Operation) bool {
+	switch op.Type {
+	case OperationRead:
+		return true
+	case OperationWrite:
+		return false
+	}
 	for _, p := range s.ReadOnlyPrefixes {
 		if strings.HasPrefix(op.Name, p) {
 			return true
@@ -82,8 +104,80 @@ func (s *Spec) ReadOnly(op *Operation) bool {
 	return false
 }
 
-// Operation returns the named operation, or nil.
-func (s *Spec) Operation(name string) *Operation { return s.Ops[name] }
+// The values of x-acs-operation-type.
+const (
+	OperationRead  = "read"
+	OperationWrite = "write"
+)
+
+// SecretDigest is what the journal and recordings keep of a secret
+// parameter's value: equal values stay equal (recordings still match),
+// the value never shows.
+func SecretDigest(v string) string {
+	sum := sha256.Sum256([]byte(v))
+	return "<redacted:sha256:" + hex.EncodeToString(sum[:4]) + ">"
+}
+
+// secretParamProblems names each secret parameter no operation has: a
+// typo would leave a private key in clear. Checked on the layers merged
+// (Merge): a hand-written spec served alone may lack those operations.
+func (s *Spec) secretParamProblems() diag.Problems {
+	var unknown []string
+	for name := range s.SecretParams {
+		found := false
+		for _, op := range s.ops {
+			for _, p := range op.Params {
+				found = found || p.Name == name
+			}
+		}
+		if !found {
+			unknown = append(unknown, name)
+		}
+	}
+	sort.Strings(unknown)
+	var ps diag.Problems
+	for _, name := range unknown {
+		ps.Add(s.Src.Name, s.Src.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "%s is no operation's parameter", name)
+	}
+	return ps
+}
+
+// Kept returns what is kept with the spec, made by mk on the first call:
+// what is built from a spec shared by servers (the generated layer's
+// compiled fixtures) lives exactly as long as the spec. Kept apart, in a
+// cache of its own, it could be dropped while the spec is kept, and an
+// indexed spec's OnLoad would then point at what no server uses.
+func (s *Spec) Kept(mk func() any) any {
+	s.kept.once.Do(func() { s.kept.v = mk() })
+	return s.kept.v
+}
+
+// Operation returns the named operation loaded in full (Operation.Full),
+// or nil when the spec has none or it cannot be loaded (LoadOperation says
+// why). What only routes or lists operations, and must not load one of an
+// indexed spec, uses Summary.
+func (s *Spec) Operation(name string) *Operation {
+	op, _ := s.LoadOperation(name)
+	return op
+}
+
+// LoadOperation returns the named operation loaded in full, or why it
+// cannot be loaded; nil and no error when the spec has no such operation.
+func (s *Spec) LoadOperation(name string) (*Operation, error) {
+	op := s.ops[name]
+	if op == nil {
+		return nil, nil
+	}
+	return op.Full()
+}
+
+// Summary returns the named operation, or nil, without loading it: for an
+// indexed spec's operation not called yet, only what the index says (Name,
+// Methods, RateLimit, State, the errors, and the parameters' Name,
+// Required and Default), enough to route a call, list it and build the
+// built-in scenarios. Anything that checks a call, renders a fixture or
+// reads a schema needs Operation.
+func (s *Spec) Summary(name string) *Operation { return s.ops[name] }
 
 // OperationNames lists every operation, sorted.
 func (s *Spec) OperationNames() []string { return s.Names }
@@ -176,6 +270,9 @@ type LoadOptions struct {
 	// Reports are the files an export task can serve: a create's
 	// x-mock-state names one of them (report:).
 	Reports []string
+	// part: the document is one operation of a larger one (LoadIndexed):
+	// a resource no operation of it creates is no mistake.
+	part bool
 }
 
 // Load parses and checks an OpenAPI document in the mock's conventions
@@ -194,7 +291,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		return nil, ps.Err()
 	}
 
-	s := &Spec{Doc: doc, Src: yf, Ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
+	s := &Spec{Doc: doc, Src: yf, ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
 	if doc.Info != nil {
 		s.Version = doc.Info.Version
 	}
@@ -209,6 +306,16 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 
 	if err := DecodeExtension(doc.Extensions, "x-mock-read-only", &s.ReadOnlyPrefixes); err != nil {
 		ps.Add(file, yf.Line("/x-mock-read-only"), "x-mock-read-only", "must list Action prefixes, e.g. [Describe, List]: %v", err)
+	}
+	var secret []string
+	if err := DecodeExtension(doc.Extensions, "x-mock-secret-parameters", &secret); err != nil {
+		ps.Add(file, yf.Line("/x-mock-secret-parameters"), "x-mock-secret-parameters", "must list parameter names, e.g. [SSLPri]: %v", err)
+	}
+	for _, name := range secret {
+		if s.SecretParams == nil {
+			s.SecretParams = map[string]bool{}
+		}
+		s.SecretParams[name] = true
 	}
 	var common []ErrorDef
 	if err := DecodeExtension(doc.Extensions, "x-acs-common-errors", &common); err != nil {
@@ -243,23 +350,23 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 			if op == nil {
 				continue
 			}
-			if _, dup := s.Ops[op.Name]; dup {
+			if _, dup := s.ops[op.Name]; dup {
 				ps.Add(file, yf.Line(ptr+"/operationId"), diag.FieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
 				continue
 			}
-			s.Ops[op.Name] = op
+			s.ops[op.Name] = op
 			s.Names = append(s.Names, op.Name)
 			for _, m := range op.Methods {
 				methods[m] = true
 			}
 		}
 	}
-	if len(s.Ops) == 0 && len(ps) == 0 {
+	if len(s.ops) == 0 && len(ps) == 0 {
 		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.Names)
 	if len(s.Resources) > 0 {
-		sampleResources(s, &ps) // resources.go
+		sampleResources(s, opts.part, &ps) // resources.go
 	}
 	for m := range methods {
 		s.AllMethods = append(s.AllMethods, m)
@@ -302,6 +409,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 				}
 				op.Methods = append(op.Methods, m)
 			}
+		}
+	}
+	if raw, ok := o.Extensions["x-acs-operation-type"]; ok {
+		if err := DecodeExtension(o.Extensions, "x-acs-operation-type", &op.Type); err != nil || (op.Type != OperationRead && op.Type != OperationWrite) {
+			problem("/x-acs-operation-type", "must be read or write, not %v", raw)
 		}
 	}
 	if raw, ok := o.Extensions["x-acs-rate-limit"]; ok {

@@ -84,7 +84,10 @@ func appendKept(b *strings.Builder, v string, max int) bool {
 // action, access key id and the parameters but the secrets. It is one
 // allocation for a call that fits; Params is unpacked from it when read,
 // as most entries never are.
-func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values) {
+//
+// secret parameters (x-mock-secret-parameters) are kept as their digest.
+func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values, secret map[string]bool) {
+	params = digestSecrets(params, secret)
 	// First pass: which parameters fit, and how many bytes they take.
 	size, n, over := 0, 0, false
 	for k, v := range params {
@@ -211,6 +214,33 @@ func KeptCopy(v string, max int) string {
 	b.Grow(keptLen(v, max))
 	appendKept(&b, v, max)
 	return b.String()
+}
+
+// digestSecrets is params with each secret one's values replaced by their
+// digest: a copy when the call sends one, else params itself.
+func digestSecrets(params url.Values, secret map[string]bool) url.Values {
+	var out url.Values
+	for name := range secret {
+		vs, ok := params[name]
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = make(url.Values, len(params))
+			for k, v := range params {
+				out[k] = v
+			}
+		}
+		d := make([]string, len(vs))
+		for i, v := range vs {
+			d[i] = contract.SecretDigest(v)
+		}
+		out[name] = d
+	}
+	if out == nil {
+		return params
+	}
+	return out
 }
 
 // secretParams never reach the journal or the logs.

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // ignored are the parameters a recording neither keeps nor matches on:
@@ -33,11 +35,15 @@ type Key struct {
 	Version string
 	Format  string              // the answer's: JSON or XML
 	Params  map[string][]string // the other parameters, account ids replaced
+
+	accounts []string // the account ids sent, redacted wherever they appear
+	hidden   []string // the secret parameters' values, never written
 }
 
 // KeyOf is the key of a call: its decoded parameters (query and form body
-// merged), and its Action, Version and answer format as the mock decoded them.
-func KeyOf(action, version, format string, params url.Values) Key {
+// merged), and its Action, Version and answer format as the mock decoded
+// them. The values of secret parameters are kept as their digest.
+func KeyOf(action, version, format string, params url.Values, secret map[string]bool) Key {
 	k := Key{Action: action, Version: version, Format: format, Params: map[string][]string{}}
 	for name, vs := range params {
 		if ignored[name] {
@@ -46,6 +52,13 @@ func KeyOf(action, version, format string, params url.Values) Key {
 		kept := make([]string, len(vs))
 		for i, v := range vs {
 			kept[i] = redactParam(name, v)
+			if secret[name] {
+				kept[i] = contract.SecretDigest(v)
+				k.hidden = append(k.hidden, v)
+			}
+			if isAccountField(name) {
+				k.accounts = append(k.accounts, v)
+			}
 		}
 		k.Params[name] = kept
 	}
@@ -82,8 +95,15 @@ func sortedNames(m map[string][]string) []string {
 	return names
 }
 
+// maxNameLen caps the Action's part of a file name: the names of the
+// real API are at most 40-odd characters; any longer one is cut.
+const maxNameLen = 64
+
 // safeName keeps an Action usable as a file name.
 func safeName(s string) string {
+	if len(s) > maxNameLen {
+		s = s[:maxNameLen]
+	}
 	s = strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
@@ -107,6 +127,17 @@ type Exchange struct {
 	BodyText    string // a body that is not JSON, as text
 
 	File string // where it was read from or written to
+
+	canon string // Key.canonical(), kept on the first key()
+}
+
+// key is the exchange's Key.canonical(), computed once (Match compares it
+// on every hit). Load computes it; Match calls it under its list's lock.
+func (x *Exchange) key() string {
+	if x.canon == "" {
+		x.canon = x.canonical()
+	}
+	return x.canon
 }
 
 // file is the JSON form of an Exchange. encoding/json writes map keys

@@ -37,21 +37,17 @@ func NewRecorder(dir string) (*Recorder, error) {
 // file <Action>.<hash>.<n>.json; it returns the file's name. A file that
 // would still hold a secret is not written.
 func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
-	redact(x, secrets)
+	accounts := redact(x, secrets)
 	data, err := x.encode()
 	if err != nil {
 		return "", err
 	}
 	stem := x.FileStem()
-	if err := stillSecret(data, secrets); err != nil {
+	if err := stillSecret(data, append(append(append([]string{}, secrets...), accounts...), x.hidden...)); err != nil {
 		return "", fmt.Errorf("the recording of %s was not written: %w", x.Action, err)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if len(r.next) >= maxHints {
-		clear(r.next)
-	}
-	for n := max(1, r.next[stem]); ; n++ {
+	for {
+		n := r.take(stem) // the lock covers the hint only, never the disk
 		name := stem + "." + pad(n) + ".json"
 		f, err := os.OpenFile(filepath.Join(r.dir, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 		if errors.Is(err, fs.ErrExist) {
@@ -67,10 +63,21 @@ func (r *Recorder) Write(x *Exchange, secrets []string) (string, error) {
 		if werr != nil {
 			return "", werr
 		}
-		r.next[stem] = n + 1
 		x.File = name
 		return name, nil
 	}
+}
+
+// take returns the next number to try for stem and moves the hint past it.
+func (r *Recorder) take(stem string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.next[stem]; !ok && len(r.next) >= maxHints {
+		clear(r.next)
+	}
+	n := max(1, r.next[stem])
+	r.next[stem] = n + 1
+	return n
 }
 
 // pad writes n with at least three digits, so files sort in recorded order.
@@ -97,8 +104,22 @@ type played struct {
 	used int
 }
 
+// A library is held in memory whole: Load refuses a directory with more
+// than MaxRecordings files or MaxRecordingBytes bytes of them.
+const (
+	MaxRecordings     = 50_000
+	MaxRecordingBytes = 512 << 20
+)
+
+// loadLimits are MaxRecordings and MaxRecordingBytes (smaller in tests).
+var loadLimits = struct {
+	count int
+	bytes int64
+}{MaxRecordings, MaxRecordingBytes}
+
 // Load reads every *.json file of dir. A file that is not a recording
-// fails the load, named with the field at fault.
+// fails the load, named with the field at fault; so does a directory over
+// MaxRecordings or MaxRecordingBytes.
 func Load(dir string) (*Library, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
 	if err != nil {
@@ -106,6 +127,18 @@ func Load(dir string) (*Library, error) {
 	}
 	if _, err := os.Stat(dir); err != nil {
 		return nil, err
+	}
+	if len(names) > loadLimits.count {
+		return nil, fmt.Errorf("%s: %d recordings, more than the %d a replay holds in memory: split the directory", dir, len(names), loadLimits.count)
+	}
+	var total int64
+	for _, path := range names {
+		if fi, err := os.Stat(path); err == nil {
+			total += fi.Size()
+		}
+	}
+	if total > loadLimits.bytes {
+		return nil, fmt.Errorf("%s: %d bytes of recordings, more than the %d a replay holds in memory: split the directory", dir, total, loadLimits.bytes)
 	}
 	sort.Strings(names)
 	l := &Library{byStem: map[string]*played{}, byAction: map[string][]*Exchange{}}
@@ -122,15 +155,21 @@ func Load(dir string) (*Library, error) {
 			continue
 		}
 		x.File = filepath.Base(path)
+		x.key()
 		stem := x.FileStem()
 		p := l.byStem[stem]
 		if p == nil {
 			p = &played{}
 			l.byStem[stem] = p
 		}
-		p.list = append(p.list, x) // names sort in recorded order (pad)
+		p.list = append(p.list, x)
 		l.byAction[x.Action] = append(l.byAction[x.Action], x)
 		l.count++
+	}
+	for _, p := range l.byStem {
+		// Recorded order is the number before .json: names sort so only
+		// up to 999 (pad), and .1000 sorts before .999.
+		sort.SliceStable(p.list, func(i, j int) bool { return seq(p.list[i].File) < seq(p.list[j].File) })
 	}
 	return l, errors.Join(errs...)
 }
@@ -151,13 +190,34 @@ type Miss struct {
 // one it returns why.
 func (l *Library) Match(k Key) (*Exchange, *Miss) {
 	if p := l.byStem[k.FileStem()]; p != nil {
+		// The stem is 48 bits of a hash: a hit must be the same key.
+		want := k.canonical()
 		p.mu.Lock()
 		defer p.mu.Unlock()
-		i := min(p.used, len(p.list)-1)
-		p.used++
-		return p.list[i], nil
+		var same []*Exchange
+		for _, x := range p.list {
+			if x.key() == want {
+				same = append(same, x)
+			}
+		}
+		if len(same) > 0 {
+			i := min(p.used, len(same)-1)
+			p.used++
+			return same[i], nil
+		}
 	}
 	return nil, l.closest(k)
+}
+
+// seq is the recording number of a file name <stem>.<n>.json; 0 when it
+// has none (a file named by hand sorts first).
+func seq(name string) int {
+	name = strings.TrimSuffix(name, ".json")
+	n, err := strconv.Atoi(name[strings.LastIndexByte(name, '.')+1:])
+	if err != nil {
+		return 0
+	}
+	return n
 }
 
 // closest finds the recording of k.Action that differs from k in the

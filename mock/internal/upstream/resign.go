@@ -36,24 +36,30 @@ const timeLayout = "2006-01-02T15:04:05Z"
 
 // outgoing builds the request to send upstream: the client's parameters
 // where the client put them, its own headers but the mock's and the
-// signature's, signed again with the upstream's key.
-func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, acs3 bool) (*http.Request, error) {
+// signature's, signed again with the upstream's key. signed are the values
+// of the new signature (nonce, date, signature, token): the upstream may
+// echo them (SignatureDoesNotMatch quotes its string to sign), so they are
+// secrets of the exchange.
+func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, acs3 bool) (out *http.Request, signed []string, err error) {
 	u := *f.base
 	if acs3 {
 		u.RawQuery = r.URL.RawQuery
 		out, err := f.newRequest(ctx, r, &u, body)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sum := sha256.Sum256(body)
-		out.Header.Set("x-acs-date", f.now().UTC().Format(timeLayout))
-		out.Header.Set("x-acs-signature-nonce", nonce())
+		date, n := f.now().UTC().Format(timeLayout), nonce()
+		out.Header.Set("x-acs-date", date)
+		out.Header.Set("x-acs-signature-nonce", n)
 		out.Header.Set("x-acs-content-sha256", hex.EncodeToString(sum[:]))
 		if f.creds.SecurityToken != "" {
 			out.Header.Set("x-acs-security-token", f.creds.SecurityToken)
 		}
-		out.Header.Set("Authorization", auth.SignACS3(out, body, f.creds.AccessKeyID, f.creds.AccessKeySecret))
-		return out, nil
+		authz := auth.SignACS3(out, body, f.creds.AccessKeyID, f.creds.AccessKeySecret)
+		out.Header.Set("Authorization", authz)
+		_, sig, _ := strings.Cut(authz, ",Signature=")
+		return out, []string{n, date, sig, f.creds.SecurityToken}, nil
 	}
 
 	// RPC v1: the signature covers the query and a form body together; the
@@ -65,12 +71,13 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 	}
 	inBody := hasParam(form, "Signature") && !hasParam(query, "Signature")
 	query, form = withoutSigning(query), withoutSigning(form)
+	ts, n := f.now().UTC().Format(timeLayout), nonce()
 	signing := []pair{
 		{"AccessKeyId", f.creds.AccessKeyID},
 		{"SignatureMethod", "HMAC-SHA1"},
 		{"SignatureVersion", "1.0"},
-		{"SignatureNonce", nonce()},
-		{"Timestamp", f.now().UTC().Format(timeLayout)},
+		{"SignatureNonce", n},
+		{"Timestamp", ts},
 	}
 	if f.creds.SecurityToken != "" {
 		signing = append(signing, pair{"SecurityToken", f.creds.SecurityToken})
@@ -94,7 +101,8 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 	if isForm {
 		body = []byte(encode(form))
 	}
-	return f.newRequest(ctx, r, &u, body)
+	out, err = f.newRequest(ctx, r, &u, body)
+	return out, []string{n, ts, sig.v, f.creds.SecurityToken}, err
 }
 
 // newRequest is a request to u with body and the client's headers, less

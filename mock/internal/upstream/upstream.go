@@ -59,21 +59,28 @@ const (
 	CodeTimeout     = "Mock.UpstreamTimeout"     // 504: no answer in time
 	CodeUnreachable = "Mock.UpstreamUnreachable" // 502: refused, no route, DNS, TLS
 	CodeBadAnswer   = "Mock.UpstreamBadAnswer"   // 502: cut short or too large
+	CodeBusy        = "Mock.UpstreamBusy"        // 503: too many forwards in flight
 )
+
+// DefaultMaxInFlight bounds the calls forwarded at once: each holds a
+// connection and up to MaxAnswerBytes of answer.
+const DefaultMaxInFlight = 64
 
 // MaxAnswerBytes bounds an upstream answer read into memory.
 const MaxAnswerBytes = 32 << 20
 
-// DefaultTimeout bounds one forwarded exchange when the client's request
-// has no earlier deadline.
+// DefaultTimeout bounds one forwarded exchange, whatever the client's
+// request allows (the server gives every request minutes); an earlier
+// deadline of the client's still applies.
 const DefaultTimeout = 60 * time.Second
 
 // Forwarder sends calls to one upstream. It is safe for concurrent use.
 type Forwarder struct {
-	base   *url.URL
-	creds  Credentials
-	client *http.Client
-	now    func() time.Time
+	base    *url.URL
+	creds   Credentials
+	client  *http.Client
+	now     func() time.Time
+	timeout time.Duration // DefaultTimeout
 }
 
 // New returns a Forwarder to rawURL (http or https, e.g.
@@ -103,7 +110,7 @@ func New(rawURL string, creds Credentials, client *http.Client) (*Forwarder, err
 	if u.Path == "" {
 		u.Path = "/"
 	}
-	return &Forwarder{base: u, creds: creds, client: &c, now: time.Now}, nil
+	return &Forwarder{base: u, creds: creds, client: &c, now: time.Now, timeout: DefaultTimeout}, nil
 }
 
 // URL is the upstream's address.
@@ -117,28 +124,32 @@ type Response struct {
 	Code        string // the body's error code; "" for a success
 	Body        []byte
 	JSON        bool // the body is JSON
+	// Signed are the values the call was signed with (nonce, timestamp or
+	// date, signature, security token): never to be recorded, as the
+	// upstream may echo them.
+	Signed []string
 }
 
 // Forward signs the client's request again (body: its exact bytes; acs3:
 // the client signed with ACS3-HMAC-SHA256) and sends it. A transport
 // failure is returned as the API error to answer.
 func (f *Forwarder) Forward(ctx context.Context, r *http.Request, body []byte, acs3 bool) (*Response, *contract.APIError) {
-	out, err := f.outgoing(ctx, r, body, acs3)
+	out, signed, err := f.outgoing(ctx, r, body, acs3)
 	if err != nil {
 		return nil, &contract.APIError{Status: http.StatusBadGateway, Code: CodeBadAnswer, Message: "the call could not be signed again: " + err.Error()}
 	}
-	return f.Do(out)
+	res, aerr := f.Do(out)
+	if res != nil {
+		res.Signed = signed
+	}
+	return res, aerr
 }
 
 // Do sends a signed request and reads the answer.
 func (f *Forwarder) Do(out *http.Request) (*Response, *contract.APIError) {
-	ctx := out.Context()
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
-		defer cancel()
-		out = out.WithContext(ctx)
-	}
+	ctx, cancel := context.WithTimeout(out.Context(), f.timeout)
+	defer cancel()
+	out = out.WithContext(ctx)
 	resp, err := f.client.Do(out)
 	if err != nil {
 		return nil, f.transportError(err)
