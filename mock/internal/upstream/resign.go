@@ -10,16 +10,13 @@ import (
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
-// Parameters and headers of the client's signature: dropped from a
-// forwarded call, which gets the upstream key's own.
+// Headers of the client's signature (its parameters: contract.SignatureParam):
+// dropped from a forwarded call, which gets the upstream key's own.
 var (
-	rpcSigningParams = map[string]bool{
-		"Signature": true, "SignatureNonce": true, "Timestamp": true, "AccessKeyId": true,
-		"SecurityToken": true, "SignatureMethod": true, "SignatureVersion": true,
-	}
 	acs3SigningHeaders = map[string]bool{
 		"authorization": true, "x-acs-date": true, "x-acs-signature-nonce": true,
 		"x-acs-content-sha256": true, "x-acs-security-token": true, "x-acs-accesskey-id": true,
@@ -145,7 +142,7 @@ func hasParam(ps []wire.Pair, name string) bool {
 func withoutSigning(ps []wire.Pair) []wire.Pair {
 	out := ps[:0:0]
 	for _, p := range ps {
-		if !rpcSigningParams[p.Key] {
+		if !contract.SignatureParam(p.Key) {
 			out = append(out, p)
 		}
 	}
