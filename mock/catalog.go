@@ -18,7 +18,6 @@ type catalog struct {
 	scenarios map[string]*Scenario
 	order     []string // scenario names: built-ins first, then files by name
 	fixtures  fixture.Set
-	coverage  *coverageTable // served outcomes: the only mutable part, atomics (coverage.go)
 }
 
 func (c *catalog) scenarioNames() []string { return c.order }
@@ -34,7 +33,7 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 	}
 	fx, ps := fixture.LoadFixtureLayers(cfg.fixtureFiles(), sp, layers, now)
 
-	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx, coverage: newCoverage(sp)}
+	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}
 	for _, sc := range scenario.Builtins(sp) {
 		builtins[sc.Name] = true
