@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"fmt"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -48,7 +50,7 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 		cat.order = append(cat.order, sc.Name)
 	}
 	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.Add("--scenario", 0, "", "%s", scenario.Unknown(cfg.Scenario, cat.order))
+		ps.Add("--scenario", 0, "", "%s%s", scenario.Unknown(cfg.Scenario, cat.order), leftOut(cfg, cfg.Scenario))
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
@@ -68,6 +70,22 @@ func (cfg Config) scenarioDirs() []scenario.Dir {
 		dirs = append(dirs, scenario.Dir{FS: cfg.Scenarios, Name: cfg.ScenariosDir})
 	}
 	return dirs
+}
+
+// leftOut explains an unknown scenario name that is a shipped scenario file
+// this configuration leaves out, or is "".
+func leftOut(cfg Config, name string) string {
+	if !cfg.NoShippedScenarios || !fs.ValidPath(name) {
+		return ""
+	}
+	if _, err := fs.Stat(scenarios.FS, name+".yaml"); err != nil {
+		return ""
+	}
+	why := "--no-shipped-scenarios (Config.NoShippedScenarios)"
+	if cfg.specGiven {
+		why = "--spec (Config.Spec): they name the shipped spec's operations"
+	}
+	return fmt.Sprintf("; %q is a shipped scenario, left out by %s", name, why)
 }
 
 // Check loads and checks the configured files without serving, as the
