@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strings"
@@ -30,9 +31,11 @@ const (
 	maxHeaderBytes    = 64 << 10
 )
 
-// newHTTPServer is an http.Server with the mock's timeouts and header limit.
-func newHTTPServer(h http.Handler) *http.Server {
+// newHTTPServer is an http.Server with the mock's timeouts and header
+// limit, logging its own errors to errorLog (nil: the log package's).
+func newHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
 	return &http.Server{
+		ErrorLog:          errorLog,
 		Handler:           withDeadline(h, writeTimeout),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
@@ -60,7 +63,7 @@ func listenAdmin(opts options, srv halves, api *http.Server) (*http.Server, net.
 		return nil, nil, &flagError{flag: "admin-addr", err: err}
 	}
 	api.Handler = withDeadline(srv.APIHandler(), writeTimeout)
-	return newHTTPServer(srv.AdminHandler()), ln, nil
+	return newHTTPServer(srv.AdminHandler(), api.ErrorLog), ln, nil
 }
 
 // withDeadline ends each request's context d after its handler starts.

@@ -101,9 +101,9 @@ func TestListenersEndRequestsAtTheWriteTimeout(t *testing.T) {
 		}
 	}
 
-	check("one listener", serve(newHTTPServer(p.APIHandler()), listen()), p.api)
+	check("one listener", serve(newHTTPServer(p.APIHandler(), nil), listen()), p.api)
 
-	api := newHTTPServer(nil)
+	api := newHTTPServer(nil, nil)
 	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, p, api)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"strings"
 	"sync"
@@ -32,6 +33,16 @@ func checkLogMode(mode string) error {
 		return nil
 	}
 	return flagErrorf("log", "%q: want %s, %s or %s", mode, logRequests, logErrors, logOff)
+}
+
+// httpErrorLog is where the HTTP servers' own errors go (a TLS handshake,
+// a panic, a failed accept): the server's log, through the same buffer, so
+// they never land in the middle of a buffered line. Nil without a logger.
+func httpErrorLog(l *slog.Logger) *log.Logger {
+	if l == nil {
+		return nil
+	}
+	return slog.NewLogLogger(l.Handler(), slog.LevelError)
 }
 
 // newLogger is the server's logger for a --log mode, writing to w.
@@ -87,10 +98,13 @@ func (f *requestFilter) WithGroup(name string) slog.Handler {
 }
 
 // bufferedWriter buffers writes to w and flushes them every interval, on
-// Flush and on Close. It is safe for concurrent use. After Close, writes go
+// Flush and on Close. It is safe for concurrent use. Each Write is one
+// line (slog writes a record at once) and is never split across two
+// flushes, so a reader of the file sees whole lines. After Close, writes go
 // straight through, so a late line is never lost.
 type bufferedWriter struct {
 	mu     sync.Mutex
+	w      io.Writer
 	buf    *bufio.Writer
 	closed bool
 
@@ -100,7 +114,7 @@ type bufferedWriter struct {
 }
 
 func newBufferedWriter(w io.Writer, every time.Duration) *bufferedWriter {
-	b := &bufferedWriter{buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), stopped: make(chan struct{})}
+	b := &bufferedWriter{w: w, buf: bufio.NewWriterSize(w, 64<<10), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go b.flushEvery(every)
 	return b
 }
@@ -108,9 +122,16 @@ func newBufferedWriter(w io.Writer, every time.Duration) *bufferedWriter {
 func (b *bufferedWriter) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	var ferr error
+	if b.buf.Buffered() > 0 && len(p) > b.buf.Available() {
+		ferr = b.flush() // rather than fill the buffer with part of p and write that
+	}
 	n, err := b.buf.Write(p)
 	if err == nil && b.closed {
-		err = b.buf.Flush()
+		err = b.flush()
+	}
+	if err == nil {
+		err = ferr
 	}
 	return n, err
 }
@@ -119,7 +140,18 @@ func (b *bufferedWriter) Write(p []byte) (int, error) {
 func (b *bufferedWriter) Flush() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Flush()
+	return b.flush()
+}
+
+// flush writes out what is buffered. When that fails (a full disk), what
+// was buffered is dropped and the buffer starts again: bufio.Writer keeps
+// its first error and would refuse every later line.
+func (b *bufferedWriter) flush() error {
+	err := b.buf.Flush()
+	if err != nil {
+		b.buf.Reset(b.w)
+	}
+	return err
 }
 
 func (b *bufferedWriter) flushEvery(every time.Duration) {
@@ -143,7 +175,7 @@ func (b *bufferedWriter) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.closed = true
-	if err := b.buf.Flush(); err != nil {
+	if err := b.flush(); err != nil {
 		return fmt.Errorf("writing the log: %w", err)
 	}
 	return nil

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -138,4 +140,102 @@ func TestBufferedWriter(t *testing.T) {
 			t.Error("a write after Close was kept in the buffer")
 		}
 	})
+}
+
+// chunkWriter keeps each write it gets, failing the first failFirst.
+type chunkWriter struct {
+	mu        sync.Mutex
+	chunks    []string
+	failFirst int
+}
+
+func (w *chunkWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.failFirst > 0 {
+		w.failFirst--
+		return 0, syscall.ENOSPC
+	}
+	w.chunks = append(w.chunks, string(p))
+	return len(p), nil
+}
+
+// TestBufferedWriterKeepsLinesWhole: lines of every length, from writers
+// side by side, fill the buffer many times over; every write to the file
+// ends at the end of a line, so tail -f never shows half of one.
+func TestBufferedWriterKeepsLinesWhole(t *testing.T) {
+	w := &chunkWriter{}
+	b := newBufferedWriter(w, time.Hour) // only a full buffer, then Close, write
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				_, _ = b.Write([]byte(strings.Repeat("x", 20+(g*7919+i*131)%300) + "\n"))
+			}
+		})
+	}
+	wg.Wait()
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for i, c := range w.chunks {
+		total += strings.Count(c, "\n")
+		if !strings.HasSuffix(c, "\n") {
+			t.Fatalf("write %d of %d ends in the middle of a line: ...%q", i, len(w.chunks), c[max(0, len(c)-20):])
+		}
+	}
+	if len(w.chunks) < 10 || total != 8000 {
+		t.Errorf("%d writes, %d lines: want many writes and 8000 lines", len(w.chunks), total)
+	}
+}
+
+// TestBufferedWriterAfterAFailedFlush: one failed write (a full disk)
+// loses what was buffered then, not every later line.
+func TestBufferedWriterAfterAFailedFlush(t *testing.T) {
+	w := &chunkWriter{failFirst: 1}
+	b := newBufferedWriter(w, time.Hour)
+	_, _ = b.Write([]byte("lost\n"))
+	if err := b.Flush(); !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("Flush: %v, want ENOSPC", err)
+	}
+	_, _ = b.Write([]byte("kept\n"))
+	if err := b.Close(); err != nil {
+		t.Fatalf("Close after the disk has room again: %v", err)
+	}
+	if got := strings.Join(w.chunks, ""); got != "kept\n" {
+		t.Errorf("the log got %q, want the line written after the failure", got)
+	}
+}
+
+// TestHTTPServerErrorsGoToTheLog: the HTTP servers' own errors (here a
+// handler's panic) are lines of the server's log, the admin listener's too.
+func TestHTTPServerErrorsGoToTheLog(t *testing.T) {
+	var out bytes.Buffer
+	b := newBufferedWriter(&out, time.Hour)
+	hs := newHTTPServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }), httpErrorLog(newLogger(logOff, b)))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	if res, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
+		res.Body.Close()
+		t.Fatal("a panicking handler answered")
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasPrefix(got, "time=") || !strings.Contains(got, "level=ERROR") || !strings.Contains(got, "boom") {
+		t.Errorf("the log has %q, want the server's panic as a log line", got)
+	}
+	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, deadlineProbe{}, hs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminLn.Close()
+	if admin.ErrorLog != hs.ErrorLog {
+		t.Error("the admin listener logs elsewhere")
+	}
 }

@@ -308,7 +308,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
-	hs := newHTTPServer(srv) // timeouts and a header limit: hardening.go
+	hs := newHTTPServer(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: hardening.go
 	admin, adminLn, err := listenAdmin(opts, srv, hs)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh: how fast cdnmock answers, next to a bare echo server that
+# bench/run.sh: how fast cdnmock answers, next to a bare net/http server that
 # answers the same bytes with no work (bench/baseline). One run measures:
 #
 #   - requests/s, p50 and p99 with wrk at 1 and 32 connections, in ROUNDS
@@ -272,7 +272,7 @@ case_def() {
       C_STATUS=400 C_CODE=InvalidParameterOperator
       ;;
     e)
-      C_LABEL="(e) baseline (bare echo)"
+      C_LABEL="(e) baseline (bare net/http)"
       C_PATH="/?$RPC&Format=JSON&$TIMES"
       C_PORT=$BASE_PORT C_PID=$BASE_PID
       ;;

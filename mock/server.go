@@ -361,7 +361,7 @@ func dispatch(sp *Spec, call *Call) (*Operation, *apiError) {
 	case call.Version != sp.Version:
 		return nil, sp.Gateway(contract.CodeInvalidVersion, wire.ParamVersion)
 	}
-	op := sp.Operation(call.Action)
+	op := sp.Summary(call.Action) // loaded once the call is known to reach it (process)
 	if op == nil {
 		return nil, sp.Gateway(contract.CodeInvalidActionNotFound, wire.ParamAction)
 	}

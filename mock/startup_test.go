@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // BenchmarkStartup measures New as the cdnmock command starts: the embedded
@@ -35,7 +34,6 @@ func BenchmarkStartup(b *testing.B) {
 			for b.Loop() {
 				if bc.reset {
 					contract.ResetCache()
-					fixture.ResetCache()
 				}
 				var err error
 				if bc.name == "validate" {
@@ -63,7 +61,6 @@ func BenchmarkFirstCall(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				contract.ResetCache()
-				fixture.ResetCache()
 				s, err := New(Config{Clock: clock, DisableThrottling: true, Scenario: ScenarioSuccess})
 				if err != nil {
 					b.Fatal(err)

@@ -62,8 +62,12 @@ func Verify(ctx context.Context, cfg Config, opts VerifyOptions) ([]VerifyResult
 	checker := drift.NewChecker(sp)
 	var out []VerifyResult
 	for _, name := range sp.OperationNames() {
-		op := sp.Operation(name)
-		if (!opts.IncludeWrites && !sp.ReadOnly(op)) || (opts.Action != "" && !glob.Match(opts.Action, name)) {
+		if (!opts.IncludeWrites && !sp.ReadOnly(sp.Summary(name))) || (opts.Action != "" && !glob.Match(opts.Action, name)) {
+			continue
+		}
+		op, err := sp.LoadOperation(name) // its example and its checks need it in full
+		if err != nil {
+			out = append(out, VerifyResult{Action: name, Error: err.Error()})
 			continue
 		}
 		params := exampleRequest(sp, op)

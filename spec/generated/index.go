@@ -30,6 +30,13 @@ type Op struct {
 	RateLimit int
 	Params    []Param
 	Errors    []Error
+	State     *State // x-mock-state, nil when none
+}
+
+// State is an operation's x-mock-state: the export task family it works
+// on and what it does (the console and listings show the family).
+type State struct {
+	Tasks, Do, Report, NotFound string
 }
 
 // Param is one parameter as listings show it.

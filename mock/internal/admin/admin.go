@@ -114,7 +114,7 @@ func scenarioInfo(sp *contract.Spec, sc *scenario.Scenario) adminapi.ScenarioInf
 		if info.Operations == nil {
 			info.Operations = map[string][]adminapi.StepInfo{}
 		}
-		op := sp.Operation(action)
+		op := sp.Summary(action) // listing loads nothing
 		for _, st := range steps {
 			si := adminapi.StepInfo{Fixture: st.Fixture, Validate: st.Validate, Error: st.Error, Fault: st.Fault, Times: st.Times, When: st.When, Task: st.Task}
 			if st.Error != "" {

@@ -126,7 +126,7 @@ func operationsPage(cat Catalog) adminapi.OperationsPage {
 		return e
 	}
 	for _, name := range sp.OperationNames() {
-		op := sp.Operation(name)
+		op := sp.Summary(name) // listing loads nothing
 		info := adminapi.OperationInfo{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Tasks: taskFamily(op),
 			Parameters: make([]adminapi.ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []adminapi.ErrorInfo{}}
 		for i, p := range op.Params {

@@ -139,7 +139,7 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 		return apiError(sp, codeSignatureNonceUsed, "")
 	}
 
-	if op := sp.Operation(call.Action); op != nil { // an unknown action is InvalidAction.NotFound later
+	if op := sp.Summary(call.Action); op != nil { // its name alone: nothing is loaded; an unknown action is InvalidAction.NotFound later
 		action := strings.ToLower(sp.Product) + ":" + op.Name
 		if ok, why := key.Policy.decide(action); !ok {
 			return apiError(sp, codeForbiddenRAM, fmt.Sprintf("Action %s is %s (access key %s).", action, why, key.ID))

@@ -31,6 +31,7 @@ type IndexOp struct {
 	RateLimit int
 	Params    []IndexParam
 	Errors    []ErrorDef
+	State     *TaskHook // x-mock-state, nil when none
 }
 
 // IndexParam is one parameter as listings show it.
@@ -44,8 +45,8 @@ type IndexParam struct {
 func IndexOf(s *Spec) Index {
 	idx := Index{Product: s.Product, Version: s.Version, HostID: s.HostID, Common: s.CommonErrors()}
 	for _, name := range s.Names {
-		op := s.Ops[name]
-		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors()}
+		op := s.ops[name]
+		io := IndexOp{Name: name, Methods: op.Methods, RateLimit: op.RateLimit, Errors: op.Errors(), State: op.State}
 		for _, p := range op.Params {
 			io.Params = append(io.Params, IndexParam{Name: p.Name, Required: p.Required, Default: p.Default})
 		}
@@ -79,13 +80,13 @@ func (op *Operation) Full() (*Operation, error) {
 			if r := recover(); r != nil {
 				l.op, l.err = nil, fmt.Errorf("loading %s panicked: %v", op.Name, r)
 			}
+			l.load = nil // what it held (the document) is no longer needed
+			l.done.Store(true)
 		}()
 		l.op, l.err = l.load()
 		if l.op == nil && l.err == nil {
 			l.err = fmt.Errorf("loading %s gave no operation", op.Name)
 		}
-		l.load = nil // what it held (the document) is no longer needed
-		l.done.Store(true)
 	})
 	return l.op, l.err
 }
@@ -99,12 +100,15 @@ func (op *Operation) Loaded() bool { return op.lazy == nil || op.lazy.done.Load(
 // the document's top, as a document of its own, and checked as Load checks
 // it; then the spec's OnLoad runs in the same once: the server compiles the
 // operation's fixtures there. It fails when data does not have the plain
-// layout (scanPaths) or lacks an operation of the index: the caller then
-// loads data in full.
+// layout (scanPaths), lacks an operation of the index or has one the
+// index lacks: the caller then loads data in full.
 func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, error) {
 	head, paths := scanPaths(data)
 	if paths == nil {
 		return nil, fmt.Errorf("%s: not in the layout an index needs", file)
+	}
+	if len(paths) != len(idx.Ops) {
+		return nil, fmt.Errorf("%s: %d paths, but the index lists %d operations", file, len(paths), len(idx.Ops))
 	}
 	byKey := make(map[string]pathText, len(paths))
 	for _, p := range paths {
@@ -112,7 +116,7 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 	}
 	headLines := bytes.Count(head, []byte("\n"))
 	s := &Spec{Product: idx.Product, Version: idx.Version, HostID: idx.HostID, Src: diag.LazyYAML(file, data), indexed: true,
-		Ops: make(map[string]*Operation, len(idx.Ops)), Common: make(map[string]ErrorDef, len(idx.Common))}
+		ops: make(map[string]*Operation, len(idx.Ops)), Common: make(map[string]ErrorDef, len(idx.Common))}
 	for _, d := range idx.Common {
 		s.Common[d.Code] = d
 		s.CommonCodes = append(s.CommonCodes, d.Code)
@@ -139,7 +143,7 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 			}
 			return full, nil
 		}}
-		s.Ops[op.Name] = op
+		s.ops[op.Name] = op
 		s.Names = append(s.Names, op.Name)
 		for _, m := range op.Methods {
 			methods[m] = true
@@ -154,8 +158,10 @@ func LoadIndexed(file string, data []byte, idx Index, opts LoadOptions) (*Spec, 
 }
 
 // OnLoad sets what runs when an operation of an indexed spec is loaded,
-// in the same once: package fixture compiles the operation's fixtures. The
-// first call wins; it must come before any Operation.Full.
+// in the same once: package fixture compiles the operation's fixtures,
+// into what it keeps with the spec (Kept), so the one function set lives
+// as long as the spec. The first call wins; it must come before any
+// Operation.Full.
 func (s *Spec) OnLoad(f func(*Operation) error) {
 	s.onLoad.CompareAndSwap(nil, &f)
 }
@@ -180,13 +186,16 @@ func indexOf(gi *genspec.Index) Index {
 			params[j] = IndexParam(p)
 		}
 		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Params: params, Errors: errs(op.Errors)}
+		if st := op.State; st != nil {
+			idx.Ops[i].State = &TaskHook{Tasks: st.Tasks, Do: st.Do, Report: st.Report, NotFound: st.NotFound}
+		}
 	}
 	return idx
 }
 
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
-	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit,
+	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, State: io.State,
 		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
 	for i, d := range io.Errors {
 		op.ErrorDefs[d.Code] = d
@@ -218,11 +227,12 @@ func loadPart(file string, head []byte, headLines int, part []byte, line int, op
 		}
 		return nil, err
 	}
-	op := sp.Ops[io.Name]
-	if op == nil || len(sp.Ops) != 1 {
+	op := sp.ops[io.Name]
+	if op == nil || len(sp.ops) != 1 {
 		return nil, fmt.Errorf("%s:%d: the path of %s must define that one operation (the index is out of date: go generate ./spec/generated/)", file, line, io.Name)
 	}
-	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) ||
+	sameState := (op.State == nil) == (io.State == nil) && (op.State == nil || *op.State == *io.State)
+	if !slices.Equal(op.Methods, io.Methods) || op.RateLimit != io.RateLimit || !slices.Equal(op.Errors(), io.Errors) || !sameState ||
 		!slices.EqualFunc(op.Params, io.Params, func(p *Param, q IndexParam) bool {
 			return p.Name == q.Name && p.Required == q.Required && p.Default == q.Default
 		}) {

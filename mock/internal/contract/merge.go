@@ -31,7 +31,7 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		Product: hand.Product, Version: hand.Version, HostID: hand.HostID,
 		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
-		Ops:    make(map[string]*Operation, len(gen.Ops)+len(hand.Ops)),
+		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
 	}
 	for _, layer := range []*Spec{hand, gen} {
 		for _, c := range layer.CommonCodes {
@@ -43,11 +43,11 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 	}
 	methods := map[string]bool{}
 	for _, layer := range []*Spec{gen, hand} {
-		for name, op := range layer.Ops {
-			s.Ops[name] = op
+		for name, op := range layer.ops {
+			s.ops[name] = op
 		}
 	}
-	for name, op := range s.Ops {
+	for name, op := range s.ops {
 		s.Names = append(s.Names, name)
 		for _, m := range op.Methods {
 			methods[m] = true

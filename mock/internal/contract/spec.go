@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,11 +24,11 @@ type Spec struct {
 	HostID  string // x-acs-host-id, the HostId of error bodies
 
 	Doc         *openapi3.T
-	Common      map[string]ErrorDef // the common (gateway) errors, by code
-	CommonCodes []string            // their codes, in spec order
-	Ops         map[string]*Operation
-	Names       []string // operation names, sorted
-	AllMethods  []string // union of every operation's methods
+	Common      map[string]ErrorDef   // the common (gateway) errors, by code
+	CommonCodes []string              // their codes, in spec order
+	ops         map[string]*Operation // by name: Operation, Summary
+	Names       []string              // operation names, sorted
+	AllMethods  []string              // union of every operation's methods
 	// ReadOnlyPrefixes (x-mock-read-only) are the Action prefixes of the
 	// operations that change nothing: those verify may call.
 	ReadOnlyPrefixes []string
@@ -35,6 +36,10 @@ type Spec struct {
 
 	indexed bool                                   // made from an index (lazy.go)
 	onLoad  atomic.Pointer[func(*Operation) error] // an indexed spec's: runs as each operation loads
+	kept    struct {                               // Kept's
+		once sync.Once
+		v    any
+	}
 }
 
 // Operation is one Action of the API.
@@ -78,8 +83,42 @@ func (s *Spec) ReadOnly(op *Operation) bool {
 	return false
 }
 
-// Operation returns the named operation, or nil.
-func (s *Spec) Operation(name string) *Operation { return s.Ops[name] }
+// Kept returns what is kept with the spec, made by mk on the first call:
+// what is built from a spec shared by servers (the generated layer's
+// compiled fixtures) lives exactly as long as the spec. Kept apart, in a
+// cache of its own, it could be dropped while the spec is kept, and an
+// indexed spec's OnLoad would then point at what no server uses.
+func (s *Spec) Kept(mk func() any) any {
+	s.kept.once.Do(func() { s.kept.v = mk() })
+	return s.kept.v
+}
+
+// Operation returns the named operation loaded in full (Operation.Full),
+// or nil when the spec has none or it cannot be loaded (LoadOperation says
+// why). What only routes or lists operations, and must not load one of an
+// indexed spec, uses Summary.
+func (s *Spec) Operation(name string) *Operation {
+	op, _ := s.LoadOperation(name)
+	return op
+}
+
+// LoadOperation returns the named operation loaded in full, or why it
+// cannot be loaded; nil and no error when the spec has no such operation.
+func (s *Spec) LoadOperation(name string) (*Operation, error) {
+	op := s.ops[name]
+	if op == nil {
+		return nil, nil
+	}
+	return op.Full()
+}
+
+// Summary returns the named operation, or nil, without loading it: for an
+// indexed spec's operation not called yet, only what the index says (Name,
+// Methods, RateLimit, State, the errors, and the parameters' Name,
+// Required and Default), enough to route a call, list it and build the
+// built-in scenarios. Anything that checks a call, renders a fixture or
+// reads a schema needs Operation.
+func (s *Spec) Summary(name string) *Operation { return s.ops[name] }
 
 // OperationNames lists every operation, sorted.
 func (s *Spec) OperationNames() []string { return s.Names }
@@ -190,7 +229,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		return nil, ps.Err()
 	}
 
-	s := &Spec{Doc: doc, Src: yf, Ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
+	s := &Spec{Doc: doc, Src: yf, ops: map[string]*Operation{}, Common: map[string]ErrorDef{}}
 	if doc.Info != nil {
 		s.Version = doc.Info.Version
 	}
@@ -238,18 +277,18 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 			if op == nil {
 				continue
 			}
-			if _, dup := s.Ops[op.Name]; dup {
+			if _, dup := s.ops[op.Name]; dup {
 				ps.Add(file, yf.Line(ptr+"/operationId"), diag.FieldName(ptr+"/operationId"), "operation %s is defined twice", op.Name)
 				continue
 			}
-			s.Ops[op.Name] = op
+			s.ops[op.Name] = op
 			s.Names = append(s.Names, op.Name)
 			for _, m := range op.Methods {
 				methods[m] = true
 			}
 		}
 	}
-	if len(s.Ops) == 0 && len(ps) == 0 {
+	if len(s.ops) == 0 && len(ps) == 0 {
 		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.Names)

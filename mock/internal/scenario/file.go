@@ -143,14 +143,13 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 	sort.Strings(actions)
 	for _, action := range actions {
 		ptr := "/operations/" + diag.EscapePointer(action)
-		op := spec.Operation(action)
-		if op == nil {
-			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
-			continue
-		}
-		op, err := op.Full() // a scenario file is checked at startup, against the operation loaded in full
+		op, err := spec.LoadOperation(action) // a scenario file is checked at startup, against the operation loaded in full
 		if err != nil {
 			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "%v", err)
+			continue
+		}
+		if op == nil {
+			ps.Add(file, yf.Line(ptr), diag.FieldName(ptr), "no operation %s in the spec; %s", action, operationHint(spec, action)) // suggest.go
 			continue
 		}
 		raws, isList := ops[action].([]any)
