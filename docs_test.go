@@ -12,6 +12,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"io"
 	"maps"
 	"os"
 	"os/exec"
@@ -292,5 +293,29 @@ func TestNodeRecipeInDocs(t *testing.T) {
 		if !slices.Contains(strings.Fields(install[1]), name+"@"+v) {
 			t.Errorf("recipe.js installs %q; package.json, which CI tests, pins %s@%s", install[1], name, v)
 		}
+	}
+}
+
+// The README's CI example starts the server with flags that parse, and
+// writes the outcome coverage (docs/cli.md) next to failing on violations.
+func TestReadmeCIExample(t *testing.T) {
+	var line string
+	for _, b := range docBlocks(t, "yaml") {
+		for _, l := range strings.Split(b.code, "\n") {
+			if b.file == "README.md" && strings.Contains(l, "cdnmock/cdnmock --") {
+				line = strings.TrimSpace(l)
+			}
+		}
+	}
+	if line == "" {
+		t.Fatal("README.md has no ```yaml CI example starting cdnmock/cdnmock with flags")
+	}
+	args := strings.Fields(strings.TrimSuffix(line, "&"))[1:]
+	o, err := parseFlags("serve", args, io.Discard)
+	if err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	if !o.failOnViolation || o.coverageOut == "" {
+		t.Errorf("%q: want --fail-on-violation and --coverage-out", line)
 	}
 }

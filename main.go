@@ -154,7 +154,7 @@ func (o *options) flagSet(cmd string) *flag.FlagSet {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&o.spec, "spec", "", "OpenAPI spec `file`, served alone (default: the embedded spec/cdn-2018-05-10.yaml over spec/generated/)")
 	fs.BoolVar(&o.noGenerated, "no-generated", false, "serve the hand-written spec and fixtures alone, without the operations generated from Alibaba's metadata")
-	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory, served with the shipped scenarios/ (a file of the same name replaces the shipped one; with --spec or --fixtures, alone)")
+	fs.StringVar(&o.scenarios, "scenarios", "", "scenario `dir`ectory, served with the shipped scenarios/ (a file of the same name replaces the shipped one; with --spec, alone)")
 	fs.BoolVar(&o.noShippedScenarios, "no-shipped-scenarios", false, "leave the shipped scenario files out: only the built-in scenarios and those of --scenarios")
 	fs.StringVar(&o.fixtures, "fixtures", "", "fixture `dir`ectory (default: the embedded fixtures/)")
 	fs.StringVar(&o.scenario, "scenario", "", "active scenario `name` at start (default: default)")

@@ -186,3 +186,23 @@ func TestBadFlags(t *testing.T) {
 		})
 	}
 }
+
+// --no-shipped-scenarios reaches Config.NoShippedScenarios, and only when given.
+func TestNoShippedScenariosFlag(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{{nil, false}, {[]string{"--no-shipped-scenarios"}, true}} {
+		o, err := parseFlags("serve", c.args, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := o.config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.NoShippedScenarios != c.want {
+			t.Errorf("%q: Config.NoShippedScenarios = %v, want %v", c.args, cfg.NoShippedScenarios, c.want)
+		}
+	}
+}

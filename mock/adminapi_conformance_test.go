@@ -252,6 +252,7 @@ func TestAdminAPIConformance(t *testing.T) {
 	expect(200, "PUT", "/_mock/scenario", `{"scenario":"InvalidTimeRange","accessKeyId":"AK-z"}`)
 	expect(200, "DELETE", "/_mock/scenario?accessKeyId=AK-z", "")
 	expect(404, "DELETE", "/_mock/scenario?accessKeyId=AK-z", "")
+	expect(400, "DELETE", "/_mock/scenario?accessKeyId=", "")
 	expect(200, "DELETE", "/_mock/scenario", "")
 
 	// A request that breaks the spec: the journal and the violations.

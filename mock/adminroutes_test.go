@@ -46,3 +46,25 @@ func TestUnbindOneKey(t *testing.T) {
 		t.Errorf("unbinding again: %d %s", r.status, r.body)
 	}
 }
+
+// DELETE /_mock/scenario?accessKeyId= with an empty key is refused: it
+// must not reset every scenario and binding as a bare DELETE does.
+func TestUnbindEmptyKeyIsRefused(t *testing.T) {
+	srv, ts := newServer(t, mock.Config{})
+	bind(t, srv, "AK1", "InvalidTimeRange")
+	if err := srv.SetScenario("InternalError"); err != nil {
+		t.Fatal(err)
+	}
+	r := admin(t, ts, http.MethodDelete, "/_mock/scenario?accessKeyId=", "")
+	if r.status != 400 || r.str("code") != "Mock.EmptyAccessKeyId" || !strings.Contains(r.str("message"), "accessKeyId is empty") {
+		t.Errorf("empty accessKeyId: %d %s", r.status, r.body)
+	}
+	// Both choices still hold: AK1's binding, and the active scenario for
+	// every other key.
+	if got := call(t, ts, http.MethodPost, createParams("AccessKeyId", "AK1"), nil); got.status != 400 {
+		t.Errorf("AK1 after a refused empty unbind: %d, want its binding's 400", got.status)
+	}
+	if got := call(t, ts, http.MethodPost, createParams("AccessKeyId", "AK2"), nil); got.status != 500 {
+		t.Errorf("AK2 after a refused empty unbind: %d, want the active InternalError's 500", got.status)
+	}
+}

@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"fmt"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -18,7 +20,6 @@ type catalog struct {
 	scenarios map[string]*Scenario
 	order     []string // scenario names: built-ins first, then files by name
 	fixtures  fixture.Set
-	coverage  *coverageTable // served outcomes: the only mutable part, atomics (coverage.go)
 }
 
 func (c *catalog) scenarioNames() []string { return c.order }
@@ -34,7 +35,7 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 	}
 	fx, ps := fixture.LoadFixtureLayers(cfg.fixtureFiles(), sp, layers, now)
 
-	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx, coverage: newCoverage(sp)}
+	cat := &catalog{spec: sp, scenarios: map[string]*Scenario{}, fixtures: fx}
 	builtins := map[string]bool{}
 	for _, sc := range scenario.Builtins(sp) {
 		builtins[sc.Name] = true
@@ -49,7 +50,7 @@ func loadCatalog(cfg Config, now time.Time, lazy bool) (*catalog, error) {
 		cat.order = append(cat.order, sc.Name)
 	}
 	if cfg.Scenario != "" && cat.scenarios[cfg.Scenario] == nil {
-		ps.Add("--scenario", 0, "", "%s", scenario.Unknown(cfg.Scenario, cat.order))
+		ps.Add("--scenario", 0, "", "%s%s", scenario.Unknown(cfg.Scenario, cat.order), leftOut(cfg, cfg.Scenario))
 	}
 	if err := ps.Err(); err != nil {
 		return nil, err
@@ -69,6 +70,22 @@ func (cfg Config) scenarioDirs() []scenario.Dir {
 		dirs = append(dirs, scenario.Dir{FS: cfg.Scenarios, Name: cfg.ScenariosDir})
 	}
 	return dirs
+}
+
+// leftOut explains an unknown scenario name that is a shipped scenario file
+// this configuration leaves out, or is "".
+func leftOut(cfg Config, name string) string {
+	if !cfg.NoShippedScenarios || !fs.ValidPath(name) {
+		return ""
+	}
+	if _, err := fs.Stat(scenarios.FS, name+".yaml"); err != nil {
+		return ""
+	}
+	why := "--no-shipped-scenarios (Config.NoShippedScenarios)"
+	if cfg.specGiven {
+		why = "--spec (Config.Spec): they name the shipped spec's operations"
+	}
+	return fmt.Sprintf("; %q is a shipped scenario, left out by %s", name, why)
 }
 
 // Check loads and checks the configured files without serving, as the

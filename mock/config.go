@@ -32,8 +32,9 @@ type Config struct {
 
 	// NoShippedScenarios leaves the shipped scenario files out: only the
 	// built-in scenarios and those in Scenarios are served. A Config that
-	// sets Spec or Fixtures leaves them out too: they name the shipped
-	// spec's operations and the shipped fixtures.
+	// sets Spec leaves them out too: they name the shipped spec's
+	// operations. One that sets Fixtures keeps them; a shipped scenario
+	// naming a fixture it lacks is a file:line problem at startup.
 	NoShippedScenarios bool
 
 	// Fixtures holds <Action>/<name>.json files; FixturesDir names it in
@@ -128,13 +129,17 @@ type Config struct {
 	// operations on first use (package contract, lazy.go). Nil: the
 	// embedded one, which serves only the embedded spec. Tests set their own.
 	generatedIndex *genspec.Index
+
+	// specGiven is whether the caller set Spec (withDefaults fills it in).
+	specGiven bool
 }
 
 // withDefaults fills in every unset field.
 func (cfg Config) withDefaults() Config {
 	cfg = cfg.layerDefaults() // the generated layer, before Spec's default (below)
-	if cfg.Spec != nil || cfg.Fixtures != nil {
-		cfg.NoShippedScenarios = true // files of its own: the shipped scenarios may name what they lack
+	if cfg.Spec != nil {
+		cfg.specGiven = true
+		cfg.NoShippedScenarios = true // a spec of its own may lack the operations the shipped scenarios name
 	}
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default

@@ -10,14 +10,16 @@ import (
 )
 
 // Outcome coverage: how often each documented outcome of each operation
-// was served. The counters are one fixed array, laid out when the catalog
-// is loaded from the spec alone (success, each documented code, the
-// throttling code where the operation has a rate, then each fault), so a
-// request costs a map lookup by the spec's operation name, one by the
-// answered code within that operation, and an atomic add: no lock, and no
-// state keyed by what a client sends.
+// was served. The counters are one fixed array, laid out once when the
+// server is made, from the spec alone (success, each documented code, the
+// throttling code where the operation has a rate, then each fault). A
+// reload reads scenarios and fixtures again, never another spec, so the
+// same table serves throughout and a reset is never undone. A request
+// costs a map lookup by the spec's operation name, one by the answered
+// code within that operation, and an atomic add: no lock, and no state
+// keyed by what a client sends.
 
-// coverageTable is one catalog's counters.
+// coverageTable is the server's counters.
 type coverageTable struct {
 	ops    []coverageOp
 	byName map[string]int // operation name → index in ops
@@ -113,20 +115,6 @@ func (t *coverageTable) count(x *exchange, status int) {
 	}
 }
 
-// carry adds the counts of old, by operation and outcome name, so a reload
-// keeps what was served.
-func (t *coverageTable) carry(old *coverageTable) {
-	for _, op := range old.ops {
-		for j, sl := range op.slots {
-			if n := old.counts[op.first+j].Load(); n > 0 {
-				if i := t.slot(op.action, sl.outcome); i >= 0 {
-					t.counts[i].Add(n)
-				}
-			}
-		}
-	}
-}
-
 func (t *coverageTable) reset() {
 	for i := range t.counts {
 		t.counts[i].Store(0)
@@ -163,8 +151,8 @@ func (t *coverageTable) report(pattern string) adminapi.CoverageReport {
 // match glob (* and ?; "" for all) and how often each was served since the
 // start or the last ResetCoverage.
 func (s *Server) Coverage(glob string) adminapi.CoverageReport {
-	return s.catalog.Load().coverage.report(glob)
+	return s.coverage.report(glob)
 }
 
 // ResetCoverage sets every outcome's count back to zero.
-func (s *Server) ResetCoverage() { s.catalog.Load().coverage.reset() }
+func (s *Server) ResetCoverage() { s.coverage.reset() }

@@ -118,3 +118,50 @@ func TestCoverageSurvivesReload(t *testing.T) {
 		t.Errorf("after a reload: count %d, want 2", n)
 	}
 }
+
+// A reset is never undone by a reload, whenever it lands: while the reload
+// reads its files, or right after it swaps them in (a reload once copied
+// the counts into the new files' table after the swap, bringing back what
+// a reset had just cleared). And counts served across reloads all stay.
+func TestCoverageResetAcrossReload(t *testing.T) {
+	files := fstest.MapFS{"mine.yaml": {Data: []byte("operations:\n  CreateUserUsageDataExportTask: {error: InvalidTimeRange}\n")}}
+	srv, ts := newServer(t, mock.Config{Scenarios: files, ScenariosDir: "mine"})
+	const action, outcome = "CreateUserUsageDataExportTask", "InvalidTimeRange"
+	serve := func() { call(t, ts, http.MethodPost, createParams(), http.Header{"X-Mock-Scenario": {"mine"}}) }
+	count := func() int64 { n, _ := outcomeCount(srv.Coverage(action), action, outcome); return n }
+	for _, at := range []string{"loaded", "swapped"} {
+		serve()
+		reset := func() { srv.ResetCoverage() }
+		if at == "loaded" {
+			mock.SetReloadHooks(srv, reset, nil)
+			mock.SetReloadSwappedHook(srv, nil)
+		} else {
+			mock.SetReloadHooks(srv, nil, nil)
+			mock.SetReloadSwappedHook(srv, reset)
+		}
+		if err := srv.Reload(); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(); n != 0 {
+			t.Errorf("reset when the reload had %s its files: count %d after it, want 0", at, n)
+		}
+	}
+	// Counts served between reloads add up, and a reset then clears them.
+	mock.SetReloadHooks(srv, func() { serve() }, nil)
+	mock.SetReloadSwappedHook(srv, func() { serve() })
+	serve()
+	if err := srv.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	serve()
+	if n := count(); n != 4 {
+		t.Errorf("served before, during, right after and after a reload: count %d, want 4", n)
+	}
+	srv.ResetCoverage()
+	if err := srv.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 2 {
+		t.Errorf("reset, then a reload serving twice: count %d, want 2", n)
+	}
+}

@@ -15,6 +15,10 @@ func SetReloadHooks(s *Server, loaded, waits func()) {
 	s.hooks.reloadLoaded, s.hooks.reloadWaits = loaded, waits
 }
 
+// SetReloadSwappedHook calls swapped when a reload has swapped its files
+// in and not yet returned.
+func SetReloadSwappedHook(s *Server, swapped func()) { s.hooks.reloadSwapped = swapped }
+
 // SetScenarioHooks calls checked when SetScenario or Bind has found its
 // scenario and not yet set it, and installWaits when a reload's install
 // must wait for one of them.

@@ -210,7 +210,7 @@ func TestBrokenFixtures(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got := problems(t, mock.Config{Fixtures: withShippedFixtures(t, tc.files), FixturesDir: "fixtures", Scenarios: fstest.MapFS{}})
+			got := problems(t, mock.Config{Fixtures: withShippedFixtures(t, tc.files), FixturesDir: "fixtures", Scenarios: fstest.MapFS{}, NoShippedScenarios: true})
 			assertProblems(t, got, tc.want...)
 		})
 	}

@@ -35,7 +35,7 @@ func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration
 	case x.outcome.Fault != "":
 		e.Code = "fault:" + x.outcome.Fault
 	}
-	s.catalog.Load().coverage.count(x, status)
+	s.coverage.count(x, status)
 	s.journal.Add(e, true)
 	if len(e.Violations) > 0 || len(e.Drift) > 0 {
 		s.violations.Add(e, false)

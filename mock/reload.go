@@ -94,8 +94,10 @@ func (s *Server) install(cat *catalog) error {
 		return err
 	}
 	s.catalog.Store(cat)
-	cat.coverage.carry(old.coverage) // counts by name; an answer still in flight may land in the old table
-	return nil
+	if h := s.hooks.reloadSwapped; h != nil {
+		h()
+	}
+	return nil // the coverage counts are the server's, not the catalog's: nothing to carry
 }
 
 // reloadSettle is how long the files must stay quiet before a reload, so an

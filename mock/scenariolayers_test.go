@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -43,5 +44,32 @@ func TestScenarioDirAddsToShipped(t *testing.T) {
 	got = sources(mock.Config{Scenarios: mine, ScenariosDir: "mine", NoShippedScenarios: true})
 	if len(got) != 2 || got["mine"] == "" || got["export-refused"] != "mine/export-refused.yaml" {
 		t.Errorf("without the shipped ones: %v", got)
+	}
+
+	// Fixtures of one's own keep the shipped scenarios (a shipped one that
+	// names a missing fixture is a file:line problem); a spec of one's own
+	// leaves them out, as they name the shipped spec's operations.
+	got = sources(mock.Config{Fixtures: withShippedFixtures(t, fstest.MapFS{}), FixturesDir: "mine-fixtures"})
+	if got["custom-task"] != "scenarios/custom-task.yaml" || got["export-fails"] != "scenarios/export-fails.yaml" || got["export-refused"] != "scenarios/export-refused.yaml" {
+		t.Errorf("with Fixtures of one's own, the shipped scenarios: %v, want all three", got)
+	}
+	if got = sources(mock.Config{Spec: []byte(shippedSpec(t)), SpecFile: "mine.yaml"}); len(got) != 0 {
+		t.Errorf("with a Spec of one's own, the shipped scenarios are served: %v", got)
+	}
+}
+
+// An unknown --scenario that is a shipped scenario left out says why.
+func TestLeftOutShippedScenarioSaysSo(t *testing.T) {
+	got := problems(t, mock.Config{NoShippedScenarios: true, Scenario: "custom-task"})
+	assertProblems(t, got, `--scenario: no scenario "custom-task"`)
+	if !strings.Contains(got[0], `"custom-task" is a shipped scenario, left out by --no-shipped-scenarios`) {
+		t.Errorf("the message does not say custom-task was left out: %s", got[0])
+	}
+	got = problems(t, mock.Config{Spec: []byte(shippedSpec(t)), SpecFile: "mine.yaml", Scenario: "export-fails"})
+	assertProblems(t, got, `"export-fails" is a shipped scenario, left out by --spec`)
+	// A name that is no shipped file gets the did-you-mean alone.
+	got = problems(t, mock.Config{NoShippedScenarios: true, Scenario: "custom-tsk"})
+	if strings.Contains(strings.Join(got, "\n"), "shipped") {
+		t.Errorf("custom-tsk is no shipped file: %q", got)
 	}
 }

@@ -36,6 +36,7 @@ import (
 type Server struct {
 	cfg        Config
 	catalog    atomic.Pointer[catalog]
+	coverage   *coverageTable         // served outcomes, laid out from the spec, which no reload changes (coverage.go)
 	reloadErr  atomic.Pointer[string] // the last failed reload, until one succeeds
 	control    scenario.Selection
 	counters   scenario.Counters
@@ -68,11 +69,12 @@ type Server struct {
 
 // hooks let tests see and pause the server's steps; all nil in production.
 type hooks struct {
-	hold         func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
-	reloadLoaded func()           // a reload has read its files and has not installed them yet
-	reloadWaits  func()           // a reload waits for another one to finish
-	installWaits func()           // a reload's install waits for a SetScenario or Bind to finish
-	scenarioOK   func()           // SetScenario or Bind has found the scenario and not yet set it
+	hold          func(start bool) // a request starts (true) or stops (false) being held by a delay or fault:hang
+	reloadLoaded  func()           // a reload has read its files and has not installed them yet
+	reloadSwapped func()           // a reload has swapped its files in and not returned yet
+	reloadWaits   func()           // a reload waits for another one to finish
+	installWaits  func()           // a reload's install waits for a SetScenario or Bind to finish
+	scenarioOK    func()           // SetScenario or Bind has found the scenario and not yet set it
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -104,6 +106,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		s.verifier = auth.NewVerifier(cfg.Credentials, cfg.MaxBodyBytes)
 	}
 	s.catalog.Store(cat)
+	s.coverage = newCoverage(cat.spec)
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
 	var err error

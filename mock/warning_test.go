@@ -71,3 +71,35 @@ func TestTemplateCodeIsForceable(t *testing.T) {
 		t.Errorf("%d %s", r.status, r.body)
 	}
 }
+
+// The warning does not depend on how the scenario was chosen: a binding of
+// the access key and the active scenario warn as the header does.
+func TestBoundAndActiveScenariosWarn(t *testing.T) {
+	srv, ts := newServer(t, mock.Config{})
+	describe := func(ak string) reply {
+		return call(t, ts, http.MethodPost, createParams("Action", "DescribeUserUsageDataExportTask", "StartTime", "", "EndTime", "", "AccessKeyId", ak), nil)
+	}
+	bind(t, srv, "AK-bound", "InvalidTimeRange")
+	want := `scenario "InvalidTimeRange" has no outcome for DescribeUserUsageDataExportTask; answered as default`
+	if r := describe("AK-bound"); r.status != 200 || r.header.Get(mock.HeaderWarning) != want {
+		t.Errorf("bound scenario: %d %q", r.status, r.header.Get(mock.HeaderWarning))
+	}
+	if r := describe("AK-other"); r.header.Get(mock.HeaderWarning) != "" {
+		t.Errorf("default for an unbound key warns: %q", r.header.Get(mock.HeaderWarning))
+	}
+	if err := srv.SetScenario("export-refused"); err != nil {
+		t.Fatal(err)
+	}
+	wantActive := `scenario "export-refused" has no outcome for DescribeUserUsageDataExportTask; answered as default`
+	if r := describe("AK-other"); r.status != 200 || r.header.Get(mock.HeaderWarning) != wantActive {
+		t.Errorf("active scenario: %d %q", r.status, r.header.Get(mock.HeaderWarning))
+	}
+	es := srv.Requests(mock.RequestFilter{})
+	var got []string
+	for _, e := range es {
+		got = append(got, e.Warning)
+	}
+	if len(got) != 3 || got[0] != want || got[1] != "" || got[2] != wantActive {
+		t.Errorf("journal warnings: %q", got)
+	}
+}

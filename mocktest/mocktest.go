@@ -16,7 +16,6 @@ import (
 	"cmp"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
@@ -156,8 +155,8 @@ func (s *Server) Requests(filter ...mock.RequestFilter) []*mock.Entry {
 // each documented error code, the throttling code where the operation has
 // a rate) and how often the mock served it: whether your tests exercised
 // every error the API can return. glob (* and ?) keeps the operations whose
-// names match; none keeps all. t.Log(srv.Coverage()) at the end of a test,
+// names match; "" keeps all. t.Log(srv.Coverage("")) at the end of a test,
 // or assert on Covered and Total.
-func (s *Server) Coverage(glob ...string) adminapi.CoverageReport {
-	return s.srv.Coverage(strings.Join(glob, ""))
+func (s *Server) Coverage(glob string) adminapi.CoverageReport {
+	return s.srv.Coverage(glob)
 }

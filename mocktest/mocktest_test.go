@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mocktest"
 )
 
@@ -288,6 +289,9 @@ func TestRequests(t *testing.T) {
 // The mocktest.TB interface is what testing.TB offers.
 var _ mocktest.TB = testing.TB(nil)
 
+// Coverage takes one glob: two arguments were once joined into one pattern.
+var _ func(*mocktest.Server, string) adminapi.CoverageReport = (*mocktest.Server).Coverage
+
 func TestCoverage(t *testing.T) {
 	srv := mocktest.Start(t, mocktest.WithClock(now))
 	get(t, srv, "AK1")
@@ -304,7 +308,7 @@ func TestCoverage(t *testing.T) {
 	if counted["success"] != 1 || counted["InvalidTimeRange"] != 1 {
 		t.Errorf("counts: %v", counted)
 	}
-	if all := srv.Coverage(); len(all.Operations) < 100 || all.Covered != 2 {
+	if all := srv.Coverage(""); len(all.Operations) < 100 || all.Covered != 2 {
 		t.Errorf("every operation: %d, covered %d", len(all.Operations), all.Covered)
 	}
 }

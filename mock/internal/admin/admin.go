@@ -168,8 +168,14 @@ func (s *api) adminSetScenario(c echo.Context) error {
 }
 
 func (s *api) adminResetScenario(c echo.Context) error {
-	if ak := c.QueryParam("accessKeyId"); ak != "" {
-		return s.adminUnbind(c, ak) // one key only: coverage.go
+	if q := c.QueryParams(); q.Has("accessKeyId") {
+		// An empty key must not fall through to resetting everything: a
+		// test that meant to unbind one key would undo every other one.
+		if q.Get("accessKeyId") == "" {
+			return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.EmptyAccessKeyId",
+				Message: "accessKeyId is empty: give the access key to unbind, or leave the parameter out to reset every scenario and binding"})
+		}
+		return s.adminUnbind(c, q.Get("accessKeyId")) // one key only: coverage.go
 	}
 	s.ResetScenarios()
 	return c.JSON(http.StatusOK, s.State())

@@ -260,30 +260,14 @@ func ACS3CanonicalRequest(r *http.Request, signedHeaders, payloadHash string) st
 // and %7E as "~" (which only ever changes a name), and drops leading "&".
 // Body parameters are not part of it: the payload hash covers them.
 func acs3CanonicalQuery(raw string) string {
-	type pair struct{ k, v string }
-	var pairs []pair
-	for raw != "" {
-		var p string
-		p, raw, _ = strings.Cut(raw, "&")
-		if p == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(p, "=")
-		if dk, err := url.QueryUnescape(k); err == nil {
-			k = dk
-		}
-		if dv, err := url.QueryUnescape(v); err == nil {
-			v = dv
-		}
-		pairs = append(pairs, pair{k, v})
-	}
-	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].k < pairs[j].k })
+	pairs := wire.Pairs(raw)
+	sort.SliceStable(pairs, func(i, j int) bool { return pairs[i].Key < pairs[j].Key })
 	var b strings.Builder
 	for _, p := range pairs {
 		b.WriteByte('&')
-		b.WriteString(p.k)
+		b.WriteString(p.Key)
 		b.WriteByte('=')
-		b.WriteString(pct(p.v))
+		b.WriteString(pct(p.Value))
 	}
 	return strings.TrimLeft(sdkReplacer.Replace(b.String()), "&")
 }

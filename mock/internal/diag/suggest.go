@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // The one did-you-mean of the mock: for a name that matches none (a
@@ -18,10 +19,14 @@ import (
 // candidates that start with word: the only one, or up to n when word has
 // three letters or more. Nothing near gives nil.
 func Closest(word string, candidates []string, n int) []string {
-	w := strings.ToLower(word)
-	limit := max(1, len([]rune(w))/3)
+	w := strings.ToLower(cut(word))
+	wn := utf8.RuneCountInString(w)
+	limit := max(1, wn/3)
 	var near []scored
 	for i, c := range candidates {
+		if abs(utf8.RuneCountInString(c)-wn) > limit {
+			continue // the distance is at least the difference in length
+		}
 		if d := EditDistance(w, strings.ToLower(c)); d <= limit {
 			near = append(near, scored{c, d, i})
 			limit = min(limit, d+1)
@@ -34,7 +39,7 @@ func Closest(word string, candidates []string, n int) []string {
 				near = append(near, scored{c, len(c), i})
 			}
 		}
-		if len(near) > 1 && len([]rune(w)) < 3 {
+		if len(near) > 1 && wn < 3 {
 			return nil // "s" starts too many names to mean one
 		}
 	}
@@ -44,7 +49,7 @@ func Closest(word string, candidates []string, n int) []string {
 // Nearest returns the n candidates nearest to word, however far: for a
 // message that names some whatever was typed.
 func Nearest(word string, candidates []string, n int) []string {
-	w := strings.ToLower(word)
+	w := strings.ToLower(cut(word))
 	all := make([]scored, len(candidates))
 	for i, c := range candidates {
 		all[i] = scored{c, EditDistance(w, strings.ToLower(c)), i}
@@ -67,10 +72,30 @@ func Suggestion(word string, candidates []string) string {
 // Quote is word quoted for a message, cut to 64 characters: a name a
 // client sent can be of any length, and messages stay short.
 func Quote(word string) string {
-	if r := []rune(word); len(r) > 64 {
-		return fmt.Sprintf("%q…", string(r[:64]))
+	if c := cut(word); c != word {
+		return fmt.Sprintf("%q…", c)
 	}
 	return fmt.Sprintf("%q", word)
+}
+
+// maxWord is where a word is cut: no name the mock knows is longer, and
+// the edit distance costs the product of both lengths, so a 50 KB header
+// must not reach it whole.
+const maxWord = 64
+
+// cut is word's first maxWord characters.
+func cut(word string) string {
+	if utf8.RuneCountInString(word) <= maxWord {
+		return word
+	}
+	return string([]rune(word)[:maxWord])
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 type scored struct {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 )
 
 // Kinds of finding. KindRequest is the mock's own check of a request
@@ -161,24 +162,10 @@ func (c *Checker) schema(op *contract.Operation) (*jsonschema.Schema, error) {
 	}
 	cs := &compiled{}
 	if op.Response != nil {
-		cs.schema, cs.err = compile(op)
+		cs.schema, cs.err = fixture.CompileResponseSchema(op) // the one compiler, which fixtures are checked with
 	}
 	c.schemas.Store(op, cs)
 	return cs.schema, cs.err
-}
-
-func compile(op *contract.Operation) (*jsonschema.Schema, error) {
-	raw, err := json.Marshal(op.Response)
-	if err != nil {
-		return nil, err
-	}
-	jc := jsonschema.NewCompiler()
-	jc.Draft = jsonschema.Draft4
-	url := "mem:///drift/" + op.Name + ".json"
-	if err := jc.AddResource(url, bytes.NewReader(raw)); err != nil {
-		return nil, err
-	}
-	return jc.Compile(url)
 }
 
 // Summary is the findings in one line of at most limit bytes, for the

@@ -91,7 +91,7 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 	// First pass: which parameters fit, and how many bytes they take.
 	size, n, over := 0, 0, false
 	for k, v := range params {
-		if len(v) == 0 || secretParams[k] {
+		if len(v) == 0 || contract.SecretParam(k) {
 			continue
 		}
 		n++
@@ -129,7 +129,7 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 		}
 	} else {
 		for name, v := range params {
-			if len(v) > 0 && !secretParams[name] {
+			if len(v) > 0 && !contract.SecretParam(name) {
 				put(name, v[0])
 			}
 		}
@@ -145,7 +145,7 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 // does not depend on map order. It counts the rest in e.ParamsOmitted.
 func (e *Record) choose(params url.Values) (names []string, size int) {
 	for k, v := range params {
-		if len(v) > 0 && !secretParams[k] {
+		if len(v) > 0 && !contract.SecretParam(k) {
 			names = append(names, k)
 		}
 	}
@@ -242,9 +242,6 @@ func digestSecrets(params url.Values, secret map[string]bool) url.Values {
 	}
 	return out
 }
-
-// secretParams never reach the journal or the logs.
-var secretParams = map[string]bool{"Signature": true, "SecurityToken": true}
 
 // KeepDrift copies drift findings within the violations' caps: their
 // reasons quote the upstream's answer, whose size the mock does not choose.

@@ -19,14 +19,16 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// ignored are the parameters a recording neither keeps nor matches on:
-// the signature's, which change with every call, and the three a Key
-// holds apart. The ACS3 date, nonce and content hash are headers, never
-// parameters.
-var ignored = map[string]bool{
-	"Signature": true, "SignatureNonce": true, "Timestamp": true, "AccessKeyId": true,
-	"SecurityToken": true, "SignatureMethod": true, "SignatureVersion": true, "SignatureType": true,
-	"Action": true, "Version": true, "Format": true,
+// ignored tells the parameters a recording neither keeps nor matches on:
+// the signature's (contract.SignatureParam, and SignatureType), which change
+// with every call, and the three a Key holds apart. The ACS3 date, nonce and
+// content hash are headers, never parameters.
+func ignored(name string) bool {
+	switch name {
+	case contract.ParamSignatureType, "Action", "Version", "Format":
+		return true
+	}
+	return contract.SignatureParam(name)
 }
 
 // Key is what a call is matched on.
@@ -46,7 +48,7 @@ type Key struct {
 func KeyOf(action, version, format string, params url.Values, secret map[string]bool) Key {
 	k := Key{Action: action, Version: version, Format: format, Params: map[string][]string{}}
 	for name, vs := range params {
-		if ignored[name] {
+		if ignored(name) {
 			continue
 		}
 		kept := make([]string, len(vs))

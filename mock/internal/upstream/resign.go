@@ -5,21 +5,18 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
-// Parameters and headers of the client's signature: dropped from a
-// forwarded call, which gets the upstream key's own.
+// Headers of the client's signature (its parameters: contract.SignatureParam):
+// dropped from a forwarded call, which gets the upstream key's own.
 var (
-	rpcSigningParams = map[string]bool{
-		"Signature": true, "SignatureNonce": true, "Timestamp": true, "AccessKeyId": true,
-		"SecurityToken": true, "SignatureMethod": true, "SignatureVersion": true,
-	}
 	acs3SigningHeaders = map[string]bool{
 		"authorization": true, "x-acs-date": true, "x-acs-signature-nonce": true,
 		"x-acs-content-sha256": true, "x-acs-security-token": true, "x-acs-accesskey-id": true,
@@ -64,23 +61,23 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 
 	// RPC v1: the signature covers the query and a form body together; the
 	// new signature's parameters go where the client had put its own.
-	query, form := pairs(r.URL.RawQuery), []pair(nil)
-	isForm := isFormBody(r.Header.Get("Content-Type")) && len(body) > 0
+	query, form := wire.Pairs(r.URL.RawQuery), []wire.Pair(nil)
+	isForm := wire.IsForm(r.Header.Get("Content-Type")) && len(body) > 0
 	if isForm {
-		form = pairs(string(body))
+		form = wire.Pairs(string(body))
 	}
 	inBody := hasParam(form, "Signature") && !hasParam(query, "Signature")
 	query, form = withoutSigning(query), withoutSigning(form)
 	ts, n := f.now().UTC().Format(timeLayout), nonce()
-	signing := []pair{
-		{"AccessKeyId", f.creds.AccessKeyID},
-		{"SignatureMethod", "HMAC-SHA1"},
-		{"SignatureVersion", "1.0"},
-		{"SignatureNonce", n},
-		{"Timestamp", ts},
+	signing := []wire.Pair{
+		{Key: "AccessKeyId", Value: f.creds.AccessKeyID},
+		{Key: "SignatureMethod", Value: "HMAC-SHA1"},
+		{Key: "SignatureVersion", Value: "1.0"},
+		{Key: "SignatureNonce", Value: n},
+		{Key: "Timestamp", Value: ts},
 	}
 	if f.creds.SecurityToken != "" {
-		signing = append(signing, pair{"SecurityToken", f.creds.SecurityToken})
+		signing = append(signing, wire.Pair{Key: "SecurityToken", Value: f.creds.SecurityToken})
 	}
 	if inBody {
 		form = append(form, signing...)
@@ -88,10 +85,10 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 		query = append(query, signing...)
 	}
 	all := url.Values{}
-	for _, p := range append(append([]pair{}, query...), form...) {
-		all[p.k] = append(all[p.k], p.v)
+	for _, p := range append(append([]wire.Pair{}, query...), form...) {
+		all[p.Key] = append(all[p.Key], p.Value)
 	}
-	sig := pair{"Signature", auth.SignRPC(r.Method, all, f.creds.AccessKeySecret)}
+	sig := wire.Pair{Key: "Signature", Value: auth.SignRPC(r.Method, all, f.creds.AccessKeySecret)}
 	if inBody {
 		form = append(form, sig)
 	} else {
@@ -102,7 +99,7 @@ func (f *Forwarder) outgoing(ctx context.Context, r *http.Request, body []byte, 
 		body = []byte(encode(form))
 	}
 	out, err = f.newRequest(ctx, r, &u, body)
-	return out, []string{n, ts, sig.v, f.creds.SecurityToken}, err
+	return out, []string{n, ts, sig.Value, f.creds.SecurityToken}, err
 }
 
 // newRequest is a request to u with body and the client's headers, less
@@ -133,43 +130,19 @@ func (f *Forwarder) newRequest(ctx context.Context, r *http.Request, u *url.URL,
 	return out, nil
 }
 
-type pair struct{ k, v string }
-
-// pairs decodes a query string or form body in order, with form semantics.
-// Broken pairs cannot reach here: the mock answered them already.
-func pairs(raw string) []pair {
-	var out []pair
-	for raw != "" {
-		var p string
-		p, raw, _ = strings.Cut(raw, "&")
-		if p == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(p, "=")
-		if dk, err := url.QueryUnescape(k); err == nil {
-			k = dk
-		}
-		if dv, err := url.QueryUnescape(v); err == nil {
-			v = dv
-		}
-		out = append(out, pair{k, v})
-	}
-	return out
-}
-
-func hasParam(ps []pair, name string) bool {
+func hasParam(ps []wire.Pair, name string) bool {
 	for _, p := range ps {
-		if p.k == name {
+		if p.Key == name {
 			return true
 		}
 	}
 	return false
 }
 
-func withoutSigning(ps []pair) []pair {
+func withoutSigning(ps []wire.Pair) []wire.Pair {
 	out := ps[:0:0]
 	for _, p := range ps {
-		if !rpcSigningParams[p.k] {
+		if !contract.SignatureParam(p.Key) {
 			out = append(out, p)
 		}
 	}
@@ -178,24 +151,15 @@ func withoutSigning(ps []pair) []pair {
 
 // encode writes pairs in order, percent-encoded as the signature encodes
 // them (space as %20, never "+").
-func encode(ps []pair) string {
+func encode(ps []wire.Pair) string {
 	var b strings.Builder
 	for i, p := range ps {
 		if i > 0 {
 			b.WriteByte('&')
 		}
-		b.WriteString(escape(p.k))
+		b.WriteString(auth.PercentEncode(p.Key))
 		b.WriteByte('=')
-		b.WriteString(escape(p.v))
+		b.WriteString(auth.PercentEncode(p.Value))
 	}
 	return b.String()
-}
-
-func escape(s string) string {
-	return strings.NewReplacer("+", "%20", "*", "%2A", "%7E", "~").Replace(url.QueryEscape(s))
-}
-
-func isFormBody(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && mt == "application/x-www-form-urlencoded"
 }

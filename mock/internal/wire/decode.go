@@ -62,7 +62,7 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
 	bad := p.add(spec, r.URL.RawQuery)
 	var tooLarge *contract.APIError
-	if isForm(r.Header.Get("Content-Type")) {
+	if IsForm(r.Header.Get("Content-Type")) {
 		var body []byte
 		if body, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
 			if err := p.add(spec, string(body)); bad == nil {
@@ -146,7 +146,36 @@ func (p *pairs) add(spec *contract.Spec, raw string) (bad *contract.APIError) {
 	return bad
 }
 
-func isForm(contentType string) bool {
+// Pair is one parameter of a query string or form body, decoded.
+type Pair struct{ Key, Value string }
+
+// Pairs decodes a query string or form body in order, with form semantics,
+// for what re-reads a call Decode has accepted (the ACS3 canonical query,
+// the proxy's forward). Unlike add it keeps a broken escape as sent instead
+// of naming it: Decode answered those already.
+func Pairs(raw string) []Pair {
+	var out []Pair
+	for raw != "" {
+		var p string
+		p, raw, _ = strings.Cut(raw, "&")
+		if p == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(p, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if dv, err := url.QueryUnescape(v); err == nil {
+			v = dv
+		}
+		out = append(out, Pair{k, v})
+	}
+	return out
+}
+
+// IsForm tells whether a Content-Type is a form body, whose parameters
+// count as the query's.
+func IsForm(contentType string) bool {
 	if contentType == "" {
 		return false
 	}
