@@ -109,7 +109,7 @@ func TestFieldTextAgreesWithView(t *testing.T) {
 			now := listT0.Add(at)
 			for field, want := range it.View(def, now) {
 				if got := it.FieldText(def, field, now); got != fmt.Sprint(want) {
-					t.Errorf("%s %s at +%s: FieldValue %v, View %v", it.Resource, field, at, got, want)
+					t.Errorf("%s %s at +%s: FieldText %v, View %v", it.Resource, field, at, got, want)
 				}
 				checked++
 			}
