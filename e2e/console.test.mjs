@@ -280,6 +280,43 @@ test('the tasks panel shows only when GET /_mock/tasks answers 200', async () =>
   await fake.close();
 });
 
+test('the Resources panel lists refresh tasks per access key, moves with the clock and empties on reset', async () => {
+  // A mock of its own, so the journal the other tests count stays theirs.
+  const own = await startMock();
+  const ownBase = `http://${own.host}`;
+  const ctx = await browser.newContext();
+  try {
+    const made = JSON.parse((await run(sdkBin, ['-endpoint', own.host, '-ak', 'AK-RES', '-action', 'refresh', '-path', 'http://example.com/a.css'])).stdout);
+    assert.equal(made.ok, true, JSON.stringify(made));
+    const p = await ctx.newPage();
+    p.on('pageerror', (e) => pageErrors.push(String(e)));
+    await p.goto(`${ownBase}/_mock/ui/`);
+    const panel = p.locator('#resources-panel');
+    await eventually(async () => assert.equal(await panel.isHidden(), false));
+    const table = panel.getByRole('table', { name: 'cache-task items of AK-RES' });
+    await eventually(async () => {
+      const text = await table.textContent();
+      for (const want of [made.taskId, 'http://example.com/a.css', 'Refreshing', '0%']) assert.ok(text.includes(want), `${want} in ${text}`);
+    });
+    assert.match(await p.locator('#resources-total').textContent(), /^1 of at most 10000 items$/);
+
+    // The clock button moves the server's clock: the task is Complete.
+    await p.getByRole('button', { name: 'Advance clock' }).click();
+    await eventually(async () => {
+      const text = await table.textContent();
+      assert.ok(text.includes('Complete') && text.includes('100%') && !text.includes('Refreshing'), text);
+    });
+
+    // DELETE /_mock/resources forgets the items; the panel says so.
+    assert.equal((await fetch(`${ownBase}/_mock/resources`, { method: 'DELETE' })).status, 200);
+    await eventually(async () => assert.match(await panel.textContent(), /No item yet/));
+    assert.equal(await panel.getByRole('table').count(), 0);
+  } finally {
+    await ctx.close();
+    own.child.kill('SIGTERM');
+  }
+});
+
 test('a search box finds operations, the export family first; coverage per operation', async () => {
   const own = await startMock();
   const ownBase = `http://${own.host}`;

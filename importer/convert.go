@@ -26,19 +26,6 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// ExportFamily are the operations whose behaviour is hand-curated in
-// spec/cdn-2018-05-10.yaml (rules, task state, richer fixtures): the
-// coverage page marks them stateful, and the hand-written definitions
-// override the generated ones when both are loaded.
-var ExportFamily = []string{
-	"CreateUserUsageDataExportTask",
-	"DescribeUserUsageDataExportTask",
-	"DeleteUserUsageDataExportTask",
-	"CreateUsageDetailDataExportTask",
-	"DescribeUserUsageDetailDataExportTask",
-	"DeleteUsageDetailDataExportTask",
-}
-
 // ErrorDef is one error code as the spec lists it.
 type ErrorDef struct {
 	Code    string
@@ -79,9 +66,10 @@ type Options struct {
 	Source string
 	// HostID is x-acs-host-id. Empty: the product's central endpoint (see hostID).
 	HostID string
-	// Stateful lists the operations the coverage page marks as hand-curated.
-	// Nil: ExportFamily.
-	Stateful []string
+	// Stateful maps the operations that keep state to what they keep, as
+	// StatefulOps reads them from the hand-written spec; the coverage page
+	// marks them. Nil: none.
+	Stateful map[string]string
 }
 
 // Result is everything one conversion produces.
@@ -103,7 +91,8 @@ type OperationInfo struct {
 	FirstError string   // the first of them, "" when none
 	RateLimit  int      // calls per second, 0 when the metadata states none
 	Deprecated bool
-	Stateful   bool // hand-curated (Options.Stateful)
+	Stateful   bool   // keeps state (Options.Stateful)
+	State      string // what it keeps: an export-task family, a resource, quotas
 }
 
 type converter struct {
@@ -157,9 +146,6 @@ func Convert(metadata []byte, opts Options) (*Result, error) {
 	}
 	if style := info.get("style").str(); style != "" && !strings.EqualFold(style, "RPC") {
 		return nil, fmt.Errorf("metadata describes a %s product; only RPC products can be served", style)
-	}
-	if opts.Stateful == nil {
-		opts.Stateful = ExportFamily
 	}
 	c := &converter{opts: opts}
 	host := opts.HostID
@@ -531,7 +517,7 @@ func (c *converter) rateLimit(description string) int {
 func (c *converter) info(op *operation) OperationInfo {
 	oi := OperationInfo{
 		Name: op.name, Methods: op.methods, Params: len(op.params), Errors: len(op.errors),
-		RateLimit: op.rate, Deprecated: op.deprecated, Stateful: slices.Contains(c.opts.Stateful, op.name),
+		RateLimit: op.rate, Deprecated: op.deprecated, Stateful: c.opts.Stateful[op.name] != "", State: c.opts.Stateful[op.name],
 	}
 	for _, p := range op.params {
 		if p.required {

@@ -26,8 +26,12 @@ func (c *converter) coverage(product, version string, res *Result) []byte {
 	fmt.Fprintf(&b, "# Coverage: %s API %s\n\n", product, version)
 	fmt.Fprintf(&b, "%s, imported from Alibaba's API metadata into `spec/generated/` and\n", plural(len(res.Operations), "operation"))
 	b.WriteString("`fixtures/generated/`. To refresh them: `go generate ./spec/generated/`.\n\n")
-	fmt.Fprintf(&b, "- **stateful (hand-curated)**: %s whose rules, state and fixtures are\n", plural(stateful, "operation"))
-	b.WriteString("  written by hand in `spec/` and `fixtures/`; they override the generated ones.\n")
+	fmt.Fprintf(&b, "- **stateful**: %s that keep state per account, as the hand-written\n", plural(stateful, "operation"))
+	b.WriteString("  spec's `x-mock-state` says (`spec/cdn-2018-05-10.yaml`, with their rules and\n")
+	b.WriteString("  fixtures in `fixtures/`; they override the generated ones).\n")
+	if kinds := stateKinds(res.Operations); len(kinds) > 0 {
+		b.WriteString("  What they keep: " + strings.Join(kinds, ", ") + ".\n")
+	}
 	fmt.Fprintf(&b, "- **stateless (schema-valid examples)**: %s answered from the\n", plural(len(res.Operations)-stateful, "operation"))
 	b.WriteString("  generated spec: parameters validated, success from the generated fixture\n")
 	b.WriteString("  (RequestId and same-named string parameters echoed), every documented\n")
@@ -45,7 +49,7 @@ func (c *converter) coverage(product, version string, res *Result) []byte {
 		}
 		kind := "stateless (schema-valid examples)"
 		if op.Stateful {
-			kind = "stateful (hand-curated)"
+			kind = "stateful (" + op.State + ")"
 		}
 		rate := "—"
 		if op.RateLimit > 0 {

@@ -42,6 +42,7 @@ func (s *Server) adminDeps() admin.Deps {
 		Token:        s.cfg.AdminToken,
 		Clock:        s.cfg.Clock,
 		Tasks:        s.tasks,
+		Resources:    s.resources,
 		NewRequestID: s.cfg.NewRequestID,
 		Catalog: func() admin.Catalog {
 			c := s.catalog.Load()

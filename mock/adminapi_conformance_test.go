@@ -298,6 +298,27 @@ func TestAdminAPIConformance(t *testing.T) {
 		expect(200, "GET", strings.TrimPrefix(a.Tasks[0].FileURL, ts.URL), "")
 	}
 	expect(404, "GET", "/_mock/downloads/nosuchtoken", "")
+	// Resources: a domain and a refresh task of two accounts.
+	api("AK-1", "Action", "AddCdnDomain", "DomainName", "a.example.com", "CdnType", "web",
+		"Sources", `[{"content":"1.1.1.1","type":"ipaddr","port":80}]`)
+	api("AK-2", "Action", "RefreshObjectCaches", "ObjectPath", "http://a.example.com/x")
+	var rp adminapi.ResourcesPage
+	if err := json.Unmarshal(expect(200, "GET", "/_mock/resources", ""), &rp); err != nil || len(rp.Accounts) != 2 || rp.Total != 2 {
+		t.Fatalf("GET /_mock/resources: %v %+v", err, rp)
+	}
+	if err := json.Unmarshal(expect(200, "GET", "/_mock/resources?accessKeyId=AK-1&resource=domain", ""), &rp); err != nil ||
+		len(rp.Accounts) != 1 || rp.Accounts[0].Items["domain"][0]["DomainStatus"] != "configuring" {
+		t.Errorf("GET /_mock/resources?accessKeyId=AK-1&resource=domain: %v %+v", err, rp)
+	}
+	expect(404, "GET", "/_mock/resources?resource=nothing", "")
+	expect(404, "DELETE", "/_mock/resources?resource=nothing", "")
+	if body := expect(200, "DELETE", "/_mock/resources?accessKeyId=AK-2", ""); string(body) != `{"deleted":1}`+"\n" {
+		t.Errorf("DELETE /_mock/resources?accessKeyId=AK-2: %s", body)
+	}
+	if err := json.Unmarshal(expect(200, "GET", "/_mock/resources", ""), &rp); err != nil || len(rp.Accounts) != 1 || rp.Accounts[0].AccessKeyID != "AK-1" {
+		t.Errorf("after forgetting AK-2's: %v %+v", err, rp)
+	}
+	expect(200, "DELETE", "/_mock/resources", "")
 	expect(200, "POST", "/_mock/clock", `{"set":"2026-11-25T12:00:00Z"}`)
 	expect(204, "DELETE", "/_mock/state", "")
 	expect(200, "GET", "/_mock/tasks", "")
@@ -350,6 +371,7 @@ func TestAdminAPIConformance(t *testing.T) {
 	// Every documented answer but the unreachable ones was produced.
 	unreachable := map[string]bool{
 		"DELETE /_mock/state 500":          true, // the --state file fails
+		"DELETE /_mock/resources 500":      true, // the --state file fails
 		"GET /_mock/downloads/{token} 500": true, // making a report fails
 	}
 	doc, _ := adminDocument()

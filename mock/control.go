@@ -78,12 +78,15 @@ func (s *Server) knownScenario(name string) error {
 	return nil
 }
 
-// ResetState forgets every task (in the state file too), goes back to the
+// ResetState forgets every task and resource item (in the state file too), goes back to the
 // default scenario without bindings, empties the journal and the
 // violations, and refills every rate-limit bucket. The clock stays where
 // it is.
 func (s *Server) ResetState() error {
 	err := s.tasks.Reset()
+	if _, rerr := s.resources.Reset(nil, ""); err == nil {
+		err = rerr
+	}
 	s.ResetScenarios()
 	s.journal.Clear()
 	s.violations.Clear()

@@ -30,7 +30,8 @@ func TestScenarioDirAddsToShipped(t *testing.T) {
 	}
 	got := sources(mock.Config{Scenarios: mine, ScenariosDir: "mine"})
 	want := map[string]string{"mine": "mine/mine.yaml", "export-refused": "mine/export-refused.yaml",
-		"export-fails": "scenarios/export-fails.yaml", "custom-task": "scenarios/custom-task.yaml"}
+		"export-fails": "scenarios/export-fails.yaml", "custom-task": "scenarios/custom-task.yaml",
+		"refresh-fails": "scenarios/refresh-fails.yaml"}
 	if len(got) != len(want) {
 		t.Errorf("scenario files: %v, want %v", got, want)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/recording"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/resources"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -46,8 +47,9 @@ type Server struct {
 	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
 	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
-	tasks      *tasks.Store   // export tasks (package tasks)
-	verifier   *auth.Verifier // with Config.Credentials: signatures, keys, nonces (package auth); nil without
+	tasks      *tasks.Store     // export tasks (package tasks)
+	resources  *resources.Store // the spec's resources: refresh tasks, domains… (package resources)
+	verifier   *auth.Verifier   // with Config.Credentials: signatures, keys, nonces (package auth); nil without
 	closing    chan struct{}
 	closeOnce  sync.Once
 	inflight   inflight
@@ -112,6 +114,14 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 		return nil, err
 	}
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
+		return nil, err
+	}
+	var file *tasks.Store // resources share the task store's file and its group commit
+	if cfg.StatePath != "" {
+		file = s.tasks
+	}
+	if s.resources, err = resources.Open(file); err != nil {
+		s.tasks.Close()
 		return nil, err
 	}
 	s.echo = s.routes(cat.spec)
@@ -341,6 +351,14 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
 		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome.Task, x.outcome.Validate, now)
+		if err != nil {
+			return err
+		}
+		x.tasks = made
+	}
+	if op.Resource != nil { // create, get, list, update or delete items (package resources)
+		made, err := s.resources.Apply(resources.Call{Spec: sp, Op: op, Account: call.Caller(),
+			Params: op.WithDefaults(call.Params), Failed: x.outcome.Task == tasks.StatusFailed, Now: now})
 		if err != nil {
 			return err
 		}

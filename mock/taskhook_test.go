@@ -62,7 +62,7 @@ func TestBrokenTaskOutcome(t *testing.T) {
 	}
 	got := problems(t, mock.Config{Scenarios: files, ScenariosDir: "scenarios"})
 	assertProblems(t, got,
-		"scenarios/a.yaml:3: operations.DescribeUserUsageDataExportTask.task: applies to operations that create tasks (x-mock-state do: create); DescribeUserUsageDataExportTask does not",
+		"scenarios/a.yaml:3: operations.DescribeUserUsageDataExportTask.task: applies to operations that create tasks or items (x-mock-state do: create); DescribeUserUsageDataExportTask does not",
 		"scenarios/b.yaml:4: operations.CreateUserUsageDataExportTask.task: applies to success outcomes only",
 		`scenarios/c.yaml:3: operations.CreateUsageDetailDataExportTask.task: task "maybe": write one of success, failed`,
 	)

@@ -3,7 +3,10 @@
 //
 //	go run ./cmd/import-metadata -in spec/generated/cdn-2018-05-10-api-docs.json \
 //	    -spec spec/generated/cdn-2018-05-10.yaml -fixtures fixtures/generated \
-//	    -coverage docs/coverage.md
+//	    -coverage docs/coverage.md -hand spec/cdn-2018-05-10.yaml
+//
+// -hand is the hand-written spec: its operations with x-mock-state are the
+// ones the coverage page marks stateful.
 //
 // spec/generated/generate.go runs it through go generate. The output depends
 // only on the input file: running it again changes nothing.
@@ -28,12 +31,13 @@ func run(args []string, stderr io.Writer) int {
 	fixtures := fs.String("fixtures", "", "where to write <Action>/success.json fixtures (`dir`)")
 	coverage := fs.String("coverage", "", "where to write the coverage page (`file`)")
 	host := fs.String("host-id", "", "x-acs-host-id (default: the product's central endpoint)")
+	hand := fs.String("hand", "", "the hand-written spec (`file`): its operations with x-mock-state are marked stateful")
 	verbose := fs.Bool("v", false, "print what the import dropped or normalized")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *in == "" || fs.NArg() > 0 || (*specPath == "" && *fixtures == "" && *coverage == "") {
-		fmt.Fprintln(stderr, "usage: import-metadata -in FILE [-spec FILE] [-fixtures DIR] [-coverage FILE]")
+		fmt.Fprintln(stderr, "usage: import-metadata -in FILE [-spec FILE] [-fixtures DIR] [-coverage FILE] [-hand FILE]")
 		return 2
 	}
 	data, err := os.ReadFile(*in)
@@ -41,7 +45,19 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "import-metadata: %v\n", err)
 		return 1
 	}
-	res, err := importer.Convert(data, importer.Options{Source: *in, HostID: *host})
+	opts := importer.Options{Source: *in, HostID: *host}
+	if *hand != "" {
+		handData, err := os.ReadFile(*hand)
+		if err != nil {
+			fmt.Fprintf(stderr, "import-metadata: %v\n", err)
+			return 1
+		}
+		if opts.Stateful, err = importer.StatefulOps(handData); err != nil {
+			fmt.Fprintf(stderr, "import-metadata: %s: %v\n", *hand, err)
+			return 1
+		}
+	}
+	res, err := importer.Convert(data, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "import-metadata: %s: %v\n", *in, err)
 		return 1

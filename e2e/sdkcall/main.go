@@ -10,6 +10,9 @@
 //
 //	{"ok":true,"requestId":"…","taskIds":["…"]}
 //
+// With -action refresh, it calls RefreshObjectCaches for -path and prints
+// the RefreshTaskId as taskId.
+//
 // The browser test (e2e/console.test.mjs) runs it as an application would;
 // .ci/container runs it against the container image.
 // It exits 0 when the SDK answered, 1 when it could not reach the server.
@@ -38,7 +41,8 @@ type result struct {
 
 func main() {
 	endpoint := flag.String("endpoint", "127.0.0.1:8080", "the mock's host:port")
-	action := flag.String("action", "create", "create (CreateUserUsageDataExportTask) or describe (DescribeUserUsageDataExportTask)")
+	action := flag.String("action", "create", "create (CreateUserUsageDataExportTask), describe (DescribeUserUsageDataExportTask) or refresh (RefreshObjectCaches)")
+	path := flag.String("path", "http://example.com/index.html", "refresh: ObjectPath")
 	ak := flag.String("ak", "AKID", "access key id")
 	start := flag.String("start", "2026-11-01T00:00:00Z", "StartTime")
 	end := flag.String("end", "2026-11-02T00:00:00Z", "EndTime")
@@ -72,8 +76,18 @@ func main() {
 		for _, t := range resp.UsageDataPerPage.Data.DataItem {
 			r.TaskIDs = append(r.TaskIDs, t.TaskId)
 		}
+	case "refresh":
+		req := cdn.CreateRefreshObjectCachesRequest()
+		req.Domain, req.Scheme = *endpoint, "http"
+		req.ObjectPath = *path
+		resp, err := client.RefreshObjectCaches(req)
+		if err != nil {
+			r = mustServerError(err)
+			break
+		}
+		r = result{OK: true, RequestID: resp.RequestId, TaskID: resp.RefreshTaskId}
 	default:
-		fail(fmt.Errorf("-action %q: want create or describe", *action))
+		fail(fmt.Errorf("-action %q: want create, describe or refresh", *action))
 	}
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))

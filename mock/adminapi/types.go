@@ -135,6 +135,27 @@ type TaskInfo struct {
 	FileURL     string            `json:"fileUrl"`               // where its file is served once it succeeded
 }
 
+// ResourcesPage is the body of GET /_mock/resources: the items of the
+// spec's resources (x-mock-resources), as the API shows them now.
+type ResourcesPage struct {
+	Now       time.Time          `json:"now"`
+	Resources []string           `json:"resources"` // the spec's resources, sorted
+	Accounts  []AccountResources `json:"accounts"`  // by access key id
+	Total     int                `json:"total"`     // items the server keeps, every account
+	Limit     int                `json:"limit"`     // at most, oldest dropped first
+}
+
+// AccountResources are one account's items, per resource, newest first.
+type AccountResources struct {
+	AccessKeyID string                      `json:"accessKeyId"`
+	Items       map[string][]map[string]any `json:"items"` // resource → items
+}
+
+// ResourcesReset is the body of DELETE /_mock/resources.
+type ResourcesReset struct {
+	Deleted int `json:"deleted"` // how many items were forgotten
+}
+
 // Upstream is what the real service answered a forwarded call.
 type Upstream struct {
 	Status      int    `json:"status"`                // 0 when no answer came

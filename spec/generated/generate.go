@@ -13,7 +13,7 @@ package generated
 
 import "embed"
 
-//go:generate go run ../../cmd/import-metadata -in cdn-2018-05-10-api-docs.json -spec cdn-2018-05-10.yaml -fixtures ../../fixtures/generated -coverage ../../docs/coverage.md
+//go:generate go run ../../cmd/import-metadata -in cdn-2018-05-10-api-docs.json -spec cdn-2018-05-10.yaml -fixtures ../../fixtures/generated -coverage ../../docs/coverage.md -hand ../cdn-2018-05-10.yaml
 //go:generate go test ../../mock/internal/fixture -run ^TestGeneratedIndex$ -update
 
 // FS holds the generated spec.

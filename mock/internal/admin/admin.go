@@ -15,6 +15,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/resources"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/scenario"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
@@ -65,6 +66,7 @@ type Deps struct {
 	Token           string // --admin-token: "" leaves the API open (token.go)
 	Clock           Clock
 	Tasks           *tasks.Store
+	Resources       *resources.Store // the items of x-mock-resources (resources.go)
 	NewRequestID    func() string
 	Catalog         func() Catalog                // the catalog serving now
 	State           func() adminapi.ScenarioState // the active scenario and the bindings
@@ -90,6 +92,7 @@ func Routes(g *echo.Group, d Deps) {
 	g.DELETE("/violations", s.adminClearViolations)
 	// The clock, tasks, state and downloads: tasks.go.
 	s.taskRoutes(g)
+	s.resourceRoutes(g) // the items of x-mock-resources: resources.go
 	s.uiRoutes(g)       // the web console and GET /operations: ui.go
 	s.coverageRoutes(g) // outcome coverage: coverage.go
 }

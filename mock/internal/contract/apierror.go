@@ -10,6 +10,9 @@ type ErrorDef struct {
 	Code    string `json:"code"`
 	Status  int    `json:"status"`
 	Message string `json:"message"`
+	// Assumed, when set, says why the mock answers a code the metadata
+	// does not document for the operation (x-mock-assumed).
+	Assumed string `json:"x-mock-assumed,omitempty"`
 }
 
 // APIError is an error of the emulated API, sent to clients in Alibaba's

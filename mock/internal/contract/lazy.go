@@ -175,7 +175,7 @@ func indexOf(gi *genspec.Index) Index {
 	errs := func(in []genspec.Error) []ErrorDef {
 		out := make([]ErrorDef, len(in))
 		for i, d := range in {
-			out[i] = ErrorDef(d)
+			out[i] = ErrorDef{Code: d.Code, Status: d.Status, Message: d.Message}
 		}
 		return out
 	}
@@ -215,6 +215,7 @@ func indexedOp(io *IndexOp) *Operation {
 func loadPart(file string, head []byte, headLines int, part []byte, line int, opts LoadOptions, io *IndexOp) (*Operation, error) {
 	doc := make([]byte, 0, len(head)+len("paths:\n")+len(part))
 	doc = append(append(append(doc, head...), "paths:\n"...), part...)
+	opts.part = true
 	sp, err := Load(file, doc, opts)
 	if err != nil {
 		if ps, ok := err.(diag.Problems); ok {

@@ -32,6 +32,8 @@ func merge(gen, hand *Spec) (*Spec, diag.Problems) {
 		Doc: hand.Doc, Src: hand.Src, ReadOnlyPrefixes: hand.ReadOnlyPrefixes, SecretParams: hand.SecretParams,
 		Common: make(map[string]ErrorDef, len(hand.Common)+len(gen.Common)),
 		ops:    make(map[string]*Operation, len(gen.ops)+len(hand.ops)),
+
+		Resources: hand.Resources, Quotas: hand.Quotas, // only the hand-written layer describes them
 	}
 	for _, layer := range []*Spec{hand, gen} {
 		for _, c := range layer.CommonCodes {

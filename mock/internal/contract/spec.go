@@ -47,6 +47,9 @@ type Spec struct {
 		once sync.Once
 		v    any
 	}
+
+	Resources map[string]*Resource // x-mock-resources (resources.go)
+	Quotas    map[string]*Quota    // x-mock-quotas
 }
 
 // Operation is one Action of the API.
@@ -62,6 +65,7 @@ type Operation struct {
 	ErrorDefs map[string]ErrorDef // documented codes
 	Codes     []string            // documented codes in spec order
 	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
+	Resource  *StateHook          // x-mock-state: what it does to a resource (statehook.go; package resources)
 	Response  *openapi3.Schema    // the 200 JSON body
 
 	rules      []rule
@@ -266,6 +270,9 @@ type LoadOptions struct {
 	// Reports are the files an export task can serve: a create's
 	// x-mock-state names one of them (report:).
 	Reports []string
+	// part: the document is one operation of a larger one (LoadIndexed):
+	// a resource no operation of it creates is no mistake.
+	part bool
 }
 
 // Load parses and checks an OpenAPI document in the mock's conventions
@@ -333,6 +340,7 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		}
 	}
 
+	loadResources(s, doc.Extensions, &ps) // x-mock-resources, x-mock-quotas (resources.go)
 	methods := map[string]bool{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		item := doc.Paths.Value(path)
@@ -357,6 +365,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 		ps.Add(file, 0, "paths", "defines no operation")
 	}
 	sort.Strings(s.Names)
+	if len(s.Resources) > 0 {
+		sampleResources(s, opts.part, &ps) // resources.go
+	}
 	for m := range methods {
 		s.AllMethods = append(s.AllMethods, m)
 	}
@@ -487,6 +498,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		op.rules = append(op.rules, r)
 	}
 	op.State = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
+	op.Resource = parseStateHook(s, o.Extensions, op, knownCode, problem)
 	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.Response = successSchema(o)

@@ -52,8 +52,8 @@ var familyName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
 // ParseTaskHook reads an operation's x-mock-state, if any, and checks it
 // against the operation and the reports an export can serve: nil when absent or wrong (problems are reported).
 func parseTaskHook(ext map[string]any, op *Operation, knownCode func(string) bool, reports []string, problem func(sub, format string, args ...any)) *TaskHook {
-	if _, ok := ext["x-mock-state"]; !ok {
-		return nil
+	if raw, ok := ext["x-mock-state"].(map[string]any); !ok || raw["tasks"] == nil {
+		return nil // absent, or a resource's hook (statehook.go)
 	}
 	const sub = "/x-mock-state"
 	var h TaskHook

@@ -272,8 +272,8 @@ func fixtureNames(set fixture.Set, action string) []string {
 func checkTaskOutcome(st *Step, op *contract.Operation, problem func(key, format string, args ...any)) {
 	switch {
 	case st.Task == "":
-	case op.State == nil || op.State.Do != contract.DoCreate:
-		problem("task", "applies to operations that create tasks (x-mock-state do: create); %s does not", op.Name)
+	case (op.State == nil || op.State.Do != contract.DoCreate) && (op.Resource == nil || op.Resource.Do != contract.DoCreate):
+		problem("task", "applies to operations that create tasks or items (x-mock-state do: create); %s does not", op.Name)
 	case st.Error != "" || st.Fault != "":
 		problem("task", "applies to success outcomes only")
 	}

@@ -149,11 +149,12 @@ type commitBatch struct {
 }
 
 // fileOp is one write: store put, or drop the task with Seq del, or, with
-// reset, drop every task.
+// reset, drop every task; or, with raw, another store's write (raw.go).
 type fileOp struct {
 	put   *Task
 	del   uint64
 	reset bool
+	raw   *RawWrite
 }
 
 var (
@@ -429,6 +430,8 @@ func (b *commitBatch) apply(tx *bolt.Tx) error {
 	for _, op := range b.ops {
 		var err error
 		switch {
+		case op.raw != nil:
+			err = op.raw.apply(tx)
 		case op.reset:
 			if err = tx.DeleteBucket(bucketTasks); err == nil {
 				tasks, err = tx.CreateBucket(bucketTasks)

@@ -659,6 +659,35 @@
     }));
   }
 
+  // ---- Resources (x-mock-resources): refresh tasks, domains, configs ----
+
+  async function pollResources() {
+    let data;
+    try {
+      data = await api('GET', '/_mock/resources');
+    } catch {
+      $('resources-panel').hidden = true;
+      return;
+    }
+    $('resources-panel').hidden = false;
+    const accounts = (data && data.accounts) || [];
+    $('resources-total').textContent = data ? `${data.total} of at most ${data.limit} items` : '';
+    if (!accounts.length) {
+      $('resources').replaceChildren(h('p', { class: 'muted', text: 'No item yet: refresh a URL or add a domain.' }));
+      return;
+    }
+    $('resources').replaceChildren(...accounts.flatMap((a) => Object.entries(a.items || {}).map(([res, items]) => {
+      const cols = [...new Set(items.flatMap((it) => Object.keys(it)))].filter((c) => typeof items[0][c] !== 'object');
+      return h('section', { class: 'account' },
+        h('h3', {}, h('code', { text: res }), ' of ', h('code', { text: a.accessKeyId || '(no access key)' }),
+          h('span', { class: 'muted', text: ` · ${items.length} item${items.length === 1 ? '' : 's'}` })),
+        h('table', { class: 'tasks' },
+          h('caption', { class: 'sr-only', text: `${res} items of ${a.accessKeyId}` }),
+          h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c })))),
+          h('tbody', {}, items.map((it) => h('tr', {}, cols.map((c) => h('td', { text: it[c] === undefined ? '' : String(it[c]) })))))));
+    })));
+  }
+
   async function advanceClock(ev) {
     ev.preventDefault();
     const by = $('clock-advance').value.trim();
@@ -667,7 +696,7 @@
       const now = res && (res.now || res.clock || res.time);
       if (now) $('clock-now').textContent = `Server clock: ${toSecond(now)}`;
       notify(`Clock advanced by ${by}.`, 'ok');
-      await pollTasks();
+      await Promise.all([pollTasks(), pollResources()]);
     } catch (e) {
       notify(`Could not advance the clock: ${e.message}`, 'error');
     }
@@ -705,6 +734,7 @@
       const jobs = [pollRequests(), pollViolations()];
       if (t % STATE_EVERY === 0) jobs.push(pollState(), pollCoverage());
       if (t % (state.tasks ? TASKS_EVERY : PROBE_EVERY) === 0) jobs.push(pollTasks());
+      if (t % TASKS_EVERY === 0) jobs.push(pollResources());
       await Promise.all(jobs);
       setOnline(true);
     } catch (e) {

@@ -1,0 +1,103 @@
+package admin
+
+import (
+	"net/http"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/resources"
+)
+
+// The admin API of resource state (x-mock-resources):
+//
+//	GET    /_mock/resources   every account's items (?accessKeyId=, ?resource= to narrow)
+//	DELETE /_mock/resources   forget items: all, or an account's, a resource's, or both
+
+func (s *api) resourceRoutes(g *echo.Group) {
+	g.GET("/resources", s.adminResources)
+	g.DELETE("/resources", s.adminResetResources)
+}
+
+// resourceFilter reads ?accessKeyId= and ?resource=: given (even empty for
+// the account, which names calls without a key) or not. An unknown
+// resource is a 404.
+func (s *api) resourceFilter(c echo.Context) (account string, byAccount bool, resource string, err error) {
+	q := c.QueryParams()
+	if v, ok := q["accessKeyId"]; ok {
+		byAccount = true
+		if len(v) > 0 {
+			account = v[0]
+		}
+	}
+	resource = q.Get("resource")
+	if resource != "" && s.Catalog().Spec.Resources[resource] == nil {
+		return "", false, "", c.JSON(http.StatusNotFound, adminapi.Error{Code: "Mock.UnknownResource",
+			Message: "no resource " + resource + " in the spec; valid: " + joinSorted(s.Catalog().Spec.Resources)})
+	}
+	return account, byAccount, resource, nil
+}
+
+func (s *api) adminResources(c echo.Context) error {
+	account, byAccount, resource, err := s.resourceFilter(c)
+	if err != nil || c.Response().Committed {
+		return err
+	}
+	defs := s.Catalog().Spec.Resources
+	now := s.Clock.Now()
+	page := adminapi.ResourcesPage{Now: now, Resources: sortedKeys(defs), Accounts: []adminapi.AccountResources{},
+		Total: s.Resources.Len(), Limit: resources.MaxItems}
+	for acc, byRes := range s.Resources.Snapshot(defs, now) {
+		if byAccount && acc != account {
+			continue
+		}
+		ar := adminapi.AccountResources{AccessKeyID: acc, Items: map[string][]map[string]any{}}
+		for name, items := range byRes {
+			if resource == "" || name == resource {
+				ar.Items[name] = items
+			}
+		}
+		if len(ar.Items) > 0 {
+			page.Accounts = append(page.Accounts, ar)
+		}
+	}
+	sort.Slice(page.Accounts, func(i, j int) bool { return page.Accounts[i].AccessKeyID < page.Accounts[j].AccessKeyID })
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *api) adminResetResources(c echo.Context) error {
+	account, byAccount, resource, err := s.resourceFilter(c)
+	if err != nil || c.Response().Committed {
+		return err
+	}
+	var only *string // nil: every account
+	if byAccount {
+		only = &account
+	}
+	n, err := s.Resources.Reset(only, resource)
+	if err != nil {
+		return c.JSON(http.StatusInternalServerError, adminapi.Error{Code: "Mock.StateError", Message: err.Error()})
+	}
+	return c.JSON(http.StatusOK, adminapi.ResourcesReset{Deleted: n})
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func joinSorted[V any](m map[string]V) string {
+	out := ""
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			out += ", "
+		}
+		out += k
+	}
+	return out
+}

@@ -1,0 +1,209 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// StateFuncs are the functions the templates of x-mock-state, and of
+// fixtures, may call besides text/template's own.
+var StateFuncs = template.FuncMap{
+	// json writes a value as JSON; a template that is only {{ json … }} makes that value.
+	"json": func(v any) (string, error) {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return "", err
+		}
+		return strings.TrimSuffix(b.String(), "\n"), nil
+	},
+	"lower": strings.ToLower,
+	"upper": strings.ToUpper,
+	// host is the host of a URL or of a path such as example.com/a.png.
+	"host": hostOf,
+	// parseJSON reads a JSON text: an object, a list, a number…
+	"parseJSON": func(s string) (any, error) {
+		var v any
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("not JSON: %v", err)
+		}
+		return v, nil
+	},
+	// titleKeys upper-cases the first letter of every object key, deeply:
+	// the API takes {"content": …} and shows {"Content": …}.
+	"titleKeys": titleKeys,
+	// dict makes an object of key, value pairs.
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict takes key, value pairs")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+	// int reads a number from text (or passes a number on).
+	"int": func(v any) (int64, error) {
+		switch x := v.(type) {
+		case int64:
+			return x, nil
+		case int:
+			return int64(x), nil
+		case uint64:
+			return int64(x), nil
+		case json.Number:
+			return x.Int64()
+		}
+		return strconv.ParseInt(fmt.Sprint(v), 10, 64)
+	},
+	// pluck takes one field of each item; join joins texts.
+	"pluck": func(items []map[string]any, field string) []string {
+		out := make([]string, len(items))
+		for i, it := range items {
+			out[i] = fmt.Sprint(it[field])
+		}
+		return out
+	},
+	"join": func(parts []string, sep string) string { return strings.Join(parts, sep) },
+	// iso8601 formats a time as the API does: yyyy-MM-ddTHH:mm:ssZ, UTC.
+	"iso8601": func(t time.Time) string { return t.UTC().Format(TimeLayout) },
+}
+
+func hostOf(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		return u.Hostname()
+	}
+	s = strings.TrimPrefix(s, "//")
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func titleKeys(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, val := range x {
+			r, n := utf8.DecodeRuneInString(k)
+			out[string(unicode.ToUpper(r))+k[n:]] = titleKeys(val)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, val := range x {
+			out[i] = titleKeys(val)
+		}
+		return out
+	}
+	return v
+}
+
+// CompileValue parses a value template of x-mock-state.
+func CompileValue(name, text string) (*ValueTemplate, error) {
+	t, err := template.New(name).Option("missingkey=zero").Funcs(StateFuncs).Parse(text)
+	if err != nil {
+		return nil, err
+	}
+	return &ValueTemplate{t: t, json: IsJSONAction(t)}, nil
+}
+
+// Eval makes the value for data: a JSON value (numbers as json.Number)
+// when the template is only {{ json … }}, else its text.
+func (v *ValueTemplate) Eval(data any) (any, error) {
+	var b bytes.Buffer
+	if err := v.t.Execute(&b, data); err != nil {
+		msg := err.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 {
+			msg = msg[i+2:] // drop text/template's location prefix
+		}
+		return nil, fmt.Errorf("%s", msg)
+	}
+	if !v.json {
+		return b.String(), nil
+	}
+	var out any
+	dec := json.NewDecoder(&b)
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// IsJSONAction reports whether a template is one action, and nothing
+// else, whose pipeline is a single call of json: the value it makes is
+// the JSON it writes.
+func IsJSONAction(t *template.Template) bool {
+	if t.Tree == nil || t.Tree.Root == nil || len(t.Tree.Root.Nodes) != 1 {
+		return false
+	}
+	a, ok := t.Tree.Root.Nodes[0].(*parse.ActionNode)
+	if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) != 1 {
+		return false
+	}
+	id, ok := a.Pipe.Cmds[0].Args[0].(*parse.IdentifierNode)
+	return ok && id.Ident == "json"
+}
+
+// CreateData is what a create's and an update's field templates see.
+type CreateData struct {
+	Params      map[string]string
+	Each        map[string]any
+	Seq         uint64
+	Now         time.Time
+	AccessKeyId string         //nolint:revive // named as in the API
+	Item        map[string]any // update: the item as views show it before the update
+}
+
+// SplitEach splits a parameter's value as an each says: lines (blank
+// ones skipped, \r dropped), "," (empty pieces skipped), or json (a JSON
+// array, its items as parseJSON reads them).
+func SplitEach(e EachDef, value string) ([]any, error) {
+	var out []any
+	switch e.Split {
+	case "json":
+		v, err := StateFuncs["parseJSON"].(func(string) (any, error))(value)
+		if err != nil {
+			return nil, err
+		}
+		list, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("not a JSON array")
+		}
+		return list, nil
+	case "lines":
+		for _, l := range strings.Split(value, "\n") {
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, l)
+			}
+		}
+	default:
+		for _, p := range strings.Split(value, e.Split) {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}

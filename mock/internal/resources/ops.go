@@ -1,0 +1,187 @@
+package resources
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
+)
+
+// find is the account's item the hook's find names, or nil.
+// Called with mu held.
+func (s *Store) find(c Call, h *contract.StateHook, params map[string]string) (*Item, string) {
+	keyParam := h.Find[h.Def.Key]
+	it := s.byKey[itemKey{c.Account, h.Def.Name, params[keyParam]}]
+	if it == nil {
+		return nil, keyParam
+	}
+	for field, p := range h.Find {
+		if field == h.Def.Key {
+			continue
+		}
+		if want, ok := params[p]; ok && fmt.Sprint(it.View(h.Def, c.Now)[field]) != want {
+			return nil, p
+		}
+	}
+	return it, ""
+}
+
+// change runs a get, an update or a delete on the item the request names;
+// a delete whose each splits a find parameter, on every item it names (all
+// must exist, else nothing is deleted).
+func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
+	var made fixture.Tasks
+	def := h.Def
+	asked := []map[string]string{params}
+	if len(h.Each) > 0 {
+		e := h.Each[0]
+		pieces, err := contract.SplitEach(e, params[e.Param])
+		if err != nil || len(pieces) == 0 {
+			return made, notFound(c, h, e.Param)
+		}
+		if e.Max > 0 && len(pieces) > e.Max {
+			if e.TooMany != "" {
+				return made, apiError(c, e.TooMany, e.Param)
+			}
+			return made, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, e.Max))
+		}
+		asked = asked[:0]
+		for _, p := range pieces {
+			one := maps.Clone(params)
+			one[e.Param] = fmt.Sprint(p)
+			asked = append(asked, one)
+		}
+	}
+	s.mu.Lock()
+	var found []*Item
+	for _, ps := range asked {
+		it, missing := s.find(c, h, ps)
+		if it == nil {
+			s.mu.Unlock()
+			return made, notFound(c, h, missing)
+		}
+		if !slices.Contains(found, it) {
+			found = append(found, it)
+		}
+	}
+	var ws []tasks.RawWrite
+	views := make([]map[string]any, 0, len(found))
+	for _, it := range found {
+		switch h.Do {
+		case contract.DoUpdate:
+			w, err := s.update(c, h, params, it)
+			if err != nil {
+				s.mu.Unlock()
+				return made, invalid(c, h, err)
+			}
+			ws = append(ws, w)
+		case contract.DoDelete:
+			if s.byKey[itemKey{it.Account, it.Resource, it.Key}] == it { // not gone with an earlier one's children
+				ws = append(ws, s.remove(it)...)
+			}
+		}
+		views = append(views, it.View(def, c.Now))
+	}
+	wait := s.queue(ws)
+	s.mu.Unlock()
+	if err := wait(); err != nil {
+		return made, errState(err)
+	}
+	made.Items = show(h, views)
+	made.Item = made.Items[0]
+	return made, nil
+}
+
+// update sets the fields an update's templates give, which see the
+// request and the item as it is (.Item). Called with mu held.
+func (s *Store) update(c Call, h *contract.StateHook, params map[string]string, it *Item) (tasks.RawWrite, error) {
+	def := h.Def
+	data := contract.CreateData{Params: params, Seq: it.Seq, Now: c.Now, AccessKeyId: c.Account, Item: it.View(def, c.Now)}
+	set, err := evalFields(h.FieldT, data, true)
+	if err != nil {
+		return tasks.RawWrite{}, err
+	}
+	fields := make(map[string]any, len(it.Fields)+len(set))
+	maps.Copy(fields, it.Fields)
+	status, restart := "", false
+	for k, v := range set {
+		if def.Status != nil && k == def.Status.Field {
+			status, restart = fmt.Sprint(v), true
+			continue
+		}
+		if k == def.Key { // the key names the item: it never changes
+			continue
+		}
+		fields[k] = v
+	}
+	if alt := altKey(def, fields); alt != it.Alt {
+		if other := s.byAlt[itemKey{it.Account, def.Name, alt}]; other != nil {
+			return tasks.RawWrite{}, fmt.Errorf("%s %s has the same %s", def.Key, other.Key, strings.Join(def.ReplaceBy, ", "))
+		}
+		delete(s.byAlt, itemKey{it.Account, def.Name, it.Alt})
+		s.byAlt[itemKey{it.Account, def.Name, alt}] = it
+		it.Alt = alt
+	}
+	if restart {
+		it.Status, it.Since, it.Failed = status, c.Now, false
+	}
+	it.Fields, it.Modified = fields, c.Now // a new map: views made before keep theirs
+	return putWrite(it), nil
+}
+
+// quotaViews is every quota the hook shows (all by default), for the
+// account, today.
+func (s *Store) quotaViews(c Call, h *contract.StateHook) fixture.Tasks {
+	names := h.Quotas
+	if len(names) == 0 {
+		for name := range h.QuotaDefs {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+	}
+	out := make(map[string]fixture.QuotaView, len(names))
+	s.mu.Lock()
+	for _, name := range names {
+		q := h.QuotaDefs[name]
+		used := s.quotas.used(c.Account, name, q, c.Now)
+		out[name] = fixture.QuotaView{Limit: q.Daily, Used: used, Remain: max(q.Daily-used, 0)}
+	}
+	s.mu.Unlock()
+	return fixture.Tasks{Quotas: out}
+}
+
+// replacement is a kept item a create replaces, with its new fields.
+type replacement struct {
+	it     *Item
+	fields map[string]any
+}
+
+// apply gives the item its new fields, as if made again now (its status
+// restarts) but keeping its number, key and creation time.
+func (r replacement) apply(def *contract.Resource, c Call) {
+	r.it.Fields, r.it.Modified, r.it.Since, r.it.Failed = r.fields, c.Now, c.Now, c.Failed
+	if def.Status != nil {
+		r.it.Status = def.Status.Initial
+	}
+}
+
+// replaces is the item of the account a create's item with these
+// replaceBy values replaces: a kept one, or one made earlier in the same
+// create (whose fields it then takes at once). nil: none.
+// Called with mu held.
+func (s *Store) replaces(account string, def *contract.Resource, alt string, pending []*Item) *Item {
+	if alt == "" {
+		return nil
+	}
+	for _, it := range pending {
+		if it.Alt == alt {
+			return it
+		}
+	}
+	return s.byAlt[itemKey{account, def.Name, alt}]
+}
