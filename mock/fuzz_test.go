@@ -15,14 +15,6 @@ import (
 	"unicode/utf8"
 )
 
-// fuzzCaptureFiles hold real clients' requests, byte for byte; each line's
-// raw_b64 is a seed.
-var fuzzCaptureFiles = []string{
-	"testdata/wire/captures.jsonl",
-	"testdata/wire/encoding/captures.jsonl",
-	"testdata/wire/custom-headers/captures.jsonl",
-}
-
 // fuzzExtraSeeds are hand-made odd requests. Inputs that broke an
 // invariant are kept in testdata/fuzz/FuzzDecodeCall/, which go test also
 // runs as seeds.
@@ -65,7 +57,7 @@ const fuzzMaxBody = 4096
 
 func addCaptureSeeds(f *testing.F) {
 	for _, c := range loadAuthCaptures(f) { // signature_test.go: every capture file
-		f.Add(c.raw)
+		f.Add(c.Raw)
 	}
 }
 

@@ -3,19 +3,17 @@ package mock
 import (
 	"bufio"
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/auth"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/capture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
@@ -25,39 +23,13 @@ import (
 // after signing. The signatures themselves are tested in package auth.
 
 // authCapture is one captured request of a real client.
-type authCapture struct {
-	set, dir, name string
-	raw            []byte
-	at             time.Time // when it was captured: its Timestamp / x-acs-date
-}
+type authCapture = capture.Capture
 
 func loadAuthCaptures(t testing.TB) []authCapture {
 	t.Helper()
-	var out []authCapture
-	for _, file := range fuzzCaptureFiles {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			var c struct {
-				Name   string  `json:"name"`
-				TS     float64 `json:"ts"`
-				RawB64 string  `json:"raw_b64"`
-			}
-			if err := json.Unmarshal(line, &c); err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			raw, err := base64.StdEncoding.DecodeString(c.RawB64)
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			out = append(out, authCapture{set: path.Base(path.Dir(file)), dir: path.Dir(file), name: c.Name, raw: raw,
-				at: time.Unix(int64(c.TS), 0).UTC()})
-		}
+	out, err := capture.Load(".")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(out) < 25 {
 		t.Fatalf("only %d captures", len(out))
@@ -67,7 +39,7 @@ func loadAuthCaptures(t testing.TB) []authCapture {
 
 func readRawRequest(t testing.TB, raw []byte) *http.Request {
 	t.Helper()
-	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	req, err := capture.ReadRequest(raw)
 	if err != nil {
 		t.Fatalf("not an HTTP request: %v", err)
 	}
@@ -139,19 +111,19 @@ func TestCapturesThroughTheServer(t *testing.T) {
 	good, wrong := authServer(t, "SECRET"), authServer(t, "NOT-THE-SECRET")
 	sp := good.Spec()
 	for _, c := range loadAuthCaptures(t) {
-		t.Run(c.set+"/"+c.name, func(t *testing.T) {
-			good.Clock().Set(c.at)
-			if st, b := serveRaw(t, good, c.raw); st != 200 {
+		t.Run(c.Set+"/"+c.Name, func(t *testing.T) {
+			good.Clock().Set(c.At)
+			if st, b := serveRaw(t, good, c.Raw); st != 200 {
 				t.Fatalf("right secret: %d %s: %s", st, b["Code"], b["Message"])
 			}
-			st, b := serveRaw(t, good, c.raw)
+			st, b := serveRaw(t, good, c.Raw)
 			if st != 400 || b["Code"] != "SignatureNonceUsed" {
 				t.Errorf("replayed: %d %s: %s, want 400 SignatureNonceUsed", st, b["Code"], b["Message"])
 			}
 
-			wrong.Clock().Set(c.at)
-			st, b = serveRaw(t, wrong, c.raw)
-			want := "Specified signature is not matched with our calculation. server string to sign is:" + serverStringToSign(t, sp, readRawRequest(t, c.raw))
+			wrong.Clock().Set(c.At)
+			st, b = serveRaw(t, wrong, c.Raw)
+			want := "Specified signature is not matched with our calculation. server string to sign is:" + serverStringToSign(t, sp, readRawRequest(t, c.Raw))
 			if st != 400 || b["Code"] != "SignatureDoesNotMatch" || b["Message"] != want {
 				t.Errorf("wrong secret: %d %s: %q\nwant 400 SignatureDoesNotMatch: %q", st, b["Code"], b["Message"], want)
 			}
@@ -169,7 +141,7 @@ func TestCapturesThroughTheServer(t *testing.T) {
 func captureNamed(t *testing.T, name string) authCapture {
 	t.Helper()
 	for _, c := range loadAuthCaptures(t) {
-		if c.set == "wire" && c.name == name {
+		if c.Set == "wire" && c.Name == name {
 			return c
 		}
 	}
@@ -216,12 +188,12 @@ func TestTamperedRequestsAreRejected(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := captureNamed(t, tc.capture)
 			srv := authServer(t, "SECRET")
-			srv.Clock().Set(c.at)
-			raw := replaceOnce(t, c.raw, tc.old, tc.new)
+			srv.Clock().Set(c.At)
+			raw := replaceOnce(t, c.Raw, tc.old, tc.new)
 			if st, b := serveRaw(t, srv, raw); b["Code"] != tc.code || st != 400 {
 				t.Errorf("%d %s: %s, want 400 %s", st, b["Code"], b["Message"], tc.code)
 			}
-			if st, b := serveRaw(t, srv, c.raw); st != 200 { // the original still passes
+			if st, b := serveRaw(t, srv, c.Raw); st != 200 { // the original still passes
 				t.Errorf("original: %d %s: %s", st, b["Code"], b["Message"])
 			}
 		})
@@ -243,8 +215,8 @@ func TestTimestampsAndNonces(t *testing.T) {
 				{-15 * time.Minute, ""},
 			} {
 				srv := authServer(t, "SECRET")
-				srv.Clock().Set(c.at.Add(tc.skew))
-				st, b := serveRaw(t, srv, c.raw)
+				srv.Clock().Set(c.At.Add(tc.skew))
+				st, b := serveRaw(t, srv, c.Raw)
 				if b["Code"] != tc.code {
 					t.Errorf("server clock %v off: %d %s: %s, want %q", tc.skew, st, b["Code"], b["Message"], tc.code)
 				}
@@ -252,16 +224,16 @@ func TestTimestampsAndNonces(t *testing.T) {
 
 			// A nonce is remembered while its timestamp can pass, and only then.
 			srv := authServer(t, "SECRET")
-			srv.Clock().Set(c.at)
-			if st, _ := serveRaw(t, srv, c.raw); st != 200 {
+			srv.Clock().Set(c.At)
+			if st, _ := serveRaw(t, srv, c.Raw); st != 200 {
 				t.Fatalf("first: %d", st)
 			}
-			srv.Clock().Set(c.at.Add(14 * time.Minute))
-			if _, b := serveRaw(t, srv, c.raw); b["Code"] != "SignatureNonceUsed" {
+			srv.Clock().Set(c.At.Add(14 * time.Minute))
+			if _, b := serveRaw(t, srv, c.Raw); b["Code"] != "SignatureNonceUsed" {
 				t.Errorf("replay 14 minutes later: %s", b["Code"])
 			}
-			srv.Clock().Set(c.at.Add(16 * time.Minute))
-			if _, b := serveRaw(t, srv, c.raw); b["Code"] != "InvalidTimeStamp.Expired" {
+			srv.Clock().Set(c.At.Add(16 * time.Minute))
+			if _, b := serveRaw(t, srv, c.Raw); b["Code"] != "InvalidTimeStamp.Expired" {
 				t.Errorf("replay 16 minutes later: %s", b["Code"])
 			}
 		})
@@ -287,7 +259,7 @@ func TestTimestampsAndNonces(t *testing.T) {
 // answer to the next; the clock is pinned at the captures' time.
 func FuzzServeSigned(f *testing.F) {
 	for _, c := range loadAuthCaptures(f) {
-		f.Add(c.raw)
+		f.Add(c.Raw)
 	}
 	servers := newFuzzServers(f, Config{
 		Clock:             FixedClock(time.Date(2026, 11, 25, 19, 24, 43, 0, time.UTC)),

@@ -24,8 +24,8 @@ import (
 func addAuthSeeds(f *testing.F, acs3 bool) {
 	n := 0
 	for _, c := range loadAuthCaptures(f) {
-		if bytes.Contains(c.raw, []byte("Authorization: ACS3-")) == acs3 {
-			f.Add(c.raw)
+		if bytes.Contains(c.Raw, []byte("Authorization: ACS3-")) == acs3 {
+			f.Add(c.Raw)
 			n++
 		}
 	}

@@ -1,12 +1,9 @@
 package auth
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,8 +12,8 @@ import (
 	"path"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/capture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
@@ -31,50 +28,16 @@ import (
 // tests of the whole server with credentials are in package mock
 // (signature_test.go).
 
-// captureFiles hold real clients' requests, byte for byte, one JSON line
-// each (base64 in raw_b64).
-var captureFiles = []string{
-	"../../testdata/wire/captures.jsonl",
-	"../../testdata/wire/encoding/captures.jsonl",
-	"../../testdata/wire/custom-headers/captures.jsonl",
-}
-
 const fuzzMaxBody = 1 << 20
 
 // authCapture is one captured request of a real client.
-type authCapture struct {
-	set, dir, name string
-	raw            []byte
-	at             time.Time // when it was captured: its Timestamp / x-acs-date
-}
+type authCapture = capture.Capture
 
 func loadAuthCaptures(t testing.TB) []authCapture {
 	t.Helper()
-	var out []authCapture
-	for _, file := range captureFiles {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range bytes.Split(data, []byte("\n")) {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
-			var c struct {
-				Name   string  `json:"name"`
-				TS     float64 `json:"ts"`
-				RawB64 string  `json:"raw_b64"`
-			}
-			if err := json.Unmarshal(line, &c); err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			raw, err := base64.StdEncoding.DecodeString(c.RawB64)
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			out = append(out, authCapture{set: path.Base(path.Dir(file)), dir: path.Dir(file), name: c.Name, raw: raw,
-				at: time.Unix(int64(c.TS), 0).UTC()})
-		}
+	out, err := capture.Load("../..")
+	if err != nil {
+		t.Fatal(err)
 	}
 	if len(out) < 25 {
 		t.Fatalf("only %d captures", len(out))
@@ -84,7 +47,7 @@ func loadAuthCaptures(t testing.TB) []authCapture {
 
 func readRawRequest(t testing.TB, raw []byte) *http.Request {
 	t.Helper()
-	req, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+	req, err := capture.ReadRequest(raw)
 	if err != nil {
 		t.Fatalf("not an HTTP request: %v", err)
 	}
@@ -157,8 +120,8 @@ func TestCapturesVerifyWithTheirSecretOnly(t *testing.T) {
 	sp := testSpec(t)
 	styles := map[bool]int{}
 	for _, c := range loadAuthCaptures(t) {
-		t.Run(c.set+"/"+c.name, func(t *testing.T) {
-			req := readRawRequest(t, c.raw)
+		t.Run(c.Set+"/"+c.Name, func(t *testing.T) {
+			req := readRawRequest(t, c.Raw)
 			sg, prob, _ := verifyRaw(sp, req)
 			if prob != nil {
 				t.Fatalf("%s: %s", prob.Code, prob.Detail)
@@ -175,12 +138,12 @@ func TestCapturesVerifyWithTheirSecretOnly(t *testing.T) {
 					t.Errorf("verifies with secret %q", wrong)
 				}
 			}
-			txt := path.Join(c.dir, c.name+"-request.txt")
+			txt := path.Join(c.Dir, c.Name+"-request.txt")
 			if sg.ACS3 {
 				a, _ := wire.ParseACS3Authorization(req.Header.Get("Authorization"))
-				body, _ := io.ReadAll(bytes.NewReader(requestBody(t, c.raw)))
+				body, _ := io.ReadAll(bytes.NewReader(requestBody(t, c.Raw)))
 				sum := sha256.Sum256(body)
-				got := ACS3CanonicalRequest(readRawRequest(t, c.raw), a.SignedHeaders, hex.EncodeToString(sum[:]))
+				got := ACS3CanonicalRequest(readRawRequest(t, c.Raw), a.SignedHeaders, hex.EncodeToString(sum[:]))
 				if want := recomputed(t, txt, "canonical request"); got != want {
 					t.Errorf("canonical request:\n%s\nwant (recomputed independently):\n%s", got, want)
 				}
@@ -213,8 +176,8 @@ func TestSignersReproduceTheCaptures(t *testing.T) {
 	sp := testSpec(t)
 	signedRPC, signedACS3 := 0, 0
 	for _, c := range loadAuthCaptures(t) {
-		t.Run(c.set+"/"+c.name, func(t *testing.T) {
-			req := readRawRequest(t, c.raw)
+		t.Run(c.Set+"/"+c.Name, func(t *testing.T) {
+			req := readRawRequest(t, c.Raw)
 			_, _, call := verifyRaw(sp, req)
 			if !call.ACS3 {
 				if got, want := SignRPC(req.Method, call.Params, "SECRET"), call.Params.Get(ParamSignature); got != want {
@@ -223,14 +186,14 @@ func TestSignersReproduceTheCaptures(t *testing.T) {
 				signedRPC++
 				return
 			}
-			req = readRawRequest(t, c.raw)
+			req = readRawRequest(t, c.Raw)
 			want := req.Header.Get(wire.HeaderAuthorization)
 			a, _ := wire.ParseACS3Authorization(want)
 			if a.SignedHeaders != ACS3SignedHeaders(req) {
 				t.Logf("signed %s, not the clients' usual set", a.SignedHeaders)
 				return
 			}
-			if got := SignACS3(req, requestBody(t, c.raw), "AKID", "SECRET"); got != want {
+			if got := SignACS3(req, requestBody(t, c.Raw), "AKID", "SECRET"); got != want {
 				t.Errorf("SignACS3:\n%s\nthe client's:\n%s", got, want)
 			}
 			signedACS3++
@@ -338,18 +301,18 @@ func TestParseACS3Authorization(t *testing.T) {
 	// A real signed request still verifies with the parts spaced out.
 	n := 0
 	for _, c := range loadAuthCaptures(t) {
-		req := readRawRequest(t, c.raw)
+		req := readRawRequest(t, c.Raw)
 		h := req.Header.Get("Authorization")
 		if !strings.HasPrefix(h, wire.ACS3Algorithm+" ") {
 			continue
 		}
 		n++
 		for _, sep := range []string{", ", ",\t", ",  "} {
-			req := readRawRequest(t, c.raw)
+			req := readRawRequest(t, c.Raw)
 			req.Header.Set("Authorization", strings.ReplaceAll(h, ",", sep))
 			sg, prob, call := verifyRaw(sp, req)
 			if prob != nil || sg.KeyID != "AKID" || call.AccessKeyID != "AKID" || !sg.Matches("SECRET") {
-				t.Errorf("%s/%s with %q between the parts: %+v, key %v, does not verify", c.set, c.name, sep, prob, call.AccessKeyID)
+				t.Errorf("%s/%s with %q between the parts: %+v, key %v, does not verify", c.Set, c.Name, sep, prob, call.AccessKeyID)
 			}
 		}
 	}
