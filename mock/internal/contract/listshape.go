@@ -34,7 +34,9 @@ type PagedList struct {
 	Total  string     `json:"total"`  // the field that counts every item
 }
 
-// PageField is a response field and the request parameter that sets it.
+// PageField is the request parameter that sets the page number or size,
+// and the response field that shows it (optional: some lists page by a
+// parameter they do not show).
 type PageField struct {
 	Field string `json:"field"`
 	Param string `json:"param"`
@@ -107,12 +109,14 @@ func parseListShape(o *openapi3.Operation, op *Operation, problem func(sub, form
 			if f == nil {
 				return
 			}
-			if f.Field == "" || f.Param == "" {
-				problem(sub+"/"+key, "needs field (the response's) and param (the request's)")
+			if f.Param == "" {
+				problem(sub+"/"+key, "needs param (the request's) and, to show it, field (the response's)")
 				ok = false
 				return
 			}
-			ok = field(sub+"/"+key+"/field", f.Field, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/"+key+"/field", f.Field, pg.Items, problem)) && ok
+			if f.Field != "" {
+				ok = field(sub+"/"+key+"/field", f.Field, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/"+key+"/field", f.Field, pg.Items, problem)) && ok
+			}
 			ok = paramType(sub+"/"+key+"/param", f.Param, openapi3.TypeInteger) && ok
 		}
 		check("number", pg.Number)
