@@ -48,7 +48,7 @@ func TestSDKListPages(t *testing.T) {
 		{"2", "1", "b.example.com"},
 		{"1", "2", "a.example.com,b.example.com"},
 		{"2", "2", "c.example.com"},
-		{"10", "1", ""}, // past the end: empty, the same total
+		{"10", "1", ""},                                       // past the end: empty, the same total
 		{"", "", "a.example.com,b.example.com,c.example.com"}, // the defaults: page 1 of 20
 	} {
 		t.Run(tc.number+"x"+tc.size, func(t *testing.T) {
