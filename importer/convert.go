@@ -636,6 +636,13 @@ func (c *converter) operationNode(op *operation) *node {
 	if len(op.errors) > 0 {
 		put(n, "x-acs-errors", errorsNode(op.errors))
 	}
+	page, echo := c.listShapeNodes(op) // listshape.go
+	if page != nil {
+		put(n, "x-mock-page", page)
+	}
+	if echo != nil {
+		put(n, "x-mock-echo", echo)
+	}
 	return n
 }
 

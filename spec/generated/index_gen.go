@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "379b14bfdefa935224889cfc923a8e7f21735989ac6a7022e98400466017363f",
+	Sum:     "e2b3fefb7853eb4216f129a63c5e7e7428b2b5def96b959e02d7b74fa2a7aa30",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",

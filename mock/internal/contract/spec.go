@@ -67,6 +67,8 @@ type Operation struct {
 	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
 	Resource  *StateHook          // x-mock-state: what it does to a resource (statehook.go; package resources)
 	Response  *openapi3.Schema    // the 200 JSON body
+	Pages     []PagedList         // x-mock-page: the stateless lists a fixture pages (listshape.go)
+	Echo      []EchoField         // x-mock-echo: response fields that echo the request, by path
 
 	rules      []rule
 	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
@@ -505,6 +507,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 	if op.Response == nil {
 		problem("/responses", "needs a \"200\" response with an application/json schema")
 	}
+	parseListShape(o, op, problem) // x-mock-page, x-mock-echo (listshape.go)
 	return op
 }
 

@@ -1,0 +1,266 @@
+package mock_test
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
+)
+
+// A stateless list written only as data: nested pages (one per array
+// element, as DescribeCdnDomainLogs has), and ids echoed at the top and
+// in every item.
+const thingLogsOp = `
+post:
+  operationId: DescribeThingLogs
+  x-acs-methods: [GET, POST]
+  parameters:
+    - {name: DomainName, in: query, required: true, schema: {type: string}}
+    - {name: PageNumber, in: query, schema: {type: integer, minimum: 1, default: 1}}
+    - {name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 2}}
+    - {name: Limit, in: query, schema: {type: integer}}
+  x-mock-page:
+    - items: Details.Detail[].Logs.Log
+      number: {field: "Details.Detail[].Page.PageIndex", param: PageNumber}
+      size: {field: "Details.Detail[].Page.PageSize", param: PageSize}
+      total: Details.Detail[].Page.Total
+  x-mock-echo:
+    Domain: DomainName
+    Details.Detail[].DomainName: DomainName
+    Limit: Limit
+  responses:
+    "200":
+      description: OK
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            properties:
+              RequestId: {type: string}
+              Domain: {type: string}
+              Limit: {type: integer}
+              Details:
+                type: object
+                properties:
+                  Detail:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        DomainName: {type: string}
+                        Logs:
+                          type: object
+                          properties:
+                            Log:
+                              type: array
+                              items: {type: object, properties: {Name: {type: string}}}
+                        Page:
+                          type: object
+                          properties:
+                            PageIndex: {type: integer}
+                            PageSize: {type: integer}
+                            Total: {type: integer}
+`
+
+const thingLogsFixture = `{
+  "RequestId": "{{ .RequestId }}",
+  "Domain": "example.com",
+  "Limit": 7,
+  "Details": {"Detail": [
+    {"DomainName": "example.com", "Logs": {"Log": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]},
+     "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}},
+    {"DomainName": "{{ .Action }}", "Logs": {"Log": [{"Name": "d"}]},
+     "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}}
+  ]}
+}`
+
+func thingServer(t *testing.T, op string) (*mock.Server, error) {
+	t.Helper()
+	return mock.New(mock.Config{
+		Spec: specWithOperation(t, "DescribeThingLogs", op), SpecFile: "spec.yaml", Scenarios: fstest.MapFS{},
+		Fixtures: withShippedFixtures(t, fstest.MapFS{"DescribeThingLogs/success.json": {Data: []byte(thingLogsFixture)}}),
+	})
+}
+
+// TestListShapeAsData: x-mock-page and x-mock-echo added to a copy of the
+// spec, with no Go change, page nested lists and echo the request, in
+// JSON and XML alike.
+func TestListShapeAsData(t *testing.T) {
+	srv, err := thingServer(t, thingLogsOp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close)
+	get := func(kv ...string) (map[string]any, any) {
+		v := url.Values{"Action": {"DescribeThingLogs"}, "Version": {"2018-05-10"}, "Format": {"JSON"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			v.Set(kv[i], kv[i+1])
+		}
+		r := call(t, ts, http.MethodGet, v, nil)
+		if r.status != 200 {
+			t.Fatalf("%v: %d %s", kv, r.status, r.body)
+		}
+		v.Set("Format", "XML")
+		x := call(t, ts, http.MethodGet, v, nil)
+		return normalize(t, r.body), xmlAsJSON(t, x.body)
+	}
+
+	body, asXML := get("DomainName", "a.com", "PageNumber", "2", "PageSize", "2")
+	want := `{"RequestId":"R","Domain":"a.com","Limit":7,"Details":{"Detail":[
+	  {"DomainName":"a.com","Logs":{"Log":[{"Name":"c"}]},"Page":{"PageIndex":2,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[]},"Page":{"PageIndex":2,"PageSize":2,"Total":1}}]}}`
+	if !reflect.DeepEqual(body, normalize(t, want)) {
+		t.Errorf("page 2 of size 2:\n got %v\nwant %v", body, normalize(t, want))
+	}
+	if !reflect.DeepEqual(asXML, xmlShape(body)) {
+		t.Errorf("XML disagrees with JSON:\n XML %v\nJSON %v", asXML, xmlShape(body))
+	}
+
+	// Defaults fill in (page 1 of 2); a comma list is not echoed into
+	// items, only at the top; an integer takes only an integer.
+	body, _ = get("DomainName", "a.com,b.com", "Limit", "12")
+	want = `{"RequestId":"R","Domain":"a.com,b.com","Limit":12,"Details":{"Detail":[
+	  {"DomainName":"example.com","Logs":{"Log":[{"Name":"a"},{"Name":"b"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[{"Name":"d"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":1}}]}}`
+	if !reflect.DeepEqual(body, normalize(t, want)) {
+		t.Errorf("defaults and a comma list:\n got %v\nwant %v", body, normalize(t, want))
+	}
+}
+
+// TestListShapeLoadErrors: a broken x-mock-page or x-mock-echo stops the
+// server with the file, line and field, and a did-you-mean for a typo.
+func TestListShapeLoadErrors(t *testing.T) {
+	cases := []struct{ name, from, to, want string }{
+		{"items path typo", "items: Details.Detail[].Logs.Log", "items: Details.Detial[].Logs.Log",
+			`x-mock-page\.0\.items: Details has no field Detial; did you mean "Detail"\?`},
+		{"items not an array", "items: Details.Detail[].Logs.Log", "items: Details.Detail[].Logs",
+			`x-mock-page\.0\.items: Details\.Detail\[\]\.Logs is object in the response schema, not array`},
+		{"[] on an object", "items: Details.Detail[].Logs.Log", "items: Details[].Detail",
+			`x-mock-page\.0\.items: Details is object, not an array`},
+		{"total not an integer", "total: Details.Detail[].Page.Total", "total: Details.Detail[].DomainName",
+			`x-mock-page\.0\.total: .* is string in the response schema, not integer`},
+		{"a top-level total counts every list (allowed)", "total: Details.Detail[].Page.Total", "total: Limit",
+			``},
+		{"unknown param", "param: PageSize}", "param: PageSzie}",
+			`x-mock-page\.0\.size\.param: PageSzie is not a parameter of DescribeThingLogs; did you mean "PageSize"\?`},
+		{"param of another type", "Limit: Limit", "Limit: DomainName",
+			`x-mock-echo\.Limit: the parameter DomainName is string, not integer`},
+		{"echo path typo", "Domain: DomainName", "Domian: DomainName",
+			`x-mock-echo\.Domian: the response has no field Domian; did you mean "Domain"\?`},
+		{"unknown key", "total: Details", "totals: Details",
+			`x-mock-page: malformed: unknown field "totals"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			op := strings.Replace(thingLogsOp, tc.from, tc.to, 1)
+			if op == thingLogsOp {
+				t.Fatalf("%q is not in the operation", tc.from)
+			}
+			_, err := thingServer(t, op)
+			if tc.want == "" { // a top-level total counts every list: allowed
+				if err != nil {
+					t.Fatalf("want it to load: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("the server started")
+			}
+			re := regexp.MustCompile(`spec\.yaml:[1-9][0-9]*: paths\./\?Action=DescribeThingLogs\.post\.` + tc.want)
+			if !re.MatchString(err.Error()) {
+				t.Errorf("got %v\nwant it to match %s", err, re)
+			}
+		})
+	}
+}
+
+// normalize decodes a JSON body with RequestId set aside.
+func normalize(t *testing.T, body string) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	v["RequestId"] = "R"
+	return v
+}
+
+// xmlShape is what a JSON body looks like read back from Alibaba's XML:
+// every leaf a string, an array an element repeated (a list of one or
+// more; none: the key is absent), RequestId set aside.
+func xmlShape(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range v {
+			if a, ok := x.([]any); ok && len(a) == 0 {
+				continue
+			}
+			out[k] = xmlShape(x)
+		}
+		if len(out) == 0 {
+			return "" // an empty element
+		}
+		return out
+	case []any:
+		out := make([]any, len(v))
+		for i, x := range v {
+			out[i] = xmlShape(x)
+		}
+		return out
+	case string:
+		return v
+	case nil:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// xmlAsJSON reads an XML body into xmlShape's form: elements repeated
+// under one parent are a list, and the lists of the JSON body's arrays
+// (Detail, Log) are lists even with one item.
+func xmlAsJSON(t *testing.T, body string) any {
+	t.Helper()
+	type node struct {
+		XMLName xml.Name
+		Content string `xml:",chardata"`
+		Nodes   []node `xml:",any"`
+	}
+	var root node
+	if err := xml.Unmarshal([]byte(body), &root); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	lists := map[string]bool{"Detail": true, "Log": true}
+	var conv func(n node) any
+	conv = func(n node) any {
+		if len(n.Nodes) == 0 {
+			return n.Content
+		}
+		out := map[string]any{}
+		for _, c := range n.Nodes {
+			k := c.XMLName.Local
+			if lists[k] {
+				l, _ := out[k].([]any)
+				out[k] = append(l, conv(c))
+			} else {
+				out[k] = conv(c)
+			}
+		}
+		return out
+	}
+	m := conv(root).(map[string]any)
+	m["RequestId"] = "R"
+	return m
+}
