@@ -97,6 +97,12 @@ type Config struct {
 	// or the outcome sets one.
 	Delay Delay
 
+	// MaxHold bounds how long a request may be held, by a delay or by
+	// fault:hang, when neither its client nor Close ends it first. The
+	// cdnmock command sets its listeners' write timeout, past which no
+	// answer could be written anyway. Zero: no bound.
+	MaxHold time.Duration
+
 	// Upstream, when set, forwards every call that would get the plain
 	// default answer to the real service, signed again with its own
 	// access key (proxy.go). Nil: the mock answers everything.
