@@ -218,7 +218,7 @@ func (cfg Config) layerDefaults() Config {
 	}
 	if cfg.GeneratedSpec == nil {
 		cfg.GeneratedSpecFile = "spec/generated/" + genspec.Default
-		cfg.GeneratedSpec, _ = genspec.FS.ReadFile(genspec.Default) // embedded: cannot fail
+		cfg.GeneratedSpec = genspec.DefaultYAML() // shared and only read: no copy on the heap
 	}
 	if cfg.GeneratedSpecFile == "" {
 		cfg.GeneratedSpecFile = "generated spec"
