@@ -5,7 +5,6 @@ package main
 // reachable from other hosts without a token.
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log"
@@ -21,8 +20,9 @@ import (
 const adminTokenEnv = "CDNMOCK_ADMIN_TOKEN"
 
 // Limits of every listener. The write timeout bounds how long an answer may
-// take: delays are at most mock.MaxDelay, well inside it, and a request held
-// by fault:hang is released (its connection dropped) when it passes.
+// take: delays are at most mock.MaxDelay, well inside it, and the server
+// releases a request held by fault:hang when it passes (mock.Config.MaxHold),
+// dropping its connection.
 const (
 	readHeaderTimeout = 10 * time.Second
 	readTimeout       = 30 * time.Second
@@ -36,7 +36,7 @@ const (
 func newHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
 	return &http.Server{
 		ErrorLog:          errorLog,
-		Handler:           withDeadline(h, writeTimeout),
+		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -62,20 +62,8 @@ func listenAdmin(opts options, srv halves, api *http.Server) (*http.Server, net.
 	if err != nil {
 		return nil, nil, &flagError{flag: "admin-addr", err: err}
 	}
-	api.Handler = withDeadline(srv.APIHandler(), writeTimeout)
+	api.Handler = srv.APIHandler()
 	return newHTTPServer(srv.AdminHandler(), api.ErrorLog), ln, nil
-}
-
-// withDeadline ends each request's context d after its handler starts.
-// http.Server's WriteTimeout only makes a late write fail; it does not end
-// the context, so without this a request held by fault:hang would stay
-// until its client gave up, long after its answer could be written.
-func withDeadline(h http.Handler, d time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		h.ServeHTTP(w, r.WithContext(ctx))
-	})
 }
 
 // warnExposed warns when the admin API listens beyond loopback without a

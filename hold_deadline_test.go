@@ -14,15 +14,15 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
-// WriteTimeout bounds fault:hang: at the deadline withDeadline derives from
-// it, the held request ends and the client sees its connection close, long
-// before its own timeout.
-func TestHangEndsAtTheWriteDeadline(t *testing.T) {
-	srv, err := mock.New(mock.Config{Scenario: "fault:hang", Clock: mock.FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))})
+// MaxHold bounds fault:hang: when it passes, the held request ends and the
+// client sees its connection close, long before its own timeout.
+func TestHangEndsAtMaxHold(t *testing.T) {
+	srv, err := mock.New(mock.Config{Scenario: "fault:hang", MaxHold: 50 * time.Millisecond,
+		Clock: mock.FixedClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(withDeadline(srv, 50*time.Millisecond))
+	ts := httptest.NewServer(srv)
 	t.Cleanup(func() { srv.Close(); ts.Close() })
 	client := &http.Client{Timeout: 10 * time.Second} // the deadline, not the client, must end it
 	resp, err := client.Post(ts.URL+"/?Action=CreateUserUsageDataExportTask&Version=2018-05-10&Format=JSON&StartTime=2026-11-01T00:00:00Z&EndTime=2026-11-02T00:00:00Z", "", nil)
@@ -52,62 +52,63 @@ func TestDelayFlagAboveTheMaximum(t *testing.T) {
 	}
 }
 
-// deadlineProbe stands for a *mock.Server: each half reports how far away
-// its request's context deadline is (-1: none).
-type deadlineProbe struct{ api, admin chan time.Duration }
-
-func (p deadlineProbe) APIHandler() http.Handler   { return probeDeadline(p.api) }
-func (p deadlineProbe) AdminHandler() http.Handler { return probeDeadline(p.admin) }
-
-func probeDeadline(ch chan time.Duration) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		left := time.Duration(-1)
-		if dl, ok := r.Context().Deadline(); ok {
-			left = time.Until(dl)
-		}
-		ch <- left
-	})
-}
-
-// Every listener the command serves ends a request's context at about
-// writeTimeout (withDeadline): the API's, alone or beside --admin-addr, and
-// the admin API's.
-func TestListenersEndRequestsAtTheWriteTimeout(t *testing.T) {
-	p := deadlineProbe{api: make(chan time.Duration, 1), admin: make(chan time.Duration, 1)}
-	serve := func(hs *http.Server, ln net.Listener) string {
-		go func() { _ = hs.Serve(ln) }()
-		t.Cleanup(func() { _ = hs.Close() })
-		return "http://" + ln.Addr().String() + "/"
-	}
-	listen := func() net.Listener {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ln
-	}
-	check := func(what, url string, ch chan time.Duration) {
-		t.Helper()
-		resp, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		switch left := <-ch; {
-		case left < 0:
-			t.Errorf("%s: the request's context has no deadline, want one at about writeTimeout (%v)", what, writeTimeout)
-		case left <= writeTimeout-time.Minute || left > writeTimeout:
-			t.Errorf("%s: the request's context ends in %v, want about writeTimeout (%v)", what, left, writeTimeout)
-		}
-	}
-
-	check("one listener", serve(newHTTPServer(p.APIHandler(), nil), listen()), p.api)
-
-	api := newHTTPServer(nil, nil)
-	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, p, api)
+// The command holds no request past its listeners' write timeout, after
+// which no answer could be written: it gives the server that bound.
+func TestCommandBoundsHoldsByTheWriteTimeout(t *testing.T) {
+	o, err := parseFlags("serve", nil, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	check("the API beside --admin-addr", serve(api, listen()), p.api)
-	check("--admin-addr", serve(admin, adminLn), p.admin)
+	cfg, err := o.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MaxHold != writeTimeout || newHTTPServer(nil, nil).WriteTimeout != writeTimeout {
+		t.Errorf("MaxHold %v, the listeners' WriteTimeout %v; want both %v", cfg.MaxHold, newHTTPServer(nil, nil).WriteTimeout, writeTimeout)
+	}
+}
+
+// namedHalves stands for a *mock.Server: each half answers its name.
+type namedHalves struct{}
+
+func (namedHalves) APIHandler() http.Handler   { return answer("api") }
+func (namedHalves) AdminHandler() http.Handler { return answer("admin") }
+
+func answer(s string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, s) })
+}
+
+// With --admin-addr the API's server serves the API half only and the
+// admin listener the admin half, both with the command's limits.
+func TestListenAdminSplitsTheHalves(t *testing.T) {
+	get := func(hs *http.Server, ln net.Listener) string {
+		t.Helper()
+		go func() { _ = hs.Serve(ln) }()
+		t.Cleanup(func() { _ = hs.Close() })
+		resp, err := http.Get("http://" + ln.Addr().String() + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	api := newHTTPServer(nil, nil)
+	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, namedHalves{}, api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apiLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := get(api, apiLn); got != "api" {
+		t.Errorf("the API listener answered %q, want the API half", got)
+	}
+	if got := get(admin, adminLn); got != "admin" {
+		t.Errorf("the admin listener answered %q, want the admin half", got)
+	}
+	if admin.WriteTimeout != writeTimeout || admin.ReadHeaderTimeout != readHeaderTimeout || admin.MaxHeaderBytes != maxHeaderBytes {
+		t.Errorf("the admin listener's limits: %+v", admin)
+	}
 }

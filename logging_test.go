@@ -230,7 +230,7 @@ func TestHTTPServerErrorsGoToTheLog(t *testing.T) {
 	if got := out.String(); !strings.HasPrefix(got, "time=") || !strings.Contains(got, "level=ERROR") || !strings.Contains(got, "boom") {
 		t.Errorf("the log has %q, want the server's panic as a log line", got)
 	}
-	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, deadlineProbe{}, hs)
+	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, namedHalves{}, hs)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -189,6 +189,7 @@ func (o options) config() (mock.Config, error) {
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
 	cfg.NoGenerated, cfg.NoShippedScenarios = o.noGenerated, o.noShippedScenarios
+	cfg.MaxHold = writeTimeout // a request held longer could not be answered anyway
 	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue

@@ -224,13 +224,17 @@ start_mock() {
 }
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# rss_parts PID: "rss anon file" in kB: RssAnon is the process's own memory
+# (heap, stacks), RssFile the pages of its binary and libraries it maps.
+rss_parts() { awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {print r, a, f}' "/proc/$1/status"; }
 mb() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
 
-# sample_rss PID FILE: appends "elapsed_s rss_kb" every 0.5 s until killed.
+# sample_rss PID FILE: appends "elapsed_s rss_kb anon_kb file_kb" every 0.5 s
+# until killed.
 sample_rss() {
   local pid=$1 file=$2 t0=${EPOCHREALTIME/./}
   while kill -0 "$pid" 2>/dev/null; do
-    echo "$(((${EPOCHREALTIME/./} - t0) / 1000000)) $(rss_kb "$pid")" >>"$file"
+    echo "$(((${EPOCHREALTIME/./} - t0) / 1000000)) $(rss_parts "$pid")" >>"$file"
     sleep 0.5
   done
 }
@@ -488,7 +492,8 @@ report() {
   echo "| startup to first 200 on GET /_mock/health, median of $STARTS (min–max) | ${HEALTH_STARTUP[0]} ms (${HEALTH_STARTUP[1]}–${HEALTH_STARTUP[2]}) |"
   echo "| startup to first 200 on a generated operation's first call (DescribeCdnService), median of $STARTS (min–max) | ${GEN_STARTUP[0]} ms (${GEN_STARTUP[1]}–${GEN_STARTUP[2]}) |"
   echo "| RSS idle, after start | $(mb "$IDLE_KB") MB |"
-  echo "| RSS under load, peak during (a) at 32 conns (every round) | $(mb "$LOAD_PEAK_KB") MB |"
+  echo "| RSS under load, peak during (a) at 32 conns (every round) | $(mb "$LOAD_PEAK_KB") MB: $(mb "$LOAD_PEAK_ANON") MB its own (heap, stacks), $(mb "$LOAD_PEAK_FILE") MB its binary's and libraries' pages |"
+  echo "| the baseline's RSS under load, peak during (e) at 32 conns | $(mb "$BASE_PEAK_KB") MB: $(mb "$BASE_PEAK_ANON") MB its own, $(mb "$BASE_PEAK_FILE") MB its binary's and libraries' pages |"
   echo "| long run: (a) at 32 conns, ${LONG_SECONDS}s, fresh server | $LONG_REQUESTS_DONE requests, answers: $LONG_CHECK, other CPU $LONG_OTHER% |"
   echo "| long run RSS: idle → at 1/4, 1/2, 3/4, end of the run | $(mb "$LONG_IDLE_KB") → $(mb "$LONG_Q1"), $(mb "$LONG_Q2"), $(mb "$LONG_Q3"), $(mb "$LONG_Q4") MB |"
   echo "| long run RSS peak: first quarter / last quarter; 1 s after the load | $(mb "$LONG_PEAK_FIRST") / $(mb "$LONG_PEAK_LAST") MB; $(mb "$LONG_END_KB") MB |"
@@ -552,18 +557,22 @@ main() {
   declare -gA R_RPS R_P50 R_P99 R_OTHER CHECK
   local r
   : >"$TMP/rss-load"
+  : >"$TMP/rss-base"
   for r in $(seq "$ROUNDS"); do
     for n in 1 32; do
       for c in a b c d e f; do
         log "round $r/$ROUNDS: case $c, $n connection(s), $DURATION"
-        # RSS under load: sampled while (a) runs at 32 connections.
-        if [ "$c$n" = a32 ]; then
-          sample_rss "$MOCK_PID" "$TMP/rss-load" &
+        # RSS under load: sampled while (a) runs at 32 connections, and the
+        # baseline's while (e) does.
+        if [ "$c$n" = a32 ] || [ "$c$n" = e32 ]; then
+          local sampled=$MOCK_PID into=$TMP/rss-load
+          [ "$c" = a ] || sampled=$BASE_PID into=$TMP/rss-base
+          sample_rss "$sampled" "$into" &
           local sampler=$!
           PIDS+=("$sampler")
         fi
         run_wrk "$c" "$n" "$DURATION" "r$r"
-        if [ "$c$n" = a32 ]; then
+        if [ "$c$n" = a32 ] || [ "$c$n" = e32 ]; then
           kill "$sampler" 2>/dev/null || true
           wait "$sampler" 2>/dev/null || true
         fi
@@ -572,7 +581,9 @@ main() {
       done
     done
   done
-  LOAD_PEAK_KB=$(awk '$2 > m {m = $2} END {print m}' "$TMP/rss-load")
+  # The peak sample, with its anonymous and file-backed parts.
+  read -r LOAD_PEAK_KB LOAD_PEAK_ANON LOAD_PEAK_FILE < <(awk '$2 > m {m = $2; a = $3; f = $4} END {print m, a, f}' "$TMP/rss-load")
+  read -r BASE_PEAK_KB BASE_PEAK_ANON BASE_PEAK_FILE < <(awk '$2 > m {m = $2; a = $3; f = $4} END {print m, a, f}' "$TMP/rss-base")
   summarize
 
   long_run "${RPS[a32]}"

@@ -97,6 +97,12 @@ type Config struct {
 	// or the outcome sets one.
 	Delay Delay
 
+	// MaxHold bounds how long a request may be held, by a delay or by
+	// fault:hang, when neither its client nor Close ends it first. The
+	// cdnmock command sets its listeners' write timeout, past which no
+	// answer could be written anyway. Zero: no bound.
+	MaxHold time.Duration
+
 	// Upstream, when set, forwards every call that would get the plain
 	// default answer to the real service, signed again with its own
 	// access key (proxy.go). Nil: the mock answers everything.
@@ -212,7 +218,7 @@ func (cfg Config) layerDefaults() Config {
 	}
 	if cfg.GeneratedSpec == nil {
 		cfg.GeneratedSpecFile = "spec/generated/" + genspec.Default
-		cfg.GeneratedSpec, _ = genspec.FS.ReadFile(genspec.Default) // embedded: cannot fail
+		cfg.GeneratedSpec = genspec.DefaultYAML() // shared and only read: no copy on the heap
 	}
 	if cfg.GeneratedSpecFile == "" {
 		cfg.GeneratedSpecFile = "generated spec"

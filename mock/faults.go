@@ -21,7 +21,7 @@ func (s *Server) breakConnection(c echo.Context, fault string) int {
 		_, _ = c.Response().Write([]byte(garbageBody))
 		return http.StatusOK
 	case "hang":
-		s.hold(c.Request().Context(), nil) // until the client gives up or the server closes
+		s.hold(c.Request().Context(), nil) // until the client gives up, MaxHold passes or the server closes
 		dropConnection(c, false)
 	case "reset":
 		dropConnection(c, true)

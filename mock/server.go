@@ -410,18 +410,27 @@ func (s *Server) sleep(ctx context.Context, d time.Duration) bool {
 }
 
 // hold holds a request until done fires (true; a nil done never does), or
-// until its context ends or the server closes (false). The context ends
-// when the client goes away, and at the deadline the cdnmock command
-// derives from its WriteTimeout.
+// until its context ends, MaxHold passes or the server closes (false). The
+// context ends when the client goes away. The bound is a timer here, not a
+// deadline on every request's context, so requests that are not held pay
+// nothing for it.
 func (s *Server) hold(ctx context.Context, done <-chan time.Time) bool {
 	if h := s.hooks.hold; h != nil {
 		h(true)
 		defer h(false)
 	}
+	var limit <-chan time.Time
+	if s.cfg.MaxHold > 0 {
+		t := time.NewTimer(s.cfg.MaxHold)
+		defer t.Stop()
+		limit = t.C
+	}
 	select {
 	case <-done:
 		return true
 	case <-ctx.Done():
+		return false
+	case <-limit:
 		return false
 	case <-s.closing:
 		return false

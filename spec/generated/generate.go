@@ -24,6 +24,16 @@ var FS embed.FS
 // Default is the name of the generated spec in FS.
 const Default = "cdn-2018-05-10.yaml"
 
+// defaultYAML is the file Default, embedded as a variable so that a server
+// can keep it without a copy on its heap (FS.ReadFile copies).
+//
+//go:embed cdn-2018-05-10.yaml
+var defaultYAML []byte
+
+// DefaultYAML is the generated spec (Default). It is shared, not a copy:
+// read it, never change it.
+func DefaultYAML() []byte { return defaultYAML }
+
 // Metadata is the name of the API metadata file the spec is generated from,
 // in this directory (not embedded).
 const Metadata = "cdn-2018-05-10-api-docs.json"

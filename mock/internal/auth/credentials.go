@@ -99,13 +99,15 @@ var credentialsSchemaJSON []byte
 // CredentialsSchema is the JSON Schema of credentials files.
 func CredentialsSchema() []byte { return bytes.Clone(credentialsSchemaJSON) }
 
-var credentialsSchema = func() *jsonschema.Schema {
+// credentialsSchema is compiled on first use: a process that loads no such file
+// does not pay for it at start.
+var credentialsSchema = sync.OnceValue(func() *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource("credentials.schema.json", bytes.NewReader(credentialsSchemaJSON)); err != nil {
 		panic(err) // embedded and covered by tests
 	}
 	return c.MustCompile("credentials.schema.json")
-}()
+})
 
 // LoadCredentials reads a credentials file (YAML) and checks it: first
 // against the JSON Schema (credentials.schema.json), then for duplicate ids
@@ -138,7 +140,7 @@ func LoadCredentials(file string, data []byte) (*Credentials, error) {
 		ps.Add(file, 0, "", "%v", err)
 		return nil, ps.Err()
 	}
-	if err := credentialsSchema.Validate(v); err != nil {
+	if err := credentialsSchema().Validate(v); err != nil {
 		for _, l := range diag.SchemaLeaves(err) {
 			loc := diag.LeafLocation(l)
 			ps.Add(file, yf.Line(loc), diag.FieldName(loc), "%s", l.Message)

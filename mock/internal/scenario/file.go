@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -28,22 +29,25 @@ var scenarioSchemaJSON []byte
 // ScenarioSchema is the JSON Schema of scenario files.
 func ScenarioSchema() []byte { return bytes.Clone(scenarioSchemaJSON) }
 
-var scenarioSchema = func() *jsonschema.Schema {
+// scenarioSchema is compiled on first use: a process that loads no such file
+// does not pay for it at start.
+var scenarioSchema = sync.OnceValue(func() *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource("scenario.schema.json", bytes.NewReader(scenarioSchemaJSON)); err != nil {
 		panic(err) // embedded and covered by tests
 	}
 	return c.MustCompile("scenario.schema.json")
-}()
+})
 
-// scenarioSchemaDoc is the schema as data, for ExplainSchema's hints.
-var scenarioSchemaDoc = func() any {
+// scenarioSchemaDoc is the schema as data, for ExplainSchema's hints;
+// only a broken file needs it.
+var scenarioSchemaDoc = sync.OnceValue(func() any {
 	var v any
 	if err := json.Unmarshal(scenarioSchemaJSON, &v); err != nil {
 		panic(err) // embedded and covered by tests
 	}
 	return v
-}()
+})
 
 // Dir is one directory of scenario files; Name names it in messages.
 type Dir struct {
@@ -123,8 +127,8 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 	// against the spec and the fixtures on what has the right shape. A
 	// value the schema refused gets no second problem.
 	refused := map[string]bool{}
-	if err := scenarioSchema.Validate(v); err != nil {
-		for _, is := range diag.ExplainSchema(err, scenarioSchemaDoc, v) {
+	if err := scenarioSchema().Validate(v); err != nil {
+		for _, is := range diag.ExplainSchema(err, scenarioSchemaDoc(), v) {
 			refused[is.Ptr] = true
 			ps.Add(file, yf.Line(is.Ptr), diag.FieldName(is.Ptr), "%s", is.Message)
 		}

@@ -147,10 +147,13 @@ var faultDescriptions = map[string]string{
 // scenario forces its code on every operation that documents it (all, for a
 // common code); the others behave as default.
 func Builtins(spec *contract.Spec) []*Scenario {
+	// Steps are never changed once loaded, so the operations of a
+	// scenario share one: thousands of entries, one slice each otherwise.
 	everyOp := func(o Outcome) map[string][]Step {
-		ops := map[string][]Step{}
-		for _, name := range spec.OperationNames() {
-			ops[name] = single(o)
+		names := spec.OperationNames()
+		ops, steps := make(map[string][]Step, len(names)), single(o)
+		for _, name := range names {
+			ops[name] = steps
 		}
 		return ops
 	}
@@ -160,14 +163,16 @@ func Builtins(spec *contract.Spec) []*Scenario {
 	}
 	byCode := map[string]*Scenario{}
 	var codes []string
+	steps := map[string][]Step{} // by code, shared by its operations
 	addCode := func(d contract.ErrorDef, op string) {
 		sc := byCode[d.Code]
 		if sc == nil {
 			sc = &Scenario{Name: d.Code, Source: "builtin", Ops: map[string][]Step{}}
 			byCode[d.Code] = sc
 			codes = append(codes, d.Code)
+			steps[d.Code] = single(Outcome{Error: d.Code})
 		}
-		sc.Ops[op] = single(Outcome{Error: d.Code})
+		sc.Ops[op] = steps[d.Code]
 	}
 	for _, d := range spec.CommonErrors() {
 		for _, name := range spec.OperationNames() {
