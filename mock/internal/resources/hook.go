@@ -55,6 +55,8 @@ func (s *Store) Apply(c Call) (fixture.Tasks, *contract.APIError) {
 		return s.create(c, h, params)
 	case contract.DoList:
 		return s.list(c, h, params)
+	case contract.DoExists:
+		return s.exists(c, h, params), nil
 	}
 	return s.change(c, h, params)
 }
