@@ -475,7 +475,15 @@ test('screenshot for the README, and no stray requests or errors', async () => {
   await sdk('AK-APP');
   await sdk('AK-BATCH');
   await sdk('AK-APP', '-start', '2026-11-20T00:00:00Z', '-end', '2026-11-21T00:00:00Z');
-  await eventually(async () => assert.equal(await entries().count(), 10));
+  // State for the Resources panel: a domain and a refresh task.
+  assert.equal((await sdk('AK-APP', '-action', 'add-domain', '-domain', 'www.example.com')).ok, true);
+  assert.equal((await sdk('AK-APP', '-action', 'refresh', '-path', 'http://www.example.com/index.html')).ok, true);
+  await eventually(async () => assert.equal(await entries().count(), 12));
+  const resources = page.locator('#resources-panel');
+  await eventually(async () => {
+    const text = await resources.textContent();
+    for (const want of ['www.example.com', 'configuring', 'http://www.example.com/index.html', 'Refreshing']) assert.ok(text.includes(want), `${want} in ${text}`);
+  });
   const first = entries().first();
   await first.locator('summary').click();
   await first.locator('.entry-body').waitFor();

@@ -222,7 +222,8 @@ func TestFullMetadata(t *testing.T) {
 		"| `DescribeRefreshQuota` | stateful (quotas) |",
 		"| `AddCdnDomain` | stateful (domain) |",
 		"| `DeleteSpecificConfig` | stateful (domain-config) |",
-		"| `CheckCdnDomainExist` | stateless (schema-valid examples) |",
+		"| `CheckCdnDomainExist` | stateful (domain) |",
+		"| `CheckCdnDomainICP` | stateless (schema-valid examples) |",
 	} {
 		if !bytes.Contains(res.Coverage, []byte(row)) {
 			t.Errorf("the coverage page lacks the row %s", row)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -61,5 +62,66 @@ func TestPerKeyMemory(t *testing.T) {
 		if per > tc.max {
 			t.Errorf("%s: %d bytes per entry, documented at most %d", tc.what, per, tc.max)
 		}
+	}
+}
+
+// TestPerItemMemory measures a resource item (x-mock-resources) as
+// TestPerKeyMemory measures per-key state: a domain as AddCdnDomain makes
+// it (one origin) and a refresh task as RefreshObjectCaches makes it (one
+// URL), each in one of four accounts whose access key ids are of the
+// longest length accepted, so no perAccount bound drops any; throttling is
+// off, so only the items are counted.
+func TestPerItemMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills the store with thousands of items")
+	}
+	const n = 4000 // four accounts of 1000: perAccount, and within the daily URL quota (2000)
+	sources := `[{"content":"192.0.2.10","type":"ipaddr","priority":"20","port":80,"weight":"10"}]`
+	for _, tc := range []struct {
+		what string
+		max  int64 // bytes per item, as documented
+		call func(i int) url.Values
+	}{
+		{"domain", 3072, func(i int) url.Values {
+			return url.Values{"Action": {"AddCdnDomain"}, "DomainName": {fmt.Sprintf("www%06d.example.com", i)},
+				"CdnType": {"web"}, "Sources": {sources}}
+		}},
+		{"refresh task", 2048, func(i int) url.Values {
+			return url.Values{"Action": {"RefreshObjectCaches"}, "ObjectPath": {fmt.Sprintf("http://www.example.com/images/%06d.png", i)}}
+		}},
+	} {
+		s, err := New(Config{Clock: FixedClock(boundsNow), JournalSize: 1, DisableThrottling: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := make([]string, 5) // four accounts measured, and one to warm up
+		for a := range keys {
+			keys[a] = fmt.Sprintf("%0*d", contract.MaxAccessKeyIDBytes, a)
+		}
+		send := func(i, account int) {
+			v := tc.call(i)
+			v.Set("Version", "2018-05-10")
+			v.Set("Format", "JSON")
+			v.Set("AccessKeyId", keys[account])
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?"+v.Encode(), nil))
+			if w.Code != http.StatusOK {
+				t.Fatalf("%s %d: %d %s", tc.what, i, w.Code, w.Body)
+			}
+		}
+		send(n, 4) // the operation loaded in full: not counted
+		before := liveHeapInternal()
+		for i := range n {
+			send(i, i%4)
+		}
+		per := (int64(liveHeapInternal()) - int64(before)) / n
+		t.Logf("%s: %d bytes per item", tc.what, per)
+		if per > tc.max {
+			t.Errorf("%s: %d bytes per item, documented at most %d", tc.what, per, tc.max)
+		}
+		if got := s.resources.Len(); got != n+1 {
+			t.Errorf("%s: %d items kept, want %d: an item was dropped, the measure is wrong", tc.what, got, n+1)
+		}
+		s.Close()
 	}
 }

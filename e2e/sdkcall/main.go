@@ -11,7 +11,8 @@
 //	{"ok":true,"requestId":"…","taskIds":["…"]}
 //
 // With -action refresh, it calls RefreshObjectCaches for -path and prints
-// the RefreshTaskId as taskId.
+// the RefreshTaskId as taskId; with -action add-domain, AddCdnDomain for
+// -domain (CdnType web, one origin).
 //
 // The browser test (e2e/console.test.mjs) runs it as an application would;
 // .ci/container runs it against the container image.
@@ -41,7 +42,8 @@ type result struct {
 
 func main() {
 	endpoint := flag.String("endpoint", "127.0.0.1:8080", "the mock's host:port")
-	action := flag.String("action", "create", "create (CreateUserUsageDataExportTask), describe (DescribeUserUsageDataExportTask) or refresh (RefreshObjectCaches)")
+	action := flag.String("action", "create", "create (CreateUserUsageDataExportTask), describe (DescribeUserUsageDataExportTask), refresh (RefreshObjectCaches) or add-domain (AddCdnDomain)")
+	domain := flag.String("domain", "www.example.com", "add-domain: DomainName")
 	path := flag.String("path", "http://example.com/index.html", "refresh: ObjectPath")
 	ak := flag.String("ak", "AKID", "access key id")
 	start := flag.String("start", "2026-11-01T00:00:00Z", "StartTime")
@@ -86,8 +88,19 @@ func main() {
 			break
 		}
 		r = result{OK: true, RequestID: resp.RequestId, TaskID: resp.RefreshTaskId}
+	case "add-domain":
+		req := cdn.CreateAddCdnDomainRequest()
+		req.Domain, req.Scheme = *endpoint, "http"
+		req.DomainName, req.CdnType = *domain, "web"
+		req.Sources = `[{"content":"192.0.2.10","type":"ipaddr","priority":"20","port":80,"weight":"10"}]`
+		resp, err := client.AddCdnDomain(req)
+		if err != nil {
+			r = mustServerError(err)
+			break
+		}
+		r = result{OK: true, RequestID: resp.RequestId}
 	default:
-		fail(fmt.Errorf("-action %q: want create, describe or refresh", *action))
+		fail(fmt.Errorf("-action %q: want create, describe, refresh or add-domain", *action))
 	}
 	out, _ := json.Marshal(r)
 	fmt.Println(string(out))

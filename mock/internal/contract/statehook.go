@@ -12,7 +12,7 @@ import (
 //
 //	x-mock-state:
 //	  resource: cache-task
-//	  do: create                     # create, get, list, update, delete, or quotas
+//	  do: create                     # create, get, list, update, delete, exists, or quotas
 //	  each: [{as: Path, param: ObjectPath, split: lines, max: 1000, tooMany: SingleRequest.OverLimit}]
 //	  fields: {TaskId: "{{ .Seq }}", ObjectPath: "{{ .Each.Path }}"}
 //	  quota: {use: "{{ lower .Params.ObjectType }}", error: QuotaExceeded.Refresh}
@@ -21,13 +21,14 @@ import (
 // of statefuncs.go): one that is only {{ json … }} makes a JSON value,
 // any other a string. A create's templates see .Params (first values,
 // defaults filled), .Each (this item's pieces), .Seq (a number unique for
-// the server) and .Now; show's see the item as views show it.
+// the server) and .Now; show's see the item as views show it, or, for an
+// exists, .Own and .Other (ExistsView).
 type StateHook struct {
 	Resource string            `json:"resource"`
 	Do       string            `json:"do"`
 	Each     []EachDef         `json:"each"`     // create: one item per piece (several: every combination); delete: one, splitting a find parameter into the keys of several items
 	Fields   map[string]string `json:"fields"`   // create: the item's fields; update: the fields it sets
-	Find     map[string]string `json:"find"`     // get, update, delete: field → the parameter naming it (the key's at least)
+	Find     map[string]string `json:"find"`     // get, update, delete, exists: field → the parameter naming it (the key's at least)
 	Filters  []FilterDef       `json:"filters"`  // list
 	Page     *PageDef          `json:"page"`     // list: the page parameters; none: every item
 	Show     map[string]string `json:"show"`     // how items appear in the answer: field → template; none: as kept
@@ -81,10 +82,17 @@ const (
 	DoGet    = "get"
 	DoUpdate = "update"
 	DoQuotas = "quotas"
+	DoExists = "exists" // whether the key is held, by the account or (global resources) another: never an error
 )
 
+// ExistsView is what an exists hook's show templates see.
+type ExistsView struct {
+	Own   bool // the account holds the item the find names
+	Other bool // another account holds its key (global resources only: accounts do not see each other's items otherwise)
+}
+
 var (
-	hookDos      = []string{DoCreate, DoGet, DoList, DoUpdate, DoDelete, DoQuotas}
+	hookDos      = []string{DoCreate, DoGet, DoList, DoUpdate, DoDelete, DoExists, DoQuotas}
 	splitKinds   = []string{"lines", ",", "json"}
 	filterKinds  = []string{"", "equal", "in", "contains", "host", "since", "until"}
 	maxEachLimit = 10000
@@ -188,6 +196,16 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 		}
 		if h.NotFound == "" {
 			fail("notFound: name the code for an item the account does not have")
+		}
+	case DoExists:
+		if len(h.Each) > 0 || h.Fields != nil || h.Quota != nil {
+			fail("an exists only finds (find:) and shows (show:): no each, fields or quota")
+		}
+		if _, ok := h.Find[h.Def.Key]; !ok {
+			fail("find: name the parameter that gives the key, e.g. {%s: %s}", h.Def.Key, h.Def.Key)
+		}
+		if len(h.Show) == 0 {
+			fail("show: say what the answer shows, from .Own and .Other")
 		}
 	}
 	if h.Quota != nil {

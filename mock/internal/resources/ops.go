@@ -97,6 +97,29 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 	return made, nil
 }
 
+// exists shows whether the key the request names is held: by the
+// account (the item its find names), or, for a global resource, by
+// another account. O(1): two map lookups.
+func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) fixture.Tasks {
+	key := params[h.Find[h.Def.Key]]
+	s.mu.Lock()
+	it, _ := s.find(c, h, params)
+	v := contract.ExistsView{Own: it != nil}
+	if h.Def.Global {
+		held := s.held[resKey{h.Def.Name, key}]
+		if s.byKey[itemKey{c.Account, h.Def.Name, key}] != nil {
+			held--
+		}
+		v.Other = held > 0
+	}
+	s.mu.Unlock()
+	shown, err := evalFields(h.ShowT, v, false)
+	if err != nil { // the templates read two booleans: cannot fail on a request
+		shown = map[string]any{"Error": err.Error()}
+	}
+	return fixture.Tasks{Item: shown, Items: []map[string]any{shown}}
+}
+
 // update sets the fields an update's templates give, which see the
 // request and the item as it is (.Item). Called with mu held.
 func (s *Store) update(c Call, h *contract.StateHook, params map[string]string, it *Item) (tasks.RawWrite, error) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fifo"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
@@ -42,9 +43,9 @@ func (s *Store) Reset(account *string, resource string) (int, error) {
 	var ws []tasks.RawWrite
 	n := 0
 	if account == nil && resource == "" {
-		n = s.n
+		n = s.order.Len()
 		s.byKey, s.byAlt, s.held, s.byColl = map[itemKey]*Item{}, map[itemKey]*Item{}, map[resKey]int{}, map[collKey][]*Item{}
-		s.oldest, s.newest, s.n = nil, nil, 0
+		s.order = fifo.New[*Item](s.order.Limit)
 		s.quotas.reset(nil)
 		ws = append(ws, tasks.RawWrite{Bucket: bucketItems, Reset: true}, tasks.RawWrite{Bucket: bucketQuotas, Reset: true})
 	} else {
@@ -71,5 +72,5 @@ func (s *Store) Reset(account *string, resource string) (int, error) {
 func (s *Store) Len() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.n
+	return s.order.Len()
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fifo"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
@@ -45,7 +46,7 @@ type Item struct {
 	Created  time.Time      `json:"created"`
 	Modified time.Time      `json:"modified"`
 
-	older, newer *Item // neighbours in creation (Seq) order
+	in *fifo.Elem[*Item] // its place in the store's creation (Seq) order
 }
 
 // View is the item as the API shows it at now.
@@ -90,10 +91,7 @@ type Store struct {
 	byAlt  map[itemKey]*Item   // by Alt in place of Key: the replaceBy index
 	held   map[resKey]int      // how many accounts hold a key (global resources)
 	byColl map[collKey][]*Item // in Seq order; an emptied list is removed
-	oldest *Item
-	newest *Item
-	n      int
-	limit  int
+	order  *fifo.List[*Item]   // every item in creation (Seq) order, at most MaxItems
 	seq    uint64
 	defs   map[string]*contract.Resource // the spec's, for cascades: set by Apply
 	quotas quotaBook                     // quota.go
@@ -112,7 +110,7 @@ var keySeq = []byte("seq")
 // Open makes the store, loading the items and quotas a --state file holds
 // (file nil: memory only).
 func Open(file *tasks.Store) (*Store, error) {
-	s := &Store{byKey: map[itemKey]*Item{}, byAlt: map[itemKey]*Item{}, held: map[resKey]int{}, byColl: map[collKey][]*Item{}, limit: MaxItems, seq: firstSeq,
+	s := &Store{byKey: map[itemKey]*Item{}, byAlt: map[itemKey]*Item{}, held: map[resKey]int{}, byColl: map[collKey][]*Item{}, order: fifo.New[*Item](MaxItems), seq: firstSeq,
 		quotas: newQuotaBook(maxQuotaEntries), file: file}
 	if file == nil {
 		return s, nil
@@ -173,8 +171,8 @@ func (s *Store) insert(it *Item, perAccount int) (evicted []*Item) {
 		evicted = append(evicted, list[0])
 		s.unlink(list[0])
 	}
-	for s.n >= s.limit && s.oldest != nil {
-		e := s.oldest
+	for s.order.Full() {
+		e := s.order.Oldest().Value
 		evicted = append(evicted, e)
 		s.unlink(e)
 	}
@@ -184,14 +182,7 @@ func (s *Store) insert(it *Item, perAccount int) (evicted []*Item) {
 	if it.Alt != "" {
 		s.byAlt[itemKey{it.Account, it.Resource, it.Alt}] = it
 	}
-	it.older, it.newer = s.newest, nil
-	if s.newest != nil {
-		s.newest.newer = it
-	} else {
-		s.oldest = it
-	}
-	s.newest = it
-	s.n++
+	it.in = s.order.Push(it)
 	return evicted
 }
 
@@ -221,18 +212,7 @@ func (s *Store) unlink(it *Item) {
 	if ak := (itemKey{it.Account, it.Resource, it.Alt}); it.Alt != "" && s.byAlt[ak] == it {
 		delete(s.byAlt, ak)
 	}
-	if it.older != nil {
-		it.older.newer = it.newer
-	} else {
-		s.oldest = it.newer
-	}
-	if it.newer != nil {
-		it.newer.older = it.older
-	} else {
-		s.newest = it.older
-	}
-	it.older, it.newer = nil, nil
-	s.n--
+	s.order.Remove(it.in)
 }
 
 // children are the items of every resource whose parent is def, in the

@@ -8,6 +8,15 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
+// order is the keys of the store's items, oldest first.
+func order(s *Store) string {
+	var out []string
+	for it := range s.order.All() {
+		out = append(out, it.Key)
+	}
+	return fmt.Sprint(out)
+}
+
 // The store's bounds: the account's oldest item of a resource beyond
 // perAccount, then the server's oldest beyond the global limit, whoever
 // it belongs to; quota use keeps its most recently used entries.
@@ -16,7 +25,7 @@ func TestBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.limit = 4
+	s.order.Limit = 4
 	add := func(account, key string, perAccount int) []*Item {
 		s.seq++
 		return s.insert(&Item{Seq: s.seq, Account: account, Resource: "r", Key: key}, perAccount)
@@ -35,15 +44,15 @@ func TestBounds(t *testing.T) {
 	}
 	add("B", "b1", 0)
 	add("C", "c1", 0)
-	if ev := add("D", "d1", 0); len(ev) != 1 || ev[0].Key != "a2" || s.n != 4 {
-		t.Errorf("global: evicted %v, %d kept", ev, s.n)
+	if ev := add("D", "d1", 0); len(ev) != 1 || ev[0].Key != "a2" || s.order.Len() != 4 {
+		t.Errorf("global: evicted %v, %d kept", ev, s.order.Len())
 	}
-	if s.byKey[itemKey{"A", "r", "a2"}] != nil || s.oldest.Key != "a3" || s.newest.Key != "d1" {
-		t.Errorf("the evicted item is gone from every index: oldest %s newest %s", s.oldest.Key, s.newest.Key)
+	if s.byKey[itemKey{"A", "r", "a2"}] != nil || order(s) != "[a3 b1 c1 d1]" {
+		t.Errorf("the evicted item is gone from every index: %s", order(s))
 	}
 	s.unlink(s.byKey[itemKey{"B", "r", "b1"}]) // from the middle
-	if s.n != 3 || s.oldest.newer.Key != "c1" || keys("B") != "[]" || len(s.byColl) != 3 {
-		t.Errorf("unlink from the middle: n %d, lists %d", s.n, len(s.byColl))
+	if order(s) != "[a3 c1 d1]" || keys("B") != "[]" || len(s.byColl) != 3 {
+		t.Errorf("unlink from the middle: %s, lists %d", order(s), len(s.byColl))
 	}
 
 	q := &contract.Quota{Daily: 10, Loc: time.UTC}

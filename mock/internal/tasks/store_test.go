@@ -53,10 +53,7 @@ func checkIndexes(t *testing.T, ts *Store) []*Task {
 	t.Helper()
 	ts.mu.RLock()
 	defer ts.mu.RUnlock()
-	var order []*Task
-	for x := ts.oldest; x != nil; x = x.newer {
-		order = append(order, x)
-	}
+	order := slices.Collect(ts.order.All())
 	inFamilies := 0
 	for k, list := range ts.byFamily {
 		if len(list) == 0 {
@@ -64,8 +61,8 @@ func checkIndexes(t *testing.T, ts *Store) []*Task {
 		}
 		inFamilies += len(list)
 	}
-	if len(order) != ts.n || len(ts.byToken) != ts.n || inFamilies != ts.n {
-		t.Errorf("n %d, linked %d, by token %d, in families %d", ts.n, len(order), len(ts.byToken), inFamilies)
+	if n := ts.order.Len(); len(order) != n || len(ts.byToken) != n || inFamilies != n {
+		t.Errorf("n %d, linked %d, by token %d, in families %d", n, len(order), len(ts.byToken), inFamilies)
 	}
 	return order
 }

@@ -1,0 +1,81 @@
+// Package fifo is a list in insertion order that drops its oldest first:
+// push the newest, remove any element, find the oldest, each in O(1).
+// The stores keep every item in one, to evict the server's oldest item
+// when their global bound is reached, whatever its account.
+package fifo
+
+import "iter"
+
+// List holds values in the order they were pushed, at most Limit of them
+// before Full says so. The zero value is an empty list with no bound.
+// It is not safe for concurrent use: its owner's lock guards it.
+type List[T any] struct {
+	oldest, newest *Elem[T]
+	n              int
+	Limit          int // Full once it holds this many; 0: never full
+}
+
+// Elem is one value in a List; its owner keeps it to remove the value.
+type Elem[T any] struct {
+	Value        T
+	older, newer *Elem[T]
+	list         *List[T] // nil once removed
+}
+
+// New is an empty list that is full at limit values.
+func New[T any](limit int) *List[T] { return &List[T]{Limit: limit} }
+
+// Len is how many values the list holds.
+func (l *List[T]) Len() int { return l.n }
+
+// Full reports whether the list holds its Limit or more.
+func (l *List[T]) Full() bool { return l.Limit > 0 && l.n >= l.Limit }
+
+// Push adds v as the newest value and returns its element.
+func (l *List[T]) Push(v T) *Elem[T] {
+	e := &Elem[T]{Value: v, older: l.newest, list: l}
+	if l.newest != nil {
+		l.newest.newer = e
+	} else {
+		l.oldest = e
+	}
+	l.newest = e
+	l.n++
+	return e
+}
+
+// Oldest is the element pushed first of those the list holds, nil when
+// it is empty.
+func (l *List[T]) Oldest() *Elem[T] { return l.oldest }
+
+// Remove takes e out of the list. Removing an element twice, or one of
+// another list, does nothing: a store may drop an item that an eviction
+// already dropped.
+func (l *List[T]) Remove(e *Elem[T]) {
+	if e == nil || e.list != l {
+		return
+	}
+	if e.older != nil {
+		e.older.newer = e.newer
+	} else {
+		l.oldest = e.newer
+	}
+	if e.newer != nil {
+		e.newer.older = e.older
+	} else {
+		l.newest = e.older
+	}
+	e.older, e.newer, e.list = nil, nil, nil
+	l.n--
+}
+
+// All yields the values oldest first. The list must not change meanwhile.
+func (l *List[T]) All() iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for e := l.oldest; e != nil; e = e.newer {
+			if !yield(e.Value) {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,89 @@
+package fifo
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// values walks the list from oldest to newest, checking the links both ways.
+func values(t *testing.T, l *List[int]) []int {
+	t.Helper()
+	var out []int
+	var prev *Elem[int]
+	for e := l.oldest; e != nil; e = e.newer {
+		if e.older != prev {
+			t.Fatalf("element %d: older link is wrong", e.Value)
+		}
+		out = append(out, e.Value)
+		prev = e
+	}
+	if l.newest != prev {
+		t.Fatalf("newest is not the last element")
+	}
+	if len(out) != l.Len() {
+		t.Fatalf("Len %d, %d elements linked", l.Len(), len(out))
+	}
+	return out
+}
+
+func TestRemoveAndOldest(t *testing.T) {
+	l := New[int](3)
+	e1, e2, e3 := l.Push(1), l.Push(2), l.Push(3)
+	if !l.Full() || l.Oldest() != e1 {
+		t.Fatalf("after 3 pushes: full %v, oldest %v", l.Full(), l.Oldest().Value)
+	}
+	l.Remove(e2) // the middle one
+	if got := values(t, l); !slices.Equal(got, []int{1, 3}) || l.Full() {
+		t.Fatalf("after removing 2: %v, full %v", got, l.Full())
+	}
+	l.Remove(e1) // the oldest: the next becomes the oldest
+	if l.Oldest() != e3 {
+		t.Fatalf("after removing 1: oldest %d, want 3", l.Oldest().Value)
+	}
+	l.Remove(e1) // twice: nothing
+	l.Remove(e3)
+	if l.Len() != 0 || l.Oldest() != nil || values(t, l) != nil {
+		t.Fatalf("emptied: len %d", l.Len())
+	}
+	e4 := l.Push(4)
+	if l.Oldest() != e4 || !slices.Equal(values(t, l), []int{4}) {
+		t.Fatalf("push after emptying: %v", values(t, l))
+	}
+	other := New[int](0)
+	l.Remove(other.Push(5)) // another list's element: nothing
+	if l.Len() != 1 || other.Len() != 1 || other.Full() {
+		t.Fatalf("removing another list's element changed a list: %d %d", l.Len(), other.Len())
+	}
+}
+
+// TestAgainstSlice pushes and removes at random, evicting the oldest when
+// full, and holds the list to a plain slice doing the same.
+func TestAgainstSlice(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	l := New[int](50)
+	var want []int
+	elems := map[int]*Elem[int]{}
+	for i := range 5000 {
+		switch {
+		case r.IntN(3) == 0 && len(want) > 0:
+			v := want[r.IntN(len(want))]
+			l.Remove(elems[v])
+			want = slices.DeleteFunc(want, func(x int) bool { return x == v })
+		default:
+			for l.Full() {
+				e := l.Oldest()
+				if e.Value != want[0] {
+					t.Fatalf("step %d: oldest %d, want %d", i, e.Value, want[0])
+				}
+				l.Remove(e)
+				want = want[1:]
+			}
+			elems[i] = l.Push(i)
+			want = append(want, i)
+		}
+		if got := values(t, l); !slices.Equal(got, want) {
+			t.Fatalf("step %d: list %v, want %v", i, got, want)
+		}
+	}
+}
