@@ -47,7 +47,7 @@ var (
 // newBenchServer is the server with the embedded files and a pinned clock.
 // Throttling is off: at a pinned clock the token bucket never refills, so
 // after the spec's 100 calls every answer would be Throttling.User.
-func newBenchServer(b *testing.B) *Server {
+func newBenchServer(b testing.TB) *Server {
 	b.Helper()
 	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true})
 	if err != nil {

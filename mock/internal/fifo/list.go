@@ -33,7 +33,16 @@ func (l *List[T]) Full() bool { return l.Limit > 0 && l.n >= l.Limit }
 
 // Push adds v as the newest value and returns its element.
 func (l *List[T]) Push(v T) *Elem[T] {
-	e := &Elem[T]{Value: v, older: l.newest, list: l}
+	e := new(Elem[T])
+	l.PushElem(e, v)
+	return e
+}
+
+// PushElem adds v as the newest value in e, an element its owner keeps
+// inside the value itself: a push that allocates nothing. e must not be
+// in a list.
+func (l *List[T]) PushElem(e *Elem[T], v T) {
+	*e = Elem[T]{Value: v, older: l.newest, list: l}
 	if l.newest != nil {
 		l.newest.newer = e
 	} else {
@@ -41,7 +50,6 @@ func (l *List[T]) Push(v T) *Elem[T] {
 	}
 	l.newest = e
 	l.n++
-	return e
 }
 
 // Oldest is the element pushed first of those the list holds, nil when

@@ -87,3 +87,34 @@ func TestAgainstSlice(t *testing.T) {
 		}
 	}
 }
+
+// An element kept inside its value (PushElem) links like one Push makes,
+// and a push of that kind allocates nothing.
+func TestPushElemInsideTheValue(t *testing.T) {
+	type item struct {
+		n  int
+		in Elem[int]
+	}
+	items := make([]item, 4)
+	l := New[int](0)
+	for i := range items {
+		items[i].n = i
+		l.PushElem(&items[i].in, i)
+	}
+	l.Remove(&items[1].in)
+	l.Remove(&items[0].in)
+	if got := values(t, l); !slices.Equal(got, []int{2, 3}) || l.Oldest() != &items[2].in {
+		t.Fatalf("after removing 1 and 0: %v", got)
+	}
+	l.PushElem(&items[0].in, 0) // removed elements can be pushed again
+	if got := values(t, l); !slices.Equal(got, []int{2, 3, 0}) {
+		t.Fatalf("after pushing 0 again: %v", got)
+	}
+	var fresh item
+	if n := testing.AllocsPerRun(100, func() {
+		l.PushElem(&fresh.in, 9)
+		l.Remove(&fresh.in)
+	}); n != 0 {
+		t.Errorf("PushElem allocates %v times", n)
+	}
+}

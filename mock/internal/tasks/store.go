@@ -96,7 +96,7 @@ func (ts *Store) insert(t *Task) (evicted []*Task) {
 	}
 	ts.byFamily[k] = append(ts.byFamily[k], t)
 	ts.byToken[t.Token] = t
-	t.in = ts.order.Push(t)
+	ts.order.PushElem(&t.in, t)
 	return evicted
 }
 
@@ -119,7 +119,7 @@ func (ts *Store) unlink(t *Task, i int) {
 		ts.byFamily[k] = list
 	}
 	delete(ts.byToken, t.Token)
-	ts.order.Remove(t.in)
+	ts.order.Remove(&t.in)
 }
 
 // indexOf finds the task with that Seq in a family's list: lists are in

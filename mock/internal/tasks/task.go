@@ -36,7 +36,7 @@ type Task struct {
 	Outcome string            `json:"outcome"` // how it finishes: success or failed
 	Token   string            `json:"token"`   // the secret part of its download URL
 
-	in *fifo.Elem[*Task] // its place in the store's creation order (Store.order)
+	in fifo.Elem[*Task] // its place in the store's creation order (Store.order), kept inside the task
 }
 
 // Status is the task's status at now: created until Done, then its outcome.

@@ -1,0 +1,33 @@
+//go:build !race
+
+// The race detector allocates on its own; counts hold without it.
+
+package mock
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// maxCreateAllocs is the allocation budget of a valid
+// CreateUserUsageDataExportTask through ServeHTTP, the recorder's own
+// included (BENCHMARKS.md). An allocation count is exact, not a timing: a
+// change that adds one to the hot path fails here rather than in a
+// benchmark nobody reads.
+const maxCreateAllocs = 30
+
+func TestCreateAllocations(t *testing.T) {
+	s := newBenchServer(t)
+	r := newBenchRequest()
+	n := testing.AllocsPerRun(2000, func() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	})
+	if n > maxCreateAllocs {
+		t.Errorf("a valid Create allocates %v times, budget %d", n, maxCreateAllocs)
+	}
+}
