@@ -84,6 +84,9 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
+	if cfg.MaxHold < 0 {
+		return nil, fmt.Errorf("Config.MaxHold is %v: a bound on holds is positive, or zero for none", cfg.MaxHold)
+	}
 	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err
