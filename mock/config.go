@@ -100,7 +100,7 @@ type Config struct {
 	// MaxHold bounds how long a request may be held, by a delay or by
 	// fault:hang, when neither its client nor Close ends it first. The
 	// cdnmock command sets its listeners' write timeout, past which no
-	// answer could be written anyway. Zero: no bound.
+	// answer could be written anyway. Zero: no bound; New refuses a negative one.
 	MaxHold time.Duration
 
 	// Upstream, when set, forwards every call that would get the plain

@@ -77,6 +77,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	if x.warning != "" {
 		h["X-Mock-Warning"] = []string{x.warning}
 	}
+	s.answered(x, status) // after Render: record takes the defaults out of x.params
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())
 	return status

@@ -13,19 +13,23 @@ const garbageBody = "<html><head><title>502 Bad Gateway</title></head><body>upst
 
 // breakConnection carries out a connection-level fault and returns the HTTP
 // status sent, 0 when none was.
-func (s *Server) breakConnection(c echo.Context, fault string) int {
-	switch fault {
+func (s *Server) breakConnection(c echo.Context, x *exchange) int {
+	switch fault := x.outcome.Fault; fault {
 	case "garbage":
 		c.Response().Header().Set(echo.HeaderContentType, "text/html")
+		s.answered(x, http.StatusOK)
 		c.Response().WriteHeader(http.StatusOK)
 		_, _ = c.Response().Write([]byte(garbageBody))
 		return http.StatusOK
 	case "hang":
 		s.hold(c.Request().Context(), nil) // until the client gives up, MaxHold passes or the server closes
+		s.answered(x, 0)
 		dropConnection(c, false)
 	case "reset":
+		s.answered(x, 0)
 		dropConnection(c, true)
 	default: // "empty"
+		s.answered(x, 0)
 		dropConnection(c, false)
 	}
 	return 0

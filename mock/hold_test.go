@@ -179,3 +179,29 @@ func TestHeldBodyAboveTheLimit(t *testing.T) {
 		t.Error("the request was held")
 	}
 }
+
+// MaxHold bounds a delay as it bounds fault:hang: past it, the request is
+// released and its connection dropped, without Close or the client's leaving.
+func TestDelayReleasedAtMaxHold(t *testing.T) {
+	srv, ts, started, stopped := heldServer(t, mock.Config{MaxHold: time.Millisecond, Delay: mock.Delay{Min: time.Minute, Max: time.Minute}})
+	got := make(chan error, 1)
+	go func() {
+		_, err := legacyCreate(t, ts, "AK-wait", nil)
+		got <- err
+	}()
+	within(t, started, "the delay")
+	within(t, stopped, "the release at MaxHold")
+	if err := within(t, got, "the client's answer"); !errors.Is(err, io.EOF) {
+		t.Errorf("old SDK: %T %v, want the connection dropped (EOF)", err, err)
+	}
+	if es := srv.Requests(mock.RequestFilter{}); len(es) != 1 || es[0].Status != 0 {
+		t.Errorf("journal: %+v, want the call with no status", es)
+	}
+}
+
+func TestNegativeMaxHold(t *testing.T) {
+	_, err := mock.New(mock.Config{MaxHold: -time.Second})
+	if err == nil || !strings.Contains(err.Error(), "Config.MaxHold is -1s") {
+		t.Errorf("New with MaxHold -1s: %v, want an error naming Config.MaxHold", err)
+	}
+}

@@ -228,6 +228,7 @@ func (s *Server) writeRaw(c echo.Context, x *exchange, status int, contentType, 
 	if x.scenario != "" {
 		h["X-Mock-Scenario"] = []string{x.scenario}
 	}
+	s.answered(x, status)
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(body)
 	return status

@@ -9,6 +9,23 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
+// answered journals x, once: just before its answer leaves, or its
+// connection is dropped, so a client that has its answer (or saw its
+// connection close) finds the request in the journal. Left to the end of
+// the handler, an answer too large for net/http's buffers, or a closed
+// connection, would reach the client first.
+func (s *Server) answered(x *exchange, status int) {
+	if x.recorded {
+		return
+	}
+	x.recorded = true
+	var latency time.Duration
+	if !x.start.IsZero() {
+		latency = time.Since(x.start)
+	}
+	s.record(x.spec, x, status, latency)
+}
+
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
 func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration) {

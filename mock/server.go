@@ -84,6 +84,9 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.Delay.Check(); err != nil {
 		return nil, fmt.Errorf("the delay in Config.Delay, %v, is %w", cfg.Delay, err)
 	}
+	if cfg.MaxHold < 0 {
+		return nil, fmt.Errorf("Config.MaxHold is %v: a bound on holds is positive, or zero for none", cfg.MaxHold)
+	}
 	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err
@@ -215,19 +218,25 @@ type exchange struct {
 	upstream  *UpstreamInfo
 	mockWould *apiError // the mock's own validation's answer, to compare
 	drift     []drift.Finding
+
+	// The journal (answered, record.go): the exchange is recorded once,
+	// just before its answer leaves or its connection is dropped.
+	spec     *Spec
+	start    time.Time // zero: latency 0
+	recorded bool
 }
 
 // handleAPI is the whole life of an API request, top to bottom: decide the
-// answer, wait if asked to, answer (or break the connection), record.
+// answer, wait if asked to, record and answer (or break the connection).
 func (s *Server) handleAPI(c echo.Context) error {
 	start := time.Now()
 	cat := s.catalog.Load()
 	r := c.Request()
-	x := &exchange{requestID: s.cfg.NewRequestID()}
+	x := &exchange{requestID: s.cfg.NewRequestID(), spec: cat.spec, start: start}
 	status := 0
 	s.inflight.add(1)
-	defer func() { // also when a fault aborts the handler
-		s.record(cat.spec, x, status, time.Since(start))
+	defer func() { // also when a fault or a panic aborts the handler
+		s.answered(x, status)
 		s.inflight.add(-1)
 	}()
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
@@ -244,9 +253,10 @@ func (s *Server) handleAPI(c echo.Context) error {
 		}
 	}
 	if d > 0 && !s.sleep(r.Context(), d) {
-		// The client gave up, the request's deadline passed or the server
-		// closed while we waited. Returning would make net/http send an
-		// empty 200, which a client still listening would take as an answer.
+		// The client gave up, MaxHold passed or the server closed while we
+		// waited. Returning would make net/http send an empty 200, which a
+		// client still listening would take as an answer.
+		s.answered(x, 0)
 		dropConnection(c, false)
 		return nil
 	}
@@ -255,7 +265,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 		return nil
 	}
 	if x.err == nil && x.outcome.Fault != "" {
-		status = s.breakConnection(c, x.outcome.Fault)
+		status = s.breakConnection(c, x)
 		return nil
 	}
 	status = s.write(c, cat.spec, x)
@@ -486,7 +496,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	sp := s.catalog.Load().spec
-	x := &exchange{requestID: s.cfg.NewRequestID(), call: &Call{Format: wire.FormatXML}}
+	x := &exchange{requestID: s.cfg.NewRequestID(), call: &Call{Format: wire.FormatXML}, spec: sp}
 	if call, derr := wire.Decode(c.Request(), sp, s.cfg.MaxBodyBytes); derr == nil {
 		x.call = call
 	}
@@ -500,6 +510,5 @@ func (s *Server) handleError(err error, c echo.Context) {
 	default: // another status of echo's: its text, under the same code
 		x.err = &apiError{Status: status, Code: internalError(sp).Code, Message: http.StatusText(status)}
 	}
-	st := s.write(c, sp, x)
-	s.record(sp, x, st, 0)
+	s.write(c, sp, x) // journaled as it answers
 }

@@ -1,6 +1,9 @@
 package journal
 
-import "sync/atomic"
+import (
+	"runtime"
+	"sync/atomic"
+)
 
 // Ring is a fixed-size journal that keeps the newest entries. Writers do not
 // share a lock: each claims a slot with an atomic counter and publishes its
@@ -84,9 +87,10 @@ func (r *Ring) bounds(at string) (floor, last uint64) {
 	return floor, r.next.Load()
 }
 
-// Snapshot returns the kept entries that pass keep, oldest first. An entry
-// overwritten while it is read is skipped, never returned half-made; an
-// entry cleared before the read ends is not returned.
+// Snapshot returns the kept entries that pass keep, oldest first. Every
+// entry whose Add returned before the read began is in it (unless cleared
+// or overwritten); an entry overwritten while it is read is skipped, never
+// returned half-made; an entry cleared before the read ends is not returned.
 func (r *Ring) Snapshot(keep func(*Record) bool) []*Record {
 	floor, last := r.bounds("snapshot")
 	out := r.collect(nil, floor, last, keep)
@@ -108,11 +112,19 @@ func (r *Ring) collect(out []*Record, floor, last uint64, keep func(*Record) boo
 		out = make([]*Record, 0, min(last-floor, 256))
 	}
 	for seq := first; seq <= last; seq++ {
-		it := r.slots[seq%uint64(len(r.slots))].Load()
-		if it == nil || it.seq < seq {
-			// Not yet published: stop here, so a reader that goes on from
-			// the last sequence it saw never skips an entry.
-			break
+		slot := &r.slots[seq%uint64(len(r.slots))]
+		it := slot.Load()
+		for it == nil || it.seq < seq {
+			// Claimed, not yet published: its writer is between the two
+			// steps of Add, with nothing that blocks in between, so wait
+			// for it. Stopping here would hide the newer entries after it,
+			// those of requests already answered; skipping it would make a
+			// reader that goes on from the last sequence it saw miss it.
+			if r.hook != nil {
+				r.hook("wait")
+			}
+			runtime.Gosched()
+			it = slot.Load()
 		}
 		if it.seq > seq {
 			continue // already overwritten by a newer entry

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -223,4 +224,36 @@ func TestRingRacingClears(t *testing.T) {
 	if n := r.Count(); n != 0 {
 		t.Errorf("count %d after two clears, want 0", n)
 	}
+}
+
+// TestRingReadsEveryAddedEntry: an entry whose Add has returned is in every
+// later read, even while a writer that claimed an earlier sequence has not
+// published yet. The server journals a request before its client has the
+// answer, so a client that then reads the journal must find it, whatever
+// other requests are being journaled meanwhile.
+func TestRingReadsEveryAddedEntry(t *testing.T) {
+	r := NewRing(8)
+	claimed, release := make(chan struct{}), make(chan struct{})
+	var paused atomic.Bool
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	defer free()
+	r.hook = func(at string) {
+		switch {
+		case at == "add" && paused.CompareAndSwap(false, true):
+			close(claimed) // entry 1 is claimed, not published
+			<-release
+		case at == "wait":
+			free() // the reader waits for entry 1: let its writer go on
+		}
+	}
+	done := make(chan struct{})
+	go func() { fill(r, 1); close(done) }()
+	<-claimed
+	fill(r, 1) // entry 2, published while entry 1 is not
+	if got := seqs(r.Snapshot(nil)); fmt.Sprint(got) != "[1 2]" {
+		t.Errorf("a read after entry 2 was added returned %v, want [1 2]", got)
+	}
+	free()
+	<-done
 }

@@ -69,9 +69,9 @@ const DefaultMaxInFlight = 64
 // MaxAnswerBytes bounds an upstream answer read into memory.
 const MaxAnswerBytes = 32 << 20
 
-// DefaultTimeout bounds one forwarded exchange, whatever the client's
-// request allows (the server gives every request minutes); an earlier
-// deadline of the client's still applies.
+// DefaultTimeout bounds one forwarded exchange: the server puts no deadline
+// on a request's context, which ends only when its client goes away (that
+// still ends the exchange sooner).
 const DefaultTimeout = 60 * time.Second
 
 // Forwarder sends calls to one upstream. It is safe for concurrent use.
