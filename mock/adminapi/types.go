@@ -139,7 +139,7 @@ type TaskInfo struct {
 // spec's resources (x-mock-resources), as the API shows them now.
 type ResourcesPage struct {
 	Now       time.Time          `json:"now"`
-	Resources []string           `json:"resources"` // the spec's resources, sorted
+	Resources []string           `json:"resources"`      // the spec's resources, sorted
 	Accounts  []AccountResources `json:"accounts"`       // by access key id, at most 100 a page
 	Total     int                `json:"total"`          // items the server keeps, every account and resource
 	Limit     int                `json:"limit"`          // items the server keeps at most per resource
