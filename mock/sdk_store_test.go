@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -210,5 +211,48 @@ func TestSDKModifyClearsFailed(t *testing.T) {
 	srv.Clock().Advance(2 * time.Minute)
 	if got := status(); got != "online" {
 		t.Errorf("modified without the scenario, after 2m: %v, want online", got)
+	}
+}
+
+// With --state, every change is on disk when answered: a config updated
+// by configId, a stop, a start and a modify survive a restart.
+func TestSDKChangesSurviveARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	ak := sdkKey(t)
+	restart := func(srv *mock.Server, ts *httptest.Server) (*mock.Server, *httptest.Server) {
+		t.Helper()
+		ts.Close()
+		srv.Close()
+		return storeServer(t, mock.Config{StatePath: path})
+	}
+	srv, ts := storeServer(t, mock.Config{StatePath: path})
+	addDomain(t, ts, ak, "stop.example.com")
+	addDomain(t, ts, ak, "modify.example.com")
+	id := configIDs(mustAPI(t, ts, ak, "BatchSetCdnDomainConfig", "DomainNames", "modify.example.com", "Functions", "["+fmt.Sprintf(header, "A")+"]"))[0]
+	srv.Clock().Advance(2 * time.Minute)
+	mustAPI(t, ts, ak, "StopCdnDomain", "DomainName", "stop.example.com")
+	mustAPI(t, ts, ak, "ModifyCdnDomain", "DomainName", "modify.example.com", "ResourceGroupId", "rg-9")
+	update := strings.Replace(fmt.Sprintf(header, "B"), "{", `{"configId":`+id+",", 1)
+	mustAPI(t, ts, ak, "BatchSetCdnDomainConfig", "DomainNames", "modify.example.com", "Functions", "["+update+"]")
+
+	srv, ts = restart(srv, ts)
+	detail := func(name string) map[string]any {
+		return mustAPI(t, ts, ak, "DescribeCdnDomainDetail", "DomainName", name)["GetDomainDetailModel"].(map[string]any)
+	}
+	if d := detail("stop.example.com"); d["DomainStatus"] != "offline" {
+		t.Errorf("stopped, after a restart: %v", d["DomainStatus"])
+	}
+	if d := detail("modify.example.com"); d["DomainStatus"] != "configuring" || d["ResourceGroupId"] != "rg-9" {
+		t.Errorf("modified, after a restart: %v %v", d["DomainStatus"], d["ResourceGroupId"])
+	}
+	configs := mustAPI(t, ts, ak, "DescribeCdnDomainConfigs", "DomainName", "modify.example.com")
+	if data, _ := json.Marshal(configs); !strings.Contains(string(data), "X-B") || strings.Contains(string(data), "X-A") {
+		t.Errorf("the config updated by configId, after a restart: %s", data)
+	}
+	mustAPI(t, ts, ak, "StartCdnDomain", "DomainName", "stop.example.com")
+
+	_, ts = restart(srv, ts)
+	if d := detail("stop.example.com"); d["DomainStatus"] != "online" {
+		t.Errorf("started, after a restart: %v", d["DomainStatus"])
 	}
 }
