@@ -108,6 +108,9 @@ func TestSDKConfigsSetTwice(t *testing.T) {
 	if got := list("a.example.com"); len(got) != 2 || len(list("b.example.com")) != 0 {
 		t.Errorf("a refused call keeps nothing: a %v", got)
 	}
+	if got := set("a.example.com,b.example.com", strings.Split(strings.Repeat(fmt.Sprintf(header, "H")+"\n", 26), "\n")[:26]...); len(got) != 52 {
+		t.Errorf("Functions' max is per call's parameter, not of domains × functions: 2 × 26 made %d", len(got))
+	}
 }
 
 // However a domain goes (DeleteCdnDomain, the admin API's reset of the

@@ -25,11 +25,19 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 		if limit == 0 {
 			limit = 10000
 		}
-		if len(pieces)*len(out) > limit {
+		if len(pieces) > limit {
 			if e.TooMany != "" {
 				return nil, apiError(c, e.TooMany, e.Param)
 			}
 			return nil, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, limit))
+		}
+		// The pieces multiply: more than the account keeps would push out
+		// the call's own items, or never fit; refused before they are made.
+		if n := len(pieces) * len(out); n > h.Def.PerAccount {
+			if h.Full != "" {
+				return nil, apiError(c, h.Full, e.Param)
+			}
+			return nil, invalid(c, h, fmt.Errorf("%d items in one call; the account keeps at most %d", n, h.Def.PerAccount))
 		}
 		var next []map[string]any
 		for _, prev := range out {
@@ -59,12 +67,6 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		return made, apiErr
 	}
 	def := h.Def
-	if len(pieces) > def.PerAccount { // it would push out its own items, or can never fit
-		if h.Full != "" {
-			return made, apiError(c, h.Full, "")
-		}
-		return made, invalid(c, h, fmt.Errorf("%d items in one call; the account keeps at most %d", len(pieces), def.PerAccount))
-	}
 	s.mu.Lock()
 	// Everything is checked before anything is kept: a create makes all
 	// its items or none.
