@@ -311,6 +311,7 @@ func TestAdminAPIConformance(t *testing.T) {
 		t.Errorf("GET /_mock/resources?accessKeyId=AK-1&resource=domain: %v %+v", err, rp)
 	}
 	expect(404, "GET", "/_mock/resources?resource=nothing", "")
+	expect(400, "GET", "/_mock/resources?limit=0", "")
 	expect(404, "DELETE", "/_mock/resources?resource=nothing", "")
 	if body := expect(200, "DELETE", "/_mock/resources?accessKeyId=AK-2", ""); string(body) != `{"deleted":1}`+"\n" {
 		t.Errorf("DELETE /_mock/resources?accessKeyId=AK-2: %s", body)

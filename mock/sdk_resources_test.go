@@ -341,13 +341,13 @@ func TestSDKDomainLife(t *testing.T) {
 	if got := describe("set_resp_header"); len(got) != 1 || got[0].ConfigId != configID || len(got[0].FunctionArgs.FunctionArg) != 2 || got[0].FunctionArgs.FunctionArg[0].ArgValue != "X-A" {
 		t.Errorf("DescribeCdnDomainConfigs FunctionNames=set_resp_header: %+v", got)
 	}
-	// The same function again replaces its config, which keeps its ConfigId;
+	// An item with configId updates that config, which keeps its ConfigId;
 	// a new function gets a new one.
 	again := mustAPI(t, ts, ak, "BatchSetCdnDomainConfig", "DomainNames", "www.example.com", "Functions",
-		`[{"functionName":"set_resp_header","functionArgs":[{"argName":"key","argValue":"X-B"},{"argName":"value","argValue":"2"}]},{"functionName":"https_force","functionArgs":[{"argName":"enable","argValue":"on"}]}]`)
+		`[{"functionName":"set_resp_header","configId":`+configID+`,"functionArgs":[{"argName":"key","argValue":"X-B"},{"argName":"value","argValue":"2"}]},{"functionName":"https_force","functionArgs":[{"argName":"enable","argValue":"on"}]}]`)
 	models = again["DomainConfigList"].(map[string]any)["DomainConfigModel"].([]any)
 	if len(models) != 2 || id(models[0]) != configID || id(models[1]) == configID || id(models[1]) == refererID {
-		t.Fatalf("set_resp_header again keeps ConfigId %s, https_force gets a new one: %v", configID, again)
+		t.Fatalf("configId %s updates its config, https_force gets a new one: %v", configID, again)
 	}
 	forceID := id(models[1])
 	if got := describe("set_resp_header"); len(got) != 1 || got[0].ConfigId != configID || got[0].FunctionArgs.FunctionArg[0].ArgValue != "X-B" {

@@ -119,7 +119,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	if s.tasks, err = tasks.Open(cfg.StatePath, cfg.TaskDuration, &s.taskSeq); err != nil {
 		return nil, err
 	}
-	var file *tasks.Store // resources share the task store's file and its group commit
+	var file resources.File // resources share the task store's file and its group commit; nil: memory only
 	if cfg.StatePath != "" {
 		file = s.tasks
 	}

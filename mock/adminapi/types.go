@@ -139,16 +139,20 @@ type TaskInfo struct {
 // spec's resources (x-mock-resources), as the API shows them now.
 type ResourcesPage struct {
 	Now       time.Time          `json:"now"`
-	Resources []string           `json:"resources"` // the spec's resources, sorted
-	Accounts  []AccountResources `json:"accounts"`  // by access key id
-	Total     int                `json:"total"`     // items the server keeps, every account
-	Limit     int                `json:"limit"`     // at most, oldest dropped first
+	Resources []string           `json:"resources"`      // the spec's resources, sorted
+	Accounts  []AccountResources `json:"accounts"`       // by access key id, at most 100 a page
+	Total     int                `json:"total"`          // items the server keeps, every account and resource
+	Limit     int                `json:"limit"`          // items the server keeps at most per resource
+	Shown     int                `json:"shown"`          // newest items shown per account and resource (?limit=)
+	Next      string             `json:"next,omitempty"` // more accounts: ask again with ?after= this
 }
 
-// AccountResources are one account's items, per resource, newest first.
+// AccountResources are one account's items, per resource: how many, and
+// the newest first.
 type AccountResources struct {
 	AccessKeyID string                      `json:"accessKeyId"`
-	Items       map[string][]map[string]any `json:"items"` // resource → items
+	Counts      map[string]int              `json:"counts"` // resource → items the account holds
+	Items       map[string][]map[string]any `json:"items"`  // resource → its newest items
 }
 
 // ResourcesReset is the body of DELETE /_mock/resources.

@@ -1,8 +1,10 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -12,7 +14,7 @@ import (
 
 // The admin API of resource state (x-mock-resources):
 //
-//	GET    /_mock/resources   every account's items (?accessKeyId=, ?resource= to narrow)
+//	GET    /_mock/resources   accounts' counts and newest items (?accessKeyId=, ?resource= to narrow; ?limit=, ?after= to page)
 //	DELETE /_mock/resources   forget items: all, or an account's, a resource's, or both
 
 func (s *api) resourceRoutes(g *echo.Group) {
@@ -39,30 +41,40 @@ func (s *api) resourceFilter(c echo.Context) (account string, byAccount bool, re
 	return account, byAccount, resource, nil
 }
 
+// Pages of GET /_mock/resources: newest items per account and resource
+// (?limit=), accounts per page.
+const (
+	defaultResourceLimit = 20
+	maxResourceLimit     = 1000
+	resourceAccounts     = 100
+)
+
 func (s *api) adminResources(c echo.Context) error {
 	account, byAccount, resource, err := s.resourceFilter(c)
 	if err != nil || c.Response().Committed {
 		return err
 	}
+	limit := defaultResourceLimit
+	if v := c.QueryParam("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxResourceLimit {
+			return c.JSON(http.StatusBadRequest, adminapi.Error{Code: "Mock.BadLimit",
+				Message: fmt.Sprintf("limit=%q: the newest items shown per account and resource, 1 to %d", v, maxResourceLimit)})
+		}
+		limit = n
+	}
+	q := resources.Query{Resource: resource, After: c.QueryParam("after"), MaxAccounts: resourceAccounts, PerList: limit}
+	if byAccount {
+		q.Account = &account
+	}
 	defs := s.Catalog().Spec.Resources
 	now := s.Clock.Now()
-	page := adminapi.ResourcesPage{Now: now, Resources: sortedKeys(defs), Accounts: []adminapi.AccountResources{},
-		Total: s.Resources.Len(), Limit: resources.MaxItems}
-	for acc, byRes := range s.Resources.Snapshot(defs, now) {
-		if byAccount && acc != account {
-			continue
-		}
-		ar := adminapi.AccountResources{AccessKeyID: acc, Items: map[string][]map[string]any{}}
-		for name, items := range byRes {
-			if resource == "" || name == resource {
-				ar.Items[name] = items
-			}
-		}
-		if len(ar.Items) > 0 {
-			page.Accounts = append(page.Accounts, ar)
-		}
+	views, next := s.Resources.Accounts(defs, q, now)
+	page := adminapi.ResourcesPage{Now: now, Resources: sortedKeys(defs), Accounts: make([]adminapi.AccountResources, 0, len(views)),
+		Total: s.Resources.Len(), Limit: resources.MaxItems, Shown: limit, Next: next}
+	for _, v := range views {
+		page.Accounts = append(page.Accounts, adminapi.AccountResources{AccessKeyID: v.Account, Counts: v.Counts, Items: v.Items})
 	}
-	sort.Slice(page.Accounts, func(i, j int) bool { return page.Accounts[i].AccessKeyID < page.Accounts[j].AccessKeyID })
 	return c.JSON(http.StatusOK, page)
 }
 

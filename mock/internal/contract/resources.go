@@ -28,7 +28,7 @@ import (
 //	      transitions: [{from: configuring, to: online, after: 1m}]
 //	    parent: {resource: other, field: DomainName}   # lives and dies with an item of other
 //	    global: true                    # a key is unique across accounts, not only within one
-//	    replaceBy: [DomainName, FunctionName]  # a create matching an item on these replaces it
+//	    onFull: refuse                  # when perAccount (or the server's bound) is reached: refuse, or evict the oldest
 //
 // and the daily quotas creates use up:
 //
@@ -47,10 +47,11 @@ type Resource struct {
 	// Global: an item's key is unique for the server, not only within its
 	// account (a domain one account holds cannot be added by another).
 	Global bool `json:"global"`
-	// ReplaceBy: the account has at most one item with these fields'
-	// values; a create matching one replaces its fields and keeps its key
-	// (one config per domain and function).
-	ReplaceBy []string `json:"replaceBy"`
+	// OnFull is what a create does when the account holds perAccount
+	// items of the resource, or the server its bound: "evict" (default)
+	// drops the oldest, as history does; "refuse" answers the create
+	// hook's full code and keeps everything.
+	OnFull string `json:"onFull"`
 
 	// Sample is an item as views show it, made from the first create's
 	// examples: fixtures are checked with it at load.
@@ -118,6 +119,12 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 // sampleNow is when sample items are made: any instant would do.
 var sampleNow = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// What a create does when a resource is full (Resource.OnFull).
+const (
+	OnFullEvict  = "evict"
+	OnFullRefuse = "refuse"
+)
+
 // defaultPerAccount is how many items of a resource an account keeps when
 // the spec does not say.
 const defaultPerAccount = 1000
@@ -156,6 +163,13 @@ func loadResources(s *Spec, ext map[string]any, ps *diag.Problems) {
 			r.PerAccount = defaultPerAccount
 		case r.PerAccount < 0:
 			fail("/perAccount", "a number of items, 1 or more")
+		}
+		switch r.OnFull {
+		case "":
+			r.OnFull = OnFullEvict
+		case OnFullEvict, OnFullRefuse:
+		default:
+			fail("/onFull", "%q; want evict (drop the oldest) or refuse", r.OnFull)
 		}
 		if st := r.Status; st != nil {
 			if st.Field == "" || st.Initial == "" {

@@ -38,12 +38,23 @@ type StateHook struct {
 	Taken    string            `json:"taken"`    // create: the key of a global resource is another account's
 	Invalid  string            `json:"invalid"`  // create, update: a template failed on the request's values
 	Quotas   []string          `json:"quotas"`   // quotas: which to show (default: all)
+	Full     string            `json:"full"`     // create: the resource is full (onFull: refuse), or the pieces alone pass perAccount
+	Update   *UpdateDef        `json:"update"`   // create: a piece naming a kept item's key updates it instead
 
 	Def       *Resource                 `json:"-"`
 	QuotaDefs map[string]*Quota         `json:"-"` // the spec's x-mock-quotas
 	FieldT    map[string]*ValueTemplate `json:"-"`
 	ShowT     map[string]*ValueTemplate `json:"-"`
 	QuotaT    *ValueTemplate            `json:"-"`
+	UpdateT   *ValueTemplate            `json:"-"`
+}
+
+// UpdateDef lets a create's piece update a kept item: Key renders, for
+// the piece, the key of the item it updates ("" for a new item), e.g.
+// BatchSetCdnDomainConfig's configId. An unknown key answers NotFound.
+type UpdateDef struct {
+	Key      string `json:"key"`
+	NotFound string `json:"notFound"`
 }
 
 // EachDef splits a parameter into pieces, one item each.
@@ -174,6 +185,7 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	code("exists", h.Exists)
 	code("taken", h.Taken)
 	code("invalid", h.Invalid)
+	code("full", h.Full)
 	switch h.Do {
 	case DoCreate:
 		if len(h.Fields) == 0 {
@@ -182,11 +194,21 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 		if _, ok := h.Fields[h.Def.Key]; !ok {
 			fail("fields: a create sets the key, %s", h.Def.Key)
 		}
-		for _, f := range h.Def.ReplaceBy {
-			if _, ok := h.Fields[f]; !ok {
-				fail("fields: %s's replaceBy names %s, which this create does not set", h.Def.Name, f)
+		if h.Def.OnFull == OnFullRefuse && h.Full == "" {
+			fail("full: %s refuses creates when full (onFull: refuse): name the code, e.g. DomainOverLimit", h.Def.Name)
+		}
+		if u := h.Update; u != nil {
+			code("update.notFound", u.NotFound)
+			if u.Key == "" || u.NotFound == "" {
+				fail("update: needs key (a template giving the key of the item a piece updates) and notFound")
 			}
 		}
+	case DoGet, DoUpdate, DoDelete, DoList, DoExists:
+		if h.Update != nil || h.Full != "" {
+			fail("update and full are a create's")
+		}
+	}
+	switch h.Do {
 	case DoGet, DoUpdate, DoDelete:
 		if len(h.Each) > 0 && (h.Do != DoDelete || len(h.Each) > 1 || !slices.Contains(mapValues(h.Find), h.Each[0].Param)) {
 			fail("each: a get or an update names one item; a delete may split one of its find parameters (one each)")
@@ -229,6 +251,11 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 			fail("quota.use: %s is not in x-mock-quotas", h.Quota.Use)
 		}
 	}
+	if h.Update != nil && h.Update.Key != "" {
+		if h.UpdateT, err = CompileValue("update.key", h.Update.Key); err != nil {
+			fail("update.key: %v", err)
+		}
+	}
 	if bad {
 		return nil
 	}
@@ -242,7 +269,7 @@ func (h *StateHook) StateCode(code string) bool {
 	if h == nil || code == "" {
 		return false
 	}
-	if code == h.NotFound || code == h.Exists || code == h.Taken || (h.Quota != nil && code == h.Quota.Error) {
+	if code == h.NotFound || code == h.Exists || code == h.Taken || code == h.Full || (h.Quota != nil && code == h.Quota.Error) || (h.Update != nil && code == h.Update.NotFound) {
 		return true
 	}
 	for _, e := range h.Each {

@@ -3,7 +3,6 @@ package resources
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
@@ -26,11 +25,19 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 		if limit == 0 {
 			limit = 10000
 		}
-		if len(pieces)*len(out) > limit {
+		if len(pieces) > limit {
 			if e.TooMany != "" {
 				return nil, apiError(c, e.TooMany, e.Param)
 			}
 			return nil, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, limit))
+		}
+		// The pieces multiply: more than the account keeps would push out
+		// the call's own items, or never fit; refused before they are made.
+		if n := len(pieces) * len(out); n > h.Def.PerAccount {
+			if h.Full != "" {
+				return nil, apiError(c, h.Full, e.Param)
+			}
+			return nil, invalid(c, h, fmt.Errorf("%d items in one call; the account keeps at most %d", n, h.Def.PerAccount))
 		}
 		var next []map[string]any
 		for _, prev := range out {
@@ -49,9 +56,10 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 }
 
 // create makes one item per combination of the hook's eaches (one without
-// any), all or none: a key taken, a missing parent or a quota used up
-// refuses the whole create. An item matching a kept one on the resource's
-// replaceBy fields replaces it instead.
+// any), all or none: a key taken, a missing parent, a full resource or a
+// quota used up refuses the whole create. A piece whose update key names
+// a kept item updates that item instead. Every check is a map lookup, so
+// a create costs O(pieces), which perAccount bounds.
 func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
 	var made fixture.Tasks
 	pieces, apiErr := combos(c, h, params)
@@ -64,74 +72,84 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	// its items or none.
 	items := make([]*Item, 0, len(pieces)) // new items
 	shown := make([]*Item, 0, len(pieces)) // what the answer shows, in the pieces' order
-	var replaced []replacement             // kept items a piece replaces (replaceBy)
+	keys := make(map[string]bool, len(pieces))
+	var updates []replacement // kept items a piece updates
 	uses := map[string]int{}
 	seq := s.seq
+	fail := func(e *contract.APIError) (fixture.Tasks, *contract.APIError) {
+		s.mu.Unlock()
+		return made, e
+	}
 	for _, each := range pieces {
 		seq++
 		data := contract.CreateData{Params: params, Each: each, Seq: seq, Now: c.Now, AccessKeyId: c.Account}
-		fields, err := evalFields(h.FieldT, data, false)
-		if err != nil {
-			s.mu.Unlock()
-			return made, invalid(c, h, err)
-		}
 		if h.QuotaT != nil {
 			name, err := h.QuotaT.Eval(data)
 			if err != nil {
-				s.mu.Unlock()
-				return made, invalid(c, h, err)
+				return fail(invalid(c, h, err))
 			}
 			uses[fmt.Sprint(name)]++ // a name x-mock-quotas lacks uses no quota
 		}
-		alt := altKey(def, fields)
-		if old := s.replaces(c.Account, def, alt, items); old != nil {
-			seq-- // a replacement keeps the item's number, key and creation
-			data.Seq = old.Seq
-			if fields, err = evalFields(h.FieldT, data, false); err != nil {
-				s.mu.Unlock()
-				return made, invalid(c, h, err)
+		if old, e := s.updated(c, h, &data); e != nil {
+			return fail(e)
+		} else if old != nil {
+			seq-- // an update keeps the item's number, key and creation
+			if keys[old.Key] {
+				return fail(invalid(c, h, fmt.Errorf("%s %s is updated twice in one call", def.Key, old.Key)))
+			}
+			keys[old.Key] = true
+			fields, err := evalFields(h.FieldT, data, false)
+			if err != nil {
+				return fail(invalid(c, h, err))
 			}
 			fields[def.Key] = old.Fields[def.Key]
-			replaced = append(replaced, replacement{old, fields})
+			if p := def.Parent; p != nil && old.Parent != nil && fmt.Sprint(fields[p.Field]) != old.Parent.Key {
+				return fail(apiError(c, h.Update.NotFound, def.Key)) // another parent's item
+			}
+			updates = append(updates, replacement{old, fields})
 			shown = append(shown, old)
 			continue
 		}
+		fields, err := evalFields(h.FieldT, data, false)
+		if err != nil {
+			return fail(invalid(c, h, err))
+		}
 		key := fmt.Sprint(fields[def.Key])
-		if s.byKey[itemKey{c.Account, def.Name, key}] != nil || slices.ContainsFunc(items, func(it *Item) bool { return it.Key == key }) {
-			s.mu.Unlock()
+		if keys[key] || s.byKey[itemKey{c.Account, def.Name, key}] != nil {
 			if h.Exists != "" {
-				return made, apiError(c, h.Exists, def.Key)
+				return fail(apiError(c, h.Exists, def.Key))
 			}
-			return made, invalid(c, h, fmt.Errorf("%s %s is already taken", def.Key, key))
+			return fail(invalid(c, h, fmt.Errorf("%s %s is already taken", def.Key, key)))
 		}
+		keys[key] = true
 		if def.Global && s.held[resKey{def.Name, key}] > 0 {
-			s.mu.Unlock()
 			if h.Taken != "" {
-				return made, apiError(c, h.Taken, def.Key)
+				return fail(apiError(c, h.Taken, def.Key))
 			}
-			return made, invalid(c, h, fmt.Errorf("%s %s is another account's", def.Key, key))
+			return fail(invalid(c, h, fmt.Errorf("%s %s is another account's", def.Key, key)))
 		}
-		if p := def.Parent; p != nil && s.byKey[itemKey{c.Account, p.Resource, fmt.Sprint(fields[p.Field])}] == nil {
-			s.mu.Unlock()
-			return made, notFound(c, h, p.Field)
-		}
-		it := &Item{Seq: seq, Account: c.Account, Resource: def.Name, Key: key, Fields: fields, Alt: alt,
+		it := &Item{Seq: seq, Account: c.Account, Resource: def.Name, Key: key, Fields: fields,
 			Created: c.Now, Modified: c.Now, Since: c.Now, Failed: c.Failed}
+		if p := def.Parent; p != nil {
+			it.Parent = &ParentRef{Resource: p.Resource, Key: fmt.Sprint(fields[p.Field])}
+			if s.byKey[itemKey{c.Account, p.Resource, it.Parent.Key}] == nil {
+				return fail(notFound(c, h, p.Field))
+			}
+		}
 		if def.Status != nil {
 			it.Status = def.Status.Initial
 		}
 		items = append(items, it)
 		shown = append(shown, it)
 	}
+	if def.OnFull == contract.OnFullRefuse && !s.room(c.Account, def, len(items)) {
+		return fail(apiError(c, h.Full, ""))
+	}
 	var ws []tasks.RawWrite
 	for name, n := range uses {
 		q := h.QuotaDefs[name]
-		if q == nil {
-			continue
-		}
-		if s.quotas.used(c.Account, name, q, c.Now)+n > q.Daily {
-			s.mu.Unlock()
-			return made, apiError(c, h.Quota.Error, "")
+		if q != nil && s.quotas.used(c.Account, name, q, c.Now)+n > q.Daily {
+			return fail(apiError(c, h.Quota.Error, ""))
 		}
 	}
 	for name, n := range uses {
@@ -140,14 +158,12 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		}
 	}
 	s.seq = seq
-	for _, r := range replaced {
+	for _, r := range updates {
 		r.apply(def, c)
 		ws = append(ws, putWrite(r.it))
 	}
 	for _, it := range items {
-		for _, e := range s.insert(it, def.PerAccount) {
-			ws = append(ws, delWrite(e))
-		}
+		ws = append(ws, s.insert(it, def.PerAccount)...)
 		ws = append(ws, putWrite(it))
 	}
 	ws = append(ws, tasks.RawWrite{Bucket: bucketMeta, Key: keySeq, Value: binary.BigEndian.AppendUint64(nil, seq)})
@@ -158,17 +174,33 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	}
 	s.mu.Unlock()
 	if err := wait(); err != nil {
-		// Not on disk, so not answered: forget them here too.
-		s.mu.Lock()
-		for _, it := range items {
-			if s.byKey[itemKey{it.Account, it.Resource, it.Key}] == it {
-				s.unlink(it)
-			}
-		}
-		s.mu.Unlock()
-		return made, errState(err)
+		return made, s.fail(err) // not on disk, so not answered
 	}
-	made.Items = show(h, views)
+	if made.Items, apiErr = shownItems(h, views); apiErr != nil {
+		return made, apiErr
+	}
 	made.Item = made.Items[0]
 	return made, nil
+}
+
+// updated is the kept item the piece's update key names (nil: the piece
+// makes a new item); data.Seq becomes its number. Called with mu held.
+func (s *Store) updated(c Call, h *contract.StateHook, data *contract.CreateData) (*Item, *contract.APIError) {
+	if h.UpdateT == nil {
+		return nil, nil
+	}
+	k, err := h.UpdateT.Eval(*data)
+	if err != nil {
+		return nil, invalid(c, h, err)
+	}
+	key := fmt.Sprint(k)
+	if k == nil || key == "" {
+		return nil, nil
+	}
+	old := s.byKey[itemKey{c.Account, h.Def.Name, key}]
+	if old == nil {
+		return nil, apiError(c, h.Update.NotFound, h.Def.Key)
+	}
+	data.Seq = old.Seq
+	return old, nil
 }

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
@@ -90,9 +89,12 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 	wait := s.queue(ws)
 	s.mu.Unlock()
 	if err := wait(); err != nil {
-		return made, errState(err)
+		return made, s.fail(err)
 	}
-	made.Items = show(h, views)
+	var apiErr *contract.APIError
+	if made.Items, apiErr = shownItems(h, views); apiErr != nil {
+		return made, apiErr
+	}
 	made.Item = made.Items[0]
 	return made, nil
 }
@@ -100,7 +102,7 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 // exists shows whether the key the request names is held: by the
 // account (the item its find names), or, for a global resource, by
 // another account. O(1): two map lookups.
-func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) fixture.Tasks {
+func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
 	key := params[h.Find[h.Def.Key]]
 	s.mu.Lock()
 	it, _ := s.find(c, h, params)
@@ -114,10 +116,10 @@ func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) 
 	}
 	s.mu.Unlock()
 	shown, err := evalFields(h.ShowT, v, false)
-	if err != nil { // the templates read two booleans: cannot fail on a request
-		shown = map[string]any{"Error": err.Error()}
+	if err != nil {
+		return fixture.Tasks{}, errShow(err)
 	}
-	return fixture.Tasks{Item: shown, Items: []map[string]any{shown}}
+	return fixture.Tasks{Item: shown, Items: []map[string]any{shown}}, nil
 }
 
 // update sets the fields an update's templates give, which see the
@@ -142,13 +144,8 @@ func (s *Store) update(c Call, h *contract.StateHook, params map[string]string, 
 		}
 		fields[k] = v
 	}
-	if alt := altKey(def, fields); alt != it.Alt {
-		if other := s.byAlt[itemKey{it.Account, def.Name, alt}]; other != nil {
-			return tasks.RawWrite{}, fmt.Errorf("%s %s has the same %s", def.Key, other.Key, strings.Join(def.ReplaceBy, ", "))
-		}
-		delete(s.byAlt, itemKey{it.Account, def.Name, it.Alt})
-		s.byAlt[itemKey{it.Account, def.Name, alt}] = it
-		it.Alt = alt
+	if p := def.Parent; p != nil && it.Parent != nil && fmt.Sprint(fields[p.Field]) != it.Parent.Key {
+		return tasks.RawWrite{}, fmt.Errorf("%s names the item's parent: it never changes", p.Field)
 	}
 	if restart {
 		it.Status, it.Since, it.Failed = status, c.Now, false
@@ -178,7 +175,7 @@ func (s *Store) quotaViews(c Call, h *contract.StateHook) fixture.Tasks {
 	return fixture.Tasks{Quotas: out}
 }
 
-// replacement is a kept item a create replaces, with its new fields.
+// replacement is a kept item a create's piece updates, with its new fields.
 type replacement struct {
 	it     *Item
 	fields map[string]any
@@ -191,20 +188,4 @@ func (r replacement) apply(def *contract.Resource, c Call) {
 	if def.Status != nil {
 		r.it.Status = def.Status.Initial
 	}
-}
-
-// replaces is the item of the account a create's item with these
-// replaceBy values replaces: a kept one, or one made earlier in the same
-// create (whose fields it then takes at once). nil: none.
-// Called with mu held.
-func (s *Store) replaces(account string, def *contract.Resource, alt string, pending []*Item) *Item {
-	if alt == "" {
-		return nil
-	}
-	for _, it := range pending {
-		if it.Alt == alt {
-			return it
-		}
-	}
-	return s.byAlt[itemKey{account, def.Name, alt}]
 }

@@ -3,6 +3,7 @@ package resources
 import (
 	"container/list"
 	"encoding/json"
+	"sort"
 	"strings"
 	"time"
 
@@ -22,6 +23,7 @@ type quotaUse struct {
 	Quota   string    `json:"quota"`
 	Day     time.Time `json:"day"` // the start of the quota's day it counts
 	Used    int       `json:"used"`
+	Touch   uint64    `json:"touch"` // when it was last used, in adds: the file keeps the LRU order across restarts
 }
 
 // quotaBook keeps quota use, bounded, least recently used first out.
@@ -30,6 +32,8 @@ type quotaBook struct {
 	byKey map[string]*list.Element // account \x00 quota → *quotaUse
 	lru   *list.List               // front: used most recently
 	limit int
+	touch uint64      // adds so far (the newest Touch)
+	boot  []*quotaUse // read from the file, until loaded
 }
 
 func newQuotaBook(limit int) quotaBook {
@@ -45,8 +49,8 @@ func (b *quotaBook) used(account, name string, q *contract.Quota, now time.Time)
 		return 0
 	}
 	u := e.Value.(*quotaUse)
-	if !u.Day.Equal(q.DayStart(now)) {
-		return 0 // another day: the quota is whole again
+	if u.Day.Before(q.DayStart(now)) {
+		return 0 // a later day: the quota is whole again
 	}
 	return u.Used
 }
@@ -72,24 +76,40 @@ func (b *quotaBook) add(account, name string, q *contract.Quota, n int, now time
 		b.lru.MoveToFront(e)
 	}
 	u := e.Value.(*quotaUse)
-	if !u.Day.Equal(day) {
+	// A day never moves back: a request that read the clock before
+	// midnight but got the lock after one that read it after counts on
+	// the new day.
+	if u.Day.Before(day) {
 		u.Day, u.Used = day, 0
 	}
 	u.Used += n
+	b.touch++
+	u.Touch = b.touch
 	data, _ := json.Marshal(u)
 	return append(ws, tasks.RawWrite{Bucket: bucketQuotas, Key: []byte(key), Value: data})
 }
 
-// load reads one entry of the --state file.
+// load reads one entry of the --state file (in key order); loaded then
+// puts them back in the order they were used.
 func (b *quotaBook) load(_, v []byte) error {
 	u := &quotaUse{}
 	if err := json.Unmarshal(v, u); err != nil {
 		return err
 	}
-	if b.lru.Len() < b.limit {
-		b.byKey[quotaKey(u.Account, u.Quota)] = b.lru.PushBack(u)
-	}
+	b.boot = append(b.boot, u)
 	return nil
+}
+
+// loaded keeps the limit entries used most recently of those load read.
+func (b *quotaBook) loaded() {
+	sort.Slice(b.boot, func(i, j int) bool { return b.boot[i].Touch > b.boot[j].Touch })
+	for _, u := range b.boot {
+		b.touch = max(b.touch, u.Touch)
+		if b.lru.Len() < b.limit {
+			b.byKey[quotaKey(u.Account, u.Quota)] = b.lru.PushBack(u)
+		}
+	}
+	b.boot = nil
 }
 
 // reset forgets an account's use (nil: every account's) and returns the

@@ -10,8 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
@@ -19,13 +19,16 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
-// MaxItems bounds the whole store, whoever creates: without --credentials
-// every new access key is a new account, so the per-account bound
-// (x-mock-resources perAccount) alone bounds nothing. A create beyond it
-// drops the server's oldest item, whatever its account or resource, as if
-// it had been deleted. An item holds at most maxItemBytes of values, so
-// the store holds at most about 10,000 × 9 KiB ≈ 90 MB (1-2 KB an item in
-// practice), and as much in the --state file.
+// MaxItems bounds each resource on the whole server, whoever creates:
+// without --credentials every new access key is a new account, so the
+// per-account bound (x-mock-resources perAccount) alone bounds nothing.
+// Each resource is bounded on its own, so one account's refreshes never
+// push out another's domains. At the bound, a resource with onFull:
+// refuse refuses creates (its create hook's full code); another drops its
+// oldest item, and that item's children with it, as if deleted. An item
+// holds at most maxItemBytes of values, so the store holds at most about
+// MaxItems × 9 KiB ≈ 90 MB per resource (1-2 KB an item in practice), and
+// as much in the --state file.
 const MaxItems = 10000
 
 // firstSeq is where item numbers start (TaskId, DomainId, ConfigId…).
@@ -41,12 +44,18 @@ type Item struct {
 	Fields   map[string]any `json:"fields"`
 	Status   string         `json:"status"` // the status it entered at Since
 	Since    time.Time      `json:"since"`
-	Failed   bool           `json:"failed"`        // a scenario made it end in its failed states
-	Alt      string         `json:"alt,omitempty"` // its replaceBy fields' values, when the resource has them
+	Failed   bool           `json:"failed"`           // a scenario made it end in its failed states
+	Parent   *ParentRef     `json:"parent,omitempty"` // the item it lives and dies with, for resources with a parent
 	Created  time.Time      `json:"created"`
 	Modified time.Time      `json:"modified"`
 
-	in *fifo.Elem[*Item] // its place in the store's creation (Seq) order
+	in *fifo.Elem[*Item] // its place in its resource's creation (Seq) order
+}
+
+// ParentRef names an item of the same account.
+type ParentRef struct {
+	Resource string `json:"resource"`
+	Key      string `json:"key"`
 }
 
 // View is the item as the API shows it at now.
@@ -63,39 +72,33 @@ type itemKey struct{ account, resource, key string }
 type collKey struct{ account, resource string }
 type resKey struct{ resource, key string }
 
-// altKey is the values of the resource's replaceBy fields, "" without.
-func altKey(def *contract.Resource, fields map[string]any) string {
-	if len(def.ReplaceBy) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for _, f := range def.ReplaceBy {
-		b.WriteString(fmt.Sprint(fields[f]))
-		b.WriteByte(0)
-	}
-	return b.String()
-}
-
 // Store keeps every item, in memory and, with --state, in the task
 // store's bbolt file, through its group commit (tasks.Store.QueueRaw).
 // Every method is safe for concurrent use.
 //
-// Cost per request: finding an item by its key, by its replaceBy values
-// or in any account (global resources) is O(1) (maps); a create
-// appends (O(1) amortized, evictions included); a list, a delete and the
-// cascade to children are linear in the account's items of the resources
-// concerned, which perAccount bounds.
+// Cost per request: finding an item by its key, in any account (global
+// resources), or an item's children is O(1) (maps); a create appends
+// (O(1) amortized, evictions included); a list is linear in the account's
+// items of the resource, which perAccount bounds.
 type Store struct {
 	mu     sync.Mutex
 	byKey  map[itemKey]*Item
-	byAlt  map[itemKey]*Item   // by Alt in place of Key: the replaceBy index
-	held   map[resKey]int      // how many accounts hold a key (global resources)
-	byColl map[collKey][]*Item // in Seq order; an emptied list is removed
-	order  *fifo.List[*Item]   // every item in creation (Seq) order, at most MaxItems
+	held   map[resKey]int               // how many accounts hold a key (global resources)
+	byColl map[collKey][]*Item          // in Seq order; an emptied list is removed
+	kids   map[itemKey]map[uint64]*Item // an item's children, by Seq
+	orders map[string]*fifo.List[*Item] // each resource's items in creation (Seq) order, at most limit
+	limit  int                          // MaxItems; tests lower it
 	seq    uint64
-	defs   map[string]*contract.Resource // the spec's, for cascades: set by Apply
-	quotas quotaBook                     // quota.go
-	file   *tasks.Store                  // nil: memory only
+	quotas quotaBook              // quota.go
+	file   File                   // nil: memory only
+	broken atomic.Pointer[string] // a --state write failed (its error): every call is refused until restart
+}
+
+// File is where the store keeps its state: the task store's bbolt file
+// (*tasks.Store).
+type File interface {
+	QueueRaw(ws ...tasks.RawWrite) func() error
+	LoadRaw(bucket string, fn func(k, v []byte) error) error
 }
 
 // The --state file's buckets.
@@ -109,20 +112,20 @@ var keySeq = []byte("seq")
 
 // Open makes the store, loading the items and quotas a --state file holds
 // (file nil: memory only).
-func Open(file *tasks.Store) (*Store, error) {
-	s := &Store{byKey: map[itemKey]*Item{}, byAlt: map[itemKey]*Item{}, held: map[resKey]int{}, byColl: map[collKey][]*Item{}, order: fifo.New[*Item](MaxItems), seq: firstSeq,
-		quotas: newQuotaBook(maxQuotaEntries), file: file}
+func Open(file File) (*Store, error) {
+	s := &Store{byKey: map[itemKey]*Item{}, held: map[resKey]int{}, byColl: map[collKey][]*Item{}, kids: map[itemKey]map[uint64]*Item{},
+		orders: map[string]*fifo.List[*Item]{}, limit: MaxItems, seq: firstSeq, quotas: newQuotaBook(maxQuotaEntries), file: file}
 	if file == nil {
 		return s, nil
 	}
-	var evicted []*Item
+	var ws []tasks.RawWrite
 	err := file.LoadRaw(bucketItems, func(k, v []byte) error {
 		it := &Item{}
 		if err := json.Unmarshal(v, it); err != nil {
 			return fmt.Errorf("resource item %x: %v", k, err)
 		}
 		s.seq = max(s.seq, it.Seq)
-		evicted = append(evicted, s.insert(it, 0)...)
+		ws = append(ws, s.insert(it, 0)...)
 		return nil
 	})
 	if err == nil {
@@ -139,10 +142,7 @@ func Open(file *tasks.Store) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--state: %v", err)
 	}
-	var ws []tasks.RawWrite
-	for _, it := range evicted {
-		ws = append(ws, delWrite(it))
-	}
+	s.quotas.loaded()
 	if len(ws) > 0 {
 		if err := file.QueueRaw(ws...)(); err != nil {
 			return nil, fmt.Errorf("--state: %v", err)
@@ -162,33 +162,51 @@ func delWrite(it *Item) tasks.RawWrite {
 	return tasks.RawWrite{Bucket: bucketItems, Key: seqKey(it.Seq)}
 }
 
-// insert indexes it, the newest item, and returns the items it pushed
-// out: the account's oldest of the resource beyond perAccount (0: no
-// bound), then the server's oldest beyond MaxItems. Called with mu held.
-func (s *Store) insert(it *Item, perAccount int) (evicted []*Item) {
+// insert indexes it, the newest item, and returns the file writes that
+// forget the items it pushed out (with their children): the account's
+// oldest of the resource beyond perAccount (0: no bound), then the
+// resource's oldest on the server beyond the store's limit. A resource
+// that refuses when full was checked for room before. Called with mu held.
+func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite) {
 	k := collKey{it.Account, it.Resource}
 	if list := s.byColl[k]; perAccount > 0 && len(list) >= perAccount {
-		evicted = append(evicted, list[0])
-		s.unlink(list[0])
+		ws = append(ws, s.remove(list[0])...)
 	}
-	for s.order.Full() {
-		e := s.order.Oldest().Value
-		evicted = append(evicted, e)
-		s.unlink(e)
+	order := s.orders[it.Resource]
+	if order == nil {
+		order = fifo.New[*Item](s.limit)
+		s.orders[it.Resource] = order
+	}
+	for order.Full() {
+		ws = append(ws, s.remove(order.Oldest().Value)...)
 	}
 	s.byColl[k] = append(s.byColl[k], it)
 	s.byKey[itemKey{it.Account, it.Resource, it.Key}] = it
 	s.held[resKey{it.Resource, it.Key}]++
-	if it.Alt != "" {
-		s.byAlt[itemKey{it.Account, it.Resource, it.Alt}] = it
+	if p := it.Parent; p != nil {
+		pk := itemKey{it.Account, p.Resource, p.Key}
+		if s.kids[pk] == nil {
+			s.kids[pk] = map[uint64]*Item{}
+		}
+		s.kids[pk][it.Seq] = it
 	}
-	it.in = s.order.Push(it)
-	return evicted
+	it.in = order.Push(it)
+	return ws
 }
 
-// unlink forgets it. Dropping the oldest of its list is O(1) amortized
-// (a reslice); another is found by binary search and cut out. Called with
-// mu held.
+// room reports whether the account and the server have room for n more
+// items of the resource. Called with mu held.
+func (s *Store) room(account string, def *contract.Resource, n int) bool {
+	if len(s.byColl[collKey{account, def.Name}])+n > def.PerAccount {
+		return false
+	}
+	order := s.orders[def.Name]
+	return order == nil || order.Len()+n <= s.limit
+}
+
+// unlink forgets it alone (remove forgets its children too). Dropping
+// the oldest of its list is O(1) amortized (a reslice); another is found
+// by binary search and cut out. Called with mu held.
 func (s *Store) unlink(it *Item) {
 	k := collKey{it.Account, it.Resource}
 	list := s.byColl[k]
@@ -209,38 +227,25 @@ func (s *Store) unlink(it *Item) {
 	} else {
 		delete(s.held, rk)
 	}
-	if ak := (itemKey{it.Account, it.Resource, it.Alt}); it.Alt != "" && s.byAlt[ak] == it {
-		delete(s.byAlt, ak)
-	}
-	s.order.Remove(it.in)
-}
-
-// children are the items of every resource whose parent is def, in the
-// account, that name key. Called with mu held.
-func (s *Store) children(account string, def *contract.Resource, key string) []*Item {
-	var out []*Item
-	for _, child := range s.defs {
-		p := child.Parent
-		if p == nil || p.Resource != def.Name {
-			continue
-		}
-		for _, it := range s.byColl[collKey{account, child.Name}] {
-			if fmt.Sprint(it.Fields[p.Field]) == key {
-				out = append(out, it)
-			}
+	if p := it.Parent; p != nil {
+		pk := itemKey{it.Account, p.Resource, p.Key}
+		if delete(s.kids[pk], it.Seq); len(s.kids[pk]) == 0 {
+			delete(s.kids, pk)
 		}
 	}
-	return out
+	if order := s.orders[it.Resource]; order != nil {
+		order.Remove(it.in)
+	}
 }
 
-// remove unlinks it and its children, and returns the file writes that
-// forget them. Called with mu held.
+// remove unlinks it and its children (theirs too), and returns the file
+// writes that forget them: every way an item goes (a delete, an eviction,
+// an admin reset) goes through here. O(1) per item removed (kids).
+// Called with mu held.
 func (s *Store) remove(it *Item) []tasks.RawWrite {
 	ws := []tasks.RawWrite{delWrite(it)}
-	if def := s.defs[it.Resource]; def != nil {
-		for _, c := range s.children(it.Account, def, it.Key) {
-			ws = append(ws, s.remove(c)...)
-		}
+	for _, c := range s.kids[itemKey{it.Account, it.Resource, it.Key}] {
+		ws = append(ws, s.remove(c)...)
 	}
 	s.unlink(it)
 	return ws

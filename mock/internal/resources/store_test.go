@@ -8,27 +8,30 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// order is the keys of the store's items, oldest first.
-func order(s *Store) string {
+// order is the keys of the resource's items, oldest first.
+func order(s *Store, resource string) string {
 	var out []string
-	for it := range s.order.All() {
-		out = append(out, it.Key)
+	if o := s.orders[resource]; o != nil {
+		for it := range o.All() {
+			out = append(out, it.Key)
+		}
 	}
 	return fmt.Sprint(out)
 }
 
 // The store's bounds: the account's oldest item of a resource beyond
-// perAccount, then the server's oldest beyond the global limit, whoever
-// it belongs to; quota use keeps its most recently used entries.
+// perAccount, then the resource's oldest on the server beyond the limit,
+// whoever it belongs to, with its children; another resource's items
+// never go.
 func TestBounds(t *testing.T) {
 	s, err := Open(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.order.Limit = 4
-	add := func(account, key string, perAccount int) []*Item {
+	s.limit = 4
+	add := func(account, resource, key string, perAccount int, parent *ParentRef) int {
 		s.seq++
-		return s.insert(&Item{Seq: s.seq, Account: account, Resource: "r", Key: key}, perAccount)
+		return len(s.insert(&Item{Seq: s.seq, Account: account, Resource: resource, Key: key, Parent: parent}, perAccount))
 	}
 	keys := func(account string) string {
 		var out []string
@@ -37,24 +40,34 @@ func TestBounds(t *testing.T) {
 		}
 		return fmt.Sprint(out)
 	}
-	add("A", "a1", 2)
-	add("A", "a2", 2)
-	if ev := add("A", "a3", 2); len(ev) != 1 || ev[0].Key != "a1" || keys("A") != "[a2 a3]" {
-		t.Errorf("per account: evicted %v, kept %s", ev, keys("A"))
+	add("A", "r", "a1", 2, nil)
+	add("A", "kid", "k1", 0, &ParentRef{"r", "a1"})
+	add("A", "r", "a2", 2, nil)
+	if n := add("A", "r", "a3", 2, nil); n != 2 || keys("A") != "[a2 a3]" || order(s, "kid") != "[]" {
+		t.Errorf("per account: %d writes, kept %s, children %s: a1 goes with its child", n, keys("A"), order(s, "kid"))
 	}
-	add("B", "b1", 0)
-	add("C", "c1", 0)
-	if ev := add("D", "d1", 0); len(ev) != 1 || ev[0].Key != "a2" || s.order.Len() != 4 {
-		t.Errorf("global: evicted %v, %d kept", ev, s.order.Len())
+	add("A", "kid", "k2", 0, &ParentRef{"r", "a2"})
+	add("B", "r", "b1", 0, nil)
+	add("C", "r", "c1", 0, nil)
+	if n := add("D", "r", "d1", 0, nil); n != 2 || s.Len() != 4 {
+		t.Errorf("global: %d writes (a2 and its child k2), %d kept", n, s.Len())
 	}
-	if s.byKey[itemKey{"A", "r", "a2"}] != nil || order(s) != "[a3 b1 c1 d1]" {
-		t.Errorf("the evicted item is gone from every index: %s", order(s))
+	if s.byKey[itemKey{"A", "r", "a2"}] != nil || order(s, "r") != "[a3 b1 c1 d1]" || len(s.kids) != 0 {
+		t.Errorf("the evicted item is gone from every index: %s, kids %v", order(s, "r"), s.kids)
+	}
+	add("E", "other", "o1", 0, nil)
+	if order(s, "r") != "[a3 b1 c1 d1]" || order(s, "other") != "[o1]" {
+		t.Errorf("each resource has its own bound: %s %s", order(s, "r"), order(s, "other"))
 	}
 	s.unlink(s.byKey[itemKey{"B", "r", "b1"}]) // from the middle
-	if order(s) != "[a3 c1 d1]" || keys("B") != "[]" || len(s.byColl) != 3 {
-		t.Errorf("unlink from the middle: %s, lists %d", order(s), len(s.byColl))
+	if order(s, "r") != "[a3 c1 d1]" || keys("B") != "[]" {
+		t.Errorf("unlink from the middle: %s", order(s, "r"))
 	}
+}
 
+// Quota use keeps its most recently used entries, and a quota's day
+// never moves back.
+func TestQuotaBook(t *testing.T) {
 	q := &contract.Quota{Daily: 10, Loc: time.UTC}
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	b := newQuotaBook(2)
@@ -66,5 +79,14 @@ func TestBounds(t *testing.T) {
 	}
 	if b.used("A", "q", q, now.Add(12*time.Hour)) != 0 {
 		t.Errorf("the next day the quota is whole")
+	}
+	midnight := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	b.add("A", "q", q, 2, midnight)                   // the new day
+	b.add("A", "q", q, 1, midnight.Add(-time.Second)) // read the clock before midnight, got the lock after
+	if got := b.used("A", "q", q, midnight); got != 3 {
+		t.Errorf("a late request counts on the new day: used %d, want 3", got)
+	}
+	if got := b.used("A", "q", q, midnight.Add(-time.Second)); got != 3 {
+		t.Errorf("asked with a time before midnight, the new day's use: %d, want 3", got)
 	}
 }

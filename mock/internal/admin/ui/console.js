@@ -661,26 +661,30 @@
 
   // ---- Resources (x-mock-resources): refresh tasks, domains, configs ----
 
+  // The newest items shown per account and resource; the counts say how many there are.
+  const RESOURCES_SHOWN = 10;
+
   async function pollResources() {
     let data;
     try {
-      data = await api('GET', '/_mock/resources');
+      data = await api('GET', `/_mock/resources?limit=${RESOURCES_SHOWN}`);
     } catch {
       $('resources-panel').hidden = true;
       return;
     }
     $('resources-panel').hidden = false;
     const accounts = (data && data.accounts) || [];
-    $('resources-total').textContent = data ? `${data.total} of at most ${data.limit} items` : '';
+    $('resources-total').textContent = data ? `${data.total} items (at most ${data.limit} per resource)${data.next ? ' · first 100 accounts' : ''}` : '';
     if (!accounts.length) {
       $('resources').replaceChildren(h('p', { class: 'muted', text: 'No item yet: refresh a URL or add a domain.' }));
       return;
     }
     $('resources').replaceChildren(...accounts.flatMap((a) => Object.entries(a.items || {}).map(([res, items]) => {
+      const count = (a.counts && a.counts[res]) || items.length;
       const cols = [...new Set(items.flatMap((it) => Object.keys(it)))].filter((c) => typeof items[0][c] !== 'object');
       return h('section', { class: 'account' },
         h('h3', {}, h('code', { text: res }), ' of ', h('code', { text: a.accessKeyId || '(no access key)' }),
-          h('span', { class: 'muted', text: ` · ${items.length} item${items.length === 1 ? '' : 's'}` })),
+          h('span', { class: 'muted', text: ` · ${count} item${count === 1 ? '' : 's'}${count > items.length ? `, newest ${items.length} shown` : ''}` })),
         h('table', { class: 'tasks' },
           h('caption', { class: 'sr-only', text: `${res} items of ${a.accessKeyId}` }),
           h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col', text: c })))),
