@@ -17,7 +17,7 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 	for _, e := range h.Each {
 		pieces, err := contract.SplitEach(e, params[e.Param])
 		if err != nil {
-			return nil, invalid(c, h, fmt.Errorf("%s: %v", e.Param, err))
+			return nil, pieceError(c, h, e, err)
 		}
 		if len(pieces) == 0 { // only a scenario that skips validation lets an empty one through
 			return nil, c.Spec.Gateway(contract.CodeMissingParameter, e.Param)
@@ -27,10 +27,7 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 			limit = 10000
 		}
 		if len(pieces)*len(out) > limit {
-			if e.TooMany != "" {
-				return nil, apiError(c, e.TooMany, e.Param)
-			}
-			return nil, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, limit))
+			return nil, tooMany(c, e, limit)
 		}
 		var next []map[string]any
 		for _, prev := range out {
@@ -69,7 +66,7 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	seq := s.seq
 	for _, each := range pieces {
 		seq++
-		data := contract.CreateData{Params: params, Each: each, Seq: seq, Now: c.Now, AccessKeyId: c.Account}
+		data := contract.CreateData{Params: params, Each: each, Seq: seq, Now: c.Now, Account: c.Account}
 		fields, err := evalFields(h.FieldT, data, false)
 		if err != nil {
 			s.mu.Unlock()
@@ -81,7 +78,11 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 				s.mu.Unlock()
 				return made, invalid(c, h, err)
 			}
-			uses[fmt.Sprint(name)]++ // a name x-mock-quotas lacks uses no quota
+			if h.QuotaDefs[fmt.Sprint(name)] == nil {
+				s.mu.Unlock()
+				return made, invalid(c, h, fmt.Errorf("quota %q is not in x-mock-quotas", name))
+			}
+			uses[fmt.Sprint(name)]++
 		}
 		alt := altKey(def, fields)
 		if old := s.replaces(c.Account, def, alt, items); old != nil {
