@@ -240,7 +240,7 @@ func TestBrokenSpec(t *testing.T) {
 			strings.Replace(strings.Replace(good, "rule: time-window", "rule: time-windw", 1), "maxSpan: 744h", "maxSpan: 744h\n          maxspan: 1h", 1),
 			[]string{
 				`x-mock-rules.0: time-range rule: maxspan: unknown field`,
-				`x-mock-rules.1: rule: unknown kind "time-windw"; known kinds: time-range, time-window`,
+				`x-mock-rules.1: rule: unknown kind "time-windw"; known kinds: requires, time-range, time-window`,
 			},
 		},
 		{

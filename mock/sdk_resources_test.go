@@ -165,12 +165,13 @@ func TestSDKRefreshFilters(t *testing.T) {
 		want int
 	}{
 		{nil, 5},
-		{[]string{"DomainName", "a.example.com"}, 4},
+		{[]string{"DomainName", "a.example.com", "ObjectType", "file"}, 2}, // DomainName and Status need ObjectType
+		{[]string{"DomainName", "A.Example.COM", "ObjectType", "directory"}, 1},
 		{[]string{"ObjectType", "preload"}, 1},
 		{[]string{"ObjectType", "directory"}, 1},
 		{[]string{"ObjectPath", "http://b.example.com/2"}, 1},
 		{[]string{"TaskId", push["PushTaskId"].(string)}, 1},
-		{[]string{"Status", "Complete"}, 0},
+		{[]string{"Status", "Complete", "ObjectType", "file"}, 0},
 		{[]string{"StartTime", sdkAt(time.Minute), "EndTime", sdkAt(time.Hour)}, 0},
 	} {
 		if n, _ := count(tc.kv...); n != tc.want {
@@ -203,8 +204,8 @@ func TestSDKRefreshFilters(t *testing.T) {
 	if task := b["Tasks"].([]any)[0].(map[string]any); task["Status"] != "Failed" || task["Description"] != "Internal Error" {
 		t.Errorf("under refresh-fails: %v", task)
 	}
-	if n, _ := count("Status", "Complete"); n != 5 {
-		t.Errorf("the others completed: %d", n)
+	if n, _ := count("Status", "Complete", "ObjectType", "file"); n != 3 {
+		t.Errorf("the other file refreshes completed: %d", n)
 	}
 }
 
@@ -418,8 +419,18 @@ func TestSDKDomainsIsolatedAndPaged(t *testing.T) {
 	if b := mustAPI(t, ts, "other-"+ak, "DescribeUserDomains"); b["TotalCount"] != 1.0 {
 		t.Errorf("the other account sees its one domain: %v", b)
 	}
-	if b := mustAPI(t, ts, ak, "DescribeUserDomains", "DomainName", "d3"); b["TotalCount"] != 1.0 {
-		t.Errorf("DomainName matches part of the name: %v", b)
+	for _, tc := range []struct {
+		kv   []string
+		want float64
+	}{
+		{[]string{"DomainName", "d3"}, 0}, // full_match by default
+		{[]string{"DomainName", "D3.Example.COM"}, 1},
+		{[]string{"DomainName", "d3", "DomainSearchType", "fuzzy_match"}, 1},
+		{[]string{"DomainName", "example.com", "DomainSearchType", "full_match"}, 0},
+	} {
+		if b := mustAPI(t, ts, ak, "DescribeUserDomains", tc.kv...); b["TotalCount"] != tc.want {
+			t.Errorf("DescribeUserDomains %v: TotalCount %v, want %v", tc.kv, b["TotalCount"], tc.want)
+		}
 	}
 	if b := mustAPI(t, ts, ak, "DescribeUserDomains", "CdnType", "web"); b["TotalCount"] != 0.0 {
 		t.Errorf("CdnType web: %v", b)

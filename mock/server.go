@@ -368,7 +368,7 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	}
 	if op.Resource != nil { // create, get, list, update or delete items (package resources)
 		made, err := s.resources.Apply(resources.Call{Spec: sp, Op: op, Account: call.Caller(),
-			Params: op.WithDefaults(call.Params), Failed: x.outcome.Task == tasks.StatusFailed, Now: now})
+			Params: op.StateParams(call.Params), Failed: x.outcome.Task == tasks.StatusFailed, Now: now})
 		if err != nil {
 			return err
 		}

@@ -248,7 +248,7 @@ func sampleResources(s *Spec, part bool, ps *diag.Problems) {
 				params[p.Name] = p.Default
 			}
 		}
-		data := CreateData{Params: params, Each: map[string]any{}, Seq: 10000001, Now: now, AccessKeyId: "AKID"}
+		data := CreateData{Params: params, Each: map[string]any{}, Seq: 10000001, Now: now, Account: "AKID"}
 		for _, e := range h.Each {
 			pieces, _ := SplitEach(e, strings.ReplaceAll(params[e.Param], `\n`, "\n"))
 			if len(pieces) > 0 {

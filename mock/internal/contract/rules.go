@@ -32,6 +32,7 @@ type ruleFailure struct {
 var ruleKinds = map[string]func(raw map[string]any, op *Operation) (rule, error){
 	"time-range":  newTimeRange,
 	"time-window": newTimeWindow,
+	"requires":    newRequires,
 }
 
 func parseRule(raw map[string]any, op *Operation) (rule, error) {
@@ -43,6 +44,22 @@ func parseRule(raw map[string]any, op *Operation) (rule, error) {
 	return mk(raw, op)
 }
 
+// unknownRuleCodes are the codes a rule answers that the operation does
+// not document: its error, and the optional ones some kinds have.
+func unknownRuleCodes(r rule, known func(string) bool) []string {
+	codes := []string{r.code()}
+	if more, ok := r.(interface{ codes() []string }); ok {
+		codes = more.codes()
+	}
+	var bad []string
+	for _, c := range codes {
+		if c != "" && !known(c) {
+			bad = append(bad, c)
+		}
+	}
+	return bad
+}
+
 func ruleKindNames() []string {
 	names := make([]string, 0, len(ruleKinds))
 	for k := range ruleKinds {
@@ -52,17 +69,23 @@ func ruleKindNames() []string {
 	return names
 }
 
-// timeRange: end after start, and at most maxSpan apart.
+// timeRange: end after start, and at most maxSpan apart. Optional codes
+// split the failures: together (one of the two without the other; without
+// it a lone time is not checked here) and order (end not after start;
+// without it, error).
 //
 //   - rule: time-range
 //     start: StartTime
 //     end: EndTime
-//     maxSpan: 744h
-//     error: InvalidTimeRange
+//     maxSpan: 72h
+//     error: InvalidTime
+//     together: MissingTimeParameter
+//     order: InvalidEndTime.Mismatch
 type timeRange struct {
-	Start, End string
-	MaxSpan    time.Duration
-	Error      string
+	Start, End      string
+	MaxSpan         time.Duration
+	Error           string
+	Together, Order string
 }
 
 func newTimeRange(raw map[string]any, op *Operation) (rule, error) {
@@ -72,13 +95,24 @@ func newTimeRange(raw map[string]any, op *Operation) (rule, error) {
 	r.End = f.param("end")
 	r.MaxSpan = f.duration("maxSpan")
 	r.Error = f.str("error")
+	r.Together = f.optional("together")
+	r.Order = f.optional("order")
 	return &r, f.done()
 }
 
 func (r *timeRange) code() string { return r.Error }
 
+func (r *timeRange) codes() []string { return []string{r.Error, r.Together, r.Order} }
+
 func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
 	start, end := p.Get(r.Start), p.Get(r.End)
+	if (start == "") != (end == "") && r.Together != "" {
+		missing := r.Start
+		if end == "" {
+			missing = r.End
+		}
+		return &ruleFailure{code: r.Together, param: missing}
+	}
 	if start == "" || end == "" {
 		return nil
 	}
@@ -90,8 +124,46 @@ func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
 	if err != nil {
 		return &ruleFailure{param: r.End}
 	}
+	if !e.After(s) && r.Order != "" {
+		return &ruleFailure{code: r.Order, param: r.End}
+	}
 	if !e.After(s) || e.Sub(s) > r.MaxSpan {
 		return &ruleFailure{code: r.Error, param: r.End}
+	}
+	return nil
+}
+
+// requires: when any of the if parameters is given, param must be too.
+//
+//   - rule: requires
+//     if: [DomainName, Status]
+//     param: ObjectType
+//     error: MissingParameter.ObjectType
+type requires struct {
+	If    []string
+	Param string
+	Error string
+}
+
+func newRequires(raw map[string]any, op *Operation) (rule, error) {
+	var r requires
+	f := ruleFields{raw: raw, op: op}
+	r.If = f.params("if")
+	r.Param = f.param("param")
+	r.Error = f.str("error")
+	return &r, f.done()
+}
+
+func (r *requires) code() string { return r.Error }
+
+func (r *requires) check(p url.Values, _ time.Time) *ruleFailure {
+	if p.Get(r.Param) != "" {
+		return nil
+	}
+	for _, name := range r.If {
+		if p.Get(name) != "" {
+			return &ruleFailure{code: r.Error, param: r.Param}
+		}
 	}
 	return nil
 }
@@ -149,6 +221,34 @@ func (f *ruleFields) str(key string) string {
 		f.errs = append(f.errs, fmt.Sprintf("%s: must be a non-empty string", key))
 	}
 	return s
+}
+
+// optional is a string field that may be absent.
+func (f *ruleFields) optional(key string) string {
+	if _, ok := f.raw[key]; !ok {
+		f.seen = append(f.seen, key)
+		return ""
+	}
+	return f.str(key)
+}
+
+// params is a non-empty list of the operation's parameters.
+func (f *ruleFields) params(key string) []string {
+	f.seen = append(f.seen, key)
+	list, ok := f.raw[key].([]any)
+	if !ok || len(list) == 0 {
+		f.errs = append(f.errs, fmt.Sprintf("%s: must be a non-empty list of parameters", key))
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for i, v := range list {
+		name, _ := v.(string)
+		if !f.op.HasParam(name) {
+			f.errs = append(f.errs, fmt.Sprintf("%s[%d]: %v is not a parameter of %s", key, i, v, f.op.Name))
+		}
+		out = append(out, name)
+	}
+	return out
 }
 
 func (f *ruleFields) param(key string) string {

@@ -85,6 +85,7 @@ type Param struct {
 	defaults []string    // []string{Default}, made at load (defaultValues)
 	missing  string      // code when absent; "" means MissingParameter
 	invalid  string      // code when it breaks its schema; "" means InvalidParameter
+	fold     bool        // x-mock-fold: lower: state sees the value lower-cased (case-insensitive names)
 	List     *RepeatList // x-acs-style: repeatList, sent as Name.N or Name.N.Field (lists.go)
 }
 
@@ -476,6 +477,12 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			}
 		}
 		param.missing, param.invalid = codes.Missing, codes.Invalid
+		if raw, ok := p.Extensions["x-mock-fold"]; ok {
+			if raw != "lower" {
+				problem(sub+"/x-mock-fold", "lower is the one fold (state sees the value lower-cased), not %v", raw)
+			}
+			param.fold = true
+		}
 		if param.Default != "" {
 			param.defaults = []string{param.Default}
 		}
@@ -493,8 +500,8 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			problem(sub, "%v", err)
 			continue
 		}
-		if code := r.code(); !knownCode(code) {
-			problem(sub+"/error", "%s is not documented for %s (x-acs-errors) nor common (x-acs-common-errors)", code, op.Name)
+		if bad := unknownRuleCodes(r, knownCode); len(bad) > 0 {
+			problem(sub+"/error", "%s is not documented for %s (x-acs-errors) nor common (x-acs-common-errors)", strings.Join(bad, ", "), op.Name)
 			continue
 		}
 		op.rules = append(op.rules, r)

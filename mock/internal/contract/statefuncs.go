@@ -82,8 +82,60 @@ var StateFuncs = template.FuncMap{
 		return out
 	},
 	"join": func(parts []string, sep string) string { return strings.Join(parts, sep) },
+	// need is an object's field, which must be there and not empty: a
+	// request's JSON missing it is refused (the hook's invalid code).
+	"need": need,
+	// needAll passes on a non-empty JSON list of objects that each have
+	// the fields named, not empty.
+	"needAll": func(v any, fields ...string) (any, error) {
+		list, ok := v.([]any)
+		if !ok || len(list) == 0 {
+			return nil, fmt.Errorf("want a non-empty JSON list of objects, not %s", jsonKind(v))
+		}
+		for i, item := range list {
+			for _, f := range fields {
+				if _, err := need(item, f); err != nil {
+					return nil, fmt.Errorf("item %d: %v", i+1, err)
+				}
+			}
+		}
+		return v, nil
+	},
 	// iso8601 formats a time as the API does: yyyy-MM-ddTHH:mm:ssZ, UTC.
 	"iso8601": func(t time.Time) string { return t.UTC().Format(TimeLayout) },
+}
+
+func need(v any, field string) (any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("want a JSON object with %s, not %s", field, jsonKind(v))
+	}
+	switch x := m[field].(type) {
+	case nil:
+		return nil, fmt.Errorf("%s is missing", field)
+	case string:
+		if x == "" {
+			return nil, fmt.Errorf("%s is empty", field)
+		}
+	}
+	return m[field], nil
+}
+
+// jsonKind names a JSON value's kind for a message.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
 }
 
 func hostOf(s string) string {
@@ -168,12 +220,12 @@ func IsJSONAction(t *template.Template) bool {
 
 // CreateData is what a create's and an update's field templates see.
 type CreateData struct {
-	Params      map[string]string
-	Each        map[string]any
-	Seq         uint64
-	Now         time.Time
-	AccessKeyId string         //nolint:revive // named as in the API
-	Item        map[string]any // update: the item as views show it before the update
+	Params  map[string]string
+	Each    map[string]any
+	Seq     uint64
+	Now     time.Time
+	Account string         // the caller's account: with --credentials the key's, else the access key id
+	Item    map[string]any // update: the item as views show it before the update
 }
 
 // SplitEach splits a parameter's value as an each says: lines (blank
@@ -205,5 +257,25 @@ func SplitEach(e EachDef, value string) ([]any, error) {
 			}
 		}
 	}
+	for _, p := range out {
+		if err := e.checkPiece(p.(string)); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// PieceError is a piece that breaks its each's pattern or maxLength.
+type PieceError struct{ Msg string }
+
+func (e *PieceError) Error() string { return e.Msg }
+
+func (e EachDef) checkPiece(p string) error {
+	if e.MaxLength > 0 && len(p) > e.MaxLength {
+		return &PieceError{fmt.Sprintf("a piece of %d bytes; at most %d", len(p), e.MaxLength)}
+	}
+	if e.re != nil && !e.re.MatchString(p) {
+		return &PieceError{fmt.Sprintf("%q does not match %s", p, e.Pattern)}
+	}
+	return nil
 }

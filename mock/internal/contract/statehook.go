@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template"
@@ -63,17 +64,46 @@ type EachDef struct {
 	Param   string `json:"param"`
 	Split   string `json:"split"`   // lines, ",", or json (a JSON array)
 	Max     int    `json:"max"`     // at most this many pieces per request
-	TooMany string `json:"tooMany"` // the code for more
+	TooMany string `json:"tooMany"` // the code for more; none: the gateway's InvalidParameter
+	// Each text piece must match Pattern and be at most MaxLength bytes,
+	// else the answer is Invalid (none: the gateway's InvalidParameter).
+	Pattern   string         `json:"pattern"`
+	MaxLength int            `json:"maxLength"`
+	Invalid   string         `json:"invalid"`
+	re        *regexp.Regexp `json:"-"`
 }
 
 // FilterDef keeps the items whose field matches a request parameter, when
 // the request has it. Matches: equal (default), in (the parameter is a
-// comma-separated list), contains, host (the field is a URL or path whose
-// host is the parameter), since and until (times, API layout).
+// comma-separated list), contains, prefix, suffix, host (the field is a
+// URL or path whose host is the parameter), since and until (times, API
+// layout, both ends included), and hide (when the parameter is "false",
+// items whose field is one of Values are left out). MatchBy lets another
+// parameter choose the match: its value → a match kind (an absent one
+// keeps Match).
 type FilterDef struct {
-	Param string `json:"param"`
-	Field string `json:"field"`
-	Match string `json:"match"`
+	Param   string   `json:"param"`
+	Field   string   `json:"field"`
+	Match   string   `json:"match"`
+	Values  []string `json:"values"` // hide
+	MatchBy *MatchBy `json:"matchBy"`
+}
+
+// MatchBy is the parameter choosing a filter's match, and its values'
+// match kinds.
+type MatchBy struct {
+	Param string            `json:"param"`
+	Kinds map[string]string `json:"kinds"`
+}
+
+// MatchFor is the filter's match for a request's parameters.
+func (f FilterDef) MatchFor(params map[string]string) string {
+	if f.MatchBy != nil {
+		if k, ok := f.MatchBy.Kinds[params[f.MatchBy.Param]]; ok {
+			return k
+		}
+	}
+	return f.Match
 }
 
 // PageDef names a list's page parameters.
@@ -105,7 +135,7 @@ type ExistsView struct {
 var (
 	hookDos      = []string{DoCreate, DoGet, DoList, DoUpdate, DoDelete, DoExists, DoQuotas}
 	splitKinds   = []string{"lines", ",", "json"}
-	filterKinds  = []string{"", "equal", "in", "contains", "host", "since", "until"}
+	filterKinds  = []string{"", "equal", "in", "contains", "prefix", "suffix", "host", "since", "until", "hide"}
 	maxEachLimit = 10000
 )
 
@@ -156,9 +186,21 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 		fail("resource: %q is not in x-mock-resources (known: %s)", h.Resource, strings.Join(sortedNames(s.Resources), ", "))
 		return nil
 	}
-	for _, e := range h.Each {
+	for i := range h.Each {
+		e := &h.Each[i]
 		param("each", e.Param)
 		code("each.tooMany", e.TooMany)
+		code("each.invalid", e.Invalid)
+		if e.Pattern != "" {
+			re, err := regexp.Compile(e.Pattern)
+			if err != nil {
+				fail("each: pattern %q: %v", e.Pattern, err)
+			}
+			e.re = re
+		}
+		if e.MaxLength < 0 {
+			fail("each: maxLength %d; want 1 or more (0: no bound)", e.MaxLength)
+		}
 		switch {
 		case e.As == "":
 			fail("each: name each piece (as:)")
@@ -174,7 +216,21 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	for _, f := range h.Filters {
 		param("filters", f.Param)
 		if !slices.Contains(filterKinds, f.Match) || f.Field == "" {
-			fail("filters: %s: match %q on field %q; want a field and one of equal, in, contains, host, since, until", f.Param, f.Match, f.Field)
+			fail("filters: %s: match %q on field %q; want a field and one of %s", f.Param, f.Match, f.Field, strings.Join(filterKinds[1:], ", "))
+		}
+		if (f.Match == "hide") != (len(f.Values) > 0) {
+			fail("filters: %s: values go with match hide, and hide needs them", f.Param)
+		}
+		if m := f.MatchBy; m != nil {
+			param("filters.matchBy", m.Param)
+			if len(m.Kinds) == 0 {
+				fail("filters: %s: matchBy.kinds maps %s's values to match kinds", f.Param, m.Param)
+			}
+			for v, k := range m.Kinds {
+				if !slices.Contains(filterKinds[1:], k) || k == "hide" {
+					fail("filters: %s: matchBy.kinds.%s: %q is not a match kind (%s)", f.Param, v, k, strings.Join(filterKinds[1:], ", "))
+				}
+			}
 		}
 	}
 	if h.Page != nil {

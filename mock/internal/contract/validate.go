@@ -3,9 +3,11 @@ package contract
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -191,6 +193,29 @@ func (op *Operation) WithDefaults(params url.Values) url.Values {
 	}
 	if out == nil {
 		return params
+	}
+	return out
+}
+
+// StateParams are the parameters a state hook sees: the defaults filled
+// in and the values of x-mock-fold parameters lower-cased (a copy when
+// anything changes: the journal keeps what the client sent).
+func (op *Operation) StateParams(params url.Values) url.Values {
+	out := op.WithDefaults(params)
+	copied := false
+	for _, p := range op.Params {
+		vs := out[p.Name]
+		if !p.fold || len(vs) == 0 || vs[0] == strings.ToLower(vs[0]) {
+			continue
+		}
+		if !copied {
+			out, copied = maps.Clone(out), true
+		}
+		lowered := make([]string, len(vs))
+		for i, v := range vs {
+			lowered[i] = strings.ToLower(v)
+		}
+		out[p.Name] = lowered
 	}
 	return out
 }

@@ -16,7 +16,7 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 	for _, e := range h.Each {
 		pieces, err := contract.SplitEach(e, params[e.Param])
 		if err != nil {
-			return nil, invalid(c, h, fmt.Errorf("%s: %v", e.Param, err))
+			return nil, pieceError(c, h, e, err)
 		}
 		if len(pieces) == 0 { // only a scenario that skips validation lets an empty one through
 			return nil, c.Spec.Gateway(contract.CodeMissingParameter, e.Param)
@@ -26,10 +26,7 @@ func combos(c Call, h *contract.StateHook, params map[string]string) ([]map[stri
 			limit = 10000
 		}
 		if len(pieces) > limit {
-			if e.TooMany != "" {
-				return nil, apiError(c, e.TooMany, e.Param)
-			}
-			return nil, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, limit))
+			return nil, tooMany(c, e, limit)
 		}
 		// The pieces multiply: more than the account keeps would push out
 		// the call's own items, or never fit; refused before they are made.
@@ -82,13 +79,16 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	}
 	for _, each := range pieces {
 		seq++
-		data := contract.CreateData{Params: params, Each: each, Seq: seq, Now: c.Now, AccessKeyId: c.Account}
+		data := contract.CreateData{Params: params, Each: each, Seq: seq, Now: c.Now, Account: c.Account}
 		if h.QuotaT != nil {
 			name, err := h.QuotaT.Eval(data)
 			if err != nil {
 				return fail(invalid(c, h, err))
 			}
-			uses[fmt.Sprint(name)]++ // a name x-mock-quotas lacks uses no quota
+			if h.QuotaDefs[fmt.Sprint(name)] == nil {
+				return fail(invalid(c, h, fmt.Errorf("quota %q is not in x-mock-quotas", name)))
+			}
+			uses[fmt.Sprint(name)]++
 		}
 		if old, e := s.updated(c, h, &data); e != nil {
 			return fail(e)

@@ -1,6 +1,7 @@
 package resources
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,9 +31,22 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 	var matched []*Item
 	filtered := hasFilter(h.Filters, params)
 	if filtered {
-		for i := len(all) - 1; i >= 0; i-- {
-			if it := all[i]; matches(func(f string) string { return it.FieldText(def, f, c.Now) }, h.Filters, params) {
-				matched = append(matched, it)
+		field := func(it *Item) func(string) string {
+			return func(f string) string { return it.FieldText(def, f, c.Now) }
+		}
+		if keys, ok := keyFilter(def, h.Filters, params); ok {
+			// The key map names the candidates: no scan of the account.
+			for _, k := range keys {
+				if it := s.byKey[itemKey{c.Account, def.Name, k}]; it != nil && !slices.Contains(matched, it) && matches(field(it), h.Filters, params) {
+					matched = append(matched, it)
+				}
+			}
+			slices.SortFunc(matched, func(a, b *Item) int { return cmp.Compare(b.Seq, a.Seq) })
+		} else {
+			for i := len(all) - 1; i >= 0; i-- {
+				if it := all[i]; matches(field(it), h.Filters, params) {
+					matched = append(matched, it)
+				}
 			}
 		}
 	}
@@ -52,7 +66,11 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 	if h.Page != nil {
 		page.Size = pageParam(c.Op, params, h.Page.Size, 20)
 		page.Number = pageParam(c.Op, params, h.Page.Number, 1)
-		from = min((page.Number-1)*page.Size, total)
+		// A page past the end is empty: (Number-1)*Size can pass any int.
+		from = total
+		if page.Number-1 < (total+page.Size-1)/page.Size {
+			from = (page.Number - 1) * page.Size
+		}
 		to = min(from+page.Size, total)
 	}
 	views := make([]map[string]any, 0, to-from)
@@ -63,6 +81,29 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 	page.Items = append(page.Items, show(h, views)...)
 	made.List = page
 	return made, nil
+}
+
+// keyFilter is the keys an equal or in filter on the resource's key
+// names, when the request sets one: the list looks them up instead of
+// scanning the account's items. An in list longer than the account's
+// items is scanned instead (each key is one lookup, at most maxKeys).
+func keyFilter(def *contract.Resource, filters []contract.FilterDef, params map[string]string) ([]string, bool) {
+	const maxKeys = 1000
+	for _, f := range filters {
+		v := params[f.Param]
+		if f.Field != def.Key || v == "" {
+			continue
+		}
+		switch f.MatchFor(params) {
+		case "", "equal":
+			return []string{v}, true
+		case "in":
+			if keys := strings.Split(v, ","); len(keys) <= maxKeys {
+				return keys, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // pageParam reads a page parameter; validation checked it unless the
@@ -99,7 +140,7 @@ func matches(field func(string) string, filters []contract.FilterDef, params map
 			continue
 		}
 		got := field(f.Field)
-		switch f.Match {
+		switch f.MatchFor(params) {
 		case "", "equal":
 			if got != want {
 				return false
@@ -112,14 +153,26 @@ func matches(field func(string) string, filters []contract.FilterDef, params map
 			if !strings.Contains(got, want) {
 				return false
 			}
-		case "host":
-			if contract.StateFuncs["host"].(func(string) string)(got) != want {
+		case "prefix":
+			if !strings.HasPrefix(got, want) {
+				return false
+			}
+		case "suffix":
+			if !strings.HasSuffix(got, want) {
+				return false
+			}
+		case "host": // host names are case-insensitive
+			if !strings.EqualFold(contract.StateFuncs["host"].(func(string) string)(got), want) {
+				return false
+			}
+		case "hide":
+			if want == "false" && slices.Contains(f.Values, got) {
 				return false
 			}
 		case "since", "until":
 			g, err1 := time.Parse(contract.TimeLayout, got)
 			w, err2 := time.Parse(contract.TimeLayout, want)
-			if err1 != nil || err2 != nil || (f.Match == "since" && g.Before(w)) || (f.Match == "until" && g.After(w)) {
+			if err1 != nil || err2 != nil || (f.MatchFor(params) == "since" && g.Before(w)) || (f.MatchFor(params) == "until" && g.After(w)) {
 				return false
 			}
 		}

@@ -44,10 +44,7 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 			return made, notFound(c, h, e.Param)
 		}
 		if e.Max > 0 && len(pieces) > e.Max {
-			if e.TooMany != "" {
-				return made, apiError(c, e.TooMany, e.Param)
-			}
-			return made, invalid(c, h, fmt.Errorf("%s: more than %d items", e.Param, e.Max))
+			return made, tooMany(c, e, e.Max)
 		}
 		asked = asked[:0]
 		for _, p := range pieces {
@@ -126,7 +123,7 @@ func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) 
 // request and the item as it is (.Item). Called with mu held.
 func (s *Store) update(c Call, h *contract.StateHook, params map[string]string, it *Item) (tasks.RawWrite, error) {
 	def := h.Def
-	data := contract.CreateData{Params: params, Seq: it.Seq, Now: c.Now, AccessKeyId: c.Account, Item: it.View(def, c.Now)}
+	data := contract.CreateData{Params: params, Seq: it.Seq, Now: c.Now, Account: c.Account, Item: it.View(def, c.Now)}
 	set, err := evalFields(h.FieldT, data, true)
 	if err != nil {
 		return tasks.RawWrite{}, err
