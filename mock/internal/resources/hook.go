@@ -131,16 +131,6 @@ func notFound(c Call, h *contract.StateHook, param string) *contract.APIError {
 	return c.Spec.Gateway(contract.CodeInvalidParameter, param)
 }
 
-// show is shown for list.go, which still shows a failed template as an
-// item {"Error": …}; it moves to shown when list.go's filters land.
-func show(h *contract.StateHook, views []map[string]any) []map[string]any {
-	out, err := shownItems(h, views)
-	if err != nil {
-		return []map[string]any{{"Error": err.Message}}
-	}
-	return out
-}
-
 // shownItems is how items appear in the answer: the hook's show templates over
 // each view, or the views as they are. A template failing is the spec's
 // mistake: Mock.StateError, never an item made of the error.

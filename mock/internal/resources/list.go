@@ -78,7 +78,11 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 		views = append(views, at(i).View(def, c.Now))
 	}
 	s.mu.Unlock()
-	page.Items = append(page.Items, show(h, views)...)
+	shown, apiErr := shownItems(h, views)
+	if apiErr != nil {
+		return made, apiErr
+	}
+	page.Items = append(page.Items, shown...)
 	made.List = page
 	return made, nil
 }
