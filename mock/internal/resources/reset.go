@@ -117,7 +117,11 @@ func (s *Store) Reset(account *string, resource string) (int, error) {
 	}
 	wait := s.queue(ws)
 	s.mu.Unlock()
-	return n, wait()
+	if err := wait(); err != nil {
+		s.fail(err) // memory forgot what the file may keep: later calls are refused, as after any failed write
+		return n, err
+	}
+	return n, nil
 }
 
 // Len is how many items the store keeps, every resource.
