@@ -2,6 +2,7 @@ package resources
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,13 +32,15 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 	var matched []*Item
 	filtered := hasFilter(h.Filters, params)
 	if filtered {
-		field := func(it *Item) func(string) string {
-			return func(f string) string { return it.FieldText(def, f, c.Now) }
+		field := func(it *Item) func(contract.FilterDef) string {
+			return func(f contract.FilterDef) string { return filterText(def, it, f, c.Now) }
 		}
 		if keys, ok := keyFilter(def, h.Filters, params); ok {
 			// The key map names the candidates: no scan of the account.
+			seen := make(map[*Item]bool, len(keys)) // a key named twice is listed once
 			for _, k := range keys {
-				if it := s.byKey[itemKey{c.Account, def.Name, k}]; it != nil && !slices.Contains(matched, it) && matches(field(it), h.Filters, params) {
+				if it := s.byKey[itemKey{c.Account, def.Name, k}]; it != nil && !seen[it] && matches(field(it), h.Filters, params) {
+					seen[it] = true
 					matched = append(matched, it)
 				}
 			}
@@ -135,16 +138,31 @@ func hasFilter(filters []contract.FilterDef, params map[string]string) bool {
 	return false
 }
 
+// filterText is what a filter matches of an item: its field as views
+// show it, or what the filter's text template makes of the kept value. A
+// template failing on a value (a field kept before the spec changed)
+// matches as "".
+func filterText(def *contract.Resource, it *Item, f contract.FilterDef, now time.Time) string {
+	if f.TextT == nil {
+		return it.FieldText(def, f.Field, now)
+	}
+	v, err := f.TextT.Eval(it.Fields[f.Field])
+	if err != nil || v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
 // matches reports whether an item passes the list's filters; field reads
-// one of its fields as views show it.
-func matches(field func(string) string, filters []contract.FilterDef, params map[string]string) bool {
+// what a filter matches of it (filterText).
+func matches(field func(contract.FilterDef) string, filters []contract.FilterDef, params map[string]string) bool {
 	for _, f := range filters {
 		want, ok := params[f.Param]
 		if !ok || want == "" {
 			continue
 		}
-		got := field(f.Field)
-		switch f.MatchFor(params) {
+		got, kind := field(f), f.MatchFor(params)
+		switch kind {
 		case "", "equal":
 			if got != want {
 				return false
@@ -176,7 +194,7 @@ func matches(field func(string) string, filters []contract.FilterDef, params map
 		case "since", "until":
 			g, err1 := time.Parse(contract.TimeLayout, got)
 			w, err2 := time.Parse(contract.TimeLayout, want)
-			if err1 != nil || err2 != nil || (f.MatchFor(params) == "since" && g.Before(w)) || (f.MatchFor(params) == "until" && g.After(w)) {
+			if err1 != nil || err2 != nil || (kind == "since" && g.Before(w)) || (kind == "until" && g.After(w)) {
 				return false
 			}
 		}
