@@ -13,7 +13,8 @@ import (
 // Page: an object with an integer total field (TotalCount, Total, Count)
 // holds a list: the one array nearest under it (through objects, not
 // arrays), else under the object that holds it, in the same array item.
-// The operation's PageNumber and PageSize parameters choose the page;
+// The operation's PageNumber and PageSize parameters (integers or
+// strings) choose the page;
 // PageNumber or PageIndex beside the total shows the number, PageSize the
 // size.
 // Echo: a scalar named as a parameter of the same type (not a repeat
@@ -125,17 +126,24 @@ func (c *converter) pageAt(s *schema, prefix string, parents []*schema, params m
 	pg.items = arrays[0]
 	// The page follows the parameters, shown or not; a field no parameter
 	// sets is left as the fixture has it.
-	if p := params["PageNumber"]; p != nil && p.schema.Type == "integer" {
+	if p := params["PageNumber"]; pageParam(p) {
 		pg.numberParam = p.name
 	} else {
 		pg.number = ""
 	}
-	if p := params["PageSize"]; p != nil && p.schema.Type == "integer" {
+	if p := params["PageSize"]; pageParam(p) {
 		pg.sizeParam = p.name
 	} else {
 		pg.size = ""
 	}
 	return pg, true
+}
+
+// pageParam says whether p can set a page: an integer, or a string (the
+// metadata types the export-task lists' pages so; the server reads either
+// as a number).
+func pageParam(p *param) bool {
+	return p != nil && (p.schema.Type == "integer" || p.schema.Type == "string")
 }
 
 // nearestArrays lists the shallowest arrays under s, through objects.
@@ -166,8 +174,13 @@ func nearestArrays(s *schema, prefix string) []string {
 	return nil
 }
 
-// listShapeNodes are the x-mock-page and x-mock-echo of op, nil when none.
+// listShapeNodes are the x-mock-page and x-mock-echo of op, nil when none
+// or when the hand-written spec defines op: it replaces the operation
+// wholesale, so the server would never read them.
 func (c *converter) listShapeNodes(op *operation) (page, echo *node) {
+	if c.opts.Hand[op.name] {
+		return nil, nil
+	}
 	c.op = op.name // notes name it
 	defer func() { c.op = "" }()
 	pages, echoes := c.listShape(op)

@@ -8,9 +8,13 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
@@ -27,6 +31,7 @@ post:
     - {name: PageNumber, in: query, schema: {type: integer, minimum: 1, default: 1}}
     - {name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 2}}
     - {name: Limit, in: query, schema: {type: integer}}
+    - {name: Brief, in: query, schema: {type: boolean}}
   x-mock-page:
     - items: Details.Detail[].Logs.Log
       number: {field: "Details.Detail[].Page.PageIndex", param: PageNumber}
@@ -138,6 +143,50 @@ func TestListShapeAsData(t *testing.T) {
 	}
 }
 
+// TestListShapeStringPageParams: page parameters typed string (as the
+// metadata types those of the export-task lists) page the same way; a
+// value that is not a positive integer is page 1 of every item.
+func TestListShapeStringPageParams(t *testing.T) {
+	op := strings.NewReplacer(
+		"{name: PageNumber, in: query, schema: {type: integer, minimum: 1, default: 1}}", "{name: PageNumber, in: query, schema: {type: string}}",
+		"{name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 2}}", "{name: PageSize, in: query, schema: {type: string}}",
+	).Replace(thingLogsOp)
+	if !strings.Contains(op, "PageNumber, in: query, schema: {type: string}") || !strings.Contains(op, "PageSize, in: query, schema: {type: string}") {
+		t.Fatalf("the page parameters were not replaced:\n%s", op)
+	}
+	srv, err := thingServer(t, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct{ number, size, want string }{
+		{"2", "2", `[{"Name":"c"}] {"PageIndex":2,"PageSize":2,"Total":3}`},
+		{"x", "2", `[{"Name":"a"},{"Name":"b"}] {"PageIndex":1,"PageSize":2,"Total":3}`},
+		{"1", "-1", `[{"Name":"a"},{"Name":"b"},{"Name":"c"}] {"PageIndex":1,"PageSize":3,"Total":3}`},
+	} {
+		v := url.Values{"Action": {"DescribeThingLogs"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+			"DomainName": {"a.com"}, "PageNumber": {tc.number}, "PageSize": {tc.size}}
+		r := call(t, ts, http.MethodGet, v, nil)
+		var body struct {
+			Details struct {
+				Detail []struct {
+					Logs struct{ Log json.RawMessage }
+					Page json.RawMessage
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(r.body), &body); err != nil || r.status != 200 || len(body.Details.Detail) == 0 {
+			t.Fatalf("page %s of %s: %d %s", tc.number, tc.size, r.status, r.body)
+		}
+		d := body.Details.Detail[0]
+		if got := string(d.Logs.Log) + " " + string(d.Page); got != tc.want {
+			t.Errorf("page %s of %s: %s, want %s", tc.number, tc.size, got, tc.want)
+		}
+	}
+}
+
 // TestListShapeLoadErrors: a broken x-mock-page or x-mock-echo stops the
 // server with the file, line and field, and a did-you-mean for a typo.
 func TestListShapeLoadErrors(t *testing.T) {
@@ -160,6 +209,17 @@ func TestListShapeLoadErrors(t *testing.T) {
 			`x-mock-echo\.Domian: the response has no field Domian; did you mean "Domain"\?`},
 		{"unknown key", "total: Details", "totals: Details",
 			`x-mock-page: malformed: unknown field "totals"`},
+		// A page field under [] must step into the items' arrays: one page per element.
+		{"page field not beside its items", "items: Details.Detail[].Logs.Log", "items: Details.Detail",
+			`x-mock-page\.0\.number\.field: Details\.Detail\[\]\.Page\.PageIndex is not beside the items Details\.Detail: it must step into the same arrays \(\[\]\) first`},
+		{"page param neither integer nor string", "param: PageSize}", "param: Brief}",
+			`x-mock-page\.0\.size\.param: the parameter Brief is boolean, not integer or string`},
+		{"a string page param (allowed)", "param: PageSize}", "param: DomainName}",
+			``},
+		{"x-mock-page with x-mock-state", "  x-mock-page:\n", "  x-mock-state: {resource: domain, do: list}\n  x-mock-page:\n",
+			`x-mock-page: an operation with x-mock-state shows its state's items: page them with x-mock-state's page, not x-mock-page`},
+		{"x-mock-echo with x-mock-state", "  x-mock-page:\n", "  x-mock-state: {resource: domain, do: list}\n  x-mock-page:\n",
+			`x-mock-echo: an operation with x-mock-state shows its state's items: page them with x-mock-state's page, not x-mock-echo`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,8 +227,11 @@ func TestListShapeLoadErrors(t *testing.T) {
 			if op == thingLogsOp {
 				t.Fatalf("%q is not in the operation", tc.from)
 			}
+			if strings.HasPrefix(tc.name, "x-mock-echo") { // the echo alone, with the state
+				op = regexp.MustCompile(`(?s)  x-mock-page:.*?  x-mock-echo:`).ReplaceAllString(op, "  x-mock-echo:")
+			}
 			_, err := thingServer(t, op)
-			if tc.want == "" { // a top-level total counts every list: allowed
+			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("want it to load: %v", err)
 				}
@@ -177,12 +240,53 @@ func TestListShapeLoadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("the server started")
 			}
-			re := regexp.MustCompile(`spec\.yaml:[1-9][0-9]*: paths\./\?Action=DescribeThingLogs\.post\.` + tc.want)
-			if !re.MatchString(err.Error()) {
-				t.Errorf("got %v\nwant it to match %s", err, re)
+			const at = `paths./?Action=DescribeThingLogs.post.`
+			re := regexp.MustCompile(`spec\.yaml:([1-9][0-9]*): ` + regexp.QuoteMeta(at) + tc.want)
+			m := re.FindStringSubmatch(err.Error())
+			if m == nil {
+				t.Fatalf("got %v\nwant it to match %s", err, re)
+			}
+			// The line is the named field's, in the spec the server read.
+			field := at + strings.SplitN(m[0][len(`spec.yaml:`+m[1]+`: `+at):], ":", 2)[0]
+			if lines := yamlLines(t, specWithOperation(t, "DescribeThingLogs", op), field); !slices.Contains(lines, m[1]) {
+				t.Errorf("%s is at line %s, not on line %s of the spec", field, strings.Join(lines, " or "), m[1])
 			}
 		})
 	}
+}
+
+// yamlLines are the lines of the key and the value at a dotted field of a
+// YAML document ("paths./?Action=X.post.x-mock-page.0.items"; a key holds
+// no dot but the path's).
+func yamlLines(t *testing.T, doc []byte, field string) []string {
+	t.Helper()
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		t.Fatal(err)
+	}
+	head, rest, _ := strings.Cut(field, ".")
+	path, rest, _ := strings.Cut(rest, ".post.")
+	keyLine, n := 0, root.Content[0]
+	for _, step := range append([]string{head, path, "post"}, strings.Split(rest, ".")...) {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == step {
+					keyLine, next = n.Content[i].Line, n.Content[i+1]
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(step); err == nil && i < len(n.Content) {
+				keyLine, next = n.Content[i].Line, n.Content[i]
+			}
+		}
+		if next == nil {
+			t.Fatalf("%s: no %s in the spec", field, step)
+		}
+		n = next
+	}
+	return []string{strconv.Itoa(keyLine), strconv.Itoa(n.Line)}
 }
 
 // normalize decodes a JSON body with RequestId set aside.

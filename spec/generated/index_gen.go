@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "e2b3fefb7853eb4216f129a63c5e7e7428b2b5def96b959e02d7b74fa2a7aa30",
+	Sum:     "a071e0362a1a4fba581562742b31a2ffee6fd31f576b9f8c00e2163efeab368b",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",
