@@ -255,6 +255,52 @@ func TestListShapeLoadErrors(t *testing.T) {
 	}
 }
 
+// TestListShapeFixtureGaps: a success fixture that does not fill a place
+// an x-mock-page or x-mock-echo path names (a key missing, a null, no
+// array where one is wanted) stops the server with the fixture's file,
+// line and field; a template there, or an empty list, is fine.
+func TestListShapeFixtureGaps(t *testing.T) {
+	const lastPage = `"Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}}` + "\n  ]}"
+	cases := []struct{ name, from, to, want string }{
+		{"a total missing", lastPage, `"Page": {"PageIndex": 1, "PageSize": 20}}` + "\n  ]}",
+			`:9: Details\.Detail\.1\.Page: has no Total, where x-mock-page's total Details\.Detail\[\]\.Page\.Total needs a value \(a literal, a template or a splice\)`},
+		{"a page object missing", lastPage, `"Pages": {}}` + "\n  ]}",
+			`:8: Details\.Detail\.1: has no Page, where x-mock-page's number field Details\.Detail\[\]\.Page\.PageIndex needs a value`},
+		{"an echoed field null", `"Limit": 7`, `"Limit": null`,
+			`:4: Limit: is null, where x-mock-echo's path Limit needs a value`},
+		{"an echoed field missing", `"Domain": "example.com",`, ``,
+			`:1: has no Domain, where x-mock-echo's path Domain needs a value`},
+		{"items not an array", `"Logs": {"Log": [{"Name": "d"}]}`, `"Logs": {"Log": {"Name": "d"}}`,
+			`:8: Details\.Detail\.1\.Logs\.Log: is not an array, where x-mock-page's items Details\.Detail\[\]\.Logs\.Log needs a value`},
+		{"a splice fills it (allowed)", `"Limit": 7`, `"Limit": "{{ json 7 }}"`, ``},
+		{"a splice fills the list (allowed)", `"Logs": {"Log": [{"Name": "d"}]}`, `"Logs": {"Log": "{{ json (parseJSON \"[]\") }}"}`, ``},
+		{"a splice fills the page object (allowed)", lastPage, `"Page": "{{ json (dict \"Total\" 1) }}"}` + "\n  ]}", ``},
+		{"no items to page (allowed)", `"Details": {"Detail": [`, `"Details": {"Detail": [], "Old": [`, ``},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := strings.Replace(thingLogsFixture, tc.from, tc.to, 1)
+			if fx == thingLogsFixture {
+				t.Fatalf("%q is not in the fixture", tc.from)
+			}
+			_, err := mock.New(mock.Config{
+				Spec: specWithOperation(t, "DescribeThingLogs", thingLogsOp), SpecFile: "spec.yaml", Scenarios: fstest.MapFS{},
+				Fixtures: withShippedFixtures(t, fstest.MapFS{"DescribeThingLogs/success.json": {Data: []byte(fx)}}),
+			})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want it to load: %v", err)
+				}
+				return
+			}
+			re := regexp.MustCompile(`DescribeThingLogs/success\.json` + tc.want)
+			if err == nil || !re.MatchString(err.Error()) {
+				t.Errorf("got %v\nwant it to match %s", err, re)
+			}
+		})
+	}
+}
+
 // yamlLines are the lines of the key and the value at a dotted field of a
 // YAML document ("paths./?Action=X.post.x-mock-page.0.items"; a key holds
 // no dot but the path's).
