@@ -16,7 +16,8 @@ import (
 // The operation's PageNumber and PageSize parameters (integers or
 // strings) choose the page;
 // PageNumber or PageIndex beside the total shows the number, PageSize the
-// size.
+// size; an integer the metadata describes as counting this page's items
+// (本页…), beside the total or one object up, shows how many it shows.
 // Echo: a scalar named as a parameter of the same type (not a repeat
 // list) shows the request's value: outside arrays any name, inside arrays
 // only ids and names (…Id, …ID, …Name), which the request filters by. A
@@ -24,7 +25,7 @@ import (
 // (sample.go), so it is left out here.
 
 type pageShape struct {
-	items, total           string
+	items, total, count    string // count: the items this page shows, "" when none
 	number, size           string // response fields, "" when none
 	numberParam, sizeParam string
 }
@@ -54,7 +55,7 @@ func (c *converter) listShape(op *operation) ([]pageShape, []echoShape) {
 		if s.Type == "object" {
 			if pg, ok := c.pageAt(s, prefix, parents, params); ok {
 				pages = append(pages, pg)
-				for _, f := range []string{pg.total, pg.number, pg.size} {
+				for _, f := range []string{pg.total, pg.count, pg.number, pg.size} {
 					pageFields[f] = f != ""
 				}
 			}
@@ -114,10 +115,26 @@ func (c *converter) pageAt(s *schema, prefix string, parents []*schema, params m
 	if pg.total == "" {
 		return pg, false
 	}
+	type holder struct {
+		s      *schema
+		prefix string
+	}
+	holders := []holder{{s, prefix}}
+	if len(parents) > 0 {
+		holders = append(holders, holder{parents[len(parents)-1], prefix[:strings.LastIndex(strings.TrimSuffix(prefix, "."), ".")+1]})
+	}
 	arrays := nearestArrays(s, prefix)
-	if len(arrays) == 0 && len(parents) > 0 {
-		parentPrefix := prefix[:strings.LastIndex(strings.TrimSuffix(prefix, "."), ".")+1]
-		arrays = nearestArrays(parents[len(parents)-1], parentPrefix)
+	if len(arrays) == 0 && len(holders) > 1 {
+		arrays = nearestArrays(holders[1].s, holders[1].prefix)
+	}
+	// A field the metadata says counts this page's items (DescribeCdnDomainLogs'
+	// LogCount), beside the total or one object up.
+	for _, h := range holders {
+		for _, p := range h.s.Props {
+			if p.Schema.PageCount && pg.count == "" {
+				pg.count = h.prefix + p.Name
+			}
+		}
 	}
 	if len(arrays) != 1 {
 		c.note("%s counts %d arrays at the nearest depth (%s); no x-mock-page", pg.total, len(arrays), strings.Join(arrays, ", "))
@@ -201,6 +218,9 @@ func (c *converter) listShapeNodes(op *operation) (page, echo *node) {
 				}
 			}
 			put(n, "total", str(pg.total))
+			if pg.count != "" {
+				put(n, "count", str(pg.count))
+			}
 			page.Content = append(page.Content, n)
 		}
 	}

@@ -3,6 +3,7 @@ package importer
 import (
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -63,6 +64,15 @@ func TestListShapesInferred(t *testing.T) {
 	}
 	if p := page("DescribeCdnCertificateList"); p["number"] != nil || p["total"] != "CertificateListModel.Count" {
 		t.Errorf("a count-only list: %v", p)
+	}
+	// Only LogCount is described as counting this page's items (本页…).
+	for name := range doc.Paths {
+		op := strings.TrimPrefix(name, "/?Action=")
+		for _, p := range of(op).Page {
+			if c, want := p["count"], "DomainLogDetails.DomainLogDetail[].LogCount"; (c != nil || op == "DescribeCdnDomainLogs") && c != want {
+				t.Errorf("%s: count %v, want %s only for DescribeCdnDomainLogs", op, c, want)
+			}
+		}
 	}
 	if e := of("DescribeCdnDomainLogs").Echo; !reflect.DeepEqual(e, map[string]string{"DomainLogDetails.DomainLogDetail[].DomainName": "DomainName"}) {
 		t.Errorf("DescribeCdnDomainLogs echo: %v", e)

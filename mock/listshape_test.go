@@ -20,8 +20,8 @@ import (
 )
 
 // A stateless list written only as data: nested pages (one per array
-// element, as DescribeCdnDomainLogs has), and ids echoed at the top and
-// in every item.
+// element, as DescribeCdnDomainLogs has, each with the count of the items
+// it shows), and ids echoed at the top and in every item.
 const thingLogsOp = `
 post:
   operationId: DescribeThingLogs
@@ -37,6 +37,7 @@ post:
       number: {field: "Details.Detail[].Page.PageIndex", param: PageNumber}
       size: {field: "Details.Detail[].Page.PageSize", param: PageSize}
       total: Details.Detail[].Page.Total
+      count: Details.Detail[].Shown
   x-mock-echo:
     Domain: DomainName
     Details.Detail[].DomainName: DomainName
@@ -62,6 +63,7 @@ post:
                       type: object
                       properties:
                         DomainName: {type: string}
+                        Shown: {type: integer}
                         Logs:
                           type: object
                           properties:
@@ -81,9 +83,9 @@ const thingLogsFixture = `{
   "Domain": "example.com",
   "Limit": 7,
   "Details": {"Detail": [
-    {"DomainName": "example.com", "Logs": {"Log": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]},
+    {"DomainName": "example.com", "Shown": 10, "Logs": {"Log": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]},
      "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}},
-    {"DomainName": "{{ .Action }}", "Logs": {"Log": [{"Name": "d"}]},
+    {"DomainName": "{{ .Action }}", "Shown": 10, "Logs": {"Log": [{"Name": "d"}]},
      "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}}
   ]}
 }`
@@ -123,8 +125,8 @@ func TestListShapeAsData(t *testing.T) {
 
 	body, asXML := get("DomainName", "a.com", "PageNumber", "2", "PageSize", "2")
 	want := `{"RequestId":"R","Domain":"a.com","Limit":7,"Details":{"Detail":[
-	  {"DomainName":"a.com","Logs":{"Log":[{"Name":"c"}]},"Page":{"PageIndex":2,"PageSize":2,"Total":3}},
-	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[]},"Page":{"PageIndex":2,"PageSize":2,"Total":1}}]}}`
+	  {"DomainName":"a.com","Shown":1,"Logs":{"Log":[{"Name":"c"}]},"Page":{"PageIndex":2,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Shown":0,"Logs":{"Log":[]},"Page":{"PageIndex":2,"PageSize":2,"Total":1}}]}}`
 	if !reflect.DeepEqual(body, normalize(t, want)) {
 		t.Errorf("page 2 of size 2:\n got %v\nwant %v", body, normalize(t, want))
 	}
@@ -136,8 +138,8 @@ func TestListShapeAsData(t *testing.T) {
 	// items, only at the top; an integer takes only an integer.
 	body, _ = get("DomainName", "a.com,b.com", "Limit", "12")
 	want = `{"RequestId":"R","Domain":"a.com,b.com","Limit":12,"Details":{"Detail":[
-	  {"DomainName":"example.com","Logs":{"Log":[{"Name":"a"},{"Name":"b"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":3}},
-	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[{"Name":"d"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":1}}]}}`
+	  {"DomainName":"example.com","Shown":2,"Logs":{"Log":[{"Name":"a"},{"Name":"b"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Shown":1,"Logs":{"Log":[{"Name":"d"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":1}}]}}`
 	if !reflect.DeepEqual(body, normalize(t, want)) {
 		t.Errorf("defaults and a comma list:\n got %v\nwant %v", body, normalize(t, want))
 	}
@@ -199,6 +201,8 @@ func TestListShapeLoadErrors(t *testing.T) {
 			`x-mock-page\.0\.items: Details is object, not an array`},
 		{"total not an integer", "total: Details.Detail[].Page.Total", "total: Details.Detail[].DomainName",
 			`x-mock-page\.0\.total: .* is string in the response schema, not integer`},
+		{"count not an integer", "count: Details.Detail[].Shown", "count: Details.Detail[].DomainName",
+			`x-mock-page\.0\.count: .* is string in the response schema, not integer`},
 		{"a top-level total counts every list (allowed)", "total: Details.Detail[].Page.Total", "total: Limit",
 			``},
 		{"unknown param", "param: PageSize}", "param: PageSzie}",
@@ -266,6 +270,8 @@ func TestListShapeFixtureGaps(t *testing.T) {
 			`:9: Details\.Detail\.1\.Page: has no Total, where x-mock-page's total Details\.Detail\[\]\.Page\.Total needs a value \(a literal, a template or a splice\)`},
 		{"a page object missing", lastPage, `"Pages": {}}` + "\n  ]}",
 			`:8: Details\.Detail\.1: has no Page, where x-mock-page's number field Details\.Detail\[\]\.Page\.PageIndex needs a value`},
+		{"a count missing", `{"DomainName": "example.com", "Shown": 10,`, `{"DomainName": "example.com",`,
+			`:6: Details\.Detail\.0: has no Shown, where x-mock-page's count Details\.Detail\[\]\.Shown needs a value`},
 		{"an echoed field null", `"Limit": 7`, `"Limit": null`,
 			`:4: Limit: is null, where x-mock-echo's path Limit needs a value`},
 		{"an echoed field missing", `"Domain": "example.com",`, ``,

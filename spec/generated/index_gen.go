@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "a071e0362a1a4fba581562742b31a2ffee6fd31f576b9f8c00e2163efeab368b",
+	Sum:     "0bc4baf19ff99258594d68ac79e0f46437f5c1a710c9d945ab76859b1e310255",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",

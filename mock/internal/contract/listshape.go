@@ -21,6 +21,7 @@ import (
 //	    number: {field: PageNumber, param: PageNumber}
 //	    size: {field: PageSize, param: PageSize}
 //	    total: TotalCount
+//	    count: PageCount                               # the items this page shows
 //	x-mock-echo: {DomainName: DomainName, "UrlDetails[].TaskId": TaskId}
 //
 // Paths are checked against the response schema at load; an operation
@@ -33,6 +34,7 @@ type PagedList struct {
 	Number *PageField `json:"number"` // the page number, 1 first
 	Size   *PageField `json:"size"`   // the page size; none: every item
 	Total  string     `json:"total"`  // the field that counts every item
+	Count  string     `json:"count"`  // the field that counts the items this page shows
 }
 
 // PageField is the request parameter that sets the page number or size,
@@ -126,8 +128,10 @@ func parseListShape(o *openapi3.Operation, op *Operation, problem func(sub, form
 		}
 		check("number", pg.Number)
 		check("size", pg.Size)
-		if pg.Total != "" {
-			ok = field(sub+"/total", pg.Total, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/total", pg.Total, pg.Items, problem)) && ok
+		for _, f := range [][2]string{{"total", pg.Total}, {"count", pg.Count}} {
+			if key, path := f[0], f[1]; path != "" {
+				ok = field(sub+"/"+key, path, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/"+key, path, pg.Items, problem)) && ok
+			}
 		}
 		if ok {
 			op.Pages = append(op.Pages, pg)
