@@ -70,6 +70,10 @@ type Options struct {
 	// StatefulOps reads them from the hand-written spec; the coverage page
 	// marks them. Nil: none.
 	Stateful map[string]string
+	// Hand names the operations the hand-written spec defines, as HandOps
+	// reads them: the server serves those from it alone, so their list
+	// shapes are not written. Nil: none.
+	Hand map[string]bool
 }
 
 // Result is everything one conversion produces.

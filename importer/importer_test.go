@@ -44,6 +44,20 @@ func handStateful(t testing.TB) map[string]string {
 	return ops
 }
 
+// handDefined is every operation the hand-written spec defines.
+func handDefined(t testing.TB) map[string]bool {
+	t.Helper()
+	data, err := os.ReadFile(handSpecFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := HandOps(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ops
+}
+
 func convertFile(t testing.TB, file string) *Result {
 	t.Helper()
 	data, err := os.ReadFile(file)
@@ -124,7 +138,11 @@ var full = sync.OnceValues(func() (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Convert(data, Options{Source: metadataFile, Stateful: stateful})
+	handOps, err := HandOps(hand)
+	if err != nil {
+		return nil, err
+	}
+	return Convert(data, Options{Source: metadataFile, Stateful: stateful, Hand: handOps})
 })
 
 func fullResult(t testing.TB) *Result {
@@ -143,7 +161,7 @@ func TestDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Convert(data, Options{Source: metadataFile, Stateful: handStateful(t)})
+	b, err := Convert(data, Options{Source: metadataFile, Stateful: handStateful(t), Hand: handDefined(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,9 +13,11 @@ import (
 // Page: an object with an integer total field (TotalCount, Total, Count)
 // holds a list: the one array nearest under it (through objects, not
 // arrays), else under the object that holds it, in the same array item.
-// The operation's PageNumber and PageSize parameters choose the page;
+// The operation's PageNumber and PageSize parameters (integers or
+// strings) choose the page;
 // PageNumber or PageIndex beside the total shows the number, PageSize the
-// size.
+// size; an integer the metadata describes as counting this page's items
+// (本页…), beside the total or one object up, shows how many it shows.
 // Echo: a scalar named as a parameter of the same type (not a repeat
 // list) shows the request's value: outside arrays any name, inside arrays
 // only ids and names (…Id, …ID, …Name), which the request filters by. A
@@ -23,7 +25,7 @@ import (
 // (sample.go), so it is left out here.
 
 type pageShape struct {
-	items, total           string
+	items, total, count    string // count: the items this page shows, "" when none
 	number, size           string // response fields, "" when none
 	numberParam, sizeParam string
 }
@@ -53,7 +55,7 @@ func (c *converter) listShape(op *operation) ([]pageShape, []echoShape) {
 		if s.Type == "object" {
 			if pg, ok := c.pageAt(s, prefix, parents, params); ok {
 				pages = append(pages, pg)
-				for _, f := range []string{pg.total, pg.number, pg.size} {
+				for _, f := range []string{pg.total, pg.count, pg.number, pg.size} {
 					pageFields[f] = f != ""
 				}
 			}
@@ -113,10 +115,26 @@ func (c *converter) pageAt(s *schema, prefix string, parents []*schema, params m
 	if pg.total == "" {
 		return pg, false
 	}
+	type holder struct {
+		s      *schema
+		prefix string
+	}
+	holders := []holder{{s, prefix}}
+	if len(parents) > 0 {
+		holders = append(holders, holder{parents[len(parents)-1], prefix[:strings.LastIndex(strings.TrimSuffix(prefix, "."), ".")+1]})
+	}
 	arrays := nearestArrays(s, prefix)
-	if len(arrays) == 0 && len(parents) > 0 {
-		parentPrefix := prefix[:strings.LastIndex(strings.TrimSuffix(prefix, "."), ".")+1]
-		arrays = nearestArrays(parents[len(parents)-1], parentPrefix)
+	if len(arrays) == 0 && len(holders) > 1 {
+		arrays = nearestArrays(holders[1].s, holders[1].prefix)
+	}
+	// A field the metadata says counts this page's items (DescribeCdnDomainLogs'
+	// LogCount), beside the total or one object up.
+	for _, h := range holders {
+		for _, p := range h.s.Props {
+			if p.Schema.PageCount && pg.count == "" {
+				pg.count = h.prefix + p.Name
+			}
+		}
 	}
 	if len(arrays) != 1 {
 		c.note("%s counts %d arrays at the nearest depth (%s); no x-mock-page", pg.total, len(arrays), strings.Join(arrays, ", "))
@@ -125,17 +143,24 @@ func (c *converter) pageAt(s *schema, prefix string, parents []*schema, params m
 	pg.items = arrays[0]
 	// The page follows the parameters, shown or not; a field no parameter
 	// sets is left as the fixture has it.
-	if p := params["PageNumber"]; p != nil && p.schema.Type == "integer" {
+	if p := params["PageNumber"]; pageParam(p) {
 		pg.numberParam = p.name
 	} else {
 		pg.number = ""
 	}
-	if p := params["PageSize"]; p != nil && p.schema.Type == "integer" {
+	if p := params["PageSize"]; pageParam(p) {
 		pg.sizeParam = p.name
 	} else {
 		pg.size = ""
 	}
 	return pg, true
+}
+
+// pageParam says whether p can set a page: an integer, or a string (the
+// metadata types the export-task lists' pages so; the server reads either
+// as a number).
+func pageParam(p *param) bool {
+	return p != nil && (p.schema.Type == "integer" || p.schema.Type == "string")
 }
 
 // nearestArrays lists the shallowest arrays under s, through objects.
@@ -166,8 +191,13 @@ func nearestArrays(s *schema, prefix string) []string {
 	return nil
 }
 
-// listShapeNodes are the x-mock-page and x-mock-echo of op, nil when none.
+// listShapeNodes are the x-mock-page and x-mock-echo of op, nil when none
+// or when the hand-written spec defines op: it replaces the operation
+// wholesale, so the server would never read them.
 func (c *converter) listShapeNodes(op *operation) (page, echo *node) {
+	if c.opts.Hand[op.name] {
+		return nil, nil
+	}
 	c.op = op.name // notes name it
 	defer func() { c.op = "" }()
 	pages, echoes := c.listShape(op)
@@ -188,6 +218,9 @@ func (c *converter) listShapeNodes(op *operation) (page, echo *node) {
 				}
 			}
 			put(n, "total", str(pg.total))
+			if pg.count != "" {
+				put(n, "count", str(pg.count))
+			}
 			page.Content = append(page.Content, n)
 		}
 	}

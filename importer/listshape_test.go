@@ -1,7 +1,9 @@
 package importer
 
 import (
+	"os"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -63,10 +65,65 @@ func TestListShapesInferred(t *testing.T) {
 	if p := page("DescribeCdnCertificateList"); p["number"] != nil || p["total"] != "CertificateListModel.Count" {
 		t.Errorf("a count-only list: %v", p)
 	}
+	// Only LogCount is described as counting this page's items (本页…).
+	for name := range doc.Paths {
+		op := strings.TrimPrefix(name, "/?Action=")
+		for _, p := range of(op).Page {
+			if c, want := p["count"], "DomainLogDetails.DomainLogDetail[].LogCount"; (c != nil || op == "DescribeCdnDomainLogs") && c != want {
+				t.Errorf("%s: count %v, want %s only for DescribeCdnDomainLogs", op, c, want)
+			}
+		}
+	}
 	if e := of("DescribeCdnDomainLogs").Echo; !reflect.DeepEqual(e, map[string]string{"DomainLogDetails.DomainLogDetail[].DomainName": "DomainName"}) {
 		t.Errorf("DescribeCdnDomainLogs echo: %v", e)
 	}
 	if e := of("DescribePreloadDetailById").Echo; e["UrlDetails[].TaskId"] != "TaskId" {
 		t.Errorf("DescribePreloadDetailById echo: %v", e)
+	}
+
+	// The hand-written spec replaces its operations wholesale: the
+	// generated layer gives them neither (the server would not read it).
+	hand := handDefined(t)
+	for _, op := range []string{"DescribeUserDomains", "DescribeRefreshTasks", "DescribeUserUsageDataExportTask"} {
+		if !hand[op] {
+			t.Errorf("the hand-written spec no longer defines %s: pick another", op)
+		}
+	}
+	for op := range hand {
+		if s := of(op); s.Page != nil || s.Echo != nil {
+			t.Errorf("%s, defined by the hand-written spec, has %+v", op, s)
+		}
+	}
+}
+
+// TestStringPageParams: page parameters typed string in the metadata
+// (the export-task lists') set the page as integers do. Converted without
+// the hand-written spec, which defines those two operations.
+func TestStringPageParams(t *testing.T) {
+	data, err := os.ReadFile(metadataFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Convert(data, Options{Source: metadataFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Page []map[string]any `yaml:"x-mock-page"`
+		} `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(res.Spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{"DescribeUserUsageDataExportTask", "DescribeUserUsageDetailDataExportTask"} {
+		for _, o := range doc.Paths["/?Action="+op] {
+			want := []map[string]any{{"items": "UsageDataPerPage.Data.DataItem", "total": "UsageDataPerPage.TotalCount",
+				"number": map[string]any{"field": "UsageDataPerPage.PageNumber", "param": "PageNumber"},
+				"size":   map[string]any{"field": "UsageDataPerPage.PageSize", "param": "PageSize"}}}
+			if !reflect.DeepEqual(o.Page, want) {
+				t.Errorf("%s: x-mock-page %v\nwant %v", op, o.Page, want)
+			}
+		}
 	}
 }

@@ -23,9 +23,12 @@ type schema struct {
 	Enum                  []any
 	Default, Example      any
 	Closed                bool // additionalProperties: false
-	Required              []string
-	Props                 []*prop
-	Items                 *schema
+	// PageCount: an integer whose description says it counts this page's
+	// items ("本页…"); the metadata states it only in prose.
+	PageCount bool
+	Required  []string
+	Props     []*prop
+	Items     *schema
 }
 
 type prop struct {
@@ -51,7 +54,8 @@ func (s *schema) scalar() bool {
 }
 
 // convertSchema turns a metadata schema into ours. Prose (description,
-// title, enumValueTitles) is not read. Facts that cannot hold (an example
+// title, enumValueTitles) is not copied; an integer's description is read
+// only for whether it counts this page's items (PageCount). Facts that cannot hold (an example
 // outside the enum, a pattern Go cannot compile) are dropped with a note.
 func (c *converter) convertSchema(m *value, where string) *schema {
 	s := &schema{Type: m.get("type").str(), Format: m.get("format").str()}
@@ -111,6 +115,7 @@ func (c *converter) convertSchema(m *value, where string) *schema {
 	case "integer", "number":
 		s.Minimum = c.bound(m, "minimum", where)
 		s.Maximum = c.bound(m, "maximum", where)
+		s.PageCount = s.Type == "integer" && strings.HasPrefix(m.get("description").str(), "本页")
 	}
 
 	if s.scalar() {

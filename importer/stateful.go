@@ -13,18 +13,9 @@ import (
 // its resource ("domain") or "quotas". The coverage page takes it from
 // here, so the spec stays the one list of stateful operations.
 func StatefulOps(handSpec []byte) (map[string]string, error) {
-	var doc struct {
-		Paths map[string]map[string]struct {
-			OperationID string `yaml:"operationId"`
-			State       *struct {
-				Tasks    string `yaml:"tasks"`
-				Resource string `yaml:"resource"`
-				Do       string `yaml:"do"`
-			} `yaml:"x-mock-state"`
-		} `yaml:"paths"`
-	}
-	if err := yaml.Unmarshal(handSpec, &doc); err != nil {
-		return nil, fmt.Errorf("the hand-written spec: %v", err)
+	doc, err := readHand(handSpec)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]string{}
 	for _, item := range doc.Paths {
@@ -42,6 +33,43 @@ func StatefulOps(handSpec []byte) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// HandOps is every operation the hand-written spec defines (Options.Hand).
+func HandOps(handSpec []byte) (map[string]bool, error) {
+	doc, err := readHand(handSpec)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, item := range doc.Paths {
+		for _, op := range item {
+			if op.OperationID != "" {
+				out[op.OperationID] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// handDoc is what the importer reads of the hand-written spec.
+type handDoc struct {
+	Paths map[string]map[string]struct {
+		OperationID string `yaml:"operationId"`
+		State       *struct {
+			Tasks    string `yaml:"tasks"`
+			Resource string `yaml:"resource"`
+			Do       string `yaml:"do"`
+		} `yaml:"x-mock-state"`
+	} `yaml:"paths"`
+}
+
+func readHand(handSpec []byte) (*handDoc, error) {
+	var doc handDoc
+	if err := yaml.Unmarshal(handSpec, &doc); err != nil {
+		return nil, fmt.Errorf("the hand-written spec: %v", err)
+	}
+	return &doc, nil
 }
 
 // stateKinds lists what the stateful operations keep, each once, sorted.

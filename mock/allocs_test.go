@@ -31,3 +31,27 @@ func TestCreateAllocations(t *testing.T) {
 		t.Errorf("a valid Create allocates %v times, budget %d", n, maxCreateAllocs)
 	}
 }
+
+// maxPagedListAllocs is the allocation budget of each of pagedLists
+// (bench_test.go) through ServeHTTP, recorder included: a page of items
+// and the values echoed are written straight into the answer, so a list
+// costs what its answer would without x-mock-page and x-mock-echo
+// (BenchmarkPagedList's plain servers measure that).
+const maxPagedListAllocs = 17
+
+func TestPagedListAllocations(t *testing.T) {
+	s := newBenchServer(t)
+	for _, l := range pagedLists {
+		r := httptest.NewRequest(http.MethodGet, l.target, nil)
+		n := testing.AllocsPerRun(2000, func() {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				t.Fatalf("%s: status %d: %s", l.name, w.Code, w.Body)
+			}
+		})
+		if n > maxPagedListAllocs {
+			t.Errorf("%s allocates %v times, budget %d", l.name, n, maxPagedListAllocs)
+		}
+	}
+}

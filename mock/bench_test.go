@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
+	"github.com/alibaba-cloud-mock/cdnmock/spec/generated"
 )
 
 // benchNow pins the clock so the call's StartTime lies in the accepted window.
@@ -257,4 +259,76 @@ func medianNanos(ds []time.Duration) float64 {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return float64(s[len(s)/2].Nanoseconds())
+}
+
+// pagedLists are stateless lists of the generated layer whose answers
+// x-mock-page and x-mock-echo shape: one page of the fixture's items in
+// XML, and nested pages with an echoed name in JSON and XML.
+var pagedLists = []struct{ name, target string }{
+	{"DeletedDomains-XML", "/?Action=DescribeCdnDeletedDomains&Version=2018-05-10&Format=XML&PageNumber=1&PageSize=100"},
+	{"DomainLogs-JSON", "/?Action=DescribeCdnDomainLogs&Version=2018-05-10&Format=JSON&DomainName=a.example.com&PageNumber=1&PageSize=300"},
+	{"DomainLogs-XML", "/?Action=DescribeCdnDomainLogs&Version=2018-05-10&Format=XML&DomainName=a.example.com&PageNumber=1&PageSize=300"},
+}
+
+// newPlainListServer is newBenchServer with every x-mock-page and
+// x-mock-echo taken out of the generated spec: the same answers' cost
+// without the shapes, the baseline of BenchmarkPagedList.
+func newPlainListServer(b testing.TB) *Server {
+	b.Helper()
+	src, err := generated.FS.ReadFile(generated.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	skip := ""
+	for _, line := range strings.Split(string(src), "\n") {
+		indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+		if skip != "" && (len(indent) > len(skip) || strings.TrimSpace(line) == "") {
+			continue
+		}
+		skip = ""
+		if t := strings.TrimSpace(line); t == "x-mock-page:" || t == "x-mock-echo:" {
+			skip = indent
+			continue
+		}
+		out = append(out, line)
+	}
+	stripped := strings.Join(out, "\n")
+	if strings.Contains(stripped, "x-mock-page") || strings.Contains(stripped, "x-mock-echo") {
+		b.Fatal("the generated spec still has a list shape")
+	}
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true, GeneratedSpec: []byte(stripped)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	return s
+}
+
+// BenchmarkPagedList is one whole request of a paged list through the
+// handler, recorder included, on the shipped server ("shaped") and on one
+// without list shapes ("plain", the baseline in the same run): the
+// difference is what paging and echoing cost.
+//
+//	go test ./mock -run '^$' -bench PagedList -benchmem
+func BenchmarkPagedList(b *testing.B) {
+	servers := []struct {
+		name string
+		s    *Server
+	}{{"shaped", newBenchServer(b)}, {"plain", newPlainListServer(b)}}
+	for _, l := range pagedLists {
+		for _, srv := range servers {
+			b.Run(l.name+"/"+srv.name, func(b *testing.B) {
+				r := httptest.NewRequest(http.MethodGet, l.target, nil)
+				b.ReportAllocs()
+				for b.Loop() {
+					w := httptest.NewRecorder()
+					srv.s.ServeHTTP(w, r)
+					if w.Code != http.StatusOK {
+						b.Fatalf("status %d: %s", w.Code, w.Body)
+					}
+				}
+			})
+		}
+	}
 }

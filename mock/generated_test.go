@@ -712,7 +712,9 @@ func TestLayerRules(t *testing.T) {
 			gen[name+"/success.json"] = &fstest.MapFile{Data: data}
 		}
 		gen[createAction+"/success.json"] = &fstest.MapFile{Data: []byte("not JSON")}
-		gen["DescribeCdnDeletedDomains/broken.json"] = &fstest.MapFile{Data: []byte("{\n  \"RequestId\": \"x\",\n  \"PageNumber\": \"one\"\n}\n")}
+		// It fills the places x-mock-page names (else those are its problems) and breaks the schema.
+		gen["DescribeCdnDeletedDomains/broken.json"] = &fstest.MapFile{Data: []byte("{\n  \"RequestId\": \"x\",\n  \"PageNumber\": \"one\",\n" +
+			"  \"PageSize\": 1, \"TotalCount\": 0, \"Domains\": {\"PageData\": []}\n}\n")}
 		got := problems(t, mock.Config{GeneratedFixtures: gen, GeneratedFixturesDir: "gen"})
 		assertProblems(t, got, "gen/DescribeCdnDeletedDomains/broken.json:3: PageNumber: does not match the spec's response schema for DescribeCdnDeletedDomains")
 	})

@@ -8,16 +8,20 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // A stateless list written only as data: nested pages (one per array
-// element, as DescribeCdnDomainLogs has), and ids echoed at the top and
-// in every item.
+// element, as DescribeCdnDomainLogs has, each with the count of the items
+// it shows), and ids echoed at the top and in every item.
 const thingLogsOp = `
 post:
   operationId: DescribeThingLogs
@@ -27,11 +31,13 @@ post:
     - {name: PageNumber, in: query, schema: {type: integer, minimum: 1, default: 1}}
     - {name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 2}}
     - {name: Limit, in: query, schema: {type: integer}}
+    - {name: Brief, in: query, schema: {type: boolean}}
   x-mock-page:
     - items: Details.Detail[].Logs.Log
       number: {field: "Details.Detail[].Page.PageIndex", param: PageNumber}
       size: {field: "Details.Detail[].Page.PageSize", param: PageSize}
       total: Details.Detail[].Page.Total
+      count: Details.Detail[].Shown
   x-mock-echo:
     Domain: DomainName
     Details.Detail[].DomainName: DomainName
@@ -57,6 +63,7 @@ post:
                       type: object
                       properties:
                         DomainName: {type: string}
+                        Shown: {type: integer}
                         Logs:
                           type: object
                           properties:
@@ -76,9 +83,9 @@ const thingLogsFixture = `{
   "Domain": "example.com",
   "Limit": 7,
   "Details": {"Detail": [
-    {"DomainName": "example.com", "Logs": {"Log": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]},
+    {"DomainName": "example.com", "Shown": 10, "Logs": {"Log": [{"Name": "a"}, {"Name": "b"}, {"Name": "c"}]},
      "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}},
-    {"DomainName": "{{ .Action }}", "Logs": {"Log": [{"Name": "d"}]},
+    {"DomainName": "{{ .Action }}", "Shown": 10, "Logs": {"Log": [{"Name": "d"}]},
      "Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}}
   ]}
 }`
@@ -118,8 +125,8 @@ func TestListShapeAsData(t *testing.T) {
 
 	body, asXML := get("DomainName", "a.com", "PageNumber", "2", "PageSize", "2")
 	want := `{"RequestId":"R","Domain":"a.com","Limit":7,"Details":{"Detail":[
-	  {"DomainName":"a.com","Logs":{"Log":[{"Name":"c"}]},"Page":{"PageIndex":2,"PageSize":2,"Total":3}},
-	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[]},"Page":{"PageIndex":2,"PageSize":2,"Total":1}}]}}`
+	  {"DomainName":"a.com","Shown":1,"Logs":{"Log":[{"Name":"c"}]},"Page":{"PageIndex":2,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Shown":0,"Logs":{"Log":[]},"Page":{"PageIndex":2,"PageSize":2,"Total":1}}]}}`
 	if !reflect.DeepEqual(body, normalize(t, want)) {
 		t.Errorf("page 2 of size 2:\n got %v\nwant %v", body, normalize(t, want))
 	}
@@ -131,10 +138,54 @@ func TestListShapeAsData(t *testing.T) {
 	// items, only at the top; an integer takes only an integer.
 	body, _ = get("DomainName", "a.com,b.com", "Limit", "12")
 	want = `{"RequestId":"R","Domain":"a.com,b.com","Limit":12,"Details":{"Detail":[
-	  {"DomainName":"example.com","Logs":{"Log":[{"Name":"a"},{"Name":"b"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":3}},
-	  {"DomainName":"DescribeThingLogs","Logs":{"Log":[{"Name":"d"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":1}}]}}`
+	  {"DomainName":"example.com","Shown":2,"Logs":{"Log":[{"Name":"a"},{"Name":"b"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":3}},
+	  {"DomainName":"DescribeThingLogs","Shown":1,"Logs":{"Log":[{"Name":"d"}]},"Page":{"PageIndex":1,"PageSize":2,"Total":1}}]}}`
 	if !reflect.DeepEqual(body, normalize(t, want)) {
 		t.Errorf("defaults and a comma list:\n got %v\nwant %v", body, normalize(t, want))
+	}
+}
+
+// TestListShapeStringPageParams: page parameters typed string (as the
+// metadata types those of the export-task lists) page the same way; a
+// value that is not a positive integer is page 1 of every item.
+func TestListShapeStringPageParams(t *testing.T) {
+	op := strings.NewReplacer(
+		"{name: PageNumber, in: query, schema: {type: integer, minimum: 1, default: 1}}", "{name: PageNumber, in: query, schema: {type: string}}",
+		"{name: PageSize, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 2}}", "{name: PageSize, in: query, schema: {type: string}}",
+	).Replace(thingLogsOp)
+	if !strings.Contains(op, "PageNumber, in: query, schema: {type: string}") || !strings.Contains(op, "PageSize, in: query, schema: {type: string}") {
+		t.Fatalf("the page parameters were not replaced:\n%s", op)
+	}
+	srv, err := thingServer(t, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	t.Cleanup(srv.Close)
+	for _, tc := range []struct{ number, size, want string }{
+		{"2", "2", `[{"Name":"c"}] {"PageIndex":2,"PageSize":2,"Total":3}`},
+		{"x", "2", `[{"Name":"a"},{"Name":"b"}] {"PageIndex":1,"PageSize":2,"Total":3}`},
+		{"1", "-1", `[{"Name":"a"},{"Name":"b"},{"Name":"c"}] {"PageIndex":1,"PageSize":3,"Total":3}`},
+	} {
+		v := url.Values{"Action": {"DescribeThingLogs"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+			"DomainName": {"a.com"}, "PageNumber": {tc.number}, "PageSize": {tc.size}}
+		r := call(t, ts, http.MethodGet, v, nil)
+		var body struct {
+			Details struct {
+				Detail []struct {
+					Logs struct{ Log json.RawMessage }
+					Page json.RawMessage
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(r.body), &body); err != nil || r.status != 200 || len(body.Details.Detail) == 0 {
+			t.Fatalf("page %s of %s: %d %s", tc.number, tc.size, r.status, r.body)
+		}
+		d := body.Details.Detail[0]
+		if got := string(d.Logs.Log) + " " + string(d.Page); got != tc.want {
+			t.Errorf("page %s of %s: %s, want %s", tc.number, tc.size, got, tc.want)
+		}
 	}
 }
 
@@ -150,6 +201,8 @@ func TestListShapeLoadErrors(t *testing.T) {
 			`x-mock-page\.0\.items: Details is object, not an array`},
 		{"total not an integer", "total: Details.Detail[].Page.Total", "total: Details.Detail[].DomainName",
 			`x-mock-page\.0\.total: .* is string in the response schema, not integer`},
+		{"count not an integer", "count: Details.Detail[].Shown", "count: Details.Detail[].DomainName",
+			`x-mock-page\.0\.count: .* is string in the response schema, not integer`},
 		{"a top-level total counts every list (allowed)", "total: Details.Detail[].Page.Total", "total: Limit",
 			``},
 		{"unknown param", "param: PageSize}", "param: PageSzie}",
@@ -160,6 +213,17 @@ func TestListShapeLoadErrors(t *testing.T) {
 			`x-mock-echo\.Domian: the response has no field Domian; did you mean "Domain"\?`},
 		{"unknown key", "total: Details", "totals: Details",
 			`x-mock-page: malformed: unknown field "totals"`},
+		// A page field under [] must step into the items' arrays: one page per element.
+		{"page field not beside its items", "items: Details.Detail[].Logs.Log", "items: Details.Detail",
+			`x-mock-page\.0\.number\.field: Details\.Detail\[\]\.Page\.PageIndex is not beside the items Details\.Detail: it must step into the same arrays \(\[\]\) first`},
+		{"page param neither integer nor string", "param: PageSize}", "param: Brief}",
+			`x-mock-page\.0\.size\.param: the parameter Brief is boolean, not integer or string`},
+		{"a string page param (allowed)", "param: PageSize}", "param: DomainName}",
+			``},
+		{"x-mock-page with x-mock-state", "  x-mock-page:\n", "  x-mock-state: {resource: domain, do: list}\n  x-mock-page:\n",
+			`x-mock-page: an operation with x-mock-state shows its state's items: page them with x-mock-state's page, not x-mock-page`},
+		{"x-mock-echo with x-mock-state", "  x-mock-page:\n", "  x-mock-state: {resource: domain, do: list}\n  x-mock-page:\n",
+			`x-mock-echo: an operation with x-mock-state shows its state's items: page them with x-mock-state's page, not x-mock-echo`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,8 +231,11 @@ func TestListShapeLoadErrors(t *testing.T) {
 			if op == thingLogsOp {
 				t.Fatalf("%q is not in the operation", tc.from)
 			}
+			if strings.HasPrefix(tc.name, "x-mock-echo") { // the echo alone, with the state
+				op = regexp.MustCompile(`(?s)  x-mock-page:.*?  x-mock-echo:`).ReplaceAllString(op, "  x-mock-echo:")
+			}
 			_, err := thingServer(t, op)
-			if tc.want == "" { // a top-level total counts every list: allowed
+			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("want it to load: %v", err)
 				}
@@ -177,12 +244,101 @@ func TestListShapeLoadErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("the server started")
 			}
-			re := regexp.MustCompile(`spec\.yaml:[1-9][0-9]*: paths\./\?Action=DescribeThingLogs\.post\.` + tc.want)
-			if !re.MatchString(err.Error()) {
+			const at = `paths./?Action=DescribeThingLogs.post.`
+			re := regexp.MustCompile(`spec\.yaml:([1-9][0-9]*): ` + regexp.QuoteMeta(at) + tc.want)
+			m := re.FindStringSubmatch(err.Error())
+			if m == nil {
+				t.Fatalf("got %v\nwant it to match %s", err, re)
+			}
+			// The line is the named field's, in the spec the server read.
+			field := at + strings.SplitN(m[0][len(`spec.yaml:`+m[1]+`: `+at):], ":", 2)[0]
+			if lines := yamlLines(t, specWithOperation(t, "DescribeThingLogs", op), field); !slices.Contains(lines, m[1]) {
+				t.Errorf("%s is at line %s, not on line %s of the spec", field, strings.Join(lines, " or "), m[1])
+			}
+		})
+	}
+}
+
+// TestListShapeFixtureGaps: a success fixture that does not fill a place
+// an x-mock-page or x-mock-echo path names (a key missing, a null, no
+// array where one is wanted) stops the server with the fixture's file,
+// line and field; a template there, or an empty list, is fine.
+func TestListShapeFixtureGaps(t *testing.T) {
+	const lastPage = `"Page": {"PageIndex": 1, "PageSize": 20, "Total": 20}}` + "\n  ]}"
+	cases := []struct{ name, from, to, want string }{
+		{"a total missing", lastPage, `"Page": {"PageIndex": 1, "PageSize": 20}}` + "\n  ]}",
+			`:9: Details\.Detail\.1\.Page: has no Total, where x-mock-page's total Details\.Detail\[\]\.Page\.Total needs a value \(a literal, a template or a splice\)`},
+		{"a page object missing", lastPage, `"Pages": {}}` + "\n  ]}",
+			`:8: Details\.Detail\.1: has no Page, where x-mock-page's number field Details\.Detail\[\]\.Page\.PageIndex needs a value`},
+		{"a count missing", `{"DomainName": "example.com", "Shown": 10,`, `{"DomainName": "example.com",`,
+			`:6: Details\.Detail\.0: has no Shown, where x-mock-page's count Details\.Detail\[\]\.Shown needs a value`},
+		{"an echoed field null", `"Limit": 7`, `"Limit": null`,
+			`:4: Limit: is null, where x-mock-echo's path Limit needs a value`},
+		{"an echoed field missing", `"Domain": "example.com",`, ``,
+			`:1: has no Domain, where x-mock-echo's path Domain needs a value`},
+		{"items not an array", `"Logs": {"Log": [{"Name": "d"}]}`, `"Logs": {"Log": {"Name": "d"}}`,
+			`:8: Details\.Detail\.1\.Logs\.Log: is not an array, where x-mock-page's items Details\.Detail\[\]\.Logs\.Log needs a value`},
+		{"a splice fills it (allowed)", `"Limit": 7`, `"Limit": "{{ json 7 }}"`, ``},
+		{"a splice fills the list (allowed)", `"Logs": {"Log": [{"Name": "d"}]}`, `"Logs": {"Log": "{{ json (parseJSON \"[]\") }}"}`, ``},
+		{"a splice fills the page object (allowed)", lastPage, `"Page": "{{ json (dict \"Total\" 1) }}"}` + "\n  ]}", ``},
+		{"no items to page (allowed)", `"Details": {"Detail": [`, `"Details": {"Detail": [], "Old": [`, ``},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := strings.Replace(thingLogsFixture, tc.from, tc.to, 1)
+			if fx == thingLogsFixture {
+				t.Fatalf("%q is not in the fixture", tc.from)
+			}
+			_, err := mock.New(mock.Config{
+				Spec: specWithOperation(t, "DescribeThingLogs", thingLogsOp), SpecFile: "spec.yaml", Scenarios: fstest.MapFS{},
+				Fixtures: withShippedFixtures(t, fstest.MapFS{"DescribeThingLogs/success.json": {Data: []byte(fx)}}),
+			})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want it to load: %v", err)
+				}
+				return
+			}
+			re := regexp.MustCompile(`DescribeThingLogs/success\.json` + tc.want)
+			if err == nil || !re.MatchString(err.Error()) {
 				t.Errorf("got %v\nwant it to match %s", err, re)
 			}
 		})
 	}
+}
+
+// yamlLines are the lines of the key and the value at a dotted field of a
+// YAML document ("paths./?Action=X.post.x-mock-page.0.items"; a key holds
+// no dot but the path's).
+func yamlLines(t *testing.T, doc []byte, field string) []string {
+	t.Helper()
+	var root yaml.Node
+	if err := yaml.Unmarshal(doc, &root); err != nil {
+		t.Fatal(err)
+	}
+	head, rest, _ := strings.Cut(field, ".")
+	path, rest, _ := strings.Cut(rest, ".post.")
+	keyLine, n := 0, root.Content[0]
+	for _, step := range append([]string{head, path, "post"}, strings.Split(rest, ".")...) {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == step {
+					keyLine, next = n.Content[i].Line, n.Content[i+1]
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(step); err == nil && i < len(n.Content) {
+				keyLine, next = n.Content[i].Line, n.Content[i]
+			}
+		}
+		if next == nil {
+			t.Fatalf("%s: no %s in the spec", field, step)
+		}
+		n = next
+	}
+	return []string{strconv.Itoa(keyLine), strconv.Itoa(n.Line)}
 }
 
 // normalize decodes a JSON body with RequestId set aside.

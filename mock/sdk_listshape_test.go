@@ -127,6 +127,14 @@ func TestGeneratedListShape(t *testing.T) {
 	if d["DomainName"] != "a.com" || !reflect.DeepEqual(d["PageInfos"], want) || len(d["LogInfos"].(map[string]any)["LogInfoDetail"].([]any)) != 0 {
 		t.Errorf("DescribeCdnDomainLogs page 3: %v", d)
 	}
+	// LogCount counts the logs this page shows (the metadata: 本页返回的总条数).
+	if d["LogCount"] != 0.0 {
+		t.Errorf("DescribeCdnDomainLogs page 3: LogCount %v, want 0", d["LogCount"])
+	}
+	b = mustAPI(t, ts, ak, "DescribeCdnDomainLogs", "DomainName", "a.com", "PageNumber", "1", "PageSize", "7")
+	if d := b["DomainLogDetails"].(map[string]any)["DomainLogDetail"].([]any)[0].(map[string]any); d["LogCount"] != 1.0 {
+		t.Errorf("DescribeCdnDomainLogs page 1: LogCount %v, want 1", d["LogCount"])
+	}
 	if d = logs("a.com,b.com"); d["DomainName"] != "example.com" {
 		t.Errorf("a comma list echoed into an item: %v", d["DomainName"])
 	}

@@ -6,7 +6,9 @@
 //	    -coverage docs/coverage.md -hand spec/cdn-2018-05-10.yaml
 //
 // -hand is the hand-written spec: its operations with x-mock-state are the
-// ones the coverage page marks stateful.
+// ones the coverage page marks stateful, and the operations it defines
+// (which replace their generated twins wholesale) get no x-mock-page or
+// x-mock-echo.
 //
 // spec/generated/generate.go runs it through go generate. The output depends
 // only on the input file: running it again changes nothing.
@@ -31,7 +33,7 @@ func run(args []string, stderr io.Writer) int {
 	fixtures := fs.String("fixtures", "", "where to write <Action>/success.json fixtures (`dir`)")
 	coverage := fs.String("coverage", "", "where to write the coverage page (`file`)")
 	host := fs.String("host-id", "", "x-acs-host-id (default: the product's central endpoint)")
-	hand := fs.String("hand", "", "the hand-written spec (`file`): its operations with x-mock-state are marked stateful")
+	hand := fs.String("hand", "", "the hand-written spec (`file`): its operations with x-mock-state are marked stateful, and those it defines get no x-mock-page or x-mock-echo")
 	verbose := fs.Bool("v", false, "print what the import dropped or normalized")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -53,6 +55,10 @@ func run(args []string, stderr io.Writer) int {
 			return 1
 		}
 		if opts.Stateful, err = importer.StatefulOps(handData); err != nil {
+			fmt.Fprintf(stderr, "import-metadata: %s: %v\n", *hand, err)
+			return 1
+		}
+		if opts.Hand, err = importer.HandOps(handData); err != nil {
 			fmt.Fprintf(stderr, "import-metadata: %s: %v\n", *hand, err)
 			return 1
 		}

@@ -4,7 +4,7 @@ package generated
 
 // DefaultIndex is the index of cdn-2018-05-10.yaml (index.go).
 var DefaultIndex = Index{
-	Sum:     "e2b3fefb7853eb4216f129a63c5e7e7428b2b5def96b959e02d7b74fa2a7aa30",
+	Sum:     "0bc4baf19ff99258594d68ac79e0f46437f5c1a710c9d945ab76859b1e310255",
 	Product: "Cdn",
 	Version: "2018-05-10",
 	HostID:  "cdn.aliyuncs.com",

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,7 @@ import (
 //	    number: {field: PageNumber, param: PageNumber}
 //	    size: {field: PageSize, param: PageSize}
 //	    total: TotalCount
+//	    count: PageCount                               # the items this page shows
 //	x-mock-echo: {DomainName: DomainName, "UrlDetails[].TaskId": TaskId}
 //
 // Paths are checked against the response schema at load; an operation
@@ -32,6 +34,7 @@ type PagedList struct {
 	Number *PageField `json:"number"` // the page number, 1 first
 	Size   *PageField `json:"size"`   // the page size; none: every item
 	Total  string     `json:"total"`  // the field that counts every item
+	Count  string     `json:"count"`  // the field that counts the items this page shows
 }
 
 // PageField is the request parameter that sets the page number or size,
@@ -74,14 +77,15 @@ func parseListShape(o *openapi3.Operation, op *Operation, problem func(sub, form
 		return // reported as a missing response
 	}
 	params := paramSchemas(o)
-	paramType := func(sub, name, want string) bool {
+	// paramType checks that name is a parameter of one of the types want.
+	paramType := func(sub, name string, want ...string) bool {
 		s, ok := params[name]
 		if !ok {
 			problem(sub, "%s is not a parameter of %s; %s", name, op.Name, diag.Suggestion(name, op.ParamNames()))
 			return false
 		}
-		if got := schemaType(s); want != "" && got != want {
-			problem(sub, "the parameter %s is %s, not %s", name, got, want)
+		if got := schemaType(s); !slices.Contains(want, got) {
+			problem(sub, "the parameter %s is %s, not %s", name, got, strings.Join(want, " or "))
 			return false
 		}
 		return true
@@ -117,12 +121,17 @@ func parseListShape(o *openapi3.Operation, op *Operation, problem func(sub, form
 			if f.Field != "" {
 				ok = field(sub+"/"+key+"/field", f.Field, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/"+key+"/field", f.Field, pg.Items, problem)) && ok
 			}
-			ok = paramType(sub+"/"+key+"/param", f.Param, openapi3.TypeInteger) && ok
+			// Some lists take their page as a string (the metadata's type for
+			// the export-task lists); either way the value must parse as a
+			// positive integer, else it is page 1 of every item.
+			ok = paramType(sub+"/"+key+"/param", f.Param, openapi3.TypeInteger, openapi3.TypeString) && ok
 		}
 		check("number", pg.Number)
 		check("size", pg.Size)
-		if pg.Total != "" {
-			ok = field(sub+"/total", pg.Total, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/total", pg.Total, pg.Items, problem)) && ok
+		for _, f := range [][2]string{{"total", pg.Total}, {"count", pg.Count}} {
+			if key, path := f[0], f[1]; path != "" {
+				ok = field(sub+"/"+key, path, openapi3.TypeInteger) && (!itemsOK || pairs(sub+"/"+key, path, pg.Items, problem)) && ok
+			}
 		}
 		if ok {
 			op.Pages = append(op.Pages, pg)

@@ -10,11 +10,15 @@ import (
 	"unicode/utf8"
 )
 
+// Text is what the escapers take: a string or bytes alike, so neither is
+// converted (and copied) to the other on the way.
+type Text interface{ ~string | ~[]byte }
+
 // JSONQuote is s as a JSON string, quotes included.
 func JSONQuote(s string) string {
 	var b bytes.Buffer
 	b.WriteByte('"')
-	WriteJSONString(&b, []byte(s))
+	WriteJSONString(&b, s)
 	b.WriteByte('"')
 	return b.String()
 }
@@ -22,14 +26,14 @@ func JSONQuote(s string) string {
 // WriteJSONString writes s escaped for use between the quotes of a JSON string.
 // Invalid UTF-8 (a client may send any bytes) becomes U+FFFD, as
 // encoding/json does, so the answer is always valid JSON.
-func WriteJSONString(w *bytes.Buffer, s []byte) {
+func WriteJSONString[T Text](w *bytes.Buffer, s T) {
 	const hex = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			if r, size := utf8.DecodeRune(s[i:]); r == utf8.RuneError && size == 1 {
-				w.Write(s[start:i])
+			if r, size := decodeRune(s[i:]); r == utf8.RuneError && size == 1 {
+				write(w, s[start:i])
 				w.WriteString("\ufffd")
 				start = i + 1
 			} else {
@@ -40,7 +44,7 @@ func WriteJSONString(w *bytes.Buffer, s []byte) {
 		if c >= 0x20 && c != '"' && c != '\\' {
 			continue
 		}
-		w.Write(s[start:i])
+		write(w, s[start:i])
 		switch c {
 		case '"', '\\':
 			w.WriteByte('\\')
@@ -58,5 +62,20 @@ func WriteJSONString(w *bytes.Buffer, s []byte) {
 		}
 		start = i + 1
 	}
-	w.Write(s[start:])
+	write(w, s[start:])
+}
+
+// write appends s to w as it is, a string without a conversion to bytes.
+func write[T Text](w *bytes.Buffer, s T) {
+	if len(s) == 0 {
+		return
+	}
+	w.Grow(len(s))
+	w.Write(append(w.AvailableBuffer(), s...))
+}
+
+// decodeRune is utf8.DecodeRune of a string or bytes. The few bytes a rune
+// can take are converted on the stack.
+func decodeRune[T Text](s T) (rune, int) {
+	return utf8.DecodeRuneInString(string(s[:min(len(s), utf8.UTFMax)]))
 }
