@@ -97,3 +97,27 @@ func TestSDKFunctionNameMustBeText(t *testing.T) {
 		t.Errorf("refused functions were kept: %d configs", n)
 	}
 }
+
+// DescribeUserDomains' change window: the end must be after the start
+// (the metadata), else InvalidChangeEndTime.Malformed; CheckDomainShow
+// is a boolean in any case: False hides as false does.
+func TestSDKUserDomainsWindowAndShow(t *testing.T) {
+	srv, ts := storeServer(t, mock.Config{Scenarios: fstest.MapFS{
+		"domain-fails.yaml": {Data: []byte("description: domains end configure_failed\noperations:\n  AddCdnDomain:\n    task: failed\n")}}})
+	ak := sdkKey(t)
+	sdkBind(t, ts, ak, "domain-fails")
+	addDomain(t, ts, ak, "failed.example.com")
+	sdkBind(t, ts, ak, "default")
+	srv.Clock().Advance(2 * time.Minute)
+	if status, code := apiCode(t, ts, ak, "DescribeUserDomains", "ChangeStartTime", sdkAt(time.Hour), "ChangeEndTime", sdkAt(0)); status != 400 || code != "InvalidChangeEndTime.Malformed" {
+		t.Errorf("ChangeEndTime before ChangeStartTime: %d %s, want 400 InvalidChangeEndTime.Malformed", status, code)
+	}
+	if got := userDomains(t, ts, ak, "ChangeStartTime", sdkAt(0), "ChangeEndTime", sdkAt(time.Hour)); got != "failed.example.com" {
+		t.Errorf("a window holding the change: %q", got)
+	}
+	for _, v := range []string{"False", "FALSE"} {
+		if got := userDomains(t, ts, ak, "CheckDomainShow", v); got != "" {
+			t.Errorf("CheckDomainShow=%s: %q, want the failed domain hidden", v, got)
+		}
+	}
+}

@@ -188,7 +188,7 @@ func matches(field func(contract.FilterDef) string, filters []contract.FilterDef
 				return false
 			}
 		case "hide":
-			if want == "false" && slices.Contains(f.Values, got) {
+			if strings.EqualFold(want, "false") && slices.Contains(f.Values, got) { // a boolean: False too
 				return false
 			}
 		case "since", "until":
