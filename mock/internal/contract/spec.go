@@ -369,7 +369,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 	sort.Strings(s.Names)
 	if len(s.Resources) > 0 {
-		sampleResources(s, opts.part, &ps) // resources.go
+		// With problems already found, a resource's create may be among the
+		// operations refused: "no operation creates it" would be noise.
+		sampleResources(s, opts.part || len(ps) > 0, &ps) // resources.go
 	}
 	for m := range methods {
 		s.AllMethods = append(s.AllMethods, m)
