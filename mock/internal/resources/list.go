@@ -45,6 +45,15 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 				}
 			}
 			slices.SortFunc(matched, func(a, b *Item) int { return cmp.Compare(b.Seq, a.Seq) })
+		} else if kids, ok := s.parentFilter(c.Account, def, h.Filters, params); ok {
+			// The parent's children index names the candidates (a domain's
+			// configs): no scan of the account's items.
+			for _, it := range kids {
+				if it.Resource == def.Name && matches(field(it), h.Filters, params) {
+					matched = append(matched, it)
+				}
+			}
+			slices.SortFunc(matched, func(a, b *Item) int { return cmp.Compare(b.Seq, a.Seq) })
 		} else {
 			for i := len(all) - 1; i >= 0; i-- {
 				if it := all[i]; matches(field(it), h.Filters, params) {
@@ -108,6 +117,22 @@ func keyFilter(def *contract.Resource, filters []contract.FilterDef, params map[
 			if keys := strings.Split(v, ","); len(keys) <= maxKeys {
 				return keys, true
 			}
+		}
+	}
+	return nil, false
+}
+
+// parentFilter is the children of the parent an equal filter on the
+// resource's parent field names, when the request sets one. Called with
+// mu held.
+func (s *Store) parentFilter(account string, def *contract.Resource, filters []contract.FilterDef, params map[string]string) (map[uint64]*Item, bool) {
+	p := def.Parent
+	if p == nil {
+		return nil, false
+	}
+	for _, f := range filters {
+		if v := params[f.Param]; f.Field == p.Field && v != "" && (f.MatchFor(params) == "" || f.MatchFor(params) == "equal") {
+			return s.kids[itemKey{account, p.Resource, v}], true
 		}
 	}
 	return nil, false
