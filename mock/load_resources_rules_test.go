@@ -35,3 +35,19 @@ func TestBrokenResourceLimits(t *testing.T) {
 		})
 	}
 }
+
+// x-mock-fold on an operation that keeps no resource state would change
+// nothing: refused at load, naming the parameter.
+func TestFoldWithoutState(t *testing.T) {
+	good := shippedSpec(t)
+	old := "      operationId: CreateUserUsageDataExportTask\n"
+	i := strings.Index(good, old)
+	j := strings.Index(good[i:], "        - name: StartTime\n")
+	if i < 0 || j < 0 {
+		t.Fatal("the shipped spec has no CreateUserUsageDataExportTask StartTime")
+	}
+	k := i + j + len("        - name: StartTime\n")
+	broken := good[:k] + "          x-mock-fold: lower\n" + good[k:]
+	got := problems(t, mock.Config{Spec: []byte(broken), SpecFile: "spec.yaml"})
+	assertProblems(t, got, "x-mock-fold: CreateUserUsageDataExportTask keeps no resource state")
+}

@@ -449,6 +449,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		return ok
 	}
 
+	var folded []string // the x-mock-fold parameters' pointers
 	for i, ref := range o.Parameters {
 		p := ref.Value
 		sub := fmt.Sprintf("/parameters/%d", i)
@@ -484,6 +485,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 				problem(sub+"/x-mock-fold", "lower is the one fold (state sees the value lower-cased), not %v", raw)
 			}
 			param.fold = true
+			folded = append(folded, sub+"/x-mock-fold")
 		}
 		if param.Default != "" {
 			param.defaults = []string{param.Default}
@@ -510,6 +512,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 	}
 	op.State = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
 	op.Resource = parseStateHook(s, o.Extensions, op, knownCode, problem)
+	if _, stateful := o.Extensions["x-mock-state"]; !stateful || op.State != nil {
+		for _, sub := range folded { // only a resource's state sees folded values
+			problem(sub, "%s keeps no resource state (x-mock-state with resource:): the fold would change nothing", op.Name)
+		}
+	}
 	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.Response = successSchema(o)
