@@ -28,6 +28,10 @@ func TestBrokenStateRules(t *testing.T) {
 			"each: pattern"},
 		{"a fold that is not lower", "x-mock-fold: lower", "x-mock-fold: upper",
 			"x-mock-fold: lower is the one fold"},
+		{"an empty assumption", `x-mock-assumed: ["an id the domain lacks`, `x-mock-assumed: ["", "an id the domain lacks`,
+			"DeleteSpecificConfig.post.x-mock-state: x-mock-assumed[0]: empty"},
+		{"an assumption that is not a list", `x-mock-assumed: ["an id the domain lacks refuses the whole call: nothing is deleted"]`, `x-mock-assumed: 3`,
+			"x-mock-state: malformed"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(good, tc.old) {

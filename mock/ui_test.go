@@ -188,6 +188,33 @@ func TestUIOperationsListTheSpec(t *testing.T) {
 	}
 }
 
+// The mock's assumptions are data the operations page shows: an
+// x-mock-state's (CheckCdnDomainExist: which Status the owner gets) and
+// an error code's; an operation with none shows none.
+func TestUIOperationsShowAssumptions(t *testing.T) {
+	_, ts := newServer(t, mock.Config{})
+	page := operationsPage(t, ts.URL)
+	byName := map[string]mock.OperationInfo{}
+	for _, op := range page.Operations {
+		byName[op.Name] = op
+	}
+	if got := byName["CheckCdnDomainExist"].Assumed; len(got) == 0 || !strings.Contains(got[0], "DomainExistCdnProduct") {
+		t.Errorf("CheckCdnDomainExist: x-mock-assumed %q, want the owner's Status", got)
+	}
+	var otherUser mock.ErrorInfo
+	for _, e := range byName["AddCdnDomain"].Errors {
+		if e.Code == "DomainExist.OtherUser" {
+			otherUser = e
+		}
+	}
+	if !strings.Contains(otherUser.Assumed, "CheckCdnDomainExist") {
+		t.Errorf("AddCdnDomain's DomainExist.OtherUser: x-mock-assumed %q, want why", otherUser.Assumed)
+	}
+	if op := byName[createAction]; len(op.Assumed) != 0 || op.Errors[0].Assumed != "" {
+		t.Errorf("%s assumes nothing: %q, %q", createAction, op.Assumed, op.Errors[0].Assumed)
+	}
+}
+
 func opNames(page mock.OperationsPage) []string {
 	var names []string
 	for _, op := range page.Operations {

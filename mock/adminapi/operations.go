@@ -14,8 +14,9 @@ type OperationInfo struct {
 	RateLimit  int         `json:"rateLimit,omitempty"` // calls per second per account
 	Tasks      string      `json:"tasks,omitempty"`     // x-mock-state: the export task family it works on
 	Parameters []ParamInfo `json:"parameters"`
-	Fixtures   []string    `json:"fixtures"` // success bodies a scenario can name
-	Errors     []ErrorInfo `json:"errors"`   // documented codes, then the common ones
+	Fixtures   []string    `json:"fixtures"`                 // success bodies a scenario can name
+	Errors     []ErrorInfo `json:"errors"`                   // documented codes, then the common ones
+	Assumed    []string    `json:"x-mock-assumed,omitempty"` // what its x-mock-state does that the metadata does not say, each with why
 }
 
 // ParamInfo is one request parameter.
@@ -33,4 +34,5 @@ type ErrorInfo struct {
 	Message  string `json:"message"`
 	Common   bool   `json:"common,omitempty"` // a gateway error every operation can get
 	Scenario string `json:"scenario,omitempty"`
+	Assumed  string `json:"x-mock-assumed,omitempty"` // why the mock answers a code the metadata does not document for the operation
 }

@@ -119,7 +119,7 @@ func operationsPage(cat Catalog) adminapi.OperationsPage {
 	sp := cat.Spec
 	page := adminapi.OperationsPage{Product: sp.Product, Version: sp.Version, Operations: []adminapi.OperationInfo{}}
 	errorInfo := func(op *contract.Operation, d contract.ErrorDef, common bool) adminapi.ErrorInfo {
-		e := adminapi.ErrorInfo{Code: d.Code, Status: d.Status, Message: d.WithName(op.Subject()).Message, Common: common}
+		e := adminapi.ErrorInfo{Code: d.Code, Status: d.Status, Message: d.WithName(op.Subject()).Message, Common: common, Assumed: d.Assumed}
 		if cat.Scenarios[d.Code] != nil {
 			e.Scenario = d.Code
 		}
@@ -131,6 +131,9 @@ func operationsPage(cat Catalog) adminapi.OperationsPage {
 			Parameters: make([]adminapi.ParamInfo, len(op.Params)), Fixtures: []string{}, Errors: []adminapi.ErrorInfo{}}
 		for i, p := range op.Params {
 			info.Parameters[i] = adminapi.ParamInfo{Name: p.Name, Required: p.Required, Default: p.Default}
+		}
+		if op.Resource != nil {
+			info.Assumed = op.Resource.Assumed
 		}
 		for f := range cat.Fixtures[name] {
 			info.Fixtures = append(info.Fixtures, f)

@@ -27,20 +27,21 @@ import (
 type StateHook struct {
 	Resource string            `json:"resource"`
 	Do       string            `json:"do"`
-	Each     []EachDef         `json:"each"`     // create: one item per piece (several: every combination); delete: one, splitting a find parameter into the keys of several items
-	Fields   map[string]string `json:"fields"`   // create: the item's fields; update: the fields it sets
-	Find     map[string]string `json:"find"`     // get, update, delete, exists: field → the parameter naming it (the key's at least)
-	Filters  []FilterDef       `json:"filters"`  // list
-	Page     *PageDef          `json:"page"`     // list: the page parameters; none: every item
-	Show     map[string]string `json:"show"`     // how items appear in the answer: field → template; none: as kept
-	Quota    *QuotaUse         `json:"quota"`    // create: the daily quota each item uses
-	NotFound string            `json:"notFound"` // get, update, delete: no such item; create, list: no such parent
-	Exists   string            `json:"exists"`   // create: the key is taken in the account
-	Taken    string            `json:"taken"`    // create: the key of a global resource is another account's
-	Invalid  string            `json:"invalid"`  // create, update: a template failed on the request's values
-	Quotas   []string          `json:"quotas"`   // quotas: which to show (default: all)
-	Full     string            `json:"full"`     // create: the resource is full (onFull: refuse), or the pieces alone pass perAccount
-	Update   *UpdateDef        `json:"update"`   // create: a piece naming a kept item's key updates it instead
+	Each     []EachDef         `json:"each"`           // create: one item per piece (several: every combination); delete: one, splitting a find parameter into the keys of several items
+	Fields   map[string]string `json:"fields"`         // create: the item's fields; update: the fields it sets
+	Find     map[string]string `json:"find"`           // get, update, delete, exists: field → the parameter naming it (the key's at least)
+	Filters  []FilterDef       `json:"filters"`        // list
+	Page     *PageDef          `json:"page"`           // list: the page parameters; none: every item
+	Show     map[string]string `json:"show"`           // how items appear in the answer: field → template; none: as kept
+	Quota    *QuotaUse         `json:"quota"`          // create: the daily quota each item uses
+	NotFound string            `json:"notFound"`       // get, update, delete: no such item; create, list: no such parent
+	Exists   string            `json:"exists"`         // create: the key is taken in the account
+	Taken    string            `json:"taken"`          // create: the key of a global resource is another account's
+	Invalid  string            `json:"invalid"`        // create, update: a template failed on the request's values
+	Quotas   []string          `json:"quotas"`         // quotas: which to show (default: all)
+	Full     string            `json:"full"`           // create: the resource is full (onFull: refuse), or the pieces alone pass perAccount
+	Update   *UpdateDef        `json:"update"`         // create: a piece naming a kept item's key updates it instead
+	Assumed  []string          `json:"x-mock-assumed"` // what the hook does that the metadata does not say, each with why (GET /_mock/operations shows them)
 
 	Def       *Resource                 `json:"-"`
 	QuotaDefs map[string]*Quota         `json:"-"` // the spec's x-mock-quotas
@@ -161,6 +162,11 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	h.QuotaDefs = s.Quotas
 	bad := false
 	fail := func(format string, args ...any) { problem(sub, format, args...); bad = true }
+	for i, a := range h.Assumed {
+		if strings.TrimSpace(a) == "" {
+			fail("x-mock-assumed[%d]: empty; say what the mock assumes and why", i)
+		}
+	}
 	if !slices.Contains(hookDos, h.Do) {
 		fail("do: %q; want one of %s", h.Do, strings.Join(hookDos, ", "))
 		return nil

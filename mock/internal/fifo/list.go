@@ -4,15 +4,18 @@
 // when their global bound is reached, whatever its account.
 package fifo
 
-import "iter"
+import (
+	"fmt"
+	"iter"
+)
 
-// List holds values in the order they were pushed, at most Limit of them
-// before Full says so. The zero value is an empty list with no bound.
+// List holds values in the order they were pushed, at most its limit of
+// them before Full says so. The zero value is an empty list with no bound.
 // It is not safe for concurrent use: its owner's lock guards it.
 type List[T any] struct {
 	oldest, newest *Elem[T]
 	n              int
-	Limit          int // Full once it holds this many; 0: never full
+	limit          int // Full once it holds this many; 0: never full
 }
 
 // Elem is one value in a List; its owner keeps it to remove the value.
@@ -23,13 +26,32 @@ type Elem[T any] struct {
 }
 
 // New is an empty list that is full at limit values.
-func New[T any](limit int) *List[T] { return &List[T]{Limit: limit} }
+func New[T any](limit int) *List[T] { return &List[T]{limit: limit} }
+
+// Limit is how many values make the list full; 0: no bound.
+func (l *List[T]) Limit() int { return l.limit }
 
 // Len is how many values the list holds.
 func (l *List[T]) Len() int { return l.n }
 
-// Full reports whether the list holds its Limit or more.
-func (l *List[T]) Full() bool { return l.Limit > 0 && l.n >= l.Limit }
+// Full reports whether the list holds its limit or more.
+func (l *List[T]) Full() bool { return l.limit > 0 && l.n >= l.limit }
+
+// MakeRoom drops the oldest value while the list is full, handing it to
+// drop, which must remove it from the list (and from whatever else its
+// owner indexes). A drop that leaves the list as long stops it with an
+// error instead of looping forever: a bug in an owner fails its call,
+// never hangs it. Each turn shortens the list, so it ends.
+func (l *List[T]) MakeRoom(drop func(T)) error {
+	for l.Full() {
+		n := l.n
+		drop(l.oldest.Value)
+		if l.n >= n {
+			return fmt.Errorf("dropping the oldest of %d values did not remove it", n)
+		}
+	}
+	return nil
+}
 
 // Push adds v as the newest value and returns its element.
 func (l *List[T]) Push(v T) *Elem[T] {

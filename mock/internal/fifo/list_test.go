@@ -71,13 +71,14 @@ func TestAgainstSlice(t *testing.T) {
 			l.Remove(elems[v])
 			want = slices.DeleteFunc(want, func(x int) bool { return x == v })
 		default:
-			for l.Full() {
-				e := l.Oldest()
-				if e.Value != want[0] {
-					t.Fatalf("step %d: oldest %d, want %d", i, e.Value, want[0])
+			if err := l.MakeRoom(func(v int) {
+				if v != want[0] {
+					t.Fatalf("step %d: oldest %d, want %d", i, v, want[0])
 				}
-				l.Remove(e)
+				l.Remove(elems[v])
 				want = want[1:]
+			}); err != nil {
+				t.Fatalf("step %d: %v", i, err)
 			}
 			elems[i] = l.Push(i)
 			want = append(want, i)
@@ -85,6 +86,31 @@ func TestAgainstSlice(t *testing.T) {
 		if got := values(t, l); !slices.Equal(got, want) {
 			t.Fatalf("step %d: list %v, want %v", i, got, want)
 		}
+	}
+}
+
+// MakeRoom drops the oldest until the list has room, and stops with an
+// error when a drop does not remove it, instead of looping forever.
+func TestMakeRoom(t *testing.T) {
+	l := New[int](3)
+	elems := []*Elem[int]{l.Push(0), l.Push(1), l.Push(2)}
+	l.Remove(elems[0])
+	l.Push(3)
+	var dropped []int
+	if err := l.MakeRoom(func(v int) { dropped = append(dropped, v); l.Remove(elems[v]) }); err != nil || !slices.Equal(dropped, []int{1}) {
+		t.Fatalf("MakeRoom dropped %v (%v), want the oldest live value, 1", dropped, err)
+	}
+	if l.Len() != 2 || l.Full() || l.Limit() != 3 {
+		t.Fatalf("after MakeRoom: len %d, full %v, limit %d", l.Len(), l.Full(), l.Limit())
+	}
+	l.Push(4)
+	calls := 0
+	err := l.MakeRoom(func(int) { calls++ }) // an owner's bug: nothing removed
+	if err == nil || calls != 1 || l.Len() != 3 {
+		t.Fatalf("a drop that removes nothing: err %v after %d calls, len %d; want an error after 1", err, calls, l.Len())
+	}
+	if err := New[int](0).MakeRoom(func(int) { t.Fatal("a list without a limit is never full") }); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -169,7 +169,13 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		ws = append(ws, putWrite(r.it))
 	}
 	for _, it := range items {
-		ws = append(ws, s.insert(it, def.PerAccount)...)
+		w, err := s.insert(it, def.PerAccount)
+		ws = append(ws, w...)
+		if err != nil {
+			// A bug of the store, and memory is half changed: refuse every
+			// call until a restart reloads the file, as after a failed write.
+			return fail(s.fail(err))
+		}
 		ws = append(ws, putWrite(it))
 	}
 	ws = append(ws, tasks.RawWrite{Bucket: bucketMeta, Key: keySeq, Value: binary.BigEndian.AppendUint64(nil, seq)})

@@ -10,19 +10,37 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/paging"
 )
 
 // list finds the account's items that pass the filters, newest first, and
 // the page asked for (every item without page parameters).
 func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
 	var made fixture.Tasks
+	page, views, apiErr := s.page(c, h, params)
+	if apiErr != nil {
+		return made, apiErr
+	}
+	shown, apiErr := shownItems(h, views)
+	if apiErr != nil {
+		return made, apiErr
+	}
+	page.Items = append(page.Items, shown...)
+	made.List = page
+	return made, nil
+}
+
+// page is the list's page and the views of its items. It unlocks mu
+// however it ends: a panic here (answered 500 by the server) must not
+// leave every later call of the store waiting for the lock.
+func (s *Store) page(c Call, h *contract.StateHook, params map[string]string) (*fixture.ItemPage, []map[string]any, *contract.APIError) {
 	def := h.Def
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if p := def.Parent; p != nil && h.NotFound != "" {
 		for _, f := range h.Filters {
 			if v := params[f.Param]; f.Field == p.Field && v != "" && s.byKey[itemKey{c.Account, p.Resource, v}] == nil {
-				s.mu.Unlock()
-				return made, notFound(c, h, f.Param)
+				return nil, nil, notFound(c, h, f.Param)
 			}
 		}
 	}
@@ -78,25 +96,14 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 	if h.Page != nil {
 		page.Size = pageParam(c.Op, params, h.Page.Size, 20)
 		page.Number = pageParam(c.Op, params, h.Page.Number, 1)
-		// A page past the end is empty: (Number-1)*Size can pass any int.
-		from = total
-		if page.Number-1 < (total+page.Size-1)/page.Size {
-			from = (page.Number - 1) * page.Size
-		}
-		to = min(from+page.Size, total)
+		// Without validation any number and size get here: paging never overflows.
+		from, to = paging.Bounds(int64(page.Number), int64(page.Size), total)
 	}
 	views := make([]map[string]any, 0, to-from)
 	for i := from; i < to; i++ {
 		views = append(views, at(i).View(def, c.Now))
 	}
-	s.mu.Unlock()
-	shown, apiErr := shownItems(h, views)
-	if apiErr != nil {
-		return made, apiErr
-	}
-	page.Items = append(page.Items, shown...)
-	made.List = page
-	return made, nil
+	return page, views, nil
 }
 
 // keyFilter is the keys an equal or in filter on the resource's key

@@ -11,11 +11,21 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
+// keyOf is the key of the item a request names and the parameter that
+// holds it (the hook's find of the resource's key): find, and through it
+// get, update and delete, and exists read it here alone. Parameters come
+// as contract.Operation.StateParams made them, x-mock-fold lower-casing
+// applied, as do the templates that render a create's key.
+func keyOf(h *contract.StateHook, params map[string]string) (key, param string) {
+	param = h.Find[h.Def.Key]
+	return params[param], param
+}
+
 // find is the account's item the hook's find names, or nil.
 // Called with mu held.
 func (s *Store) find(c Call, h *contract.StateHook, params map[string]string) (*Item, string) {
-	keyParam := h.Find[h.Def.Key]
-	it := s.byKey[itemKey{c.Account, h.Def.Name, params[keyParam]}]
+	key, keyParam := keyOf(h, params)
+	it := s.byKey[itemKey{c.Account, h.Def.Name, key}]
 	if it == nil {
 		return nil, keyParam
 	}
@@ -100,13 +110,13 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 // account (the item its find names), or, for a global resource, by
 // another account. O(1): two map lookups.
 func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
-	key := params[h.Find[h.Def.Key]]
+	key, _ := keyOf(h, params)
 	s.mu.Lock()
 	it, _ := s.find(c, h, params)
 	v := contract.ExistsView{Own: it != nil}
 	if h.Def.Global {
 		held := s.held[resKey{h.Def.Name, key}]
-		if s.byKey[itemKey{c.Account, h.Def.Name, key}] != nil {
+		if s.byKey[itemKey{c.Account, h.Def.Name, key}] != nil { // the account's own, whatever find's other fields say
 			held--
 		}
 		v.Other = held > 0

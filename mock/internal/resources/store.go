@@ -125,8 +125,9 @@ func Open(file File) (*Store, error) {
 			return fmt.Errorf("resource item %x: %v", k, err)
 		}
 		s.seq = max(s.seq, it.Seq)
-		ws = append(ws, s.insert(it, 0)...)
-		return nil
+		w, err := s.insert(it, 0)
+		ws = append(ws, w...)
+		return err
 	})
 	if err == nil {
 		err = file.LoadRaw(bucketMeta, func(k, v []byte) error {
@@ -166,8 +167,10 @@ func delWrite(it *Item) tasks.RawWrite {
 // forget the items it pushed out (with their children): the account's
 // oldest of the resource beyond perAccount (0: no bound), then the
 // resource's oldest on the server beyond the store's limit. A resource
-// that refuses when full was checked for room before. Called with mu held.
-func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite) {
+// that refuses when full was checked for room before. An eviction that
+// does not shrink the resource is a bug of the store: insert stops with
+// an error, leaving it out, rather than loop. Called with mu held.
+func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite, err error) {
 	k := collKey{it.Account, it.Resource}
 	if list := s.byColl[k]; perAccount > 0 && len(list) >= perAccount {
 		ws = append(ws, s.remove(list[0])...)
@@ -177,8 +180,8 @@ func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite) {
 		order = fifo.New[*Item](s.limit)
 		s.orders[it.Resource] = order
 	}
-	for order.Full() {
-		ws = append(ws, s.remove(order.Oldest().Value)...)
+	if err := order.MakeRoom(func(old *Item) { ws = append(ws, s.remove(old)...) }); err != nil {
+		return ws, fmt.Errorf("evicting the oldest %s: %v", it.Resource, err)
 	}
 	s.byColl[k] = append(s.byColl[k], it)
 	s.byKey[itemKey{it.Account, it.Resource, it.Key}] = it
@@ -191,7 +194,7 @@ func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite) {
 		s.kids[pk][it.Seq] = it
 	}
 	it.in = order.Push(it)
-	return ws
+	return ws, nil
 }
 
 // room reports whether the account and the server have room for n more

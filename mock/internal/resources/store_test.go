@@ -31,7 +31,11 @@ func TestBounds(t *testing.T) {
 	s.limit = 4
 	add := func(account, resource, key string, perAccount int, parent *ParentRef) int {
 		s.seq++
-		return len(s.insert(&Item{Seq: s.seq, Account: account, Resource: resource, Key: key, Parent: parent}, perAccount))
+		ws, err := s.insert(&Item{Seq: s.seq, Account: account, Resource: resource, Key: key, Parent: parent}, perAccount)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ws)
 	}
 	keys := func(account string) string {
 		var out []string
@@ -88,5 +92,48 @@ func TestQuotaBook(t *testing.T) {
 	}
 	if got := b.used("A", "q", q, midnight.Add(-time.Second)); got != 3 {
 		t.Errorf("asked with a time before midnight, the new day's use: %d, want 3", got)
+	}
+}
+
+// Through the hooks, as the server calls them: a resource that evicts
+// drops its oldest live item when the server holds its limit, never one
+// deleted before; the store's count stays at the limit.
+func TestEvictsTheOldestLiveItem(t *testing.T) {
+	sp := shippedSpec(t)
+	sp.Resources["domain"].OnFull = contract.OnFullEvict // shipped, domains refuse when full
+	s, err := Open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.limit = 4
+	add := func(name string) {
+		t.Helper()
+		if code := try(s, sp, "A", "AddCdnDomain", "DomainName", name+".example.com", "CdnType", "web", "Sources", src); code != "" {
+			t.Fatalf("AddCdnDomain %s: %s", name, code)
+		}
+	}
+	kept := func(want string) {
+		t.Helper()
+		if got := order(s, "domain"); got != want || s.Len() != 4 {
+			t.Errorf("kept %s (%d items), want %s (4)", got, s.Len(), want)
+		}
+	}
+	add("a")
+	add("b")
+	add("c")
+	if code := try(s, sp, "A", "DeleteCdnDomain", "DomainName", "b.example.com"); code != "" {
+		t.Fatalf("DeleteCdnDomain b: %s", code)
+	}
+	add("d")
+	add("e") // full: a c d e
+	kept("[a.example.com c.example.com d.example.com e.example.com]")
+	add("f") // a goes
+	kept("[c.example.com d.example.com e.example.com f.example.com]")
+	add("g") // c goes: b, older, was deleted
+	kept("[d.example.com e.example.com f.example.com g.example.com]")
+	for name, want := range map[string]string{"a": "InvalidDomain.NotFound", "c": "InvalidDomain.NotFound", "d": ""} {
+		if code := try(s, sp, "A", "DescribeCdnDomainDetail", "DomainName", name+".example.com"); code != want {
+			t.Errorf("DescribeCdnDomainDetail %s: %q, want %q", name, code, want)
+		}
 	}
 }

@@ -76,7 +76,11 @@ func (ts *Store) openFile(statePath string) error {
 		}
 		var evicted []*Task
 		for _, t := range loaded { // in Seq order: the keys are big-endian
-			evicted = append(evicted, ts.insert(t)...)
+			e, err := ts.insert(t)
+			if err != nil {
+				return err
+			}
+			evicted = append(evicted, e...)
 			if t.Seq > seq.Load() { // nothing else uses seq before New returns
 				seq.Store(t.Seq)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/paging"
 )
 
 // Apply runs the operation's x-mock-state after the request passed
@@ -49,11 +50,11 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 		number := intParam(params, op, contract.ParamPageNumber)
 		all := ts.list(account, h.Tasks, now)
 		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []fixture.TaskView{}}
-		if from := (number - 1) * size; from < len(all) {
-			base := BaseURL(r)
-			for _, t := range all[from:min(from+size, len(all))] {
-				page.Items = append(page.Items, t.View(now, base))
-			}
+		// Without validation any number and size get here: paging never overflows.
+		from, to := paging.Bounds(int64(number), int64(size), len(all))
+		base := BaseURL(r)
+		for _, t := range all[from:to] {
+			page.Items = append(page.Items, t.View(now, base))
 		}
 		made.Page = page
 	case contract.DoDelete:

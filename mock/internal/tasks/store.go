@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -82,22 +83,25 @@ func openStore(statePath string, duration time.Duration, seq *atomic.Uint64, lim
 
 // insert indexes t, the newest task, and returns the tasks it pushed out:
 // the account's oldest of the family beyond maxTasksPerFamily, then the
-// store's oldest beyond its limit. O(1) amortized. Called with mu held.
-func (ts *Store) insert(t *Task) (evicted []*Task) {
+// store's oldest beyond its limit. O(1) amortized. An eviction that does
+// not shrink the store is a bug of the store: insert stops with an error,
+// leaving t out, rather than loop. Called with mu held.
+func (ts *Store) insert(t *Task) (evicted []*Task, err error) {
 	k := familyKey{t.Account, t.Family}
 	if list := ts.byFamily[k]; len(list) >= maxTasksPerFamily {
 		evicted = append(evicted, list[0])
 		ts.unlink(list[0], 0)
 	}
-	for ts.order.Full() {
-		e := ts.order.Oldest().Value // the oldest of all is the oldest of its family: index 0
+	if err := ts.order.MakeRoom(func(e *Task) {
 		evicted = append(evicted, e)
-		ts.unlink(e, 0)
+		ts.unlink(e, 0) // the oldest of all is the oldest of its family: index 0
+	}); err != nil {
+		return evicted, fmt.Errorf("evicting the oldest task: %v", err)
 	}
 	ts.byFamily[k] = append(ts.byFamily[k], t)
 	ts.byToken[t.Token] = t
 	ts.order.PushElem(&t.in, t)
-	return evicted
+	return evicted, nil
 }
 
 // unlink forgets t, which is at index i of its family's list. Called with
@@ -143,7 +147,11 @@ func (ts *Store) create(t *Task) error {
 	ts.mu.Lock()
 	t.Seq = ts.seq.Add(1) // under the lock: ids grow in the order tasks are stored
 	t.ID = strconv.FormatUint(t.Seq, 10)
-	evicted := ts.insert(t)
+	evicted, err := ts.insert(t)
+	if err != nil {
+		ts.mu.Unlock()
+		return err
+	}
 	ops := make([]fileOp, 0, len(evicted)+1)
 	for _, e := range evicted {
 		ops = append(ops, fileOp{del: e.Seq})
@@ -227,7 +235,7 @@ func (ts *Store) All() map[string][]*Task {
 func (ts *Store) Reset() error {
 	ts.mu.Lock()
 	ts.byFamily, ts.byToken = map[familyKey][]*Task{}, map[string]*Task{}
-	ts.order = fifo.New[*Task](ts.order.Limit)
+	ts.order = fifo.New[*Task](ts.order.Limit())
 	b := ts.queue(fileOp{reset: true})
 	ts.mu.Unlock()
 	return ts.commit(b)
