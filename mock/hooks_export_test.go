@@ -29,3 +29,7 @@ func SetScenarioHooks(s *Server, checked, installWaits func()) {
 // SetReloadSettle sets how long Watch lets files stay quiet before it
 // reloads.
 func SetReloadSettle(s *Server, d time.Duration) { s.reloadSettle = d }
+
+// SetStateWriteHook calls f after each resource write reaches the --state
+// file; an error it returns is the write's.
+func SetStateWriteHook(s *Server, f func() error) { s.hooks.stateWrite = f }

@@ -68,25 +68,27 @@ func TestPerKeyMemory(t *testing.T) {
 // TestPerItemMemory measures a resource item (x-mock-resources) as
 // TestPerKeyMemory measures per-key state: a domain as AddCdnDomain makes
 // it (one origin) and a refresh task as RefreshObjectCaches makes it (one
-// URL), each in one of four accounts whose access key ids are of the
-// longest length accepted, so no perAccount bound drops any; throttling is
-// off, so only the items are counted.
+// URL), spread over accounts (80 of 50 domains, 4 of 1000 tasks: each
+// resource's perAccount) whose access key ids are of the longest length
+// accepted, so no bound refuses or drops any; throttling is off, so only
+// the items are counted.
 func TestPerItemMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fills the store with thousands of items")
 	}
-	const n = 4000 // four accounts of 1000: perAccount, and within the daily URL quota (2000)
+	const n = 4000 // within perAccount in each account, and within the daily URL quota (2000)
 	sources := `[{"content":"192.0.2.10","type":"ipaddr","priority":"20","port":80,"weight":"10"}]`
 	for _, tc := range []struct {
-		what string
-		max  int64 // bytes per item, as documented
-		call func(i int) url.Values
+		what     string
+		max      int64 // bytes per item, as documented
+		accounts int
+		call     func(i int) url.Values
 	}{
-		{"domain", 3072, func(i int) url.Values {
+		{"domain", 3072, 80, func(i int) url.Values {
 			return url.Values{"Action": {"AddCdnDomain"}, "DomainName": {fmt.Sprintf("www%06d.example.com", i)},
 				"CdnType": {"web"}, "Sources": {sources}}
 		}},
-		{"refresh task", 2048, func(i int) url.Values {
+		{"refresh task", 2048, 4, func(i int) url.Values {
 			return url.Values{"Action": {"RefreshObjectCaches"}, "ObjectPath": {fmt.Sprintf("http://www.example.com/images/%06d.png", i)}}
 		}},
 	} {
@@ -94,7 +96,7 @@ func TestPerItemMemory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		keys := make([]string, 5) // four accounts measured, and one to warm up
+		keys := make([]string, tc.accounts+1) // the accounts measured, and one to warm up
 		for a := range keys {
 			keys[a] = fmt.Sprintf("%0*d", contract.MaxAccessKeyIDBytes, a)
 		}
@@ -109,10 +111,10 @@ func TestPerItemMemory(t *testing.T) {
 				t.Fatalf("%s %d: %d %s", tc.what, i, w.Code, w.Body)
 			}
 		}
-		send(n, 4) // the operation loaded in full: not counted
+		send(n, tc.accounts) // the operation loaded in full: not counted
 		before := liveHeapInternal()
 		for i := range n {
-			send(i, i%4)
+			send(i, i%tc.accounts)
 		}
 		per := (int64(liveHeapInternal()) - int64(before)) / n
 		t.Logf("%s: %d bytes per item", tc.what, per)

@@ -75,6 +75,7 @@ type hooks struct {
 	reloadWaits   func()           // a reload waits for another one to finish
 	installWaits  func()           // a reload's install waits for a SetScenario or Bind to finish
 	scenarioOK    func()           // SetScenario or Bind has found the scenario and not yet set it
+	stateWrite    func() error     // a resource write to the --state file: its error makes the write fail (stateFile)
 }
 
 // New loads and checks every file and returns a ready server. A problem in
@@ -121,7 +122,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	}
 	var file resources.File // resources share the task store's file and its group commit; nil: memory only
 	if cfg.StatePath != "" {
-		file = s.tasks
+		file = stateFile{s}
 	}
 	if s.resources, err = resources.Open(file); err != nil {
 		s.tasks.Close()

@@ -63,7 +63,10 @@ func (s *api) adminResources(c echo.Context) error {
 		}
 		limit = n
 	}
-	q := resources.Query{Resource: resource, After: c.QueryParam("after"), MaxAccounts: resourceAccounts, PerList: limit}
+	q := resources.Query{Resource: resource, MaxAccounts: resourceAccounts, PerList: limit}
+	if v, ok := c.QueryParams()["after"]; ok && len(v) > 0 { // given, even empty: after the "" account
+		q.After = &v[0]
+	}
 	if byAccount {
 		q.Account = &account
 	}

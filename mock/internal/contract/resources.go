@@ -168,8 +168,8 @@ func loadResources(s *Spec, ext map[string]any, ps *diag.Problems) {
 		case "":
 			r.OnFull = OnFullEvict
 		case OnFullEvict, OnFullRefuse:
-		default:
-			fail("/onFull", "%q; want evict (drop the oldest) or refuse", r.OnFull)
+		default: // reported, the resource kept: its operations would each report it missing
+			problem(ptr+"/onFull", "%q; want evict (drop the oldest) or refuse", r.OnFull)
 		}
 		if st := r.Status; st != nil {
 			if st.Field == "" || st.Initial == "" {

@@ -369,7 +369,9 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	}
 	sort.Strings(s.Names)
 	if len(s.Resources) > 0 {
-		sampleResources(s, opts.part, &ps) // resources.go
+		// With problems already found, a resource's create may be among the
+		// operations refused: "no operation creates it" would be noise.
+		sampleResources(s, opts.part || len(ps) > 0, &ps) // resources.go
 	}
 	for m := range methods {
 		s.AllMethods = append(s.AllMethods, m)
@@ -447,6 +449,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		return ok
 	}
 
+	var folded []string // the x-mock-fold parameters' pointers
 	for i, ref := range o.Parameters {
 		p := ref.Value
 		sub := fmt.Sprintf("/parameters/%d", i)
@@ -482,6 +485,7 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 				problem(sub+"/x-mock-fold", "lower is the one fold (state sees the value lower-cased), not %v", raw)
 			}
 			param.fold = true
+			folded = append(folded, sub+"/x-mock-fold")
 		}
 		if param.Default != "" {
 			param.defaults = []string{param.Default}
@@ -508,6 +512,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 	}
 	op.State = parseTaskHook(o.Extensions, op, knownCode, reports, problem)
 	op.Resource = parseStateHook(s, o.Extensions, op, knownCode, problem)
+	if _, stateful := o.Extensions["x-mock-state"]; !stateful || op.State != nil {
+		for _, sub := range folded { // only a resource's state sees folded values
+			problem(sub, "%s keeps no resource state (x-mock-state with resource:): the fold would change nothing", op.Name)
+		}
+	}
 	op.route = routeWithoutLists(op) // repeat lists are checked by the mock, not kin-openapi (lists.go)
 
 	op.Response = successSchema(o)

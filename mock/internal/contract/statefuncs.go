@@ -73,18 +73,47 @@ var StateFuncs = template.FuncMap{
 		}
 		return strconv.ParseInt(fmt.Sprint(v), 10, 64)
 	},
-	// pluck takes one field of each item; join joins texts.
-	"pluck": func(items []map[string]any, field string) []string {
-		out := make([]string, len(items))
-		for i, it := range items {
+	// pluck takes one field of each object of a list (a JSON list as
+	// parsed, or a list of objects); join joins texts.
+	"pluck": func(items any, field string) ([]string, error) {
+		var list []map[string]any
+		switch x := items.(type) {
+		case []map[string]any:
+			list = x
+		case []any:
+			for _, it := range x {
+				m, ok := it.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("pluck %s: want a list of objects, not a list holding %s", field, jsonKind(it))
+				}
+				list = append(list, m)
+			}
+		default:
+			return nil, fmt.Errorf("pluck %s: want a list of objects, not %s", field, jsonKind(items))
+		}
+		out := make([]string, len(list))
+		for i, it := range list {
 			out[i] = fmt.Sprint(it[field])
 		}
-		return out
+		return out, nil
 	},
 	"join": func(parts []string, sep string) string { return strings.Join(parts, sep) },
 	// need is an object's field, which must be there and not empty: a
 	// request's JSON missing it is refused (the hook's invalid code).
 	"need": need,
+	// needString is need for a field that must be a non-empty text (a
+	// name): {"functionName": {"x": 1}} is refused, not kept as "map[x:1]".
+	"needString": func(v any, field string) (string, error) {
+		x, err := need(v, field)
+		if err != nil {
+			return "", err
+		}
+		str, ok := x.(string)
+		if !ok {
+			return "", fmt.Errorf("%s must be a text, not %s", field, jsonKind(x))
+		}
+		return str, nil
+	},
 	// needAll passes on a non-empty JSON list of objects that each have
 	// the fields named, not empty.
 	"needAll": func(v any, fields ...string) (any, error) {

@@ -88,6 +88,11 @@ type FilterDef struct {
 	Match   string   `json:"match"`
 	Values  []string `json:"values"` // hide
 	MatchBy *MatchBy `json:"matchBy"`
+	// Text, when set, is a template over the field's kept value (a JSON
+	// value as parsed) giving the text matched, e.g. only the origins'
+	// addresses of a domain's Sources, not its JSON key names.
+	Text  string         `json:"text"`
+	TextT *ValueTemplate `json:"-"`
 }
 
 // MatchBy is the parameter choosing a filter's match, and its values'
@@ -219,8 +224,15 @@ func parseStateHook(s *Spec, ext map[string]any, op *Operation, knownCode func(s
 	for field, p := range h.Find {
 		param("find."+field, p)
 	}
-	for _, f := range h.Filters {
+	for i := range h.Filters {
+		f := &h.Filters[i]
 		param("filters", f.Param)
+		if f.Text != "" {
+			var err error
+			if f.TextT, err = CompileValue("filters.text", f.Text); err != nil {
+				fail("filters: %s: text: %v", f.Param, err)
+			}
+		}
 		if !slices.Contains(filterKinds, f.Match) || f.Field == "" {
 			fail("filters: %s: match %q on field %q; want a field and one of %s", f.Param, f.Match, f.Field, strings.Join(filterKinds[1:], ", "))
 		}

@@ -142,8 +142,14 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		items = append(items, it)
 		shown = append(shown, it)
 	}
-	if def.OnFull == contract.OnFullRefuse && !s.room(c.Account, def, len(items)) {
-		return fail(apiError(c, h.Full, ""))
+	if def.OnFull == contract.OnFullRefuse {
+		if ok, serverFull := s.room(c.Account, def, len(items)); !ok {
+			e := apiError(c, h.Full, "")
+			if serverFull { // not the account's limit: say whose, and how to free it
+				e.Message += fmt.Sprintf(" (the mock's own bound: at most %d %s items on the server, every account together; DELETE /_mock/resources frees them)", s.limit, def.Name)
+			}
+			return fail(e)
+		}
 	}
 	var ws []tasks.RawWrite
 	for name, n := range uses {

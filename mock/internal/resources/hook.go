@@ -8,11 +8,11 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
-// ValueBytes bounds each text value an item keeps, as the journal bounds
-// its values: a longer one is cut and ends with the journal's marker.
+// ValueBytes bounds each text value an item keeps: a longer one is
+// refused (the hook's invalid code), never cut, as a cut value could never
+// be found again by the filter that names it.
 const ValueBytes = 1 << 10
 
 // maxItemBytes bounds all of an item's values together (texts as kept,
@@ -97,8 +97,10 @@ func errShow(err error) *contract.APIError {
 		Message: fmt.Sprintf("the spec's show templates fail on an item: %v", err)}
 }
 
-// evalFields renders a hook's field templates for data, keeping bounded
-// copies; a template that renders "" or null is left out when skipEmpty.
+// evalFields renders the field templates an item keeps: a text longer
+// than ValueBytes, or values over maxItemBytes together, is an error (the
+// caller answers the hook's invalid code); a template that renders "" or
+// null is left out when skipEmpty.
 func evalFields(ts map[string]*contract.ValueTemplate, data any, skipEmpty bool) (map[string]any, error) {
 	out := make(map[string]any, len(ts))
 	size := 0
@@ -108,8 +110,10 @@ func evalFields(ts map[string]*contract.ValueTemplate, data any, skipEmpty bool)
 			return nil, fmt.Errorf("%s: %v", k, err)
 		}
 		if str, ok := v.(string); ok {
-			v = journal.KeptCopy(str, ValueBytes)
-			size += len(v.(string))
+			if len(str) > ValueBytes {
+				return nil, fmt.Errorf("%s is %d bytes; the mock keeps at most %d a value", k, len(str), ValueBytes)
+			}
+			size += len(str)
 		} else if v != nil {
 			size += len(fmt.Sprint(v))
 		}
@@ -120,6 +124,20 @@ func evalFields(ts map[string]*contract.ValueTemplate, data any, skipEmpty bool)
 	}
 	if size > maxItemBytes {
 		return nil, fmt.Errorf("the values come to %d bytes; the mock keeps at most %d an item", size, maxItemBytes)
+	}
+	return out, nil
+}
+
+// showFields renders a hook's show templates over an item's view: what
+// an answer shows, not kept, so not bounded here (its values are).
+func showFields(ts map[string]*contract.ValueTemplate, data any) (map[string]any, error) {
+	out := make(map[string]any, len(ts))
+	for k, t := range ts {
+		v, err := t.Eval(data)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", k, err)
+		}
+		out[k] = v
 	}
 	return out, nil
 }
@@ -140,7 +158,7 @@ func shownItems(h *contract.StateHook, views []map[string]any) ([]map[string]any
 	}
 	out := make([]map[string]any, len(views))
 	for i, v := range views {
-		shown, err := evalFields(h.ShowT, v, false)
+		shown, err := showFields(h.ShowT, v)
 		if err != nil {
 			return nil, errShow(err)
 		}

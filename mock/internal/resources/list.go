@@ -2,6 +2,7 @@ package resources
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,13 +50,24 @@ func (s *Store) page(c Call, h *contract.StateHook, params map[string]string) (*
 	var matched []*Item
 	filtered := hasFilter(h.Filters, params)
 	if filtered {
-		field := func(it *Item) func(string) string {
-			return func(f string) string { return it.FieldText(def, f, c.Now) }
+		field := func(it *Item) func(contract.FilterDef) string {
+			return func(f contract.FilterDef) string { return filterText(def, it, f, c.Now) }
 		}
 		if keys, ok := keyFilter(def, h.Filters, params); ok {
 			// The key map names the candidates: no scan of the account.
+			seen := make(map[*Item]bool, len(keys)) // a key named twice is listed once
 			for _, k := range keys {
-				if it := s.byKey[itemKey{c.Account, def.Name, k}]; it != nil && !slices.Contains(matched, it) && matches(field(it), h.Filters, params) {
+				if it := s.byKey[itemKey{c.Account, def.Name, k}]; it != nil && !seen[it] && matches(field(it), h.Filters, params) {
+					seen[it] = true
+					matched = append(matched, it)
+				}
+			}
+			slices.SortFunc(matched, func(a, b *Item) int { return cmp.Compare(b.Seq, a.Seq) })
+		} else if kids, ok := s.parentFilter(c.Account, def, h.Filters, params); ok {
+			// The parent's children index names the candidates (a domain's
+			// configs): no scan of the account's items.
+			for _, it := range kids {
+				if it.Resource == def.Name && matches(field(it), h.Filters, params) {
 					matched = append(matched, it)
 				}
 			}
@@ -117,6 +129,22 @@ func keyFilter(def *contract.Resource, filters []contract.FilterDef, params map[
 	return nil, false
 }
 
+// parentFilter is the children of the parent an equal filter on the
+// resource's parent field names, when the request sets one. Called with
+// mu held.
+func (s *Store) parentFilter(account string, def *contract.Resource, filters []contract.FilterDef, params map[string]string) (map[uint64]*Item, bool) {
+	p := def.Parent
+	if p == nil {
+		return nil, false
+	}
+	for _, f := range filters {
+		if v := params[f.Param]; f.Field == p.Field && v != "" && (f.MatchFor(params) == "" || f.MatchFor(params) == "equal") {
+			return s.kids[itemKey{account, p.Resource, v}], true
+		}
+	}
+	return nil, false
+}
+
 // pageParam reads a page parameter; validation checked it unless the
 // scenario skips validation, so anything unusable falls back to the spec's
 // default, then to def.
@@ -142,16 +170,31 @@ func hasFilter(filters []contract.FilterDef, params map[string]string) bool {
 	return false
 }
 
+// filterText is what a filter matches of an item: its field as views
+// show it, or what the filter's text template makes of the kept value. A
+// template failing on a value (a field kept before the spec changed)
+// matches as "".
+func filterText(def *contract.Resource, it *Item, f contract.FilterDef, now time.Time) string {
+	if f.TextT == nil {
+		return it.FieldText(def, f.Field, now)
+	}
+	v, err := f.TextT.Eval(it.Fields[f.Field])
+	if err != nil || v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
 // matches reports whether an item passes the list's filters; field reads
-// one of its fields as views show it.
-func matches(field func(string) string, filters []contract.FilterDef, params map[string]string) bool {
+// what a filter matches of it (filterText).
+func matches(field func(contract.FilterDef) string, filters []contract.FilterDef, params map[string]string) bool {
 	for _, f := range filters {
 		want, ok := params[f.Param]
 		if !ok || want == "" {
 			continue
 		}
-		got := field(f.Field)
-		switch f.MatchFor(params) {
+		got, kind := field(f), f.MatchFor(params)
+		switch kind {
 		case "", "equal":
 			if got != want {
 				return false
@@ -177,13 +220,13 @@ func matches(field func(string) string, filters []contract.FilterDef, params map
 				return false
 			}
 		case "hide":
-			if want == "false" && slices.Contains(f.Values, got) {
+			if strings.EqualFold(want, "false") && slices.Contains(f.Values, got) { // a boolean: False too
 				return false
 			}
 		case "since", "until":
 			g, err1 := time.Parse(contract.TimeLayout, got)
 			w, err2 := time.Parse(contract.TimeLayout, want)
-			if err1 != nil || err2 != nil || (f.MatchFor(params) == "since" && g.Before(w)) || (f.MatchFor(params) == "until" && g.After(w)) {
+			if err1 != nil || err2 != nil || (kind == "since" && g.Before(w)) || (kind == "until" && g.After(w)) {
 				return false
 			}
 		}

@@ -122,7 +122,7 @@ func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) 
 		v.Other = held > 0
 	}
 	s.mu.Unlock()
-	shown, err := evalFields(h.ShowT, v, false)
+	shown, err := showFields(h.ShowT, v)
 	if err != nil {
 		return fixture.Tasks{}, errShow(err)
 	}

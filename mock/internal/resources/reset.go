@@ -23,7 +23,7 @@ type AccountView struct {
 type Query struct {
 	Account     *string // nil: every account, sorted, from after on
 	Resource    string  // "": every resource of defs
-	After       string  // with Account nil: start after this account
+	After       *string // with Account nil: start after this account (nil: from the first, the "" account of unsigned calls included)
 	MaxAccounts int     // accounts per page
 	PerList     int     // newest items shown per account and resource
 }
@@ -48,7 +48,7 @@ func (s *Store) Accounts(defs map[string]*contract.Resource, q Query, now time.T
 	} else {
 		seen := map[string]bool{}
 		for k := range s.byColl {
-			if !seen[k.account] && k.account > q.After && (q.Resource == "" || k.resource == q.Resource) {
+			if !seen[k.account] && (q.After == nil || k.account > *q.After) && (q.Resource == "" || k.resource == q.Resource) {
 				seen[k.account] = true
 				accounts = append(accounts, k.account)
 			}
@@ -117,7 +117,11 @@ func (s *Store) Reset(account *string, resource string) (int, error) {
 	}
 	wait := s.queue(ws)
 	s.mu.Unlock()
-	return n, wait()
+	if err := wait(); err != nil {
+		s.fail(err) // memory forgot what the file may keep: later calls are refused, as after any failed write
+		return n, err
+	}
+	return n, nil
 }
 
 // Len is how many items the store keeps, every resource.

@@ -198,13 +198,17 @@ func (s *Store) insert(it *Item, perAccount int) (ws []tasks.RawWrite, err error
 }
 
 // room reports whether the account and the server have room for n more
-// items of the resource. Called with mu held.
-func (s *Store) room(account string, def *contract.Resource, n int) bool {
+// items of the resource, and, when not, whether the server's bound is
+// the one reached. Called with mu held.
+func (s *Store) room(account string, def *contract.Resource, n int) (ok, serverFull bool) {
 	if len(s.byColl[collKey{account, def.Name}])+n > def.PerAccount {
-		return false
+		return false, false
 	}
 	order := s.orders[def.Name]
-	return order == nil || order.Len()+n <= s.limit
+	if order == nil || order.Len()+n <= s.limit {
+		return true, false
+	}
+	return false, true
 }
 
 // unlink forgets it alone (remove forgets its children too). Dropping

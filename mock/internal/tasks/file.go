@@ -23,7 +23,11 @@ var (
 	keySeq      = []byte("seq") // the last id given, so ids of deleted tasks never come back
 )
 
-const stateVersion = "1"
+// stateVersion is the format of a --state file. 2: resource items have
+// their parent and lower-cased keys (x-mock-fold); a file of format 1 would
+// bring back configs without their domain and keys differing by case, so
+// it is refused (the project keeps no migrations before a release).
+const stateVersion = "2"
 
 // openFile opens the bbolt file at statePath and loads its tasks into the
 // empty store ts, moving ts.seq past every id it holds. A file holding
@@ -50,7 +54,7 @@ func (ts *Store) openFile(statePath string) error {
 				return err
 			}
 		case string(v) != stateVersion:
-			return fmt.Errorf("written by another version of cdnmock (state format %s, this one reads %s); remove it or use another path", v, stateVersion)
+			return fmt.Errorf("written by another version of cdnmock (state format %s, this one reads only %s): its tasks and resources cannot be read as they are; delete the file (its state is lost) or pass another --state path", v, stateVersion)
 		}
 		if v := meta.Get(keySeq); len(v) == 8 && binary.BigEndian.Uint64(v) > seq.Load() {
 			seq.Store(binary.BigEndian.Uint64(v)) // nothing else uses seq before New returns
