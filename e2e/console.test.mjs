@@ -298,7 +298,7 @@ test('the Resources panel lists refresh tasks per access key, moves with the clo
       const text = await table.textContent();
       for (const want of [made.taskId, 'http://example.com/a.css', 'Refreshing', '0%']) assert.ok(text.includes(want), `${want} in ${text}`);
     });
-    assert.match(await p.locator('#resources-total').textContent(), /^1 of at most 10000 items$/);
+    assert.match(await p.locator('#resources-total').textContent(), /^1 item \(at most 10000 per resource\)$/);
 
     // The clock button moves the server's clock: the task is Complete.
     await p.getByRole('button', { name: 'Advance clock' }).click();

@@ -674,7 +674,7 @@
     }
     $('resources-panel').hidden = false;
     const accounts = (data && data.accounts) || [];
-    $('resources-total').textContent = data ? `${data.total} items (at most ${data.limit} per resource)${data.next ? ' · first 100 accounts' : ''}` : '';
+    $('resources-total').textContent = data ? `${data.total} ${data.total === 1 ? 'item' : 'items'} (at most ${data.limit} per resource)${data.next ? ' · first 100 accounts' : ''}` : '';
     if (!accounts.length) {
       $('resources').replaceChildren(h('p', { class: 'muted', text: 'No item yet: refresh a URL or add a domain.' }));
       return;
