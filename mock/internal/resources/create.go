@@ -64,7 +64,8 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 		return made, apiErr
 	}
 	def := h.Def
-	s.mu.Lock()
+	unlock := s.lock()
+	defer unlock()
 	// Everything is checked before anything is kept: a create makes all
 	// its items or none.
 	items := make([]*Item, 0, len(pieces)) // new items
@@ -74,7 +75,7 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	uses := map[string]int{}
 	seq := s.seq
 	fail := func(e *contract.APIError) (fixture.Tasks, *contract.APIError) {
-		s.mu.Unlock()
+		unlock()
 		return made, e
 	}
 	for _, each := range pieces {
@@ -184,7 +185,7 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	for i, it := range shown {
 		views[i] = it.View(def, c.Now)
 	}
-	s.mu.Unlock()
+	unlock()
 	if err := wait(); err != nil {
 		return made, s.fail(err) // not on disk, so not answered
 	}

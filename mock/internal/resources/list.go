@@ -35,8 +35,8 @@ func (s *Store) list(c Call, h *contract.StateHook, params map[string]string) (f
 // leave every later call of the store waiting for the lock.
 func (s *Store) page(c Call, h *contract.StateHook, params map[string]string) (*fixture.ItemPage, []map[string]any, *contract.APIError) {
 	def := h.Def
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	unlock := s.lock()
+	defer unlock()
 	if p := def.Parent; p != nil && h.NotFound != "" {
 		for _, f := range h.Filters {
 			if v := params[f.Param]; f.Field == p.Field && v != "" && s.byKey[itemKey{c.Account, p.Resource, v}] == nil {

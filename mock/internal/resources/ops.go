@@ -63,12 +63,13 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 			asked = append(asked, one)
 		}
 	}
-	s.mu.Lock()
+	unlock := s.lock()
+	defer unlock()
 	var found []*Item
 	for _, ps := range asked {
 		it, missing := s.find(c, h, ps)
 		if it == nil {
-			s.mu.Unlock()
+			unlock()
 			return made, notFound(c, h, missing)
 		}
 		if !slices.Contains(found, it) {
@@ -82,7 +83,7 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 		case contract.DoUpdate:
 			w, err := s.update(c, h, params, it)
 			if err != nil {
-				s.mu.Unlock()
+				unlock()
 				return made, invalid(c, h, err)
 			}
 			ws = append(ws, w)
@@ -94,7 +95,7 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 		views = append(views, it.View(def, c.Now))
 	}
 	wait := s.queue(ws)
-	s.mu.Unlock()
+	unlock()
 	if err := wait(); err != nil {
 		return made, s.fail(err)
 	}
@@ -111,7 +112,8 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 // another account. O(1): two map lookups.
 func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) (fixture.Tasks, *contract.APIError) {
 	key, _ := keyOf(h, params)
-	s.mu.Lock()
+	unlock := s.lock()
+	defer unlock()
 	it, _ := s.find(c, h, params)
 	v := contract.ExistsView{Own: it != nil}
 	if h.Def.Global {
@@ -121,7 +123,7 @@ func (s *Store) exists(c Call, h *contract.StateHook, params map[string]string) 
 		}
 		v.Other = held > 0
 	}
-	s.mu.Unlock()
+	unlock()
 	shown, err := showFields(h.ShowT, v)
 	if err != nil {
 		return fixture.Tasks{}, errShow(err)
@@ -172,13 +174,13 @@ func (s *Store) quotaViews(c Call, h *contract.StateHook) fixture.Tasks {
 		sort.Strings(names)
 	}
 	out := make(map[string]fixture.QuotaView, len(names))
-	s.mu.Lock()
+	unlock := s.lock()
+	defer unlock()
 	for _, name := range names {
 		q := h.QuotaDefs[name]
 		used := s.quotas.used(c.Account, name, q, c.Now)
 		out[name] = fixture.QuotaView{Limit: q.Daily, Used: used, Remain: max(q.Daily-used, 0)}
 	}
-	s.mu.Unlock()
 	return fixture.Tasks{Quotas: out}
 }
 

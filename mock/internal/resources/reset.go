@@ -88,7 +88,8 @@ func (s *Store) Accounts(defs map[string]*contract.Resource, q Query, now time.T
 // items; every quota's with a full reset. It reports how many items it
 // forgot.
 func (s *Store) Reset(account *string, resource string) (int, error) {
-	s.mu.Lock()
+	unlock := s.lock()
+	defer unlock()
 	var ws []tasks.RawWrite
 	n := 0
 	if account == nil && resource == "" {
@@ -116,7 +117,7 @@ func (s *Store) Reset(account *string, resource string) (int, error) {
 		}
 	}
 	wait := s.queue(ws)
-	s.mu.Unlock()
+	unlock()
 	if err := wait(); err != nil {
 		s.fail(err) // memory forgot what the file may keep: later calls are refused, as after any failed write
 		return n, err

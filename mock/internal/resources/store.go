@@ -266,3 +266,19 @@ func (s *Store) queue(ws []tasks.RawWrite) func() error {
 	}
 	return s.file.QueueRaw(ws...)
 }
+
+// lock takes the store's lock and returns its release, which does
+// something only the first time it is called: the caller releases by hand
+// where it must (before waiting for a write) and defers it as well, so a
+// panic while the lock is held (a bug; the server answers it 500) releases
+// the lock instead of hanging every later call.
+func (s *Store) lock() (unlock func()) {
+	s.mu.Lock()
+	held := true
+	return func() {
+		if held {
+			held = false
+			s.mu.Unlock()
+		}
+	}
+}
