@@ -21,18 +21,21 @@ func TestSDKValuesKeptWholeOrRefused(t *testing.T) {
 	if d := mustAPI(t, ts, ak, "DescribeUserDomains", "ResourceGroupId", long); d["TotalCount"] != 1.0 {
 		t.Errorf("DescribeUserDomains by the 1 KiB ResourceGroupId it was added with: TotalCount %v, want 1", d["TotalCount"])
 	}
-	tooLong := strings.Repeat("r", 2000)
-	for _, c := range []struct{ action, key, name string }{
-		{"AddCdnDomain", "DomainName", "b.example.com"},
-		{"BatchAddCdnDomain", "DomainName", "b.example.com"},
-		{"ModifyCdnDomain", "DomainName", "a.example.com"},
-	} {
-		kv := []string{c.key, c.name, "ResourceGroupId", tooLong}
-		if c.action != "ModifyCdnDomain" {
-			kv = append(kv, "CdnType", "web", "Sources", sdkSources)
-		}
-		if status, code := apiCode(t, ts, ak, c.action, kv...); status != 400 || code != "InvalidResourceGroupId.Malformed" {
-			t.Errorf("%s with a 2000-byte ResourceGroupId: %d %s, want 400 InvalidResourceGroupId.Malformed", c.action, status, code)
+	// 2000 bytes either way: 2000 characters, or 1000 of two bytes each
+	// (within a 1024-character maxLength, past the 1 KiB the mock keeps).
+	for _, tooLong := range []string{strings.Repeat("r", 2000), strings.Repeat("é", 1000)} {
+		for _, c := range []struct{ action, key, name string }{
+			{"AddCdnDomain", "DomainName", "b.example.com"},
+			{"BatchAddCdnDomain", "DomainName", "b.example.com"},
+			{"ModifyCdnDomain", "DomainName", "a.example.com"},
+		} {
+			kv := []string{c.key, c.name, "ResourceGroupId", tooLong}
+			if c.action != "ModifyCdnDomain" {
+				kv = append(kv, "CdnType", "web", "Sources", sdkSources)
+			}
+			if status, code := apiCode(t, ts, ak, c.action, kv...); status != 400 || code != "InvalidResourceGroupId.Malformed" {
+				t.Errorf("%s with a 2000-byte ResourceGroupId (%d characters): %d %s, want 400 InvalidResourceGroupId.Malformed", c.action, len([]rune(tooLong)), status, code)
+			}
 		}
 	}
 	if d := mustAPI(t, ts, ak, "DescribeUserDomains"); d["TotalCount"] != 1.0 {

@@ -1,6 +1,8 @@
 package resources
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -31,5 +33,36 @@ func TestListByParentReadsTheIndex(t *testing.T) {
 	}
 	if n := list("b.example.com"); n != 1 {
 		t.Errorf("b's config: %d", n)
+	}
+}
+
+// The children index is a map: a list read through it is sorted newest
+// first, as every list is, whatever order the map gives.
+func TestListByParentNewestFirst(t *testing.T) {
+	sp := shippedSpec(t)
+	s, err := Open(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	call(t, s, sp, listT0, "AddCdnDomain", "DomainName", "a.example.com", "CdnType", "web", "Sources", src)
+	var made []string
+	for _, v := range []string{"1", "2", "3", "4", "5", "6"} {
+		fn := `[{"functionName":"set_resp_header","functionArgs":[{"argName":"key","argValue":"X-` + v + `"},{"argName":"value","argValue":"1"}]}]`
+		one, _ := call(t, s, sp, listT0, "BatchSetCdnDomainConfig", "DomainNames", "a.example.com", "Functions", fn)
+		made = append(made, fmt.Sprint(one["ConfigId"]))
+	}
+	if ids := slices.Compact(slices.Sorted(slices.Values(made))); len(ids) != 6 {
+		t.Fatalf("six configs, six ids: %v", made)
+	}
+	slices.Reverse(made)
+	for range 5 { // a map's order changes from one range to the next
+		_, items := call(t, s, sp, listT0, "DescribeCdnDomainConfigs", "DomainName", "a.example.com")
+		var got []string
+		for _, it := range items {
+			got = append(got, fmt.Sprint(it["ConfigId"]))
+		}
+		if !slices.Equal(got, made) {
+			t.Fatalf("configs of a.example.com in the order %v, want newest first %v", got, made)
+		}
 	}
 }
