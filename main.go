@@ -336,10 +336,10 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		adminAt = adminLn.Addr()
 		go func() { errc <- admin.Serve(adminLn) }()
 	}
+	collectNormally() // started: before the serving line, which scripts wait for
 	fmt.Fprintf(stderr, "cdnmock: serving Alibaba Cloud %s %s on http://%s (admin API: http://%s%s/%s)\n",
 		srv.Spec().Product, srv.Spec().Version, ln.Addr(), adminAt, adminapi.Prefix, adminNote(cfg.AdminToken))
 	warnExposed(stderr, adminAt, cfg.AdminToken)
-	collectNormally()
 	if f, ok := stderr.(interface{ Flush() error }); ok {
 		_ = f.Flush() // the serving line at once: scripts wait for it
 	}
