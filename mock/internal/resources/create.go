@@ -65,7 +65,7 @@ func (s *Store) create(c Call, h *contract.StateHook, params map[string]string) 
 	}
 	def := h.Def
 	unlock := s.lock()
-	defer unlock()
+	defer s.release(unlock)
 	// Everything is checked before anything is kept: a create makes all
 	// its items or none.
 	items := make([]*Item, 0, len(pieces)) // new items

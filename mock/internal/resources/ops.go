@@ -64,7 +64,7 @@ func (s *Store) change(c Call, h *contract.StateHook, params map[string]string) 
 		}
 	}
 	unlock := s.lock()
-	defer unlock()
+	defer s.release(unlock)
 	var found []*Item
 	for _, ps := range asked {
 		it, missing := s.find(c, h, ps)

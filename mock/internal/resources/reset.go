@@ -89,7 +89,7 @@ func (s *Store) Accounts(defs map[string]*contract.Resource, q Query, now time.T
 // forgot.
 func (s *Store) Reset(account *string, resource string) (int, error) {
 	unlock := s.lock()
-	defer unlock()
+	defer s.release(unlock)
 	var ws []tasks.RawWrite
 	n := 0
 	if account == nil && resource == "" {

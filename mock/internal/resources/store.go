@@ -282,3 +282,17 @@ func (s *Store) lock() (unlock func()) {
 		}
 	}
 }
+
+// release is the deferred end of an operation that changes the store: it
+// releases the lock and, when a panic interrupts the change, refuses every
+// later call, as after a failed write, since memory may be half changed
+// with nothing of it on the way to the file. The panic goes on: the
+// server answers it 500 and logs it.
+func (s *Store) release(unlock func()) {
+	if r := recover(); r != nil {
+		s.fail(fmt.Errorf("a bug interrupted a change of the resource state: %v", r))
+		unlock()
+		panic(r)
+	}
+	unlock()
+}
