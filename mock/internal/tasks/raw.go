@@ -47,9 +47,10 @@ func (ts *Store) QueueRaw(ws ...RawWrite) func() error {
 	for i := range ws {
 		ops[i] = fileOp{raw: &ws[i]}
 	}
-	ts.mu.Lock()
+	l := ts.lock()
+	defer l.release()
 	b := ts.queue(ops...)
-	ts.mu.Unlock()
+	l.release()
 	return func() error { return ts.commit(b) }
 }
 

@@ -144,12 +144,12 @@ func (ts *Store) create(t *Task) error {
 	var tok [16]byte
 	_, _ = rand.Read(tok[:]) // never fails (crypto/rand)
 	t.Token = hex.EncodeToString(tok[:])
-	ts.mu.Lock()
+	l := ts.lock()
+	defer l.release()
 	t.Seq = ts.seq.Add(1) // under the lock: ids grow in the order tasks are stored
 	t.ID = strconv.FormatUint(t.Seq, 10)
 	evicted, err := ts.insert(t)
 	if err != nil {
-		ts.mu.Unlock()
 		return err
 	}
 	ops := make([]fileOp, 0, len(evicted)+1)
@@ -157,15 +157,15 @@ func (ts *Store) create(t *Task) error {
 		ops = append(ops, fileOp{del: e.Seq})
 	}
 	b := ts.queue(append(ops, fileOp{put: t})...)
-	ts.mu.Unlock()
+	l.release()
 	if err := ts.commit(b); err != nil {
 		// Not on disk, so not answered: forget it here too. (What it
 		// evicted stays evicted in memory, and comes back on restart.)
-		ts.mu.Lock()
+		l := ts.lock()
+		defer l.release()
 		if i := indexOf(ts.byFamily[familyKey{t.Account, t.Family}], t.Seq); i >= 0 {
 			ts.unlink(t, i)
 		}
-		ts.mu.Unlock()
 		return err
 	}
 	return nil
@@ -193,17 +193,17 @@ func (ts *Store) delete(account, family, id string, now time.Time) (bool, error)
 	if err != nil {
 		return false, nil
 	}
-	ts.mu.Lock()
+	l := ts.lock()
+	defer l.release()
 	k := familyKey{account, family}
 	i := indexOf(ts.byFamily[k], seq)
 	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
-		ts.mu.Unlock()
 		return false, nil
 	}
 	t := ts.byFamily[k][i]
 	ts.unlink(t, i)
 	b := ts.queue(fileOp{del: t.Seq})
-	ts.mu.Unlock()
+	l.release()
 	if err := ts.commit(b); err != nil {
 		return false, err
 	}
@@ -233,10 +233,34 @@ func (ts *Store) All() map[string][]*Task {
 
 // Reset forgets every task, on disk too.
 func (ts *Store) Reset() error {
-	ts.mu.Lock()
+	l := ts.lock()
+	defer l.release()
 	ts.byFamily, ts.byToken = map[familyKey][]*Task{}, map[string]*Task{}
 	ts.order = fifo.New[*Task](ts.order.Limit())
 	b := ts.queue(fileOp{reset: true})
-	ts.mu.Unlock()
+	l.release()
 	return ts.commit(b)
+}
+
+// held is the store's lock taken for one operation. Its release may come
+// by hand (before waiting for a commit) and from a defer as well, so a
+// panic while the lock is held (a bug) releases it instead of stalling
+// every later call, the writer and Close. It lives on the caller's stack:
+// the hot path allocates nothing for it.
+type held struct {
+	mu   *sync.RWMutex
+	done bool
+}
+
+func (ts *Store) lock() held {
+	ts.mu.Lock()
+	return held{mu: &ts.mu}
+}
+
+// release unlocks the first time it is called and does nothing after.
+func (h *held) release() {
+	if !h.done {
+		h.done = true
+		h.mu.Unlock()
+	}
 }
