@@ -25,26 +25,9 @@ import (
 // authCapture is one captured request of a real client.
 type authCapture = capture.Capture
 
-func loadAuthCaptures(t testing.TB) []authCapture {
-	t.Helper()
-	out, err := capture.Load(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) < 25 {
-		t.Fatalf("only %d captures", len(out))
-	}
-	return out
-}
+func loadAuthCaptures(t testing.TB) []authCapture { return capture.MustLoad(t, ".") }
 
-func readRawRequest(t testing.TB, raw []byte) *http.Request {
-	t.Helper()
-	req, err := capture.ReadRequest(raw)
-	if err != nil {
-		t.Fatalf("not an HTTP request: %v", err)
-	}
-	return req
-}
+func readRawRequest(t testing.TB, raw []byte) *http.Request { return capture.MustReadRequest(t, raw) }
 
 // serverStringToSign is the string to sign the server computes for a raw
 // request.

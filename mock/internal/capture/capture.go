@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"testing"
 	"time"
 )
 
@@ -67,4 +68,28 @@ func Load(mockDir string) ([]Capture, error) {
 // ReadRequest parses a captured request's bytes.
 func ReadRequest(raw []byte) (*http.Request, error) {
 	return http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+}
+
+// MustLoad is Load for a test: it fails tb when the captures cannot be
+// read, or are fewer than the 25 the replay tests rely on.
+func MustLoad(tb testing.TB, mockDir string) []Capture {
+	tb.Helper()
+	out, err := Load(mockDir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(out) < 25 {
+		tb.Fatalf("only %d captures", len(out))
+	}
+	return out
+}
+
+// MustReadRequest is ReadRequest for a test.
+func MustReadRequest(tb testing.TB, raw []byte) *http.Request {
+	tb.Helper()
+	req, err := ReadRequest(raw)
+	if err != nil {
+		tb.Fatalf("not an HTTP request: %v", err)
+	}
+	return req
 }
