@@ -109,15 +109,7 @@ func TestDomainsRefuseWhenFull(t *testing.T) {
 // later call, until a restart reloads the file: memory may hold what the
 // file lacks.
 func TestFailedWriteRefusesLaterCalls(t *testing.T) {
-	sp := shippedSpec(t)
-	f := &memFile{buckets: map[string]map[string][]byte{}}
-	s, err := Open(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code := try(s, sp, "A", "AddCdnDomain", "DomainName", "kept.example.com", "CdnType", "web", "Sources", src); code != "" {
-		t.Fatal(code)
-	}
+	s, f, sp := storeWithADomain(t)
 	f.fail = errors.New("disk full")
 	if code := try(s, sp, "A", "StopCdnDomain", "DomainName", "kept.example.com"); code != "Mock.StateError" {
 		t.Errorf("the failed write: %q", code)
@@ -173,4 +165,20 @@ func BenchmarkBatchSetConfigs(b *testing.B) {
 			b.Fatal(code)
 		}
 	}
+}
+
+// storeWithADomain is a store over a file whose writes can be made to
+// fail, where account A holds kept.example.com.
+func storeWithADomain(t *testing.T) (*Store, *memFile, *contract.Spec) {
+	t.Helper()
+	sp := shippedSpec(t)
+	f := &memFile{buckets: map[string]map[string][]byte{}}
+	s, err := Open(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := try(s, sp, "A", "AddCdnDomain", "DomainName", "kept.example.com", "CdnType", "web", "Sources", src); code != "" {
+		t.Fatal(code)
+	}
+	return s, f, sp
 }

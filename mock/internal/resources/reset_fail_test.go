@@ -9,15 +9,7 @@ import (
 // as a failed write of a call does: memory forgot items the file may
 // still hold.
 func TestFailedResetWriteRefusesLaterCalls(t *testing.T) {
-	sp := shippedSpec(t)
-	f := &memFile{buckets: map[string]map[string][]byte{}}
-	s, err := Open(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code := try(s, sp, "A", "AddCdnDomain", "DomainName", "kept.example.com", "CdnType", "web", "Sources", src); code != "" {
-		t.Fatal(code)
-	}
+	s, f, sp := storeWithADomain(t)
 	f.fail = errors.New("disk full")
 	account := "A"
 	if _, err := s.Reset(&account, "domain"); err == nil {
