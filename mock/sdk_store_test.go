@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
@@ -197,12 +196,9 @@ func TestAdminResourcesResetAndPage(t *testing.T) {
 // A domain a scenario made fail is configured afresh by a modify: the
 // failed flag goes with the restart of its status.
 func TestSDKModifyClearsFailed(t *testing.T) {
-	srv, ts := storeServer(t, mock.Config{Scenarios: fstest.MapFS{
-		"domain-fails.yaml": {Data: []byte("description: domains end configure_failed\noperations:\n  AddCdnDomain:\n    task: failed\n")}}})
+	srv, ts := storeServer(t, domainFailsConfig())
 	ak := sdkKey(t)
-	sdkBind(t, ts, ak, "domain-fails")
-	addDomain(t, ts, ak, "www.example.com")
-	sdkBind(t, ts, ak, "default")
+	addFailedDomain(t, ts, ak, "www.example.com")
 	status := func() any {
 		return mustAPI(t, ts, ak, "DescribeCdnDomainDetail", "DomainName", "www.example.com")["GetDomainDetailModel"].(map[string]any)["DomainStatus"]
 	}

@@ -58,12 +58,9 @@ func TestSDKUserDomainsNamesAndSource(t *testing.T) {
 // CheckDomainShow=false hides a domain whose configuration failed; true,
 // or no value, shows it.
 func TestSDKCheckDomainShowHidesFailed(t *testing.T) {
-	srv, ts := storeServer(t, mock.Config{Scenarios: fstest.MapFS{
-		"domain-fails.yaml": {Data: []byte("description: domains end configure_failed\noperations:\n  AddCdnDomain:\n    task: failed\n")}}})
+	srv, ts := storeServer(t, domainFailsConfig())
 	ak := sdkKey(t)
-	sdkBind(t, ts, ak, "domain-fails")
-	addDomain(t, ts, ak, "failed.example.com")
-	sdkBind(t, ts, ak, "default")
+	addFailedDomain(t, ts, ak, "failed.example.com")
 	addDomain(t, ts, ak, "ok.example.com")
 	srv.Clock().Advance(2 * time.Minute)
 	for _, tc := range []struct {
@@ -102,12 +99,9 @@ func TestSDKFunctionNameMustBeText(t *testing.T) {
 // (the metadata), else InvalidChangeEndTime.Malformed; CheckDomainShow
 // is a boolean in any case: False hides as false does.
 func TestSDKUserDomainsWindowAndShow(t *testing.T) {
-	srv, ts := storeServer(t, mock.Config{Scenarios: fstest.MapFS{
-		"domain-fails.yaml": {Data: []byte("description: domains end configure_failed\noperations:\n  AddCdnDomain:\n    task: failed\n")}}})
+	srv, ts := storeServer(t, domainFailsConfig())
 	ak := sdkKey(t)
-	sdkBind(t, ts, ak, "domain-fails")
-	addDomain(t, ts, ak, "failed.example.com")
-	sdkBind(t, ts, ak, "default")
+	addFailedDomain(t, ts, ak, "failed.example.com")
 	srv.Clock().Advance(2 * time.Minute)
 	if status, code := apiCode(t, ts, ak, "DescribeUserDomains", "ChangeStartTime", sdkAt(time.Hour), "ChangeEndTime", sdkAt(0)); status != 400 || code != "InvalidChangeEndTime.Malformed" {
 		t.Errorf("ChangeEndTime before ChangeStartTime: %d %s, want 400 InvalidChangeEndTime.Malformed", status, code)
@@ -120,4 +114,20 @@ func TestSDKUserDomainsWindowAndShow(t *testing.T) {
 			t.Errorf("CheckDomainShow=%s: %q, want the failed domain hidden", v, got)
 		}
 	}
+}
+
+// domainFailsConfig serves the scenario domain-fails, under which an
+// added domain ends configure_failed.
+func domainFailsConfig() mock.Config {
+	return mock.Config{Scenarios: fstest.MapFS{
+		"domain-fails.yaml": {Data: []byte("description: domains end configure_failed\noperations:\n  AddCdnDomain:\n    task: failed\n")}}}
+}
+
+// addFailedDomain adds name for ak under domain-fails (domainFailsConfig),
+// then binds ak back to the default scenario.
+func addFailedDomain(t *testing.T, ts *httptest.Server, ak, name string) {
+	t.Helper()
+	sdkBind(t, ts, ak, "domain-fails")
+	addDomain(t, ts, ak, name)
+	sdkBind(t, ts, ak, "default")
 }
