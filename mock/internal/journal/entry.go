@@ -66,11 +66,11 @@ func cutAt(v string, max int) (n, kept int) {
 	return n, n + m
 }
 
-// keptLen is how long v is once kept within max bytes.
-func keptLen(v string, max int) int { _, k := cutAt(v, max); return k }
+// KeptLen is how long v is once kept within max bytes.
+func KeptLen(v string, max int) int { _, k := cutAt(v, max); return k }
 
-// appendKept appends v, cut to max bytes, and reports whether it was cut.
-func appendKept(b *strings.Builder, v string, max int) bool {
+// AppendKept appends v, cut to max bytes, and reports whether it was cut.
+func AppendKept(b *strings.Builder, v string, max int) bool {
 	n, _ := cutAt(v, max)
 	b.WriteString(v[:n])
 	if n == len(v) {
@@ -95,31 +95,26 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 			continue
 		}
 		n++
-		size += len(k) + keptLen(v[0], journalValueBytes)
+		size += len(k) + KeptLen(v[0], journalValueBytes)
 	}
 	names := []string(nil) // in the order kept, when not all of them fit
 	if n > journalMaxParams || size > journalParamBytes {
 		names, size = e.choose(params)
 		n, over = len(names), true
 	}
-	fixed := keptLen(method, journalValueBytes) + keptLen(action, journalValueBytes) + keptLen(accessKeyID, journalValueBytes)
+	fixed := KeptLen(method, journalValueBytes) + KeptLen(action, journalValueBytes) + KeptLen(accessKeyID, journalValueBytes)
 	var b strings.Builder
 	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
 	// A cut method, action or key id shows the marker; Params says it too
 	// for the parameters.
-	appendKept(&b, method, journalValueBytes)
+	AppendKept(&b, method, journalValueBytes)
 	m := b.Len()
-	appendKept(&b, action, journalValueBytes)
+	AppendKept(&b, action, journalValueBytes)
 	a := b.Len()
-	appendKept(&b, accessKeyID, journalValueBytes)
+	AppendKept(&b, accessKeyID, journalValueBytes)
 	k := b.Len()
-	var lens [2 * binary.MaxVarintLen32]byte
 	put := func(name, value string) {
-		l := binary.PutUvarint(lens[:], uint64(len(name)))
-		l += binary.PutUvarint(lens[l:], uint64(keptLen(value, journalValueBytes)))
-		b.Write(lens[:l])
-		b.WriteString(name)
-		if appendKept(&b, value, journalValueBytes) {
+		if AppendPacked(&b, name, value, journalValueBytes) {
 			e.ParamsTruncated = true
 		}
 	}
@@ -149,7 +144,7 @@ func (e *Record) choose(params url.Values) (names []string, size int) {
 			names = append(names, k)
 		}
 	}
-	cost := func(k string) int { return len(k) + keptLen(params[k][0], journalValueBytes) }
+	cost := func(k string) int { return len(k) + KeptLen(params[k][0], journalValueBytes) }
 	slices.SortFunc(names, func(x, y string) int { return cmp.Or(cmp.Compare(cost(x), cost(y)), strings.Compare(x, y)) })
 	kept := names[:0]
 	for _, k := range names {
@@ -168,27 +163,11 @@ func (e *Record) View() *adminapi.Entry {
 	out := e.Entry // the copy shares Violations, which nobody changes
 	if e.called {
 		out.Params = make(map[string]string)
-		for p := e.packed; p != ""; {
-			kl, n1 := uvarint(p)
-			vl, n2 := uvarint(p[n1:])
-			p = p[n1+n2:]
-			out.Params[p[:kl]] = p[kl : kl+vl]
-			p = p[kl+vl:]
+		for name, value := range Unpack(e.packed) {
+			out.Params[name] = value
 		}
 	}
 	return &out
-}
-
-// uvarint reads what binary.PutUvarint wrote at the start of s.
-func uvarint(s string) (v, n int) {
-	for shift := 0; ; shift += 7 {
-		c := s[n]
-		n++
-		v |= int(c&0x7f) << shift
-		if c < 0x80 {
-			return v, n
-		}
-	}
 }
 
 // KeepViolations copies vs within the caps: their strings may share memory
@@ -208,11 +187,11 @@ func KeepViolations(vs []contract.Violation) []adminapi.Violation {
 	return out
 }
 
-// KeptCopy is a copy of v, cut to max bytes as appendKept does.
+// KeptCopy is a copy of v, cut to max bytes as AppendKept does.
 func KeptCopy(v string, max int) string {
 	var b strings.Builder
-	b.Grow(keptLen(v, max))
-	appendKept(&b, v, max)
+	b.Grow(KeptLen(v, max))
+	AppendKept(&b, v, max)
 	return b.String()
 }
 
