@@ -7,21 +7,64 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// Record is one API request as the journal keeps it: the entry the admin
-// API shows, with its parameters packed into one string until read (most
-// records never are). A record is not changed once added to a ring, so
-// readers share it without locks; View makes each reader its own copy.
+// Record is one API request as the journal keeps it: the fields of the
+// entry the admin API shows (View makes it), in less memory. The method,
+// action, access key id and parameters share one string, the parameters
+// packed until read (most records never are); what most requests lack
+// is behind one pointer (Rare). A record is not changed once added to a
+// ring, so readers share it without locks.
 type Record struct {
-	adminapi.Entry          // Params stays nil here: View fills it in its copy
-	packed         string   // the kept parameters, copied
-	called         bool     // the request decoded to a call: Params is {} rather than null
-	item           ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
+	Seq         uint64
+	Time        time.Time // the server's clock
+	RequestID   string
+	Action      string // from KeepCall, as AccessKeyID
+	AccessKeyID string
+	Scenario    string
+	ChosenBy    string
+	Code        string
+	Status      int
+	Latency     adminapi.Duration
+	Violations  []adminapi.Violation
+	Drift       []adminapi.Drift
+
+	rare      *Rare
+	call      string   // from KeepCall: the method, then the packed parameters
+	methodLen uint32   // of call
+	called    bool     // the request decoded to a call: Params is {} rather than null
+	item      ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
+}
+
+// Rare is what an entry seldom has: a warning, parameters left out,
+// proxy mode's upstream answer and replay.
+type Rare struct {
+	Warning         string
+	ParamsTruncated bool
+	ParamsOmitted   int
+	Upstream        *adminapi.Upstream
+	Replay          *adminapi.Replay
+}
+
+// Rare is e's rare fields, made on first use: never nil.
+func (e *Record) Rare() *Rare {
+	if e.rare == nil {
+		e.rare = new(Rare)
+	}
+	return e.rare
+}
+
+// Upstream is the upstream's answer in proxy mode, else nil.
+func (e *Record) Upstream() *adminapi.Upstream {
+	if e.rare == nil {
+		return nil
+	}
+	return e.rare.Upstream
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
@@ -107,15 +150,16 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
 	// A cut method, action or key id shows the marker; Params says it too
 	// for the parameters.
-	AppendKept(&b, method, journalValueBytes)
-	m := b.Len()
 	AppendKept(&b, action, journalValueBytes)
 	a := b.Len()
 	AppendKept(&b, accessKeyID, journalValueBytes)
 	k := b.Len()
+	AppendKept(&b, method, journalValueBytes)
+	m := b.Len()
+	truncated := false
 	put := func(name, value string) {
 		if AppendPacked(&b, name, value, journalValueBytes) {
-			e.ParamsTruncated = true
+			truncated = true
 		}
 	}
 	if over {
@@ -130,14 +174,16 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 		}
 	}
 	all := b.String()
-	e.Method, e.Action, e.AccessKeyID = all[:m], all[m:a], all[a:k]
-	e.packed, e.called = all[k:], true
-	e.ParamsTruncated = e.ParamsTruncated || over
+	e.Action, e.AccessKeyID = all[:a], all[a:k]
+	e.call, e.methodLen, e.called = all[k:], uint32(m-k), true
+	if truncated || over {
+		e.Rare().ParamsTruncated = true
+	}
 }
 
 // choose picks the parameters that fit when not all do: the shortest
 // first (they carry the protocol and the ids), ties by name, so the choice
-// does not depend on map order. It counts the rest in e.ParamsOmitted.
+// does not depend on map order. It counts the rest in ParamsOmitted.
 func (e *Record) choose(params url.Values) (names []string, size int) {
 	for k, v := range params {
 		if len(v) > 0 && !contract.SecretParam(k) {
@@ -153,21 +199,30 @@ func (e *Record) choose(params url.Values) (names []string, size int) {
 			size += c
 		}
 	}
-	e.ParamsOmitted = len(names) - len(kept)
+	if omitted := len(names) - len(kept); omitted > 0 {
+		e.Rare().ParamsOmitted = omitted
+	}
 	return kept, size
 }
 
-// View is the record as the admin API shows it: a copy, with Params
-// unpacked from the kept parameters.
+// View is the record as the admin API shows it: a new Entry, Params
+// unpacked from the kept parameters. It shares Violations and Drift, which
+// nobody changes.
 func (e *Record) View() *adminapi.Entry {
-	out := e.Entry // the copy shares Violations, which nobody changes
+	out := &adminapi.Entry{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Method: e.call[:e.methodLen],
+		Action: e.Action, AccessKeyID: e.AccessKeyID, Scenario: e.Scenario, ChosenBy: e.ChosenBy, Code: e.Code,
+		Status: e.Status, Latency: e.Latency, Violations: e.Violations, Drift: e.Drift}
+	if r := e.rare; r != nil {
+		out.Warning, out.ParamsTruncated, out.ParamsOmitted = r.Warning, r.ParamsTruncated, r.ParamsOmitted
+		out.Upstream, out.Replay = r.Upstream, r.Replay
+	}
 	if e.called {
 		out.Params = make(map[string]string)
-		for name, value := range Unpack(e.packed) {
+		for name, value := range Unpack(e.call[e.methodLen:]) {
 			out.Params[name] = value
 		}
 	}
-	return &out
+	return out
 }
 
 // KeepViolations copies vs within the caps: their strings may share memory
