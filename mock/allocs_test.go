@@ -15,7 +15,7 @@ import (
 // included (BENCHMARKS.md). An allocation count is exact, not a timing: a
 // change that adds one to the hot path fails here rather than in a
 // benchmark nobody reads.
-const maxCreateAllocs = 30
+const maxCreateAllocs = 22
 
 func TestCreateAllocations(t *testing.T) {
 	s := newBenchServer(t)

@@ -45,7 +45,7 @@ func TestPerKeyMemory(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
-		{"export task", 2048, func(i int) {
+		{"export task", 1024, func(i int) {
 			w := httptest.NewRecorder()
 			s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/?"+limitsParams("AccessKeyId", key(i), "TaskName", strings.Repeat("n", 100)).Encode(), nil))
 			if w.Code != http.StatusOK {

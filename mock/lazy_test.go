@@ -203,7 +203,7 @@ func TestDefaultsReachTheFixtureNotTheJournal(t *testing.T) {
 	var tasks []map[string]string
 	for _, ts := range s.tasks.All() {
 		for _, task := range ts {
-			tasks = append(tasks, task.Params)
+			tasks = append(tasks, task.Params())
 		}
 	}
 	if len(tasks) != 1 || tasks[0]["Language"] != "zh-cn" {

@@ -29,23 +29,25 @@ func (s *Server) answered(x *exchange, status int) {
 // record writes the exchange to the journal, and to the log: one line per
 // request saying what was asked and what was answered.
 func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration) {
-	e := &journal.Record{Entry: Entry{
+	e := &journal.Record{
 		Time:       s.cfg.Clock.Now(),
 		RequestID:  x.requestID,
 		Scenario:   x.scenario,
 		ChosenBy:   x.from,
-		Warning:    x.warning,
 		Status:     status,
 		Latency:    Duration(latency),
 		Violations: journal.KeepViolations(x.violations),
-	}}
+	}
+	if x.warning != "" {
+		e.Rare().Warning = x.warning
+	}
 	if c := x.call; c != nil {
 		if x.op != nil {
 			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
 		}
 		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params, sp.SecretParams) // bounded copies: the call's strings may share its body
 	}
-	s.recordProxy(&e.Entry, x)
+	s.recordProxy(e, x)
 	switch {
 	case x.err != nil:
 		e.Code = x.err.Code
@@ -76,13 +78,13 @@ func (s *Server) record(sp *Spec, x *exchange, status int, latency time.Duration
 
 // recordProxy adds to e what proxy mode did: the upstream's answer, the
 // replay, the drift. Values are copied within bounds.
-func (s *Server) recordProxy(e *Entry, x *exchange) {
+func (s *Server) recordProxy(e *journal.Record, x *exchange) {
 	if u := x.upstream; u != nil {
 		kept := *u
 		kept.Code = journal.KeptCopy(u.Code, keptUpstreamBytes)
 		kept.RequestID = journal.KeptCopy(u.RequestID, keptUpstreamBytes)
 		kept.RecordError = journal.KeptCopy(u.RecordError, keptUpstreamBytes)
-		e.Upstream = &kept
+		e.Rare().Upstream = &kept
 		if x.err == nil {
 			e.Code = kept.Code // the answer the client got
 		}
@@ -91,7 +93,7 @@ func (s *Server) recordProxy(e *Entry, x *exchange) {
 		kept := *r
 		kept.Reason = journal.KeptCopy(r.Reason, keptUpstreamBytes)
 		kept.Parameter = journal.KeptCopy(r.Parameter, keptUpstreamBytes)
-		e.Replay = &kept
+		e.Rare().Replay = &kept
 	}
 	if len(x.drift) > 0 {
 		ds := make([]adminapi.Drift, len(x.drift))

@@ -36,8 +36,8 @@ func (s *Server) Violations() []ViolationRecord {
 		for _, d := range e.Drift {
 			r := ViolationRecord{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID,
 				Action: e.Action, AccessKeyID: e.AccessKeyID, Parameter: d.Field, Reason: d.Reason, Kind: d.Kind}
-			if e.Upstream != nil {
-				r.UpstreamRequestID = e.Upstream.RequestID
+			if u := e.Upstream(); u != nil {
+				r.UpstreamRequestID = u.RequestID
 			}
 			out = append(out, r)
 		}

@@ -39,7 +39,7 @@ func (s *api) adminDownload(c echo.Context) error {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound",
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID, t.Report)})
 	}
-	data, err := rep.Make(report.Task{ID: t.ID, Name: t.Name, Start: t.Start, End: t.End, Params: t.Params, Done: t.Done})
+	data, err := rep.Make(report.Task{ID: t.ID, Name: t.Name, Start: t.Start, End: t.End, Params: t.Params(), Done: t.Done})
 	if err != nil {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
 			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID, err)})

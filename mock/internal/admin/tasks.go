@@ -75,15 +75,15 @@ func (s *api) adminTasks(c echo.Context) error {
 		}
 		at := adminapi.AccountTasks{AccessKeyID: account, Tasks: make([]adminapi.TaskInfo, 0, len(list))}
 		for _, t := range list {
-			v := t.View(now, base)
+			v := t.View(now, c.Request())
 			updated := t.Created
 			if v.Status != tasks.StatusCreated {
 				updated = t.Done
 			}
 			at.Tasks = append(at.Tasks, adminapi.TaskInfo{
 				TaskID: t.ID, Family: t.Family, Report: t.Report, TaskName: t.Name, Status: v.Status,
-				Outcome: t.Outcome, CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start, EndTime: t.End,
-				Params: t.Params, Listed: t.Visible(now), DownloadURL: v.DownloadUrl, FileURL: base + tasks.DownloadPath(t.Token),
+				Outcome: t.Outcome(), CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start, EndTime: t.End,
+				Params: t.Params(), Listed: t.Visible(now), DownloadURL: v.DownloadUrl, FileURL: base + tasks.DownloadPath(t.Token),
 			})
 		}
 		page.Accounts = append(page.Accounts, at)

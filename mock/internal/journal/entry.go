@@ -7,21 +7,64 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
-// Record is one API request as the journal keeps it: the entry the admin
-// API shows, with its parameters packed into one string until read (most
-// records never are). A record is not changed once added to a ring, so
-// readers share it without locks; View makes each reader its own copy.
+// Record is one API request as the journal keeps it: the fields of the
+// entry the admin API shows (View makes it), in less memory. The method,
+// action, access key id and parameters share one string, the parameters
+// packed until read (most records never are); what most requests lack
+// is behind one pointer (Rare). A record is not changed once added to a
+// ring, so readers share it without locks.
 type Record struct {
-	adminapi.Entry          // Params stays nil here: View fills it in its copy
-	packed         string   // the kept parameters, copied
-	called         bool     // the request decoded to a call: Params is {} rather than null
-	item           ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
+	Seq         uint64
+	Time        time.Time // the server's clock
+	RequestID   string
+	Action      string // from KeepCall, as AccessKeyID
+	AccessKeyID string
+	Scenario    string
+	ChosenBy    string
+	Code        string
+	Status      int
+	Latency     adminapi.Duration
+	Violations  []adminapi.Violation
+	Drift       []adminapi.Drift
+
+	rare      *Rare
+	call      string   // from KeepCall: the method, then the packed parameters
+	methodLen uint32   // of call
+	called    bool     // the request decoded to a call: Params is {} rather than null
+	item      ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
+}
+
+// Rare is what an entry seldom has: a warning, parameters left out,
+// proxy mode's upstream answer and replay.
+type Rare struct {
+	Warning         string
+	ParamsTruncated bool
+	ParamsOmitted   int
+	Upstream        *adminapi.Upstream
+	Replay          *adminapi.Replay
+}
+
+// Rare is e's rare fields, made on first use: never nil.
+func (e *Record) Rare() *Rare {
+	if e.rare == nil {
+		e.rare = new(Rare)
+	}
+	return e.rare
+}
+
+// Upstream is the upstream's answer in proxy mode, else nil.
+func (e *Record) Upstream() *adminapi.Upstream {
+	if e.rare == nil {
+		return nil
+	}
+	return e.rare.Upstream
 }
 
 // What one entry keeps of what the client sent. The journal's memory is
@@ -66,11 +109,11 @@ func cutAt(v string, max int) (n, kept int) {
 	return n, n + m
 }
 
-// keptLen is how long v is once kept within max bytes.
-func keptLen(v string, max int) int { _, k := cutAt(v, max); return k }
+// KeptLen is how long v is once kept within max bytes.
+func KeptLen(v string, max int) int { _, k := cutAt(v, max); return k }
 
-// appendKept appends v, cut to max bytes, and reports whether it was cut.
-func appendKept(b *strings.Builder, v string, max int) bool {
+// AppendKept appends v, cut to max bytes, and reports whether it was cut.
+func AppendKept(b *strings.Builder, v string, max int) bool {
 	n, _ := cutAt(v, max)
 	b.WriteString(v[:n])
 	if n == len(v) {
@@ -95,32 +138,28 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 			continue
 		}
 		n++
-		size += len(k) + keptLen(v[0], journalValueBytes)
+		size += len(k) + KeptLen(v[0], journalValueBytes)
 	}
 	names := []string(nil) // in the order kept, when not all of them fit
 	if n > journalMaxParams || size > journalParamBytes {
 		names, size = e.choose(params)
 		n, over = len(names), true
 	}
-	fixed := keptLen(method, journalValueBytes) + keptLen(action, journalValueBytes) + keptLen(accessKeyID, journalValueBytes)
+	fixed := KeptLen(method, journalValueBytes) + KeptLen(action, journalValueBytes) + KeptLen(accessKeyID, journalValueBytes)
 	var b strings.Builder
 	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
 	// A cut method, action or key id shows the marker; Params says it too
 	// for the parameters.
-	appendKept(&b, method, journalValueBytes)
-	m := b.Len()
-	appendKept(&b, action, journalValueBytes)
+	AppendKept(&b, action, journalValueBytes)
 	a := b.Len()
-	appendKept(&b, accessKeyID, journalValueBytes)
+	AppendKept(&b, accessKeyID, journalValueBytes)
 	k := b.Len()
-	var lens [2 * binary.MaxVarintLen32]byte
+	AppendKept(&b, method, journalValueBytes)
+	m := b.Len()
+	truncated := false
 	put := func(name, value string) {
-		l := binary.PutUvarint(lens[:], uint64(len(name)))
-		l += binary.PutUvarint(lens[l:], uint64(keptLen(value, journalValueBytes)))
-		b.Write(lens[:l])
-		b.WriteString(name)
-		if appendKept(&b, value, journalValueBytes) {
-			e.ParamsTruncated = true
+		if AppendPacked(&b, name, value, journalValueBytes) {
+			truncated = true
 		}
 	}
 	if over {
@@ -135,21 +174,23 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 		}
 	}
 	all := b.String()
-	e.Method, e.Action, e.AccessKeyID = all[:m], all[m:a], all[a:k]
-	e.packed, e.called = all[k:], true
-	e.ParamsTruncated = e.ParamsTruncated || over
+	e.Action, e.AccessKeyID = all[:a], all[a:k]
+	e.call, e.methodLen, e.called = all[k:], uint32(m-k), true
+	if truncated || over {
+		e.Rare().ParamsTruncated = true
+	}
 }
 
 // choose picks the parameters that fit when not all do: the shortest
 // first (they carry the protocol and the ids), ties by name, so the choice
-// does not depend on map order. It counts the rest in e.ParamsOmitted.
+// does not depend on map order. It counts the rest in ParamsOmitted.
 func (e *Record) choose(params url.Values) (names []string, size int) {
 	for k, v := range params {
 		if len(v) > 0 && !contract.SecretParam(k) {
 			names = append(names, k)
 		}
 	}
-	cost := func(k string) int { return len(k) + keptLen(params[k][0], journalValueBytes) }
+	cost := func(k string) int { return len(k) + KeptLen(params[k][0], journalValueBytes) }
 	slices.SortFunc(names, func(x, y string) int { return cmp.Or(cmp.Compare(cost(x), cost(y)), strings.Compare(x, y)) })
 	kept := names[:0]
 	for _, k := range names {
@@ -158,37 +199,30 @@ func (e *Record) choose(params url.Values) (names []string, size int) {
 			size += c
 		}
 	}
-	e.ParamsOmitted = len(names) - len(kept)
+	if omitted := len(names) - len(kept); omitted > 0 {
+		e.Rare().ParamsOmitted = omitted
+	}
 	return kept, size
 }
 
-// View is the record as the admin API shows it: a copy, with Params
-// unpacked from the kept parameters.
+// View is the record as the admin API shows it: a new Entry, Params
+// unpacked from the kept parameters. It shares Violations and Drift, which
+// nobody changes.
 func (e *Record) View() *adminapi.Entry {
-	out := e.Entry // the copy shares Violations, which nobody changes
+	out := &adminapi.Entry{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Method: e.call[:e.methodLen],
+		Action: e.Action, AccessKeyID: e.AccessKeyID, Scenario: e.Scenario, ChosenBy: e.ChosenBy, Code: e.Code,
+		Status: e.Status, Latency: e.Latency, Violations: e.Violations, Drift: e.Drift}
+	if r := e.rare; r != nil {
+		out.Warning, out.ParamsTruncated, out.ParamsOmitted = r.Warning, r.ParamsTruncated, r.ParamsOmitted
+		out.Upstream, out.Replay = r.Upstream, r.Replay
+	}
 	if e.called {
 		out.Params = make(map[string]string)
-		for p := e.packed; p != ""; {
-			kl, n1 := uvarint(p)
-			vl, n2 := uvarint(p[n1:])
-			p = p[n1+n2:]
-			out.Params[p[:kl]] = p[kl : kl+vl]
-			p = p[kl+vl:]
+		for name, value := range Unpack(e.call[e.methodLen:]) {
+			out.Params[name] = value
 		}
 	}
-	return &out
-}
-
-// uvarint reads what binary.PutUvarint wrote at the start of s.
-func uvarint(s string) (v, n int) {
-	for shift := 0; ; shift += 7 {
-		c := s[n]
-		n++
-		v |= int(c&0x7f) << shift
-		if c < 0x80 {
-			return v, n
-		}
-	}
+	return out
 }
 
 // KeepViolations copies vs within the caps: their strings may share memory
@@ -208,11 +242,11 @@ func KeepViolations(vs []contract.Violation) []adminapi.Violation {
 	return out
 }
 
-// KeptCopy is a copy of v, cut to max bytes as appendKept does.
+// KeptCopy is a copy of v, cut to max bytes as AppendKept does.
 func KeptCopy(v string, max int) string {
 	var b strings.Builder
-	b.Grow(keptLen(v, max))
-	appendKept(&b, v, max)
+	b.Grow(KeptLen(v, max))
+	AppendKept(&b, v, max)
 	return b.String()
 }
 

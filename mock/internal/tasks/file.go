@@ -76,11 +76,9 @@ func (ts *Store) openFile(statePath string) error {
 		}
 		var evicted []*Task
 		for _, t := range loaded { // in Seq order: the keys are big-endian
-			e, err := ts.insert(t)
-			if err != nil {
+			if evicted, err = ts.insert(t, evicted); err != nil {
 				return err
 			}
-			evicted = append(evicted, e...)
 			if t.Seq > seq.Load() { // nothing else uses seq before New returns
 				seq.Store(t.Seq)
 			}

@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/paging"
 )
 
@@ -27,23 +27,17 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 	var made fixture.Tasks
 	switch h.Do {
 	case contract.DoCreate:
-		kept := declaredParams(op, params)
-		name, ok := kept[contract.ParamTaskName]
-		if !ok { // an operation that does not declare it may still be sent one
-			name = journal.KeptCopy(params.Get(contract.ParamTaskName), ValueBytes)
+		var buf [16]Param // an operation declares a handful: no allocation for them
+		kept, name := declaredParams(op, params, buf[:0]), ""
+		if !slices.ContainsFunc(kept, func(p Param) bool { return p.Name == contract.ParamTaskName }) {
+			name = params.Get(contract.ParamTaskName) // an operation that does not declare it may still be sent one
 		}
-		t := &Task{
-			Account: account, Family: h.Tasks, Report: h.Report,
-			Name: name, Start: kept[contract.ParamStartTime], End: kept[contract.ParamEndTime],
-			Params: kept, Created: now, Done: now.Add(ts.duration), Outcome: StatusSuccess,
-		}
-		if taskOutcome != "" {
-			t.Outcome = taskOutcome
-		}
-		if err := ts.create(t); err != nil {
+		t := &Task{Account: account, Family: h.Tasks, Report: h.Report, Created: now, Done: now.Add(ts.duration),
+			failed: taskOutcome == StatusFailed}
+		if err := ts.create(t, kept, name); err != nil {
 			return made, errState(err)
 		}
-		v := t.View(now, BaseURL(r))
+		v := t.View(now, r)
 		made.Task = &v
 	case contract.DoList:
 		size := intParam(params, op, contract.ParamPageSize)
@@ -52,9 +46,8 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 		page := &fixture.TaskPage{Size: size, Number: number, Total: len(all), Items: []fixture.TaskView{}}
 		// Without validation any number and size get here: paging never overflows.
 		from, to := paging.Bounds(int64(number), int64(size), len(all))
-		base := BaseURL(r)
 		for _, t := range all[from:to] {
-			page.Items = append(page.Items, t.View(now, base))
+			page.Items = append(page.Items, t.View(now, r))
 		}
 		made.Page = page
 	case contract.DoDelete:
@@ -79,18 +72,16 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 // task holds at most about 8 KiB besides its access key id.
 const ValueBytes = 1 << 10
 
-// declaredParams keeps the first value of each parameter the operation
-// declares, for the report (Language, Type, DomainNames…), each a copy cut
-// to ValueBytes. The task's name and period are read from it too, so
-// they share its copies.
-func declaredParams(op *contract.Operation, params url.Values) map[string]string {
-	out := map[string]string{}
+// declaredParams appends to kept the first value of each parameter the
+// operation declares, for the report (Language, Type, DomainNames…); the
+// task's name and period are read from them too. keep copies them.
+func declaredParams(op *contract.Operation, params url.Values, kept []Param) []Param {
 	for _, p := range op.Params {
 		if v := params.Get(p.Name); v != "" {
-			out[p.Name] = journal.KeptCopy(v, ValueBytes) // package journal
+			kept = append(kept, Param{p.Name, v})
 		}
 	}
-	return out
+	return kept
 }
 
 // intParam reads a page parameter; validation checked it unless the
@@ -112,12 +103,13 @@ func intParam(params url.Values, op *contract.Operation, name string) int {
 }
 
 // BaseURL is where the request came in: download links point back there.
-func BaseURL(r *http.Request) string {
-	scheme := "http"
+func BaseURL(r *http.Request) string { return scheme(r) + "://" + r.Host }
+
+func scheme(r *http.Request) string {
 	if r.TLS != nil {
-		scheme = "https"
+		return "https"
 	}
-	return scheme + "://" + r.Host
+	return "http"
 }
 
 func errState(err error) *contract.APIError {

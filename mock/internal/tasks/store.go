@@ -2,9 +2,9 @@ package tasks
 
 import (
 	"cmp"
-	"crypto/rand"
-	"encoding/hex"
+	crand "crypto/rand"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"sync"
@@ -24,10 +24,9 @@ const maxTasksPerFamily = 1000
 // maxTasks bounds the whole store, whoever creates: without --credentials
 // every new access key is a new account, so the per-account cap alone
 // bounds nothing. A create beyond it drops the oldest task of the server,
-// whichever account it belongs to. A task takes 1-2 KB of memory (its
-// values cut to ValueBytes: at most about 8 KB besides the access
-// key id), and
-// about as much in the --state file.
+// whichever account it belongs to. A task takes about 1 KB of memory
+// (docs/hardening.md; its values cut to ValueBytes: at most about 8 KB
+// besides the access key id), and about as much in the --state file.
 const maxTasks = 10000
 
 // Store keeps every task, in memory and, with Config.StatePath, in a
@@ -48,6 +47,12 @@ type Store struct {
 	order    *fifo.List[*Task] // every Task in creation (Seq) order, at most maxTasks
 	seq      *atomic.Uint64
 	duration time.Duration // how long a new Task takes
+	// rng makes download tokens. ChaCha8 is a cryptographically strong
+	// generator: seeded from crypto/rand, its output cannot be told from
+	// random nor predicted from the tokens it gave, so a token is as
+	// unguessable as one read from crypto/rand, without a getrandom call
+	// per task. Guarded by mu.
+	rng *rand.ChaCha8
 
 	db      *bolt.DB      // nil: memory only
 	pending *commitBatch  // file writes queued, in the order mu saw them
@@ -70,8 +75,10 @@ func Open(statePath string, duration time.Duration, seq *atomic.Uint64) (*Store,
 
 // openStore is Open keeping at most limit tasks.
 func openStore(statePath string, duration time.Duration, seq *atomic.Uint64, limit int) (*Store, error) {
+	var seed [32]byte
+	_, _ = crand.Read(seed[:]) // never fails
 	ts := &Store{byFamily: map[familyKey][]*Task{}, byToken: map[string]*Task{}, seq: seq, duration: duration,
-		order: fifo.New[*Task](limit), pending: newBatch()}
+		order: fifo.New[*Task](limit), rng: rand.NewChaCha8(seed), pending: newBatch()}
 	if statePath == "" {
 		return ts, nil
 	}
@@ -81,24 +88,35 @@ func openStore(statePath string, duration time.Duration, seq *atomic.Uint64, lim
 	return ts, nil
 }
 
-// insert indexes t, the newest task, and returns the tasks it pushed out:
-// the account's oldest of the family beyond maxTasksPerFamily, then the
-// store's oldest beyond its limit. O(1) amortized. An eviction that does
-// not shrink the store is a bug of the store: insert stops with an error,
-// leaving t out, rather than loop. Called with mu held.
-func (ts *Store) insert(t *Task) (evicted []*Task, err error) {
+// insert indexes t, the newest task, and returns the tasks it pushed out
+// (appended to evicted): the account's oldest of the family beyond
+// maxTasksPerFamily, then the store's oldest beyond its limit. O(1)
+// amortized: the family's list is looked up and stored once, whatever it
+// evicts. An eviction that does not shrink the store is a bug of the
+// store: insert stops with an error, leaving t out, rather than loop.
+// Called with mu held.
+func (ts *Store) insert(t *Task, evicted []*Task) ([]*Task, error) {
 	k := familyKey{t.Account, t.Family}
-	if list := ts.byFamily[k]; len(list) >= maxTasksPerFamily {
+	list := ts.byFamily[k]
+	if len(list) > 0 {
+		t.Account = list[0].Account // one copy of the account's key id for all its tasks
+	}
+	if len(list) >= maxTasksPerFamily {
 		evicted = append(evicted, list[0])
-		ts.unlink(list[0], 0)
+		list = ts.dropOldest(list)
 	}
 	if err := ts.order.MakeRoom(func(e *Task) {
 		evicted = append(evicted, e)
-		ts.unlink(e, 0) // the oldest of all is the oldest of its family: index 0
+		if e.Family == t.Family && e.Account == t.Account {
+			list = ts.dropOldest(list) // the oldest of all is the oldest of its family
+		} else {
+			ts.unlink(e, 0)
+		}
 	}); err != nil {
+		ts.keepList(k, list)
 		return evicted, fmt.Errorf("evicting the oldest task: %v", err)
 	}
-	ts.byFamily[k] = append(ts.byFamily[k], t)
+	ts.byFamily[k] = append(list, t)
 	ts.byToken[t.Token] = t
 	ts.order.PushElem(&t.in, t)
 	return evicted, nil
@@ -110,20 +128,35 @@ func (ts *Store) unlink(t *Task, i int) {
 	k := familyKey{t.Account, t.Family}
 	list := ts.byFamily[k]
 	if i == 0 {
-		// Reslice rather than shift: append's growth copies the list only
-		// now and then, so dropping the oldest is O(1) amortized.
-		list[0] = nil // let the Task be collected
-		list = list[1:]
+		list = ts.dropOldest(list)
 	} else {
 		list = slices.Delete(list, i, i+1)
+		delete(ts.byToken, t.Token)
+		ts.order.Remove(&t.in)
 	}
+	ts.keepList(k, list)
+}
+
+// dropOldest forgets list[0] and returns the rest of the list, which the
+// caller stores. Called with mu held.
+func (ts *Store) dropOldest(list []*Task) []*Task {
+	t := list[0]
+	delete(ts.byToken, t.Token)
+	ts.order.Remove(&t.in)
+	// Reslice rather than shift: append's growth copies the list only now
+	// and then, so dropping the oldest is O(1) amortized.
+	list[0] = nil // let the Task be collected
+	return list[1:]
+}
+
+// keepList stores a family's list after a change; an emptied one is
+// removed. Called with mu held.
+func (ts *Store) keepList(k familyKey, list []*Task) {
 	if len(list) == 0 {
 		delete(ts.byFamily, k) // accounts come and go: keep no empty entries
 	} else {
 		ts.byFamily[k] = list
 	}
-	delete(ts.byToken, t.Token)
-	ts.order.Remove(&t.in)
 }
 
 // indexOf finds the task with that Seq in a family's list: lists are in
@@ -136,27 +169,30 @@ func indexOf(list []*Task, seq uint64) int {
 	return i
 }
 
-// create gives t its id and download token and stores it, dropping the
+// create gives t its id and download token, keeps its strings with
+// params and name in one allocation (keep) and stores it, dropping the
 // account's oldest task of the family beyond maxTasksPerFamily and the
 // store's oldest beyond its limit; with a state file, the write is
 // committed before it returns.
-func (ts *Store) create(t *Task) error {
-	var tok [16]byte
-	_, _ = rand.Read(tok[:]) // never fails (crypto/rand)
-	t.Token = hex.EncodeToString(tok[:])
+func (ts *Store) create(t *Task, params []Param, name string) error {
 	l := ts.lock()
 	defer l.release()
 	t.Seq = ts.seq.Add(1) // under the lock: ids grow in the order tasks are stored
-	t.ID = strconv.FormatUint(t.Seq, 10)
-	evicted, err := ts.insert(t)
+	tok := ts.newToken()
+	t.keep(tok[:], params, name)
+	var buf [2]*Task // a create evicts at most two: no allocation for them
+	evicted, err := ts.insert(t, buf[:0])
 	if err != nil {
 		return err
 	}
-	ops := make([]fileOp, 0, len(evicted)+1)
-	for _, e := range evicted {
-		ops = append(ops, fileOp{del: e.Seq})
+	var b *commitBatch
+	if ts.db != nil { // in memory only, nothing is written, nor allocated for it
+		ops := make([]fileOp, 0, len(evicted)+1)
+		for _, e := range evicted {
+			ops = append(ops, fileOp{del: e.Seq})
+		}
+		b = ts.queue(append(ops, fileOp{put: t})...)
 	}
-	b := ts.queue(append(ops, fileOp{put: t})...)
 	l.release()
 	if err := ts.commit(b); err != nil {
 		// Not on disk, so not answered: forget it here too. (What it

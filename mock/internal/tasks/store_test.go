@@ -34,14 +34,18 @@ func openTestStore(t testing.TB, path string, limit int) *Store {
 }
 
 func newTask(account string) *Task {
-	return &Task{Account: account, Family: "usage", Report: "pdf", Name: "n-" + account, Created: storeNow,
-		Done: storeNow.Add(time.Minute), Outcome: StatusSuccess, Params: map[string]string{"Language": "en-us"}}
+	return &Task{Account: account, Family: "usage", Report: "pdf", Created: storeNow, Done: storeNow.Add(time.Minute)}
+}
+
+// createTask creates x with the parameter Language and more.
+func createTask(ts *Store, x *Task, more ...Param) error {
+	return ts.create(x, append([]Param{{"Language", "en-us"}}, more...), "n-"+x.Account)
 }
 
 func mustCreate(t testing.TB, ts *Store, account string) *Task {
 	t.Helper()
 	x := newTask(account)
-	if err := ts.create(x); err != nil {
+	if err := createTask(ts, x); err != nil {
 		t.Fatal(err)
 	}
 	return x
@@ -217,8 +221,8 @@ func TestStateFileCompaction(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 80; i++ {
 				x := newTask("AK-" + strconv.Itoa(g))
-				x.Params["Padding"] = fmt.Sprintf("%01600d", i) // 1,280 tasks of about 2 KB
-				if err := ts.create(x); err != nil {
+				padding := Param{"Padding", fmt.Sprintf("%01000d", i)} // 1,280 tasks of about 1.3 KB
+				if err := createTask(ts, x, padding); err != nil {
 					t.Error(err)
 					return
 				}
@@ -256,7 +260,7 @@ func TestStateFileCompaction(t *testing.T) {
 		t.Fatalf("after compaction: %d tasks, last id %d; want 16, %d", len(kept), ts.seq.Load(), last)
 	}
 	for _, list := range created {
-		if x := ts.ByDownload(list[0].Token); x == nil || x.Params["Padding"] != list[0].Params["Padding"] {
+		if x := ts.ByDownload(list[0].Token); x == nil || x.Params()["Padding"] != list[0].Params()["Padding"] {
 			t.Errorf("task %s lost or changed by compaction", list[0].ID)
 		}
 	}
@@ -315,7 +319,7 @@ func TestStateGroupCommit(t *testing.T) {
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			if err := ts.create(tasks[i]); err != nil {
+			if err := createTask(ts, tasks[i]); err != nil {
 				t.Error(err)
 			}
 			returned.Add(1)
@@ -390,7 +394,7 @@ func TestStateConcurrentWrites(t *testing.T) {
 		t.Fatalf("the file holds %d tasks, memory %d, of %d answered and not deleted; want the newest of them", len(got), len(order), len(live))
 	}
 	// After close, writes fail and leave nothing behind.
-	if err := ts.create(newTask("late")); err == nil || len(ts.list("late", "usage", storeNow)) != 0 {
+	if err := createTask(ts, newTask("late")); err == nil || len(ts.list("late", "usage", storeNow)) != 0 {
 		t.Errorf("a create after close: %v", err)
 	}
 }

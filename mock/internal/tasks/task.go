@@ -1,12 +1,14 @@
 package tasks
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fifo"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/fixture"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
 
 // Task statuses, as the API spells them.
@@ -20,23 +22,46 @@ const (
 // the last three months.
 const taskWindowMonths = 3
 
-// Task is one export task as the store keeps it (and as --state writes it).
+// Task is one export task as the store keeps it; --state writes it as
+// taskJSON (json.go).
 type Task struct {
-	ID      string            `json:"id"`  // the TaskId: Seq in decimal
-	Seq     uint64            `json:"seq"` // unique for the server, across restarts with --state
-	Account string            `json:"account"`
-	Family  string            `json:"family"`
-	Report  string            `json:"report"` // what its download serves: a key of reports
-	Name    string            `json:"name"`
-	Start   string            `json:"start"` // the period, as the request gave it
-	End     string            `json:"end"`
-	Params  map[string]string `json:"params"` // the create's declared parameters, defaults filled
-	Created time.Time         `json:"created"`
-	Done    time.Time         `json:"done"`    // when it finishes, by the server's clock
-	Outcome string            `json:"outcome"` // how it finishes: success or failed
-	Token   string            `json:"token"`   // the secret part of its download URL
+	ID      string // the TaskId: Seq in decimal
+	Seq     uint64 // unique for the server, across restarts with --state
+	Account string
+	Family  string
+	Report  string // what its download serves: a key of reports
+	Name    string
+	Start   string // the period, as the request gave it
+	End     string
+	Created time.Time
+	Done    time.Time // when it finishes, by the server's clock
+	Token   string    // the secret part of its download URL
+	failed  bool      // how it finishes: failed, else success
+
+	// ID, Token, createTime, params and most often Name, Start and End
+	// share one allocation (keep): a task is two objects, not a dozen.
+	createTime string // Created as the API shows it, formatted once
+	params     string // the create's declared parameters, defaults filled, packed (journal.Unpack)
 
 	in fifo.Elem[*Task] // its place in the store's creation order (Store.order), kept inside the task
+}
+
+// Outcome is how the task finishes: StatusSuccess or StatusFailed.
+func (t *Task) Outcome() string {
+	if t.failed {
+		return StatusFailed
+	}
+	return StatusSuccess
+}
+
+// Params are the create's declared parameters, defaults filled (each cut
+// to ValueBytes): a new map, read by reports and the admin API.
+func (t *Task) Params() map[string]string {
+	out := make(map[string]string)
+	for name, v := range journal.Unpack(t.params) {
+		out[name] = v
+	}
+	return out
 }
 
 // Status is the task's status at now: created until Done, then its outcome.
@@ -44,7 +69,7 @@ func (t *Task) Status(now time.Time) string {
 	if now.Before(t.Done) {
 		return StatusCreated
 	}
-	return t.Outcome
+	return t.Outcome()
 }
 
 // Visible reports whether lists show the task at now: made within the
@@ -53,24 +78,25 @@ func (t *Task) Visible(now time.Time) bool {
 	return !t.Created.Before(now.AddDate(0, -taskWindowMonths, 0))
 }
 
-// View is the task as the API shows it at now; base is the scheme and host
-// the request came in on, where its download is served.
-func (t *Task) View(now time.Time, base string) fixture.TaskView {
-	created := t.Created.UTC().Format(contract.TimeLayout) // once: it is both times until the task is done
+// View is the task as the API shows it at now; its download is served
+// where r came in.
+func (t *Task) View(now time.Time, r *http.Request) fixture.TaskView {
 	v := fixture.TaskView{
 		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
-		CreateTime: created, UpdateTime: created,
+		CreateTime: t.createTime, UpdateTime: t.createTime,
 		TaskConfig: fixture.TaskConfigView{StartTime: t.Start, EndTime: t.End},
 	}
 	if v.Status != StatusCreated {
 		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
 	}
 	if v.Status == StatusSuccess {
-		v.DownloadUrl = base + DownloadPath(t.Token)
+		v.DownloadUrl = scheme(r) + "://" + r.Host + downloads + t.Token // one allocation
 	}
 	return v
 }
 
 // DownloadPath is where the admin API serves the file of the task with
 // this download token.
-func DownloadPath(token string) string { return adminapi.Prefix + "/downloads/" + token }
+func DownloadPath(token string) string { return downloads + token }
+
+const downloads = adminapi.Prefix + "/downloads/"

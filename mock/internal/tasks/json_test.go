@@ -1,0 +1,83 @@
+package tasks
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// oldTaskJSON is a task as the --state file held it before tasks kept
+// their strings packed (written by json.Marshal of the former Task).
+const oldTaskJSON = `{"id":"100042","seq":100042,"account":"AK1","family":"usage","report":"pdf","name":"monthly \"usage\"",` +
+	`"start":"2026-11-01T00:00:00Z","end":"2026-11-02T00:00:00Z","params":{"DomainNames":"a.example.com,b.example.com",` +
+	`"EndTime":"2026-11-02T00:00:00Z","Language":"en-us","StartTime":"2026-11-01T00:00:00Z","TaskName":"monthly \"usage\""},` +
+	`"created":"2026-11-25T12:00:00Z","done":"2026-11-25T12:01:30Z","outcome":"failed","token":"0123456789abcdef0123456789abcdef"}`
+
+// A file written before loads, and a task is written back as the same
+// JSON: the state format did not change.
+func TestStateJSONUnchanged(t *testing.T) {
+	var x Task
+	if err := json.Unmarshal([]byte(oldTaskJSON), &x); err != nil {
+		t.Fatal(err)
+	}
+	if x.ID != "100042" || x.Name != `monthly "usage"` || x.Start != "2026-11-01T00:00:00Z" || x.Outcome() != StatusFailed ||
+		x.Token != "0123456789abcdef0123456789abcdef" || x.Params()["DomainNames"] != "a.example.com,b.example.com" ||
+		len(x.Params()) != 5 || x.createTime != "2026-11-25T12:00:00Z" {
+		t.Errorf("loaded as %+v, params %v", x, x.Params())
+	}
+	got, err := json.Marshal(&x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != oldTaskJSON {
+		t.Errorf("written back as\n%s\nwant\n%s", got, oldTaskJSON)
+	}
+	bad := strings.Replace(oldTaskJSON, `"outcome":"failed"`, `"outcome":"maybe"`, 1)
+	if err := json.Unmarshal([]byte(bad), &x); err == nil || !strings.Contains(err.Error(), `outcome "maybe"`) {
+		t.Errorf("an unknown outcome loads: %v", err)
+	}
+}
+
+// A created task's strings, in one allocation, say what the create sent:
+// its name and period come from its parameters, values are cut to
+// ValueBytes, and its JSON is the object the file always held.
+func TestCreateKeeps(t *testing.T) {
+	ts := openTestStore(t, "", maxTasks)
+	x := newTask("AK1")
+	long := strings.Repeat("d", 2*ValueBytes)
+	if err := ts.create(x, []Param{{"StartTime", "2026-11-01T00:00:00Z"}, {"TaskName", "n"}, {"DomainNames", long}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if x.ID != "100001" || x.Name != "n" || x.Start != "2026-11-01T00:00:00Z" || x.End != "" ||
+		len(x.Params()["DomainNames"]) > ValueBytes || !strings.HasPrefix(x.Params()["DomainNames"], "ddd") {
+		t.Errorf("kept %+v, params %v", x, x.Params())
+	}
+	got, _ := json.Marshal(x)
+	var back Task
+	if err := json.Unmarshal(got, &back); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := json.Marshal(&back)
+	if string(again) != string(got) || !strings.Contains(string(got), `"name":"n","start":"2026-11-01T00:00:00Z","end":"","params":{`) {
+		t.Errorf("written as %s, then %s", got, again)
+	}
+}
+
+// Download tokens are 128 bits in lower-case hex, never repeat, and two
+// stores (two servers) draw different ones: each seeds its generator
+// from crypto/rand.
+func TestDownloadTokens(t *testing.T) {
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	seen := map[string]bool{}
+	for range 2 {
+		ts := openTestStore(t, "", maxTasks)
+		for range 500 {
+			x := mustCreate(t, ts, "AK")
+			if !hex32.MatchString(x.Token) || seen[x.Token] {
+				t.Fatalf("token %q: not 32 hex digits, or seen before", x.Token)
+			}
+			seen[x.Token] = true
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package tasks
+
+import (
+	"encoding/hex"
+	"strconv"
+	"strings"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
+)
+
+// Param is one parameter a task keeps: the first value sent (or the
+// spec's default), cut to ValueBytes when kept.
+type Param struct{ Name, Value string }
+
+// tokenBytes is the size of a download token before hex: 128 bits.
+const tokenBytes = 16
+
+// keep copies into one allocation, and points t at, the strings the task
+// keeps: its download token, its creation time as the API shows it, its
+// id, its parameters and its name. Name, Start and End are read from the
+// parameters (TaskName, StartTime, EndTime) when they are among them;
+// name is the one sent when the operation does not declare TaskName.
+// Every value is cut to ValueBytes: a task never keeps the request's own
+// strings, which may pin its whole body.
+func (t *Task) keep(token []byte, params []Param, name string) {
+	var created [64]byte
+	ct := t.Created.UTC().AppendFormat(created[:0], contract.TimeLayout)
+	id := strconv.AppendUint(created[len(ct):len(ct)], t.Seq, 10) // after ct, in the same array
+	size := len(token) + len(ct) + len(id) + journal.KeptLen(name, ValueBytes)
+	for _, p := range params {
+		size += journal.PackedLen(p.Name, p.Value, ValueBytes)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	b.Write(token)
+	b.Write(ct)
+	b.Write(id)
+	named := b.Len()
+	journal.AppendKept(&b, name, ValueBytes)
+	start := b.Len()
+	for _, p := range params {
+		journal.AppendPacked(&b, p.Name, p.Value, ValueBytes)
+	}
+	all := b.String()
+	t.Token = all[:len(token)]
+	t.createTime = all[len(token) : len(token)+len(ct)]
+	t.ID = all[len(token)+len(ct) : named]
+	t.Name = all[named:start]
+	t.params = all[start:]
+	for name, v := range journal.Unpack(t.params) {
+		switch name {
+		case contract.ParamTaskName:
+			t.Name = v
+		case contract.ParamStartTime:
+			t.Start = v
+		case contract.ParamEndTime:
+			t.End = v
+		}
+	}
+}
+
+// newToken is a download token: tokenBytes from the store's generator,
+// in hex. Called with mu held: the generator is not safe for concurrent use.
+func (ts *Store) newToken() (tok [2 * tokenBytes]byte) {
+	var raw [tokenBytes]byte
+	_, _ = ts.rng.Read(raw[:]) // never fails (ChaCha8)
+	hex.Encode(tok[:], raw[:])
+	return tok
+}
