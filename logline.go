@@ -82,10 +82,9 @@ func (h *lineHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return h.text.WithAttrs(as)
 }
 
+// WithGroup is TextHandler's, even for "": TextHandler then prefixes the
+// keys with "." (Logger.WithGroup never passes "").
 func (h *lineHandler) WithGroup(name string) slog.Handler {
-	if name == "" {
-		return h
-	}
 	return h.text.WithGroup(name)
 }
 

@@ -115,12 +115,18 @@ func TestLineHandlerWritesTextHandlersLine(t *testing.T) {
 // TextHandler's lines, written to the same writer in order.
 func TestLineHandlerWithAttrsAndGroups(t *testing.T) {
 	var got, want bytes.Buffer
-	log := func(h slog.Handler) {
-		l := slog.New(h)
-		l.Info("plain", "n", 1)
-		l.With("a", "b c").Info("with", "n", 2)
-		l.WithGroup("g").With("x", 1).WithGroup("h").Info("grouped", "n", 3)
-		l.With().WithGroup("").Info("nothing added", "n", 4)
+	log := func(h slog.Handler) { // records of a pinned time: Logger's would be time.Now
+		line := func(h slog.Handler, msg string, n int) {
+			r := slog.NewRecord(when, slog.LevelInfo, msg, 0)
+			r.AddAttrs(slog.Int("n", n))
+			if err := h.Handle(context.Background(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		line(h, "plain", 1)
+		line(h.WithAttrs([]slog.Attr{slog.String("a", "b c")}), "with", 2)
+		line(h.WithGroup("g").WithAttrs([]slog.Attr{slog.Int("x", 1)}).WithGroup("h"), "grouped", 3)
+		line(h.WithAttrs(nil).WithGroup(""), "nothing added", 4)
 	}
 	log(newLineHandler(&got, nil))
 	log(slog.NewTextHandler(&want, nil))
