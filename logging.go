@@ -45,9 +45,10 @@ func httpErrorLog(l *slog.Logger) *log.Logger {
 	return slog.NewLogLogger(l.Handler(), slog.LevelError)
 }
 
-// newLogger is the server's logger for a --log mode, writing to w.
+// newLogger is the server's logger for a --log mode, writing to w the
+// lines slog.TextHandler would (logline.go).
 func newLogger(mode string, w io.Writer) *slog.Logger {
-	h := slog.NewTextHandler(w, nil)
+	h := newLineHandler(w, nil)
 	if mode == logRequests {
 		return slog.New(h)
 	}
