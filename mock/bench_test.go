@@ -164,6 +164,39 @@ func BenchmarkServeHTTP(b *testing.B) {
 	}
 }
 
+// BenchmarkServeHTTPRefused is the handler on the two refused calls of
+// bench/run.sh, recorder included: (c) a malformed StartTime, which the
+// full schema validation answers, and (d) an error the scenario forces on
+// a valid call.
+func BenchmarkServeHTTPRefused(b *testing.B) {
+	s := newBenchServer(b)
+	for _, bc := range []struct{ name, target, scenario, code string }{
+		{"invalid-time", strings.Replace(benchTarget, "StartTime=2026-11-01T00%3A00%3A00Z", "StartTime=2026-11-01", 1), "",
+			"InvalidStartTime.Malformed"},
+		{"forced-error", benchTarget, "InvalidParameterOperator", "InvalidParameterOperator"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			r := httptest.NewRequest(http.MethodPost, bc.target, nil)
+			if bc.scenario != "" {
+				r.Header.Set(HeaderScenario, bc.scenario)
+			}
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `"Code":"`+bc.code+`"`) {
+				b.Fatalf("want 400 %s; got %d: %s", bc.code, w.Code, w.Body)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				s.ServeHTTP(w, r)
+				if w.Code != http.StatusBadRequest {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkServeHTTPParallel(b *testing.B) {
 	s := newBenchServer(b)
 	b.ReportAllocs()

@@ -37,6 +37,9 @@ var fuzzExtraSeeds = []string{
 	"GET /?Action=Nope&Version=2018-05-10 HTTP/1.1\r\nHost: x\r\n\r\n",
 	"GET /?Action=CreateUserUsageDataExportTask&Version=2000-01-01 HTTP/1.1\r\nHost: x\r\n\r\n",
 	"GET /?Version=2018-05-10 HTTP/1.1\r\nHost: x\r\nx-acs-action: CreateUserUsageDataExportTask\r\nAuthorization: ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host,Signature=00\r\n\r\n",
+	// A form body with most of the pairs (the params map is sized for both),
+	// and times the rules read: a leap day, and a day February lacks.
+	"POST /?X=1 HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 163\r\n\r\nAction=CreateUserUsageDataExportTask&Version=2018-05-10&Format=JSON&StartTime=2016-02-29T00%3A00%3A00Z&EndTime=2016-02-30T00%3A00%3A00Z&A=1&B=2&C=3&D=4&E=5&F=6&G=7",
 	// Other methods and paths.
 	"PUT /?Action=CreateUserUsageDataExportTask&Format=JSON HTTP/1.1\r\nHost: x\r\n\r\n",
 	"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n",

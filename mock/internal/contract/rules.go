@@ -116,11 +116,11 @@ func (r *timeRange) check(p url.Values, _ time.Time) *ruleFailure {
 	if start == "" || end == "" {
 		return nil
 	}
-	s, err := time.Parse(TimeLayout, start)
+	s, err := ParseTime(start)
 	if err != nil {
 		return &ruleFailure{param: r.Start}
 	}
-	e, err := time.Parse(TimeLayout, end)
+	e, err := ParseTime(end)
 	if err != nil {
 		return &ruleFailure{param: r.End}
 	}
@@ -196,7 +196,7 @@ func (r *timeWindow) check(p url.Values, now time.Time) *ruleFailure {
 	if v == "" {
 		return nil
 	}
-	t, err := time.Parse(TimeLayout, v)
+	t, err := ParseTime(v)
 	if err != nil {
 		return &ruleFailure{param: r.Param}
 	}

@@ -54,21 +54,25 @@ const (
 // the format the client expects. Missing Action or Version are not decode
 // errors: the caller checks them against the spec.
 func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contract.APIError) {
-	// One map sized for the query's pairs, and one backing array for their
-	// first values (pairs): a slice each would be an allocation each.
-	n := min(strings.Count(r.URL.RawQuery, "&")+1, 64) // a guess, bounded: empty pairs cost nothing
-	c := &Call{Method: r.Method, Params: make(url.Values, n)}
-
-	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
-	bad := p.add(spec, r.URL.RawQuery)
+	c := &Call{Method: r.Method}
+	var body string
 	var tooLarge *contract.APIError
 	if IsForm(r.Header.Get("Content-Type")) {
-		var body []byte
-		if body, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
-			if err := p.add(spec, string(body)); bad == nil {
-				bad = err
-			}
+		var b []byte
+		if b, tooLarge = c.WholeBody(r, maxBody); tooLarge == nil {
+			body = string(b)
 		}
+	}
+
+	// One map sized for the pairs of the query and the body, and one
+	// backing array for their first values (pairs): a slice each, or a
+	// map that grows, would be an allocation each.
+	n := min(countPairs(r.URL.RawQuery)+countPairs(body), 64) // a guess, bounded: empty pairs cost nothing
+	c.Params = make(url.Values, n)
+	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
+	bad := p.add(spec, r.URL.RawQuery)
+	if err := p.add(spec, body); bad == nil {
+		bad = err
 	}
 
 	c.Action = cmp.Or(c.Params.Get(ParamAction), r.Header.Get(HeaderAction))
@@ -144,6 +148,15 @@ func (p *pairs) add(spec *contract.Spec, raw string) (bad *contract.APIError) {
 		p.into[key] = p.firsts[i : i+1 : i+1]
 	}
 	return bad
+}
+
+// countPairs is how many pairs a query string or form body has, empty
+// ones included.
+func countPairs(raw string) int {
+	if raw == "" {
+		return 0
+	}
+	return strings.Count(raw, "&") + 1
 }
 
 // Pair is one parameter of a query string or form body, decoded.
