@@ -134,7 +134,7 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 		}
 	}
 	top, _ := v.(map[string]any)
-	sc := &Scenario{Name: name, Source: file, Throttle: true, Ops: map[string][]Step{}}
+	sc := &Scenario{Name: name, Source: file, Throttle: true, ops: map[string][]Step{}}
 	sc.Description, _ = top["description"].(string)
 	if b, ok := top["throttle"].(bool); ok {
 		sc.Throttle = b
@@ -186,7 +186,7 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 			sc.counted = sc.counted || st.Times > 0
 			steps = append(steps, st)
 		}
-		sc.Ops[action] = steps
+		sc.ops[action] = steps
 	}
 	if len(ps) > 0 {
 		return nil, ps

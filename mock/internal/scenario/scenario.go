@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -20,8 +21,42 @@ type Scenario struct {
 	Source      string // "builtin", or the file it was loaded from
 	Description string
 	Throttle    bool              // enforce the spec's rate limits (x-acs-rate-limit)
-	Ops         map[string][]Step // each operation's steps, by Action
-	counted     bool              // some step has times: picking needs the counters
+	ops         map[string][]Step // each operation's steps, by Action
+	// every, when set, are the steps of each of the spec's operations
+	// (everyOp, its names), and ops is nil: a built-in that forces one
+	// outcome everywhere keeps one slice, not a map of every operation.
+	every   []Step
+	everyOp []string
+	counted bool // some step has times: picking needs the counters
+}
+
+// Steps returns the steps sc lists for action, an operation of the spec sc
+// was made with, and whether it lists any.
+func (sc *Scenario) Steps(action string) ([]Step, bool) {
+	if sc.every != nil {
+		return sc.every, true
+	}
+	steps, ok := sc.ops[action]
+	return steps, ok
+}
+
+// Operations yields each operation sc lists, with its steps, in no order.
+func (sc *Scenario) Operations() iter.Seq2[string, []Step] {
+	return func(yield func(string, []Step) bool) {
+		if sc.every != nil {
+			for _, name := range sc.everyOp {
+				if !yield(name, sc.every) {
+					return
+				}
+			}
+			return
+		}
+		for name, steps := range sc.ops {
+			if !yield(name, steps) {
+				return
+			}
+		}
+	}
 }
 
 // Outcome is what one operation answers: a success fixture, an error code,
@@ -148,40 +183,39 @@ var faultDescriptions = map[string]string{
 // common code); the others behave as default.
 func Builtins(spec *contract.Spec) []*Scenario {
 	// Steps are never changed once loaded, so the operations of a
-	// scenario share one: thousands of entries, one slice each otherwise.
-	everyOp := func(o Outcome) map[string][]Step {
-		names := spec.OperationNames()
-		ops, steps := make(map[string][]Step, len(names)), single(o)
-		for _, name := range names {
-			ops[name] = steps
-		}
-		return ops
-	}
+	// scenario share one: a map of every operation per scenario would hold
+	// thousands of entries (every, everyOp).
+	names := spec.OperationNames()
 	out := []*Scenario{
 		{Name: ScenarioDefault, Source: "builtin", Throttle: true, Description: "Realistic validation against the spec and its rules, rate limits enforced, then the success fixture."},
-		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", Ops: everyOp(Outcome{Fixture: "success"})},
+		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", every: single(Outcome{Fixture: "success"}), everyOp: names},
 	}
 	byCode := map[string]*Scenario{}
 	var codes []string
-	steps := map[string][]Step{} // by code, shared by its operations
-	addCode := func(d contract.ErrorDef, op string) {
-		sc := byCode[d.Code]
+	ofCode := func(code string) *Scenario {
+		sc := byCode[code]
 		if sc == nil {
-			sc = &Scenario{Name: d.Code, Source: "builtin", Ops: map[string][]Step{}}
-			byCode[d.Code] = sc
-			codes = append(codes, d.Code)
-			steps[d.Code] = single(Outcome{Error: d.Code})
+			sc = &Scenario{Name: code, Source: "builtin"}
+			byCode[code] = sc
+			codes = append(codes, code)
 		}
-		sc.Ops[op] = steps[d.Code]
+		return sc
 	}
 	for _, d := range spec.CommonErrors() {
-		for _, name := range spec.OperationNames() {
-			addCode(d, name)
-		}
+		sc := ofCode(d.Code)
+		sc.every, sc.everyOp = single(Outcome{Error: d.Code}), names
 	}
-	for _, name := range spec.OperationNames() {
+	steps := map[string][]Step{} // by code, shared by its operations
+	for _, name := range names {
 		for _, d := range spec.Summary(name).Errors() { // the index has them: nothing is loaded
-			addCode(d, name)
+			sc := ofCode(d.Code)
+			if sc.every != nil {
+				continue // a common code: every operation answers it already
+			}
+			if sc.ops == nil {
+				sc.ops, steps[d.Code] = map[string][]Step{}, single(Outcome{Error: d.Code})
+			}
+			sc.ops[name] = steps[d.Code]
 		}
 	}
 	for _, c := range codes {
@@ -190,8 +224,8 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		if _, common := spec.Common[c]; common {
 			sc.Description = fmt.Sprintf("Every operation answers %d %s.", d.Status, c)
 		} else {
-			ops := make([]string, 0, len(sc.Ops))
-			for op := range sc.Ops {
+			ops := make([]string, 0, len(sc.ops))
+			for op := range sc.ops {
 				ops = append(ops, op)
 			}
 			sort.Strings(ops)
@@ -200,7 +234,7 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		out = append(out, sc)
 	}
 	for _, f := range faults {
-		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], Ops: everyOp(Outcome{Fault: f})})
+		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], every: single(Outcome{Fault: f}), everyOp: names})
 	}
 	return out
 }
