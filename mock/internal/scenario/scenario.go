@@ -6,7 +6,6 @@ import (
 	"iter"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -21,35 +20,39 @@ type Scenario struct {
 	Source      string // "builtin", or the file it was loaded from
 	Description string
 	Throttle    bool              // enforce the spec's rate limits (x-acs-rate-limit)
-	ops         map[string][]Step // each operation's steps, by Action
-	// every, when set, are the steps of each of the spec's operations
-	// (everyOp, its names), and ops is nil: a built-in that forces one
-	// outcome everywhere keeps one slice, not a map of every operation.
-	every   []Step
-	everyOp []string
+	ops         map[string][]Step // a file's: each operation's steps, by Action
+	// A built-in answers each of its operations with the same steps: those
+	// in sameOps (sorted), or every operation of the spec when all is set.
+	// A map per scenario would hold thousands of entries.
+	same    []Step
+	sameOps []string
+	all     bool
 	counted bool // some step has times: picking needs the counters
 }
 
 // Steps returns the steps sc lists for action, an operation of the spec sc
 // was made with, and whether it lists any.
 func (sc *Scenario) Steps(action string) ([]Step, bool) {
-	if sc.every != nil {
-		return sc.every, true
+	if sc.same == nil {
+		steps, ok := sc.ops[action]
+		return steps, ok
 	}
-	steps, ok := sc.ops[action]
-	return steps, ok
+	if sc.all {
+		return sc.same, true
+	}
+	if _, ok := slices.BinarySearch(sc.sameOps, action); ok {
+		return sc.same, true
+	}
+	return nil, false
 }
 
 // Operations yields each operation sc lists, with its steps, in no order.
 func (sc *Scenario) Operations() iter.Seq2[string, []Step] {
 	return func(yield func(string, []Step) bool) {
-		if sc.every != nil {
-			for _, name := range sc.everyOp {
-				if !yield(name, sc.every) {
-					return
-				}
+		for _, name := range sc.sameOps {
+			if !yield(name, sc.same) {
+				return
 			}
-			return
 		}
 		for name, steps := range sc.ops {
 			if !yield(name, steps) {
@@ -183,39 +186,36 @@ var faultDescriptions = map[string]string{
 // common code); the others behave as default.
 func Builtins(spec *contract.Spec) []*Scenario {
 	// Steps are never changed once loaded, so the operations of a
-	// scenario share one: a map of every operation per scenario would hold
-	// thousands of entries (every, everyOp).
-	names := spec.OperationNames()
+	// scenario share one (same).
+	names := spec.OperationNames() // sorted
+	everyOp := func(o Outcome) *Scenario {
+		return &Scenario{Source: "builtin", same: single(o), sameOps: names, all: true}
+	}
+	success := everyOp(Outcome{Fixture: "success"})
+	success.Name, success.Description = ScenarioSuccess, "Always the success fixture, with no validation."
 	out := []*Scenario{
 		{Name: ScenarioDefault, Source: "builtin", Throttle: true, Description: "Realistic validation against the spec and its rules, rate limits enforced, then the success fixture."},
-		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", every: single(Outcome{Fixture: "success"}), everyOp: names},
+		success,
 	}
 	byCode := map[string]*Scenario{}
 	var codes []string
-	ofCode := func(code string) *Scenario {
-		sc := byCode[code]
-		if sc == nil {
-			sc = &Scenario{Name: code, Source: "builtin"}
-			byCode[code] = sc
-			codes = append(codes, code)
-		}
-		return sc
-	}
 	for _, d := range spec.CommonErrors() {
-		sc := ofCode(d.Code)
-		sc.every, sc.everyOp = single(Outcome{Error: d.Code}), names
+		sc := everyOp(Outcome{Error: d.Code})
+		sc.Name = d.Code
+		byCode[d.Code] = sc
+		codes = append(codes, d.Code)
 	}
-	steps := map[string][]Step{} // by code, shared by its operations
 	for _, name := range names {
 		for _, d := range spec.Summary(name).Errors() { // the index has them: nothing is loaded
-			sc := ofCode(d.Code)
-			if sc.every != nil {
-				continue // a common code: every operation answers it already
+			sc := byCode[d.Code]
+			if sc == nil {
+				sc = &Scenario{Name: d.Code, Source: "builtin", same: single(Outcome{Error: d.Code})}
+				byCode[d.Code] = sc
+				codes = append(codes, d.Code)
 			}
-			if sc.ops == nil {
-				sc.ops, steps[d.Code] = map[string][]Step{}, single(Outcome{Error: d.Code})
+			if n := len(sc.sameOps); !sc.all && (n == 0 || sc.sameOps[n-1] != name) { // a common code lists every operation already
+				sc.sameOps = append(sc.sameOps, name) // in names' order: sorted
 			}
-			sc.ops[name] = steps[d.Code]
 		}
 	}
 	for _, c := range codes {
@@ -224,17 +224,14 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		if _, common := spec.Common[c]; common {
 			sc.Description = fmt.Sprintf("Every operation answers %d %s.", d.Status, c)
 		} else {
-			ops := make([]string, 0, len(sc.ops))
-			for op := range sc.ops {
-				ops = append(ops, op)
-			}
-			sort.Strings(ops)
-			sc.Description = fmt.Sprintf("%s answer %s; other operations behave as default.", strings.Join(ops, ", "), c)
+			sc.Description = fmt.Sprintf("%s answer %s; other operations behave as default.", strings.Join(sc.sameOps, ", "), c)
 		}
 		out = append(out, sc)
 	}
 	for _, f := range faults {
-		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], every: single(Outcome{Fault: f}), everyOp: names})
+		sc := everyOp(Outcome{Fault: f})
+		sc.Name, sc.Description = "fault:"+f, faultDescriptions[f]
+		out = append(out, sc)
 	}
 	return out
 }
