@@ -22,7 +22,7 @@ func TestBuiltinScenarioSteps(t *testing.T) {
 		for _, op := range sp.OperationNames() {
 			documents := true
 			if name == "InvalidDomainName.Malformed" {
-				_, documents = sp.Summary(op).ErrorDefs[name]
+				_, documents = sp.Summary(op).Documents(name)
 			}
 			steps, ok := sc.Steps(op)
 			if ok != documents || (ok && len(steps) != 1) {

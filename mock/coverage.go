@@ -53,7 +53,7 @@ func newCoverage(sp *Spec) *coverageTable {
 	for _, name := range sp.OperationNames() {
 		op := sp.Summary(name) // its errors and rate: nothing is loaded
 		errs := op.Errors()
-		_, own := op.ErrorDefs[contract.CodeThrottlingUser]
+		_, own := op.Documents(contract.CodeThrottlingUser)
 		throttled := !own && op.RateLimit > 0
 		c := coverageOp{action: name, first: n, slots: make([]coverageSlot, 0, 1+len(errs)+1)}
 		c.slots = append(c.slots, coverageSlot{outcomeSuccess, 200})

@@ -197,11 +197,7 @@ func indexOf(gi *genspec.Index) Index {
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
 	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, Type: io.Type, State: io.State,
-		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
-	for i, d := range io.Errors {
-		op.ErrorDefs[d.Code] = d
-		op.Codes[i] = d.Code
-	}
+		errs: io.Errors} // shared: never changed
 	op.Params = make([]*Param, len(io.Params))
 	for i, p := range io.Params {
 		op.Params[i] = &Param{Name: p.Name, Required: p.Required, Default: p.Default}

@@ -163,9 +163,8 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		return nil
 	}
 	op := &Operation{
-		Name:      o.OperationID,
-		ErrorDefs: map[string]ErrorDef{},
-		route:     &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: o},
+		Name:  o.OperationID,
+		route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: o},
 	}
 
 	op.Methods = []string{method}
@@ -206,12 +205,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			problem(sub, "%s", msg)
 			continue
 		}
-		if _, dup := op.ErrorDefs[d.Code]; dup {
+		if _, dup := op.Documents(d.Code); dup {
 			problem(sub, "code %s is listed twice", d.Code)
 			continue
 		}
-		op.ErrorDefs[d.Code] = d
-		op.Codes = append(op.Codes, d.Code)
+		op.errs = append(op.errs, d)
 	}
 	knownCode := func(code string) bool {
 		_, ok := s.ErrorDef(op, code)

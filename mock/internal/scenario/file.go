@@ -238,7 +238,7 @@ func parseStep(raw map[string]any, op *contract.Operation, spec *contract.Spec, 
 	case st.Error != "":
 		if _, ok := spec.ErrorDef(op, st.Error); !ok {
 			problem("error", "%s is not documented for %s; documented: %s; common: %s",
-				st.Error, op.Name, strings.Join(op.Codes, ", "), strings.Join(spec.CommonCodes, ", "))
+				st.Error, op.Name, strings.Join(op.Codes(), ", "), strings.Join(spec.CommonCodes, ", "))
 		}
 		if _, ok := raw["validate"]; ok {
 			problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")
