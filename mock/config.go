@@ -149,7 +149,7 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.Spec == nil {
 		cfg.SpecFile = "spec/" + spec.Default
-		cfg.Spec, _ = spec.FS.ReadFile(spec.Default) // embedded: cannot fail
+		cfg.Spec = spec.DefaultYAML() // shared and only read: no copy on the heap
 	}
 	if cfg.SpecFile == "" {
 		cfg.SpecFile = "spec"

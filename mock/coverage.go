@@ -1,6 +1,8 @@
 package mock
 
 import (
+	"slices"
+	"strings"
 	"sync/atomic"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
@@ -15,24 +17,24 @@ import (
 // throttling code where the operation has a rate, then each fault). A
 // reload reads scenarios and fixtures again, never another spec, so the
 // same table serves throughout and a reset is never undone. A request
-// costs a map lookup by the spec's operation name, one by the answered
-// code within that operation, and an atomic add: no lock, and no state
+// costs a map lookup by the spec's operation name, a binary search of the
+// answered code among that operation's (a map per operation would hold
+// most of the table's bytes), and an atomic add: no lock, and no state
 // keyed by what a client sends.
 
 // coverageTable is the server's counters.
 type coverageTable struct {
 	ops    []coverageOp
 	byName map[string]int // operation name → index in ops
+	faults []coverageSlot // every operation's last slots, after its own
 	counts []atomic.Int64 // every operation's slots, one after the other
 }
 
 type coverageOp struct {
-	action      string
-	first       int            // index of its first slot in counts
-	slots       []coverageSlot // in report order
-	byCode      map[string]int // error code → slot, relative to first
-	faultAt     int            // the first fault's slot, relative to first
-	nDocumented int
+	action string
+	first  int            // index of its first slot in counts
+	slots  []coverageSlot // its documented outcomes, in report order
+	byCode []int          // indexes in slots of its codes, sorted by code
 }
 
 type coverageSlot struct {
@@ -43,26 +45,32 @@ type coverageSlot struct {
 const outcomeSuccess = "success"
 
 func newCoverage(sp *Spec) *coverageTable {
-	t := &coverageTable{byName: make(map[string]int, len(sp.Names))}
+	t := &coverageTable{byName: make(map[string]int, len(sp.Names)), ops: make([]coverageOp, 0, len(sp.Names))}
+	for _, f := range scenario.Faults() {
+		t.faults = append(t.faults, coverageSlot{"fault:" + f, 0})
+	}
 	n := 0
 	for _, name := range sp.OperationNames() {
 		op := sp.Summary(name) // its errors and rate: nothing is loaded
-		c := coverageOp{action: name, first: n, byCode: map[string]int{}}
+		errs := op.Errors()
+		_, own := op.Documents(contract.CodeThrottlingUser)
+		throttled := !own && op.RateLimit > 0
+		c := coverageOp{action: name, first: n, slots: make([]coverageSlot, 0, 1+len(errs)+1)}
 		c.slots = append(c.slots, coverageSlot{outcomeSuccess, 200})
-		for _, d := range op.Errors() {
-			c.byCode[d.Code] = len(c.slots)
+		for _, d := range errs {
 			c.slots = append(c.slots, coverageSlot{d.Code, d.Status})
 		}
-		if _, own := c.byCode[contract.CodeThrottlingUser]; !own && op.RateLimit > 0 {
+		if throttled {
 			d := sp.Common[contract.CodeThrottlingUser]
-			c.byCode[d.Code] = len(c.slots)
 			c.slots = append(c.slots, coverageSlot{d.Code, d.Status})
 		}
-		c.nDocumented, c.faultAt = len(c.slots), len(c.slots)
-		for _, f := range scenario.Faults() {
-			c.slots = append(c.slots, coverageSlot{"fault:" + f, 0})
+		c.slots = slices.Clip(c.slots)
+		c.byCode = make([]int, len(c.slots)-1)
+		for i := range c.byCode {
+			c.byCode[i] = i + 1
 		}
-		n += len(c.slots)
+		slices.SortStableFunc(c.byCode, func(i, j int) int { return strings.Compare(c.slots[i].outcome, c.slots[j].outcome) })
+		n += len(c.slots) + len(t.faults)
 		t.byName[name] = len(t.ops)
 		t.ops = append(t.ops, c)
 	}
@@ -81,12 +89,14 @@ func (t *coverageTable) slot(action, outcome string) int {
 	if outcome == outcomeSuccess {
 		return op.first
 	}
-	if j, ok := op.byCode[outcome]; ok {
-		return op.first + j
+	if j, ok := slices.BinarySearchFunc(op.byCode, outcome, func(j int, code string) int {
+		return strings.Compare(op.slots[j].outcome, code)
+	}); ok {
+		return op.first + op.byCode[j]
 	}
-	for j := op.faultAt; j < len(op.slots); j++ {
-		if op.slots[j].outcome == outcome {
-			return op.first + j
+	for j, f := range t.faults {
+		if f.outcome == outcome {
+			return op.first + len(op.slots) + j
 		}
 	}
 	return -1
@@ -131,15 +141,15 @@ func (t *coverageTable) report(pattern string) adminapi.CoverageReport {
 		co := adminapi.CoverageOperation{Action: op.action, Outcomes: []adminapi.CoverageOutcome{}}
 		for j, sl := range op.slots {
 			n := t.counts[op.first+j].Load()
-			if j >= op.nDocumented && n == 0 {
-				continue // a fault is listed once served
-			}
 			co.Outcomes = append(co.Outcomes, adminapi.CoverageOutcome{Outcome: sl.outcome, Status: sl.status, Count: n})
-			if j < op.nDocumented {
-				r.Total++
-				if n > 0 {
-					r.Covered++
-				}
+			r.Total++
+			if n > 0 {
+				r.Covered++
+			}
+		}
+		for j, sl := range t.faults {
+			if n := t.counts[op.first+len(op.slots)+j].Load(); n > 0 { // a fault is listed once served
+				co.Outcomes = append(co.Outcomes, adminapi.CoverageOutcome{Outcome: sl.outcome, Status: sl.status, Count: n})
 			}
 		}
 		r.Operations = append(r.Operations, co)

@@ -33,7 +33,7 @@ func TestCoverage(t *testing.T) {
 	}
 	create := srv.Coverage("CreateUserUsageDataExportTask").Operations[0]
 	op := srv.Spec().Operation("CreateUserUsageDataExportTask")
-	want := 1 + len(op.Codes)
+	want := 1 + len(op.Errors())
 	if op.RateLimit > 0 {
 		want++ // Throttling.User
 	}

@@ -150,7 +150,7 @@ func fuzzAnswersAPI(req *http.Request, cat *catalog) bool {
 		}
 	}
 	if sc := cat.scenarios[req.Header.Get(HeaderScenario)]; sc != nil {
-		for _, steps := range sc.Ops {
+		for _, steps := range sc.Operations() {
 			for _, st := range steps {
 				if st.Fault != "" || st.Delay.Max > 0 {
 					return false

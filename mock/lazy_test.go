@@ -76,7 +76,7 @@ func TestGeneratedOperationsLoadOnFirstCall(t *testing.T) {
 		}
 	}
 	sc := s.catalog.Load().scenarios["InvalidDomainName.Malformed"]
-	if sc == nil || len(sc.Ops["BatchUpdateCdnDomain"]) == 0 {
+	if steps, _ := sc.Steps("BatchUpdateCdnDomain"); sc == nil || len(steps) == 0 {
 		t.Error("the built-in scenario of BatchUpdateCdnDomain's documented code is missing")
 	}
 	// Nor do the other listings, or calls refused before they reach an

@@ -8,7 +8,7 @@ import "fmt"
 // parts are a loaded scenario's name and the spec's operation, so it is
 // bounded by the files, never by what a client sends.
 func fallbackWarning(sc *Scenario, action string) string {
-	if _, listed := sc.Ops[action]; listed {
+	if _, listed := sc.Steps(action); listed {
 		return fmt.Sprintf("no step of scenario %q answers this call of %s (its when or times rule every step out); answered as %s", sc.Name, action, ScenarioDefault)
 	}
 	return fmt.Sprintf("scenario %q has no outcome for %s; answered as %s", sc.Name, action, ScenarioDefault)

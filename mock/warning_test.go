@@ -62,8 +62,8 @@ func TestTemplateCodeIsForceable(t *testing.T) {
 	if op == nil {
 		t.Fatal("no DescribeCdnDomainConfigs")
 	}
-	if _, ok := op.ErrorDefs["InvalidFunctionNames.ValueNotSupported"]; !ok {
-		t.Fatalf("codes of DescribeCdnDomainConfigs: %v", op.Codes)
+	if _, ok := op.Documents("InvalidFunctionNames.ValueNotSupported"); !ok {
+		t.Fatalf("codes of DescribeCdnDomainConfigs: %v", op.Errors())
 	}
 	q := createParams("Action", "DescribeCdnDomainConfigs", "StartTime", "", "EndTime", "", "DomainName", "example.com")
 	r := call(t, ts, http.MethodPost, q, http.Header{"X-Mock-Scenario": {"InvalidFunctionNames.ValueNotSupported"}})

@@ -10,3 +10,12 @@ var FS embed.FS
 
 // Default is the name of the spec file the server loads when none is given.
 const Default = "cdn-2018-05-10.yaml"
+
+// defaultYAML is Default's bytes, in the binary's data: FS.ReadFile would
+// copy them onto the heap, where a server's Config keeps them for good.
+//
+//go:embed cdn-2018-05-10.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns Default's bytes, shared: callers only read them.
+func DefaultYAML() []byte { return defaultYAML }

@@ -113,7 +113,7 @@ func (s *api) adminScenarios(c echo.Context) error {
 
 func scenarioInfo(sp *contract.Spec, sc *scenario.Scenario) adminapi.ScenarioInfo {
 	info := adminapi.ScenarioInfo{Name: sc.Name, Source: sc.Source, Description: sc.Description, Throttle: sc.Throttle}
-	for action, steps := range sc.Ops {
+	for action, steps := range sc.Operations() {
 		if info.Operations == nil {
 			info.Operations = map[string][]adminapi.StepInfo{}
 		}

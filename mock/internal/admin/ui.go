@@ -143,7 +143,7 @@ func operationsPage(cat Catalog) adminapi.OperationsPage {
 			info.Errors = append(info.Errors, errorInfo(op, d, false))
 		}
 		for _, d := range sp.CommonErrors() {
-			if _, own := op.ErrorDefs[d.Code]; !own {
+			if _, own := op.Documents(d.Code); !own {
 				info.Errors = append(info.Errors, errorInfo(op, d, true))
 			}
 		}

@@ -35,12 +35,9 @@ type IndexOp struct {
 	State     *TaskHook // x-mock-state, nil when none
 }
 
-// IndexParam is one parameter as listings show it.
-type IndexParam struct {
-	Name     string
-	Required bool
-	Default  string
-}
+// IndexParam is one parameter as listings show it: the generated index's
+// own type, so that its parameters are shared, never copied onto the heap.
+type IndexParam = genspec.Param
 
 // IndexOf is the index of a spec loaded in full.
 func IndexOf(s *Spec) Index {
@@ -182,11 +179,7 @@ func indexOf(gi *genspec.Index) Index {
 	idx := Index{Product: gi.Product, Version: gi.Version, HostID: gi.HostID, Common: errs(gi.Common),
 		Ops: make([]IndexOp, len(gi.Ops))}
 	for i, op := range gi.Ops {
-		params := make([]IndexParam, len(op.Params))
-		for j, p := range op.Params {
-			params[j] = IndexParam(p)
-		}
-		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Params: params, Errors: errs(op.Errors)}
+		idx.Ops[i] = IndexOp{Name: op.Name, Methods: op.Methods, RateLimit: op.RateLimit, Type: op.Type, Params: op.Params, Errors: errs(op.Errors)}
 		if st := op.State; st != nil {
 			idx.Ops[i].State = &TaskHook{Tasks: st.Tasks, Do: st.Do, Report: st.Report, NotFound: st.NotFound}
 		}
@@ -197,11 +190,7 @@ func indexOf(gi *genspec.Index) Index {
 // indexedOp is an operation with only what the index says.
 func indexedOp(io *IndexOp) *Operation {
 	op := &Operation{Name: io.Name, Methods: io.Methods, RateLimit: io.RateLimit, Type: io.Type, State: io.State,
-		ErrorDefs: make(map[string]ErrorDef, len(io.Errors)), Codes: make([]string, len(io.Errors))}
-	for i, d := range io.Errors {
-		op.ErrorDefs[d.Code] = d
-		op.Codes[i] = d.Code
-	}
+		errs: io.Errors} // shared: never changed
 	op.Params = make([]*Param, len(io.Params))
 	for i, p := range io.Params {
 		op.Params[i] = &Param{Name: p.Name, Required: p.Required, Default: p.Default}

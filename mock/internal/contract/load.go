@@ -133,7 +133,23 @@ func Load(file string, data []byte, opts LoadOptions) (*Spec, error) {
 	if err := ps.Err(); err != nil {
 		return nil, err
 	}
+	dropReadExtensions(doc)
 	return s, nil
+}
+
+// dropReadExtensions forgets the extensions of the document, its paths and
+// operations: Load has read them into the Spec, and nothing reads them
+// after (openapi3filter never does), while the document lives as long as
+// the server does (its routes). A schema's are kept: fixtures read them at
+// each reload.
+func dropReadExtensions(doc *openapi3.T) {
+	doc.Extensions = nil
+	for _, item := range doc.Paths.Map() {
+		item.Extensions = nil
+		for _, o := range item.Operations() {
+			o.Extensions = nil
+		}
+	}
 }
 
 func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, doc *openapi3.T, reports []string,
@@ -147,9 +163,8 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 		return nil
 	}
 	op := &Operation{
-		Name:      o.OperationID,
-		ErrorDefs: map[string]ErrorDef{},
-		route:     &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: o},
+		Name:  o.OperationID,
+		route: &routers.Route{Spec: doc, Path: path, PathItem: item, Method: method, Operation: o},
 	}
 
 	op.Methods = []string{method}
@@ -190,12 +205,11 @@ func loadOperation(s *Spec, yf *diag.YAMLFile, ptr string, ps *diag.Problems, do
 			problem(sub, "%s", msg)
 			continue
 		}
-		if _, dup := op.ErrorDefs[d.Code]; dup {
+		if _, dup := op.Documents(d.Code); dup {
 			problem(sub, "code %s is listed twice", d.Code)
 			continue
 		}
-		op.ErrorDefs[d.Code] = d
-		op.Codes = append(op.Codes, d.Code)
+		op.errs = append(op.errs, d)
 	}
 	knownCode := func(code string) bool {
 		_, ok := s.ErrorDef(op, code)

@@ -3,6 +3,7 @@ package contract
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -58,13 +59,12 @@ type Operation struct {
 	Type   string
 	Params []*Param // in spec order
 
-	ErrorDefs map[string]ErrorDef // documented codes
-	Codes     []string            // documented codes in spec order
-	State     *TaskHook           // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
-	Resource  *StateHook          // x-mock-state: what it does to a resource (statehook.go; package resources)
-	Response  *openapi3.Schema    // the 200 JSON body
-	Pages     []PagedList         // x-mock-page: the stateless lists a fixture pages (listshape.go)
-	Echo      []EchoField         // x-mock-echo: response fields that echo the request, by path
+	errs     []ErrorDef       // documented codes, in spec order: Errors, Documents
+	State    *TaskHook        // x-mock-state: what it does to tasks (taskstate.go; what it does: package tasks)
+	Resource *StateHook       // x-mock-state: what it does to a resource (statehook.go; package resources)
+	Response *openapi3.Schema // the 200 JSON body
+	Pages    []PagedList      // x-mock-page: the stateless lists a fixture pages (listshape.go)
+	Echo     []EchoField      // x-mock-echo: response fields that echo the request, by path
 
 	rules      []rule
 	quickCheck atomic.Pointer[quickCheck] // built on first use: paramcheck.go
@@ -191,18 +191,34 @@ func (s *Spec) CommonErrors() []ErrorDef {
 }
 
 // Errors lists the operation's documented errors, in spec order.
-func (op *Operation) Errors() []ErrorDef {
-	out := make([]ErrorDef, len(op.Codes))
-	for i, c := range op.Codes {
-		out[i] = op.ErrorDefs[c]
+func (op *Operation) Errors() []ErrorDef { return slices.Clone(op.errs) }
+
+// Codes lists the operation's documented codes, in spec order.
+func (op *Operation) Codes() []string {
+	out := make([]string, len(op.errs))
+	for i, d := range op.errs {
+		out[i] = d.Code
 	}
 	return out
+}
+
+// Documents finds a code the operation documents. The list is short (45
+// codes at most in the generated spec) and looked up only for an error
+// answer: a scan, where a map per operation would hold ~150 KB of the
+// server's heap for its life.
+func (op *Operation) Documents(code string) (ErrorDef, bool) {
+	for _, d := range op.errs {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return ErrorDef{}, false
 }
 
 // ErrorDef finds a code documented for the operation or common to all.
 func (s *Spec) ErrorDef(op *Operation, code string) (ErrorDef, bool) {
 	if op != nil {
-		if d, ok := op.ErrorDefs[code]; ok {
+		if d, ok := op.Documents(code); ok {
 			return d, true
 		}
 	}

@@ -202,11 +202,29 @@ func titleKeys(v any) any {
 
 // CompileValue parses a value template of x-mock-state.
 func CompileValue(name, text string) (*ValueTemplate, error) {
-	t, err := template.New(name).Option("missingkey=zero").Funcs(StateFuncs).Parse(text)
+	t, err := ParseTemplate(name, text)
 	if err != nil {
 		return nil, err
 	}
 	return &ValueTemplate{t: t, json: IsJSONAction(t)}, nil
+}
+
+// ParseTemplate parses text with StateFuncs, as x-mock-state's values and
+// fixtures' strings are. A template keeps its own copies of the functions
+// it is given, two maps each, for its life: it is given only those whose
+// names text contains, all it can call (a name it calls that is no
+// function fails here as before).
+func ParseTemplate(name, text string) (*template.Template, error) {
+	var funcs template.FuncMap
+	for fn, f := range StateFuncs {
+		if strings.Contains(text, fn) {
+			if funcs == nil {
+				funcs = template.FuncMap{}
+			}
+			funcs[fn] = f
+		}
+	}
+	return template.New(name).Option("missingkey=zero").Funcs(funcs).Parse(text)
 }
 
 // Eval makes the value for data: a JSON value (numbers as json.Number)

@@ -63,7 +63,7 @@ func TestThrottleEvictsLeastRecentlyUsed(t *testing.T) {
 }
 
 func countedScenario() *Scenario {
-	return &Scenario{Name: "flaky", counted: true, Ops: map[string][]Step{
+	return &Scenario{Name: "flaky", counted: true, ops: map[string][]Step{
 		"Op": {{Outcome: Outcome{Error: "Busy"}, Times: 1}, {Outcome: defaultOutcome}},
 	}}
 }

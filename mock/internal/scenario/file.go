@@ -134,7 +134,7 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 		}
 	}
 	top, _ := v.(map[string]any)
-	sc := &Scenario{Name: name, Source: file, Throttle: true, Ops: map[string][]Step{}}
+	sc := &Scenario{Name: name, Source: file, Throttle: true, ops: map[string][]Step{}}
 	sc.Description, _ = top["description"].(string)
 	if b, ok := top["throttle"].(bool); ok {
 		sc.Throttle = b
@@ -186,7 +186,7 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 			sc.counted = sc.counted || st.Times > 0
 			steps = append(steps, st)
 		}
-		sc.Ops[action] = steps
+		sc.ops[action] = steps
 	}
 	if len(ps) > 0 {
 		return nil, ps
@@ -238,7 +238,7 @@ func parseStep(raw map[string]any, op *contract.Operation, spec *contract.Spec, 
 	case st.Error != "":
 		if _, ok := spec.ErrorDef(op, st.Error); !ok {
 			problem("error", "%s is not documented for %s; documented: %s; common: %s",
-				st.Error, op.Name, strings.Join(op.Codes, ", "), strings.Join(spec.CommonCodes, ", "))
+				st.Error, op.Name, strings.Join(op.Codes(), ", "), strings.Join(spec.CommonCodes, ", "))
 		}
 		if _, ok := raw["validate"]; ok {
 			problem("validate", "applies to success outcomes only; an error outcome answers its error whatever the request")

@@ -3,9 +3,9 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,8 +20,46 @@ type Scenario struct {
 	Source      string // "builtin", or the file it was loaded from
 	Description string
 	Throttle    bool              // enforce the spec's rate limits (x-acs-rate-limit)
-	Ops         map[string][]Step // each operation's steps, by Action
-	counted     bool              // some step has times: picking needs the counters
+	ops         map[string][]Step // a file's: each operation's steps, by Action
+	// A built-in answers each of its operations with the same steps: those
+	// in sameOps (sorted), or every operation of the spec when all is set.
+	// A map per scenario would hold thousands of entries.
+	same    []Step
+	sameOps []string
+	all     bool
+	counted bool // some step has times: picking needs the counters
+}
+
+// Steps returns the steps sc lists for action, an operation of the spec sc
+// was made with, and whether it lists any.
+func (sc *Scenario) Steps(action string) ([]Step, bool) {
+	if sc.same == nil {
+		steps, ok := sc.ops[action]
+		return steps, ok
+	}
+	if sc.all {
+		return sc.same, true
+	}
+	if _, ok := slices.BinarySearch(sc.sameOps, action); ok {
+		return sc.same, true
+	}
+	return nil, false
+}
+
+// Operations yields each operation sc lists, with its steps, in no order.
+func (sc *Scenario) Operations() iter.Seq2[string, []Step] {
+	return func(yield func(string, []Step) bool) {
+		for _, name := range sc.sameOps {
+			if !yield(name, sc.same) {
+				return
+			}
+		}
+		for name, steps := range sc.ops {
+			if !yield(name, steps) {
+				return
+			}
+		}
+	}
 }
 
 // Outcome is what one operation answers: a success fixture, an error code,
@@ -148,40 +186,36 @@ var faultDescriptions = map[string]string{
 // common code); the others behave as default.
 func Builtins(spec *contract.Spec) []*Scenario {
 	// Steps are never changed once loaded, so the operations of a
-	// scenario share one: thousands of entries, one slice each otherwise.
-	everyOp := func(o Outcome) map[string][]Step {
-		names := spec.OperationNames()
-		ops, steps := make(map[string][]Step, len(names)), single(o)
-		for _, name := range names {
-			ops[name] = steps
-		}
-		return ops
+	// scenario share one (same).
+	names := spec.OperationNames() // sorted
+	everyOp := func(o Outcome) *Scenario {
+		return &Scenario{Source: "builtin", same: single(o), sameOps: names, all: true}
 	}
+	success := everyOp(Outcome{Fixture: "success"})
+	success.Name, success.Description = ScenarioSuccess, "Always the success fixture, with no validation."
 	out := []*Scenario{
 		{Name: ScenarioDefault, Source: "builtin", Throttle: true, Description: "Realistic validation against the spec and its rules, rate limits enforced, then the success fixture."},
-		{Name: ScenarioSuccess, Source: "builtin", Description: "Always the success fixture, with no validation.", Ops: everyOp(Outcome{Fixture: "success"})},
+		success,
 	}
 	byCode := map[string]*Scenario{}
 	var codes []string
-	steps := map[string][]Step{} // by code, shared by its operations
-	addCode := func(d contract.ErrorDef, op string) {
-		sc := byCode[d.Code]
-		if sc == nil {
-			sc = &Scenario{Name: d.Code, Source: "builtin", Ops: map[string][]Step{}}
-			byCode[d.Code] = sc
-			codes = append(codes, d.Code)
-			steps[d.Code] = single(Outcome{Error: d.Code})
-		}
-		sc.Ops[op] = steps[d.Code]
-	}
 	for _, d := range spec.CommonErrors() {
-		for _, name := range spec.OperationNames() {
-			addCode(d, name)
-		}
+		sc := everyOp(Outcome{Error: d.Code})
+		sc.Name = d.Code
+		byCode[d.Code] = sc
+		codes = append(codes, d.Code)
 	}
-	for _, name := range spec.OperationNames() {
+	for _, name := range names {
 		for _, d := range spec.Summary(name).Errors() { // the index has them: nothing is loaded
-			addCode(d, name)
+			sc := byCode[d.Code]
+			if sc == nil {
+				sc = &Scenario{Name: d.Code, Source: "builtin", same: single(Outcome{Error: d.Code})}
+				byCode[d.Code] = sc
+				codes = append(codes, d.Code)
+			}
+			if n := len(sc.sameOps); !sc.all && (n == 0 || sc.sameOps[n-1] != name) { // a common code lists every operation already
+				sc.sameOps = append(sc.sameOps, name) // in names' order: sorted
+			}
 		}
 	}
 	for _, c := range codes {
@@ -190,17 +224,14 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		if _, common := spec.Common[c]; common {
 			sc.Description = fmt.Sprintf("Every operation answers %d %s.", d.Status, c)
 		} else {
-			ops := make([]string, 0, len(sc.Ops))
-			for op := range sc.Ops {
-				ops = append(ops, op)
-			}
-			sort.Strings(ops)
-			sc.Description = fmt.Sprintf("%s answer %s; other operations behave as default.", strings.Join(ops, ", "), c)
+			sc.Description = fmt.Sprintf("%s answer %s; other operations behave as default.", strings.Join(sc.sameOps, ", "), c)
 		}
 		out = append(out, sc)
 	}
 	for _, f := range faults {
-		out = append(out, &Scenario{Name: "fault:" + f, Source: "builtin", Description: faultDescriptions[f], Ops: everyOp(Outcome{Fault: f})})
+		sc := everyOp(Outcome{Fault: f})
+		sc.Name, sc.Description = "fault:"+f, faultDescriptions[f]
+		out = append(out, sc)
 	}
 	return out
 }

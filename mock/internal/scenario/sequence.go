@@ -42,7 +42,7 @@ type stepKey struct {
 // count is not used up, and true; or the default outcome and false when the
 // scenario lists no step for the action or none of its steps answers.
 func (c *Counters) Pick(sc *Scenario, accessKeyID, action string, params url.Values) (Outcome, bool) {
-	steps, ok := sc.Ops[action]
+	steps, ok := sc.Steps(action)
 	if !ok {
 		return defaultOutcome, false
 	}
@@ -128,7 +128,7 @@ func (o Outcome) Plain() bool {
 // step, or a step counted (times) or conditional (when). Its steps are
 // the scenario's to answer, success included.
 func (sc *Scenario) Sequenced(action string) bool {
-	steps := sc.Ops[action]
+	steps, _ := sc.Steps(action)
 	if len(steps) > 1 {
 		return true
 	}
