@@ -1,0 +1,52 @@
+package mock
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The request line is handed to the logger's handler directly (record.go):
+// its time is the answer's, not the pinned clock's, and it carries no
+// source even when the handler asks for one, since the source would be
+// record.go for every request.
+func TestRequestLogLine(t *testing.T) {
+	var buf bytes.Buffer
+	h := slog.NewTextHandler(&buf, &slog.HandlerOptions{AddSource: true})
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true, Logger: slog.New(h)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+
+	before := time.Now().Truncate(time.Millisecond) // the line's time has milliseconds
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, newBenchRequest())
+	after := time.Now()
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d: %s", w.Code, w.Body)
+	}
+
+	line := strings.TrimSpace(buf.String())
+	for _, want := range []string{" level=INFO msg=request action=CreateUserUsageDataExportTask ",
+		` scenario=default chosenBy=default code="" status=200 `, " violations=0"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line %q lacks %q", line, want)
+		}
+	}
+	if strings.Contains(line, "source=") {
+		t.Errorf("log line %q has a source", line)
+	}
+	stamp, _, _ := strings.Cut(strings.TrimPrefix(line, "time="), " ")
+	at, err := time.Parse(time.RFC3339Nano, stamp)
+	if err != nil {
+		t.Fatalf("log line %q: time: %v", line, err)
+	}
+	if at.Before(before) || at.After(after) {
+		t.Errorf("log line at %v, want between %v and %v (the wall clock, not the pinned %v)", at, before, after, benchNow)
+	}
+}
