@@ -69,7 +69,8 @@ type Config struct {
 	// Clock is the server's time. Nil: real time.
 	Clock *Clock
 
-	// Logger gets one line per API request. Nil: no logging.
+	// Logger gets one line per API request (message "request", at the
+	// answer's wall-clock time, without a source location). Nil: no logging.
 	Logger *slog.Logger
 
 	// NewRequestID makes each response's RequestId. Nil: an upper-case UUID.
