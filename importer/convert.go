@@ -23,7 +23,7 @@ import (
 	"strconv"
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // ErrorDef is one error code as the spec lists it.
@@ -580,9 +580,13 @@ func (c *converter) specYAML(product, version, host string, ops []*operation) ([
 
 	var buf bytes.Buffer
 	fmt.Fprintf(&buf, specHeader, path.Base(c.opts.Source), product, version, strings.ToLower(product)+"-"+version+".yaml")
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
+	// Two-space indents and no line wrapping: long descriptions stay on one
+	// line, so a changed word shows as a one-line diff of the generated spec.
+	enc, err := yaml.NewDumper(&buf, yaml.WithV3Defaults(), yaml.WithIndent(2), yaml.WithLineWidth(-1))
+	if err != nil {
+		return nil, err
+	}
+	if err := enc.Dump(doc); err != nil {
 		return nil, err
 	}
 	if err := enc.Close(); err != nil {

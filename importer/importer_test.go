@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/spec"
 )

@@ -3,7 +3,7 @@ package importer
 import (
 	"strings"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // The shape of a stateless list, inferred from the response schema and

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/importer"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sort"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // StatefulOps reads the hand-written spec (spec/cdn-2018-05-10.yaml) and

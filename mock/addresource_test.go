@@ -7,7 +7,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )

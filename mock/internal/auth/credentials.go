@@ -10,7 +10,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/diag"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/glob"

@@ -58,6 +58,31 @@ func TestYAMLLine(t *testing.T) {
 	}
 }
 
+// A syntax error is reported on a line of the file: where the parser stopped,
+// or, for an unclosed value found only at the end of the input, where that
+// value starts (else the last line), never on a line past the text.
+func TestYAMLSyntaxErrorLine(t *testing.T) {
+	for _, c := range []struct{ doc, want string }{
+		{"a:\n  - b\n c: d\n", "f.yaml:3: not valid YAML: did not find expected key"},
+		{"a: 1\nb:\n\tc: d\n", "f.yaml:3: not valid YAML: found character that cannot start any token"},
+		{"a: 1\nb: [1, 2\n", "f.yaml:2: not valid YAML: did not find expected ',' or ']'"},
+		{"a: 'x\nb: 1\n", "f.yaml:1: not valid YAML: found unexpected end of stream"},
+		{"openapi: [\n", "f.yaml:1: not valid YAML: did not find expected node content"},
+		{"openapi: [", "f.yaml:1: not valid YAML: did not find expected node content"},
+	} {
+		_, err := ParseYAML("f.yaml", []byte(c.doc))
+		if err == nil {
+			t.Errorf("%q: parsed", c.doc)
+			continue
+		}
+		var ps Problems
+		ps.AddYAMLError("f.yaml", err)
+		if len(ps) != 1 || ps[0].String() != c.want {
+			t.Errorf("%q: %v, want %s", c.doc, ps, c.want)
+		}
+	}
+}
+
 func TestPointers(t *testing.T) {
 	for _, c := range []struct {
 		ptr   string

@@ -1,8 +1,8 @@
 package diag
 
 import (
+	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,16 +47,15 @@ func (ps *Problems) Add(file string, line int, field, format string, args ...any
 	*ps = append(*ps, Problem{File: file, Line: line, Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// AddYAMLError records a YAML syntax error at its line, in the file:line:
-// form of every other problem ("yaml: line 3: …" gives file:3: …).
+// AddYAMLError records an error of ParseYAML or Value at its line, in the
+// file:line: form of every problem.
 func (ps *Problems) AddYAMLError(file string, err error) {
-	prefix := "" // diag's own errors (a recursive alias) are not syntax
-	if strings.HasPrefix(err.Error(), "yaml: ") {
-		prefix = "not valid YAML: "
+	var se *SyntaxError
+	if errors.As(err, &se) {
+		ps.Add(file, se.Line, "", "not valid YAML: %s", se.Msg)
+		return
 	}
-	ps.addParseError(file, prefix, err)
+	ps.addParseError(file, "", err) // diag's own errors (a recursive alias) are not syntax
 }
 
 // AddJSONError records an error of ParseJSON ("line 4: …") at its line.
@@ -64,20 +63,17 @@ func (ps *Problems) AddJSONError(file string, err error) {
 	ps.addParseError(file, "not valid JSON: ", err)
 }
 
+// addParseError records an error of diag's own "line N: …" form at line N.
 func (ps *Problems) addParseError(file, prefix string, err error) {
 	msg := err.Error()
 	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else if rest, ok := strings.CutPrefix(msg, "line "); ok { // diag's own "line N: …"
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if n, tail, ok := strings.Cut(rest, ": "); ok {
 			if v, err := strconv.Atoi(n); err == nil {
 				line, msg = v, tail
 			}
 		}
 	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
 	ps.Add(file, line, "", "%s%s", prefix, msg)
 }
 

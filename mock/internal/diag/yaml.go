@@ -1,13 +1,15 @@
 package diag
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 
-	"go.yaml.in/yaml/v3"
+	"go.yaml.in/yaml/v4"
 )
 
 // YAMLFile is a parsed YAML document that remembers where each value is,
@@ -23,13 +25,45 @@ type YAMLFile struct {
 func ParseYAML(name string, data []byte) (*YAMLFile, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
+		return nil, syntaxError(err, data)
 	}
 	f := &YAMLFile{Name: name}
 	if len(doc.Content) > 0 {
 		f.root = doc.Content[0]
 	}
 	return f, nil
+}
+
+// SyntaxError is a document that is not valid YAML.
+type SyntaxError struct {
+	Line int    // 0 when unknown
+	Msg  string // the parser's words, e.g. "did not find expected key"
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("line %d: not valid YAML: %s", e.Line, e.Msg)
+}
+
+// syntaxError puts the parser's error on a line of the file. An unclosed
+// bracket or quote is found only at the end of the input, a line past the
+// text: it is reported where the unclosed value starts, else on the last line.
+func syntaxError(err error, data []byte) error {
+	var le *yaml.LoadError
+	if !errors.As(err, &le) {
+		return err
+	}
+	last := bytes.Count(data, []byte("\n"))
+	if !bytes.HasSuffix(data, []byte("\n")) {
+		last++
+	}
+	line := le.Mark.Line
+	if line > last {
+		line = last
+		if c := le.ContextMark.Line; c > 0 && c < last {
+			line = c
+		}
+	}
+	return &SyntaxError{Line: line, Msg: le.Message}
 }
 
 // Root is the document's top value, nil for an empty document.
