@@ -117,7 +117,7 @@ func (ts *Store) insert(t *Task, evicted []*Task) ([]*Task, error) {
 		return evicted, fmt.Errorf("evicting the oldest task: %v", err)
 	}
 	ts.byFamily[k] = append(list, t)
-	ts.byToken[t.Token] = t
+	ts.byToken[t.token] = t
 	ts.order.PushElem(&t.in, t)
 	return evicted, nil
 }
@@ -131,7 +131,7 @@ func (ts *Store) unlink(t *Task, i int) {
 		list = ts.dropOldest(list)
 	} else {
 		list = slices.Delete(list, i, i+1)
-		delete(ts.byToken, t.Token)
+		delete(ts.byToken, t.token)
 		ts.order.Remove(&t.in)
 	}
 	ts.keepList(k, list)
@@ -141,7 +141,7 @@ func (ts *Store) unlink(t *Task, i int) {
 // caller stores. Called with mu held.
 func (ts *Store) dropOldest(list []*Task) []*Task {
 	t := list[0]
-	delete(ts.byToken, t.Token)
+	delete(ts.byToken, t.token)
 	ts.order.Remove(&t.in)
 	// Reslice rather than shift: append's growth copies the list only now
 	// and then, so dropping the oldest is O(1) amortized.
@@ -233,7 +233,7 @@ func (ts *Store) delete(account, family, id string, now time.Time) (bool, error)
 	defer l.release()
 	k := familyKey{account, family}
 	i := indexOf(ts.byFamily[k], seq)
-	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
+	if i < 0 || ts.byFamily[k][i].id != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
 		return false, nil
 	}
 	t := ts.byFamily[k][i]
