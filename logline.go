@@ -82,8 +82,8 @@ func (h *lineHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return h.text.WithAttrs(as)
 }
 
-// WithGroup is TextHandler's, even for "": TextHandler then prefixes the
-// keys with "." (Logger.WithGroup never passes "").
+// WithGroup is TextHandler's, even for "", for which TextHandler prefixes
+// the keys with ".": the line stays TextHandler's byte for byte.
 func (h *lineHandler) WithGroup(name string) slog.Handler {
 	return h.text.WithGroup(name)
 }

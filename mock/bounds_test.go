@@ -130,11 +130,11 @@ func TestTaskKeepsBoundedCopies(t *testing.T) {
 	}
 	for _, list := range s.tasks.All() {
 		for _, tk := range list {
-			wantCut("the name", tk.Name, "n")
+			wantCut("the name", tk.Name(), "n")
 			wantCut("Params[TaskName]", tk.Params()["TaskName"], "n")
 			wantCut("Params[DomainNames]", tk.Params()["DomainNames"], "d")
-			if tk.Start != "2026-11-01T00:00:00Z" || tk.Params()["Type"] != "flow" {
-				t.Errorf("short values changed: %q %v", tk.Start, tk.Params()["Type"])
+			if tk.Start() != "2026-11-01T00:00:00Z" || tk.Params()["Type"] != "flow" {
+				t.Errorf("short values changed: %q %v", tk.Start(), tk.Params()["Type"])
 			}
 		}
 	}

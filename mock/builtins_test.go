@@ -5,7 +5,8 @@ import "testing"
 // A built-in error scenario answers its code on exactly the operations
 // that document it, a common code and a fault on every operation: the
 // built-ins share one steps slice per scenario (scenario.Builtins), and
-// lookups and listings must still see each operation.
+// lookups and listings must still see each operation, and no name the
+// spec lacks.
 func TestBuiltinScenarioSteps(t *testing.T) {
 	cat := newBenchServer(t).catalog.Load()
 	sp := cat.spec
@@ -37,6 +38,9 @@ func TestBuiltinScenarioSteps(t *testing.T) {
 		}
 		if listed != want || want == 0 {
 			t.Errorf("%s lists %d operations, want %d", name, listed, want)
+		}
+		if steps, ok := sc.Steps("NoSuchOperation"); ok || steps != nil {
+			t.Errorf("%s lists an operation the spec lacks: %d steps", name, len(steps))
 		}
 	}
 }

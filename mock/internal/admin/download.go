@@ -27,9 +27,9 @@ func (s *api) adminDownload(c echo.Context) error {
 		msg = "No export file at this address: the task was deleted, is older than three months, or never existed."
 	case t.Status(now) == tasks.StatusCreated:
 		msg = fmt.Sprintf("Task %s is still %s: its file is ready at %s (the server's clock; POST %s/clock moves it).",
-			t.ID, tasks.StatusCreated, t.Done.UTC().Format(contract.TimeLayout), adminapi.Prefix)
+			t.ID(), tasks.StatusCreated, t.Done.UTC().Format(contract.TimeLayout), adminapi.Prefix)
 	case t.Status(now) != tasks.StatusSuccess:
-		msg = fmt.Sprintf("Task %s %s: it has no file.", t.ID, t.Status(now))
+		msg = fmt.Sprintf("Task %s %s: it has no file.", t.ID(), t.Status(now))
 	}
 	if msg != "" {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound", Message: msg})
@@ -37,15 +37,15 @@ func (s *api) adminDownload(c echo.Context) error {
 	rep := tasks.Reports[t.Report]
 	if rep.Make == nil {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound",
-			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID, t.Report)})
+			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID(), t.Report)})
 	}
-	data, err := rep.Make(report.Task{ID: t.ID, Name: t.Name, Start: t.Start, End: t.End, Params: t.Params(), Done: t.Done})
+	data, err := rep.Make(report.Task{ID: t.ID(), Name: t.Name(), Start: t.Start(), End: t.End(), Params: t.Params(), Done: t.Done})
 	if err != nil {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
-			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID, err)})
+			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID(), err)})
 	}
 	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID, rep.Ext))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID(), rep.Ext))
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	return c.Blob(http.StatusOK, rep.ContentType, data)
 }

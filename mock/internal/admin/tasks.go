@@ -81,9 +81,9 @@ func (s *api) adminTasks(c echo.Context) error {
 				updated = t.Done
 			}
 			at.Tasks = append(at.Tasks, adminapi.TaskInfo{
-				TaskID: t.ID, Family: t.Family, Report: t.Report, TaskName: t.Name, Status: v.Status,
-				Outcome: t.Outcome(), CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start, EndTime: t.End,
-				Params: t.Params(), Listed: t.Visible(now), DownloadURL: v.DownloadUrl, FileURL: base + tasks.DownloadPath(t.Token),
+				TaskID: t.ID(), Family: t.Family, Report: t.Report, TaskName: t.Name(), Status: v.Status,
+				Outcome: t.Outcome(), CreateTime: t.Created, ReadyTime: t.Done, UpdateTime: updated, StartTime: t.Start(), EndTime: t.End(),
+				Params: t.Params(), Listed: t.Visible(now), DownloadURL: v.DownloadUrl, FileURL: base + tasks.DownloadPath(t.Token()),
 			})
 		}
 		page.Accounts = append(page.Accounts, at)

@@ -109,7 +109,7 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 		return prob.APIError(sp)
 	}
 
-	ts, err := time.Parse(contract.TimeLayout, sg.Date)
+	ts, err := contract.ParseTime(sg.Date)
 	if err != nil {
 		return apiError(sp, codeTimeStampFormat, fmt.Sprintf("%s must be UTC in the form yyyy-MM-ddTHH:mm:ssZ, e.g. %s.", sg.DateName, now.Format(contract.TimeLayout)))
 	}

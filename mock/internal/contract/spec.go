@@ -3,7 +3,6 @@ package contract
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -190,8 +189,11 @@ func (s *Spec) CommonErrors() []ErrorDef {
 	return out
 }
 
-// Errors lists the operation's documented errors, in spec order.
-func (op *Operation) Errors() []ErrorDef { return slices.Clone(op.errs) }
+// Errors lists the operation's documented errors, in spec order. The
+// slice is the operation's own, shared by every server of the process
+// (the generated index's): read it, never write to it. No caller does,
+// and a copy per call cost each start one per operation.
+func (op *Operation) Errors() []ErrorDef { return op.errs }
 
 // Codes lists the operation's documented codes, in spec order.
 func (op *Operation) Codes() []string {

@@ -34,11 +34,11 @@ type Record struct {
 	Violations  []adminapi.Violation
 	Drift       []adminapi.Drift
 
-	rare      *Rare
-	call      string   // from KeepCall: the method, then the packed parameters
-	methodLen uint32   // of call
-	called    bool     // the request decoded to a call: Params is {} rather than null
-	item      ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
+	rare         *Rare
+	methodParams string   // from KeepCall: the method, then the packed parameters (method, params)
+	methodLen    uint32   // of methodParams
+	called       bool     // the request decoded to a call: Params is {} rather than null
+	item         ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
 }
 
 // Rare is what an entry seldom has: a warning, parameters left out,
@@ -175,7 +175,7 @@ func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values,
 	}
 	all := b.String()
 	e.Action, e.AccessKeyID = all[:a], all[a:k]
-	e.call, e.methodLen, e.called = all[k:], uint32(m-k), true
+	e.methodParams, e.methodLen, e.called = all[k:], uint32(m-k), true
 	if truncated || over {
 		e.Rare().ParamsTruncated = true
 	}
@@ -205,11 +205,17 @@ func (e *Record) choose(params url.Values) (names []string, size int) {
 	return kept, size
 }
 
+// method is the request's HTTP method, as KeepCall kept it.
+func (e *Record) method() string { return e.methodParams[:e.methodLen] }
+
+// params is the kept parameters, packed (Unpack reads them).
+func (e *Record) params() string { return e.methodParams[e.methodLen:] }
+
 // View is the record as the admin API shows it: a new Entry, Params
 // unpacked from the kept parameters. It shares Violations and Drift, which
 // nobody changes.
 func (e *Record) View() *adminapi.Entry {
-	out := &adminapi.Entry{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Method: e.call[:e.methodLen],
+	out := &adminapi.Entry{Seq: e.Seq, Time: e.Time, RequestID: e.RequestID, Method: e.method(),
 		Action: e.Action, AccessKeyID: e.AccessKeyID, Scenario: e.Scenario, ChosenBy: e.ChosenBy, Code: e.Code,
 		Status: e.Status, Latency: e.Latency, Violations: e.Violations, Drift: e.Drift}
 	if r := e.rare; r != nil {
@@ -218,7 +224,7 @@ func (e *Record) View() *adminapi.Entry {
 	}
 	if e.called {
 		out.Params = make(map[string]string)
-		for name, value := range Unpack(e.call[e.methodLen:]) {
+		for name, value := range Unpack(e.params()) {
 			out.Params[name] = value
 		}
 	}

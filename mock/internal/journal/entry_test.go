@@ -3,6 +3,7 @@ package journal
 import (
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,28 @@ func TestRecordView(t *testing.T) {
 	}
 	if v := (&Record{}).View(); v.Params != nil || v.Method != "" {
 		t.Errorf("a record without a call shows params %v, method %q", v.Params, v.Method)
+	}
+}
+
+// Every field of adminapi.Entry reaches the view: a record with all of
+// them set shows none empty. A field added to Entry fails here until
+// Record (or Rare) keeps it and View copies it.
+func TestRecordViewHasEveryEntryField(t *testing.T) {
+	e := &Record{Seq: 7, Time: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC), RequestID: "R", Scenario: "s", ChosenBy: "header",
+		Code: "C", Status: 400, Latency: adminapi.Duration(time.Millisecond), Violations: []adminapi.Violation{{Parameter: "P", Reason: "r"}},
+		Drift: []adminapi.Drift{{Kind: "response", Field: "status"}}}
+	params := url.Values{}
+	for i := range journalMaxParams + 1 { // one more than kept: choose counts it in ParamsOmitted
+		params.Set("P"+strconv.Itoa(i), "v")
+	}
+	e.KeepCall("POST", "Act", "AK", params, nil)
+	e.Rare().Warning = "w"
+	e.Rare().Upstream = &adminapi.Upstream{RequestID: "U"}
+	e.Rare().Replay = &adminapi.Replay{Reason: "why"}
+	v := reflect.ValueOf(*e.View())
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); v.Field(i).IsZero() {
+			t.Errorf("the view's %s is empty", f.Name)
+		}
 	}
 }

@@ -224,8 +224,8 @@ func matches(field func(contract.FilterDef) string, filters []contract.FilterDef
 				return false
 			}
 		case "since", "until":
-			g, err1 := time.Parse(contract.TimeLayout, got)
-			w, err2 := time.Parse(contract.TimeLayout, want)
+			g, err1 := contract.ParseTime(got)
+			w, err2 := contract.ParseTime(want)
 			if err1 != nil || err2 != nil || (kind == "since" && g.Before(w)) || (kind == "until" && g.After(w)) {
 				return false
 			}

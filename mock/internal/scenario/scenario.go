@@ -21,12 +21,11 @@ type Scenario struct {
 	Description string
 	Throttle    bool              // enforce the spec's rate limits (x-acs-rate-limit)
 	ops         map[string][]Step // a file's: each operation's steps, by Action
-	// A built-in answers each of its operations with the same steps: those
-	// in sameOps (sorted), or every operation of the spec when all is set.
-	// A map per scenario would hold thousands of entries.
+	// A built-in answers each of its operations, those in sameOps (sorted;
+	// the spec's own names for one that lists every operation), with the
+	// same steps. A map per scenario would hold thousands of entries.
 	same    []Step
 	sameOps []string
-	all     bool
 	counted bool // some step has times: picking needs the counters
 }
 
@@ -36,9 +35,6 @@ func (sc *Scenario) Steps(action string) ([]Step, bool) {
 	if sc.same == nil {
 		steps, ok := sc.ops[action]
 		return steps, ok
-	}
-	if sc.all {
-		return sc.same, true
 	}
 	if _, ok := slices.BinarySearch(sc.sameOps, action); ok {
 		return sc.same, true
@@ -189,7 +185,7 @@ func Builtins(spec *contract.Spec) []*Scenario {
 	// scenario share one (same).
 	names := spec.OperationNames() // sorted
 	everyOp := func(o Outcome) *Scenario {
-		return &Scenario{Source: "builtin", same: single(o), sameOps: names, all: true}
+		return &Scenario{Source: "builtin", same: single(o), sameOps: names}
 	}
 	success := everyOp(Outcome{Fixture: "success"})
 	success.Name, success.Description = ScenarioSuccess, "Always the success fixture, with no validation."
@@ -198,11 +194,13 @@ func Builtins(spec *contract.Spec) []*Scenario {
 		success,
 	}
 	byCode := map[string]*Scenario{}
+	onEvery := map[string]bool{} // common codes: their scenarios list every operation already
 	var codes []string
 	for _, d := range spec.CommonErrors() {
 		sc := everyOp(Outcome{Error: d.Code})
 		sc.Name = d.Code
 		byCode[d.Code] = sc
+		onEvery[d.Code] = true
 		codes = append(codes, d.Code)
 	}
 	for _, name := range names {
@@ -213,7 +211,7 @@ func Builtins(spec *contract.Spec) []*Scenario {
 				byCode[d.Code] = sc
 				codes = append(codes, d.Code)
 			}
-			if n := len(sc.sameOps); !sc.all && (n == 0 || sc.sameOps[n-1] != name) { // a common code lists every operation already
+			if n := len(sc.sameOps); !onEvery[d.Code] && (n == 0 || sc.sameOps[n-1] != name) {
 				sc.sameOps = append(sc.sameOps, name) // in names' order: sorted
 			}
 		}

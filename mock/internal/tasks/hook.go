@@ -27,7 +27,7 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 	var made fixture.Tasks
 	switch h.Do {
 	case contract.DoCreate:
-		var buf [16]Param // an operation declares a handful: no allocation for them
+		var buf [maxDeclaredOnStack]Param
 		kept, name := declaredParams(op, params, buf[:0]), ""
 		if !slices.ContainsFunc(kept, func(p Param) bool { return p.Name == contract.ParamTaskName }) {
 			name = params.Get(contract.ParamTaskName) // an operation that does not declare it may still be sent one
@@ -71,6 +71,11 @@ func (ts *Store) Apply(r *http.Request, sp *contract.Spec, op *contract.Operatio
 // are far shorter; an operation declares a handful of parameters, so a
 // task holds at most about 8 KiB besides its access key id.
 const ValueBytes = 1 << 10
+
+// maxDeclaredOnStack is how many declared parameters a create holds
+// without allocating: an operation declares a handful; more only make
+// append allocate.
+const maxDeclaredOnStack = 16
 
 // declaredParams appends to kept the first value of each parameter the
 // operation declares, for the report (Language, Type, DomainNames…); the

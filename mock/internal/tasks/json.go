@@ -6,11 +6,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
 
 // taskJSON is a Task as the --state file holds it (format stateVersion):
 // Task keeps its strings packed (keep), the file keeps the same object
-// it always did.
+// it always did, but for "params":null, which loads as no parameters and
+// is written back as {}.
 type taskJSON struct {
 	ID      string            `json:"id"`
 	Seq     uint64            `json:"seq"`
@@ -28,11 +31,16 @@ type taskJSON struct {
 }
 
 func (t *Task) MarshalJSON() ([]byte, error) {
-	return json.Marshal(taskJSON{ID: t.ID, Seq: t.Seq, Account: t.Account, Family: t.Family, Report: t.Report,
-		Name: t.Name, Start: t.Start, End: t.End, Params: t.Params(), Created: t.Created, Done: t.Done,
-		Outcome: t.Outcome(), Token: t.Token})
+	return json.Marshal(taskJSON{ID: t.id, Seq: t.Seq, Account: t.Account, Family: t.Family, Report: t.Report,
+		Name: t.name, Start: t.start, End: t.end, Params: t.Params(), Created: t.Created, Done: t.Done,
+		Outcome: t.Outcome(), Token: t.token})
 }
 
+// UnmarshalJSON loads a task as create made it: keep derives its id from
+// seq and its period (and name, when declared) from params, as create did,
+// so a file this server wrote gives back the same strings. A file whose
+// id, name or period says otherwise was changed by hand: it is an error,
+// not quietly read one way or the other.
 func (t *Task) UnmarshalJSON(data []byte) error {
 	var j taskJSON
 	if err := json.Unmarshal(data, &j); err != nil {
@@ -48,20 +56,20 @@ func (t *Task) UnmarshalJSON(data []byte) error {
 	slices.SortFunc(params, func(a, b Param) int { return strings.Compare(a.Name, b.Name) })
 	*t = Task{Seq: j.Seq, Account: j.Account, Family: j.Family, Report: j.Report,
 		Created: j.Created, Done: j.Done, failed: j.Outcome == StatusFailed}
-	t.keep([]byte(j.Token), params, "")
-	// The file's own strings where they differ from what keep found (they
-	// never do in a file this server wrote).
-	if t.ID != j.ID {
-		t.ID = j.ID
+	name := j.Name // as create passes it: the name sent when params lack TaskName
+	if _, ok := j.Params[contract.ParamTaskName]; ok {
+		name = ""
 	}
-	if t.Name != j.Name {
-		t.Name = j.Name
-	}
-	if t.Start != j.Start {
-		t.Start = j.Start
-	}
-	if t.End != j.End {
-		t.End = j.End
+	t.keep([]byte(j.Token), params, name)
+	for _, f := range []struct{ field, file, kept, from string }{
+		{"id", j.ID, t.id, "seq"},
+		{"name", j.Name, t.name, "params." + contract.ParamTaskName},
+		{"start", j.Start, t.start, "params." + contract.ParamStartTime},
+		{"end", j.End, t.end, "params." + contract.ParamEndTime},
+	} {
+		if f.file != f.kept {
+			return fmt.Errorf("%s %q: its %s says %q", f.field, f.file, f.from, f.kept)
+		}
 	}
 	return nil
 }

@@ -21,8 +21,8 @@ func TestStateJSONUnchanged(t *testing.T) {
 	if err := json.Unmarshal([]byte(oldTaskJSON), &x); err != nil {
 		t.Fatal(err)
 	}
-	if x.ID != "100042" || x.Name != `monthly "usage"` || x.Start != "2026-11-01T00:00:00Z" || x.Outcome() != StatusFailed ||
-		x.Token != "0123456789abcdef0123456789abcdef" || x.Params()["DomainNames"] != "a.example.com,b.example.com" ||
+	if x.ID() != "100042" || x.Name() != `monthly "usage"` || x.Start() != "2026-11-01T00:00:00Z" || x.Outcome() != StatusFailed ||
+		x.Token() != "0123456789abcdef0123456789abcdef" || x.Params()["DomainNames"] != "a.example.com,b.example.com" ||
 		len(x.Params()) != 5 || x.createTime != "2026-11-25T12:00:00Z" {
 		t.Errorf("loaded as %+v, params %v", x, x.Params())
 	}
@@ -49,7 +49,7 @@ func TestCreateKeeps(t *testing.T) {
 	if err := ts.create(x, []Param{{"StartTime", "2026-11-01T00:00:00Z"}, {"TaskName", "n"}, {"DomainNames", long}}, ""); err != nil {
 		t.Fatal(err)
 	}
-	if x.ID != "100001" || x.Name != "n" || x.Start != "2026-11-01T00:00:00Z" || x.End != "" ||
+	if x.ID() != "100001" || x.Name() != "n" || x.Start() != "2026-11-01T00:00:00Z" || x.End() != "" ||
 		len(x.Params()["DomainNames"]) > ValueBytes || !strings.HasPrefix(x.Params()["DomainNames"], "ddd") {
 		t.Errorf("kept %+v, params %v", x, x.Params())
 	}
@@ -74,10 +74,54 @@ func TestDownloadTokens(t *testing.T) {
 		ts := openTestStore(t, "", maxTasks)
 		for range 500 {
 			x := mustCreate(t, ts, "AK")
-			if !hex32.MatchString(x.Token) || seen[x.Token] {
-				t.Fatalf("token %q: not 32 hex digits, or seen before", x.Token)
+			if !hex32.MatchString(x.Token()) || seen[x.Token()] {
+				t.Fatalf("token %q: not 32 hex digits, or seen before", x.Token())
 			}
-			seen[x.Token] = true
+			seen[x.Token()] = true
 		}
+	}
+}
+
+// A task of an operation that declares neither TaskName nor a period keeps
+// the name sent apart from its params; the file holds that name and an
+// empty period, and loading it gives the same task back. A file whose id,
+// name or period disagrees with its seq and params was edited by hand:
+// loading it is an error naming the field, not a guess.
+func TestStateJSONNameOutsideParams(t *testing.T) {
+	ts := openTestStore(t, "", maxTasks)
+	x := newTask("AK1")
+	if err := ts.create(x, []Param{{"Language", "en-us"}}, "sent apart"); err != nil {
+		t.Fatal(err)
+	}
+	file, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(file), `"name":"sent apart","start":"","end":"","params":{"Language":"en-us"}`) {
+		t.Fatalf("written as %s", file)
+	}
+	var back Task
+	if err := json.Unmarshal(file, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Name() != "sent apart" || back.ID() != x.ID() || back.Start() != "" || back.End() != "" || back.Token() != x.Token() {
+		t.Errorf("loaded as %+v", back)
+	}
+	if again, _ := json.Marshal(&back); string(again) != string(file) {
+		t.Errorf("written back as\n%s\nwant\n%s", again, file)
+	}
+	for _, edit := range []struct{ from, to, err string }{
+		{`"id":"` + x.ID() + `"`, `"id":"7"`, `id "7": its seq says "` + x.ID() + `"`},
+		{`"start":""`, `"start":"2026-11-01T00:00:00Z"`, `start "2026-11-01T00:00:00Z": its params.StartTime says ""`},
+		{`"end":""`, `"end":"2026-11-02T00:00:00Z"`, `end "2026-11-02T00:00:00Z": its params.EndTime says ""`},
+	} {
+		bad := strings.Replace(string(file), edit.from, edit.to, 1)
+		if err := json.Unmarshal([]byte(bad), &back); err == nil || err.Error() != edit.err {
+			t.Errorf("%s loads: %v, want %s", edit.to, err, edit.err)
+		}
+	}
+	named := strings.Replace(oldTaskJSON, `"name":"monthly \"usage\""`, `"name":"other"`, 1)
+	if err := json.Unmarshal([]byte(named), &back); err == nil || err.Error() != `name "other": its params.TaskName says "monthly \"usage\""` {
+		t.Errorf("a name unlike its params' TaskName loads: %v", err)
 	}
 }

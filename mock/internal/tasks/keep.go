@@ -18,7 +18,7 @@ const tokenBytes = 16
 
 // keep copies into one allocation, and points t at, the strings the task
 // keeps: its download token, its creation time as the API shows it, its
-// id, its parameters and its name. Name, Start and End are read from the
+// id, its parameters and its name. Name, start and end are read from the
 // parameters (TaskName, StartTime, EndTime) when they are among them;
 // name is the one sent when the operation does not declare TaskName.
 // Every value is cut to ValueBytes: a task never keeps the request's own
@@ -43,19 +43,19 @@ func (t *Task) keep(token []byte, params []Param, name string) {
 		journal.AppendPacked(&b, p.Name, p.Value, ValueBytes)
 	}
 	all := b.String()
-	t.Token = all[:len(token)]
+	t.token = all[:len(token)]
 	t.createTime = all[len(token) : len(token)+len(ct)]
-	t.ID = all[len(token)+len(ct) : named]
-	t.Name = all[named:start]
+	t.id = all[len(token)+len(ct) : named]
+	t.name = all[named:start]
 	t.params = all[start:]
 	for name, v := range journal.Unpack(t.params) {
 		switch name {
 		case contract.ParamTaskName:
-			t.Name = v
+			t.name = v
 		case contract.ParamStartTime:
-			t.Start = v
+			t.start = v
 		case contract.ParamEndTime:
-			t.End = v
+			t.end = v
 		}
 	}
 }

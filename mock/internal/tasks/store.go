@@ -117,46 +117,9 @@ func (ts *Store) insert(t *Task, evicted []*Task) ([]*Task, error) {
 		return evicted, fmt.Errorf("evicting the oldest task: %v", err)
 	}
 	ts.byFamily[k] = append(list, t)
-	ts.byToken[t.Token] = t
+	ts.byToken[t.token] = t
 	ts.order.PushElem(&t.in, t)
 	return evicted, nil
-}
-
-// unlink forgets t, which is at index i of its family's list. Called with
-// mu held.
-func (ts *Store) unlink(t *Task, i int) {
-	k := familyKey{t.Account, t.Family}
-	list := ts.byFamily[k]
-	if i == 0 {
-		list = ts.dropOldest(list)
-	} else {
-		list = slices.Delete(list, i, i+1)
-		delete(ts.byToken, t.Token)
-		ts.order.Remove(&t.in)
-	}
-	ts.keepList(k, list)
-}
-
-// dropOldest forgets list[0] and returns the rest of the list, which the
-// caller stores. Called with mu held.
-func (ts *Store) dropOldest(list []*Task) []*Task {
-	t := list[0]
-	delete(ts.byToken, t.Token)
-	ts.order.Remove(&t.in)
-	// Reslice rather than shift: append's growth copies the list only now
-	// and then, so dropping the oldest is O(1) amortized.
-	list[0] = nil // let the Task be collected
-	return list[1:]
-}
-
-// keepList stores a family's list after a change; an emptied one is
-// removed. Called with mu held.
-func (ts *Store) keepList(k familyKey, list []*Task) {
-	if len(list) == 0 {
-		delete(ts.byFamily, k) // accounts come and go: keep no empty entries
-	} else {
-		ts.byFamily[k] = list
-	}
 }
 
 // indexOf finds the task with that Seq in a family's list: lists are in
@@ -233,7 +196,7 @@ func (ts *Store) delete(account, family, id string, now time.Time) (bool, error)
 	defer l.release()
 	k := familyKey{account, family}
 	i := indexOf(ts.byFamily[k], seq)
-	if i < 0 || ts.byFamily[k][i].ID != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
+	if i < 0 || ts.byFamily[k][i].id != id || !ts.byFamily[k][i].Visible(now) { // ID: "0100001" is not 100001
 		return false, nil
 	}
 	t := ts.byFamily[k][i]

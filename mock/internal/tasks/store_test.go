@@ -171,7 +171,7 @@ func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 	for _, ak := range []string{"A", "B", "A", "C", "B"} {
 		made = append(made, mustCreate(t, ts, ak))
 	}
-	if ok, err := ts.delete("A", "usage", made[2].ID, storeNow); !ok || err != nil {
+	if ok, err := ts.delete("A", "usage", made[2].ID(), storeNow); !ok || err != nil {
 		t.Fatalf("delete: %v %v", ok, err)
 	}
 	made = append(made, mustCreate(t, ts, "D")) // 5 tasks: nothing to evict
@@ -179,19 +179,19 @@ func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 	made = append(made, mustCreate(t, ts, "F")) // evicts made[1], B's first
 	var got []string
 	for _, x := range checkIndexes(t, ts) {
-		got = append(got, x.Account+x.ID)
+		got = append(got, x.Account+x.ID())
 	}
 	var want []string
 	for _, x := range []*Task{made[3], made[4], made[5], made[6], made[7]} {
-		want = append(want, x.Account+x.ID)
+		want = append(want, x.Account+x.ID())
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("kept %v; want %v", got, want)
 	}
-	if _, ok := ts.byFamily[familyKey{"A", "usage"}]; ok || ts.ByDownload(made[0].Token) != nil {
+	if _, ok := ts.byFamily[familyKey{"A", "usage"}]; ok || ts.ByDownload(made[0].Token()) != nil {
 		t.Error("account A lost its last Task but is still indexed")
 	}
-	if ok, _ := ts.delete("B", "usage", made[1].ID, storeNow); ok {
+	if ok, _ := ts.delete("B", "usage", made[1].ID(), storeNow); ok {
 		t.Error("an evicted Task could be deleted")
 	}
 
@@ -202,7 +202,7 @@ func TestTaskStoreEvictsOldestFirst(t *testing.T) {
 	for i := 0; i < maxTasksPerFamily; i++ {
 		mustCreate(t, ts, "busy")
 	}
-	if ts.ByDownload(first.Token) != nil || ts.ByDownload(other.Token) == nil || len(ts.list("busy", "usage", storeNow)) != maxTasksPerFamily {
+	if ts.ByDownload(first.Token()) != nil || ts.ByDownload(other.Token()) == nil || len(ts.list("busy", "usage", storeNow)) != maxTasksPerFamily {
 		t.Errorf("the per-account cap: busy has %d tasks", len(ts.list("busy", "usage", storeNow)))
 	}
 	checkIndexes(t, ts)
@@ -229,8 +229,8 @@ func TestStateFileCompaction(t *testing.T) {
 				created[g] = append(created[g], x)
 			}
 			for _, x := range created[g][1:] { // keep each account's first
-				if ok, err := ts.delete(x.Account, x.Family, x.ID, storeNow); !ok || err != nil {
-					t.Errorf("delete %s: %v %v", x.ID, ok, err)
+				if ok, err := ts.delete(x.Account, x.Family, x.ID(), storeNow); !ok || err != nil {
+					t.Errorf("delete %s: %v %v", x.ID(), ok, err)
 				}
 			}
 		}()
@@ -260,8 +260,8 @@ func TestStateFileCompaction(t *testing.T) {
 		t.Fatalf("after compaction: %d tasks, last id %d; want 16, %d", len(kept), ts.seq.Load(), last)
 	}
 	for _, list := range created {
-		if x := ts.ByDownload(list[0].Token); x == nil || x.Params()["Padding"] != list[0].Params()["Padding"] {
-			t.Errorf("task %s lost or changed by compaction", list[0].ID)
+		if x := ts.ByDownload(list[0].Token()); x == nil || x.Params()["Padding"] != list[0].Params()["Padding"] {
+			t.Errorf("task %s lost or changed by compaction", list[0].ID())
 		}
 	}
 	// The compacted file is the one in use, and locked: writes reach it.
@@ -335,7 +335,7 @@ func TestStateGroupCommit(t *testing.T) {
 	if r := returned.Load(); r != 0 {
 		t.Errorf("%d creates returned before their write was committed", r)
 	}
-	if got := len(ts.list("AK-0", "usage", storeNow)); got != n/4 || ts.ByDownload(tasks[0].Token) == nil {
+	if got := len(ts.list("AK-0", "usage", storeNow)); got != n/4 || ts.ByDownload(tasks[0].Token()) == nil {
 		t.Errorf("lists see %d of AK-0's tasks while the file is busy; want %d", got, n/4)
 	}
 	_ = hold.Rollback()
@@ -367,9 +367,9 @@ func TestStateConcurrentWrites(t *testing.T) {
 				mu.Lock()
 				live[x.Seq] = true
 				mu.Unlock()
-				_ = ts.ByDownload(x.Token)
+				_ = ts.ByDownload(x.Token())
 				if i%3 == 0 {
-					if ok, err := ts.delete(ak, "usage", x.ID, storeNow); ok && err == nil {
+					if ok, err := ts.delete(ak, "usage", x.ID(), storeNow); ok && err == nil {
 						mu.Lock()
 						delete(live, x.Seq)
 						mu.Unlock()

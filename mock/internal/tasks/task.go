@@ -23,28 +23,44 @@ const (
 const taskWindowMonths = 3
 
 // Task is one export task as the store keeps it; --state writes it as
-// taskJSON (json.go).
+// taskJSON (json.go). Only create and UnmarshalJSON make one: its id,
+// name, period and token are views into one allocation (keep), so they
+// are read through methods and never set.
 type Task struct {
-	ID      string // the TaskId: Seq in decimal
 	Seq     uint64 // unique for the server, across restarts with --state
 	Account string
 	Family  string
 	Report  string // what its download serves: a key of reports
-	Name    string
-	Start   string // the period, as the request gave it
-	End     string
 	Created time.Time
 	Done    time.Time // when it finishes, by the server's clock
-	Token   string    // the secret part of its download URL
 	failed  bool      // how it finishes: failed, else success
 
-	// ID, Token, createTime, params and most often Name, Start and End
+	// id, token, createTime, params and most often name, start and end
 	// share one allocation (keep): a task is two objects, not a dozen.
+	id         string // the TaskId: Seq in decimal
+	name       string
+	start, end string // the period, as the request gave it
+	token      string // the secret part of its download URL
 	createTime string // Created as the API shows it, formatted once
 	params     string // the create's declared parameters, defaults filled, packed (journal.Unpack)
 
 	in fifo.Elem[*Task] // its place in the store's creation order (Store.order), kept inside the task
 }
+
+// ID is the task's TaskId: its Seq in decimal.
+func (t *Task) ID() string { return t.id }
+
+// Name is the task's TaskName.
+func (t *Task) Name() string { return t.name }
+
+// Start and End are the task's period, as the create gave it.
+func (t *Task) Start() string { return t.start }
+
+// End: see Start.
+func (t *Task) End() string { return t.end }
+
+// Token is the secret part of the task's download URL.
+func (t *Task) Token() string { return t.token }
 
 // Outcome is how the task finishes: StatusSuccess or StatusFailed.
 func (t *Task) Outcome() string {
@@ -82,15 +98,15 @@ func (t *Task) Visible(now time.Time) bool {
 // where r came in.
 func (t *Task) View(now time.Time, r *http.Request) fixture.TaskView {
 	v := fixture.TaskView{
-		TaskId: t.ID, TaskName: t.Name, Status: t.Status(now),
+		TaskId: t.id, TaskName: t.name, Status: t.Status(now),
 		CreateTime: t.createTime, UpdateTime: t.createTime,
-		TaskConfig: fixture.TaskConfigView{StartTime: t.Start, EndTime: t.End},
+		TaskConfig: fixture.TaskConfigView{StartTime: t.start, EndTime: t.end},
 	}
 	if v.Status != StatusCreated {
 		v.UpdateTime = t.Done.UTC().Format(contract.TimeLayout)
 	}
 	if v.Status == StatusSuccess {
-		v.DownloadUrl = scheme(r) + "://" + r.Host + downloads + t.Token // one allocation
+		v.DownloadUrl = scheme(r) + "://" + r.Host + downloads + t.token // one allocation
 	}
 	return v
 }
