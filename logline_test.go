@@ -203,9 +203,10 @@ func requestLine() slog.Record {
 }
 
 // BenchmarkRequestLine: the request line through slog.TextHandler and
-// through the line handler, to io.Discard: Handle alone, and the record
-// built as well, as mock/record.go builds it (its 8 attributes are 3 more
-// than a record holds inline: one allocation).
+// through the line handler, to io.Discard: Handle alone; the record built
+// as well, as mock/record.go builds it (its 8 attributes are 3 more than a
+// record holds inline: one allocation); and through Logger.LogAttrs, as
+// record.go used to send it (its stack walk finds a source no line shows).
 func BenchmarkRequestLine(b *testing.B) {
 	ctx := context.Background()
 	for _, h := range []struct {
@@ -227,6 +228,15 @@ func BenchmarkRequestLine(b *testing.B) {
 				if err := h.h.Handle(ctx, requestLine()); err != nil {
 					b.Fatal(err)
 				}
+			}
+		})
+		b.Run("LogAttrs/"+h.name, func(b *testing.B) {
+			var attrs []slog.Attr
+			requestLine().Attrs(func(a slog.Attr) bool { attrs = append(attrs, a); return true })
+			log := slog.New(h.h)
+			b.ReportAllocs()
+			for b.Loop() {
+				log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
 			}
 		})
 	}

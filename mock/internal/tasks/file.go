@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -67,7 +68,7 @@ func (ts *Store) openFile(statePath string) error {
 		if err := b.ForEach(func(k, v []byte) error {
 			t := &Task{}
 			if err := json.Unmarshal(v, t); err != nil {
-				return fmt.Errorf("task %x: %v", k, err)
+				return fmt.Errorf("task %s: %v", taskKeyID(k), err)
 			}
 			loaded = append(loaded, t)
 			return nil
@@ -145,3 +146,12 @@ func compact(db *bolt.DB, path string) (*bolt.DB, error) {
 }
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
+
+// taskKeyID is the TaskId a bucket key stands for (the task's seq,
+// big-endian), for messages; a key of another length is shown in hex.
+func taskKeyID(k []byte) string {
+	if len(k) != 8 {
+		return fmt.Sprintf("key %x", k)
+	}
+	return strconv.FormatUint(binary.BigEndian.Uint64(k), 10)
+}

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 )
@@ -68,8 +70,22 @@ func (t *Task) UnmarshalJSON(data []byte) error {
 		{"end", j.End, t.end, "params." + contract.ParamEndTime},
 	} {
 		if f.file != f.kept {
-			return fmt.Errorf("%s %q: its %s says %q", f.field, f.file, f.from, f.kept)
+			return fmt.Errorf("%s %s: its %s says %s", f.field, quoteStart(f.file), f.from, quoteStart(f.kept))
 		}
 	}
 	return nil
+}
+
+// quoteStart quotes s, or its first 64 bytes when longer: a kept value may
+// be 1 KiB, too long for a message that shows two of them.
+func quoteStart(s string) string {
+	const show = 64
+	if len(s) <= show {
+		return strconv.Quote(s)
+	}
+	n := show
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strconv.Quote(s[:n]) + "…"
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // oldTaskJSON is a task as the --state file held it before tasks kept
@@ -123,5 +124,69 @@ func TestStateJSONNameOutsideParams(t *testing.T) {
 	named := strings.Replace(oldTaskJSON, `"name":"monthly \"usage\""`, `"name":"other"`, 1)
 	if err := json.Unmarshal([]byte(named), &back); err == nil || err.Error() != `name "other": its params.TaskName says "monthly \"usage\""` {
 		t.Errorf("a name unlike its params' TaskName loads: %v", err)
+	}
+}
+
+// A value with invalid UTF-8 is kept as JSON writes it (U+FFFD for each
+// bad byte), so a task this server wrote loads again whatever a client
+// sent: 400 bad bytes are 1200 once written, and would be cut anew at
+// load, unlike the name the file holds.
+func TestStateJSONInvalidUTF8(t *testing.T) {
+	bad := strings.Repeat("\xff", 400)
+	for _, c := range []struct {
+		name   string
+		params []Param
+		apart  string
+	}{
+		{"TaskName", []Param{{"TaskName", bad}}, ""},
+		{"a name sent apart", nil, bad},
+		{"StartTime", []Param{{"StartTime", bad}, {"EndTime", "2026-11-02T00:00:00Z"}}, ""},
+		{"a few bad bytes", []Param{{"TaskName", "a\xffb"}}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ts := openTestStore(t, "", maxTasks)
+			x := newTask("AK1")
+			if err := ts.create(x, c.params, c.apart); err != nil {
+				t.Fatal(err)
+			}
+			if !utf8.ValidString(x.Name()) || !utf8.ValidString(x.Start()) || len(x.Name()) > ValueBytes || len(x.Start()) > ValueBytes {
+				t.Errorf("kept name %q, start %q: want valid UTF-8 within %d bytes", x.Name(), x.Start(), ValueBytes)
+			}
+			file, err := json.Marshal(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back Task
+			if err := json.Unmarshal(file, &back); err != nil {
+				t.Fatalf("a task this store wrote does not load: %v", err)
+			}
+			if back.Name() != x.Name() || back.Start() != x.Start() {
+				t.Errorf("loaded name %q, start %q; want %q, %q", back.Name(), back.Start(), x.Name(), x.Start())
+			}
+			if again, _ := json.Marshal(&back); string(again) != string(file) {
+				t.Errorf("written back as\n%s\nwant\n%s", again, file)
+			}
+		})
+	}
+}
+
+// A message about a hand-edited file shows the start of a long value, not
+// all of its 1 KiB twice.
+func TestStateJSONMismatchQuotesTheStart(t *testing.T) {
+	long := strings.Repeat("é", 600) // 1200 bytes: the name as kept is cut
+	ts := openTestStore(t, "", maxTasks)
+	x := newTask("AK1")
+	if err := ts.create(x, []Param{{"TaskName", long}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	file, _ := json.Marshal(x)
+	edited := strings.Replace(string(file), `"name":"é`, `"name":"x`, 1)
+	var back Task
+	err := json.Unmarshal([]byte(edited), &back)
+	if err == nil {
+		t.Fatal("a name unlike its params' TaskName loads")
+	}
+	if msg := err.Error(); len(msg) > 300 || !strings.HasPrefix(msg, `name "xé`) || !strings.Contains(msg, `"…: its params.TaskName says "éé`) {
+		t.Errorf("message of %d bytes: %.400s", len(msg), msg)
 	}
 }

@@ -22,8 +22,15 @@ const tokenBytes = 16
 // parameters (TaskName, StartTime, EndTime) when they are among them;
 // name is the one sent when the operation does not declare TaskName.
 // Every value is cut to ValueBytes: a task never keeps the request's own
-// strings, which may pin its whole body.
+// strings, which may pin its whole body. Invalid UTF-8 is kept as U+FFFD,
+// as the answers and the --state file (JSON) show it anyway: a value kept
+// once is then kept the same when the file is loaded. keep rewrites the
+// values of params it is given.
 func (t *Task) keep(token []byte, params []Param, name string) {
+	name = strings.ToValidUTF8(name, "\uFFFD")
+	for i, p := range params {
+		params[i].Value = strings.ToValidUTF8(p.Value, "\uFFFD")
+	}
 	var created [64]byte
 	ct := t.Created.UTC().AppendFormat(created[:0], contract.TimeLayout)
 	id := strconv.AppendUint(created[len(ct):len(ct)], t.Seq, 10) // after ct, in the same array
