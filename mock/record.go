@@ -69,6 +69,9 @@ func (s *Server) record(sp *Spec, x *exchange, status int, end time.Time, latenc
 		return
 	}
 	line := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+	// requestLine in logline_test.go (package main) copies this list for
+	// BenchmarkRequestLine, and docs/cli.md ("The log") shows the line:
+	// an attribute added or moved here goes there too.
 	line.AddAttrs(
 		slog.String("action", e.Action),
 		slog.String("accessKeyId", e.AccessKeyID),

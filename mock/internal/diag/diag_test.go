@@ -83,6 +83,29 @@ func TestYAMLSyntaxErrorLine(t *testing.T) {
 	}
 }
 
+// A SyntaxError names its line only when it knows it, as Problem does: never
+// "line 0", and what it prints reads back through AddYAMLError's path for
+// diag's own errors at the same line.
+func TestSyntaxErrorText(t *testing.T) {
+	for _, c := range []struct {
+		e    SyntaxError
+		want string
+	}{
+		{SyntaxError{Line: 0, Msg: "did not find expected key"}, "not valid YAML: did not find expected key"},
+		{SyntaxError{Line: 3, Msg: "did not find expected key"}, "line 3: not valid YAML: did not find expected key"},
+	} {
+		if got := c.e.Error(); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.e, got, c.want)
+		}
+		var ps Problems
+		ps.addParseError("f.yaml", "", &c.e)
+		want := Problem{File: "f.yaml", Line: c.e.Line, Message: "not valid YAML: " + c.e.Msg}
+		if len(ps) != 1 || ps[0] != want {
+			t.Errorf("%+v read back as %+v, want %+v", c.e, ps, want)
+		}
+	}
+}
+
 func TestPointers(t *testing.T) {
 	for _, c := range []struct {
 		ptr   string

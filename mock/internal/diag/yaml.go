@@ -40,7 +40,11 @@ type SyntaxError struct {
 	Msg  string // the parser's words, e.g. "did not find expected key"
 }
 
+// Error names the line as Problem does: not at all when it is unknown.
 func (e *SyntaxError) Error() string {
+	if e.Line <= 0 {
+		return "not valid YAML: " + e.Msg
+	}
 	return fmt.Sprintf("line %d: not valid YAML: %s", e.Line, e.Msg)
 }
 

@@ -1,10 +1,7 @@
 package journal
 
 import (
-	"cmp"
-	"encoding/binary"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +33,7 @@ type Record struct {
 
 	rare         *Rare
 	methodParams string   // from KeepCall: the method, then the packed parameters (method, params)
-	methodLen    uint32   // of methodParams
+	methodEnd    uint32   // where the method ends in methodParams
 	called       bool     // the request decoded to a call: Params is {} rather than null
 	item         ringItem // its place in the ring that stamps it (Ring.Add): one allocation less
 }
@@ -122,94 +119,6 @@ func AppendKept(b *strings.Builder, v string, max int) bool {
 	b.WriteString(CutMarker(len(v)))
 	return true
 }
-
-// KeepCall copies, within the caps, what e keeps of the call: method,
-// action, access key id and the parameters but the secrets. It is one
-// allocation for a call that fits; Params is unpacked from it when read,
-// as most entries never are.
-//
-// secret parameters (x-mock-secret-parameters) are kept as their digest.
-func (e *Record) KeepCall(method, action, accessKeyID string, params url.Values, secret map[string]bool) {
-	params = digestSecrets(params, secret)
-	// First pass: which parameters fit, and how many bytes they take.
-	size, n, over := 0, 0, false
-	for k, v := range params {
-		if len(v) == 0 || contract.SecretParam(k) {
-			continue
-		}
-		n++
-		size += len(k) + KeptLen(v[0], journalValueBytes)
-	}
-	names := []string(nil) // in the order kept, when not all of them fit
-	if n > journalMaxParams || size > journalParamBytes {
-		names, size = e.choose(params)
-		n, over = len(names), true
-	}
-	fixed := KeptLen(method, journalValueBytes) + KeptLen(action, journalValueBytes) + KeptLen(accessKeyID, journalValueBytes)
-	var b strings.Builder
-	b.Grow(fixed + size + 2*binary.MaxVarintLen32*n)
-	// A cut method, action or key id shows the marker; Params says it too
-	// for the parameters.
-	AppendKept(&b, action, journalValueBytes)
-	a := b.Len()
-	AppendKept(&b, accessKeyID, journalValueBytes)
-	k := b.Len()
-	AppendKept(&b, method, journalValueBytes)
-	m := b.Len()
-	truncated := false
-	put := func(name, value string) {
-		if AppendPacked(&b, name, value, journalValueBytes) {
-			truncated = true
-		}
-	}
-	if over {
-		for _, name := range names {
-			put(name, params[name][0])
-		}
-	} else {
-		for name, v := range params {
-			if len(v) > 0 && !contract.SecretParam(name) {
-				put(name, v[0])
-			}
-		}
-	}
-	all := b.String()
-	e.Action, e.AccessKeyID = all[:a], all[a:k]
-	e.methodParams, e.methodLen, e.called = all[k:], uint32(m-k), true
-	if truncated || over {
-		e.Rare().ParamsTruncated = true
-	}
-}
-
-// choose picks the parameters that fit when not all do: the shortest
-// first (they carry the protocol and the ids), ties by name, so the choice
-// does not depend on map order. It counts the rest in ParamsOmitted.
-func (e *Record) choose(params url.Values) (names []string, size int) {
-	for k, v := range params {
-		if len(v) > 0 && !contract.SecretParam(k) {
-			names = append(names, k)
-		}
-	}
-	cost := func(k string) int { return len(k) + KeptLen(params[k][0], journalValueBytes) }
-	slices.SortFunc(names, func(x, y string) int { return cmp.Or(cmp.Compare(cost(x), cost(y)), strings.Compare(x, y)) })
-	kept := names[:0]
-	for _, k := range names {
-		if c := cost(k); len(kept) < journalMaxParams && size+c <= journalParamBytes {
-			kept = append(kept, k)
-			size += c
-		}
-	}
-	if omitted := len(names) - len(kept); omitted > 0 {
-		e.Rare().ParamsOmitted = omitted
-	}
-	return kept, size
-}
-
-// method is the request's HTTP method, as KeepCall kept it.
-func (e *Record) method() string { return e.methodParams[:e.methodLen] }
-
-// params is the kept parameters, packed (Unpack reads them).
-func (e *Record) params() string { return e.methodParams[e.methodLen:] }
 
 // View is the record as the admin API shows it: a new Entry, Params
 // unpacked from the kept parameters. It shares Violations and Drift, which

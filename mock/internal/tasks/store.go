@@ -99,7 +99,11 @@ func (ts *Store) insert(t *Task, evicted []*Task) ([]*Task, error) {
 	k := familyKey{t.Account, t.Family}
 	list := ts.byFamily[k]
 	if len(list) > 0 {
-		t.Account = list[0].Account // one copy of the account's key id for all its tasks
+		// One copy of the account's key id for all its tasks: each call
+		// decodes its own, which the task would keep. That saves the key's
+		// bytes per task after the first (TestAccountKeyShared: 345 against
+		// 369 B live with a 24-byte key, 345 against 473 with a 128-byte one).
+		t.Account = list[0].Account
 	}
 	if len(list) >= maxTasksPerFamily {
 		evicted = append(evicted, list[0])

@@ -7,10 +7,12 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -396,5 +398,37 @@ func TestStateConcurrentWrites(t *testing.T) {
 	// After close, writes fail and leave nothing behind.
 	if err := createTask(ts, newTask("late")); err == nil || len(ts.list("late", "usage", storeNow)) != 0 {
 		t.Errorf("a create after close: %v", err)
+	}
+}
+
+// An account's tasks share one copy of its access key id: each create gets
+// its own (the request decodes a fresh one), which the task would keep
+// otherwise. The live heap per task is logged with and without the
+// sharing's saving (a key of contract.MaxAccessKeyIDBytes, the most).
+func TestAccountKeyShared(t *testing.T) {
+	ts := openTestStore(t, "", maxTasks)
+	key := fmt.Sprintf("%0128d", 7)
+	var ms runtime.MemStats
+	live := func() uint64 {
+		runtime.GC()
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	const n = maxTasksPerFamily
+	made := make([]*Task, 0, n)
+	before := live()
+	for range n {
+		x := newTask(strings.Clone(key))
+		if err := ts.create(x, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, x)
+	}
+	t.Logf("%d bytes live per task of one account, a %d-byte key", (int64(live())-int64(before))/n, len(key))
+	first := unsafe.StringData(made[0].Account)
+	for i, x := range made {
+		if x.Account != key || unsafe.StringData(x.Account) != first {
+			t.Fatalf("task %d keeps its own copy of the account's key id", i)
+		}
 	}
 }
