@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 )
 
 // FixtureName is the file each generated fixture is written to, under
@@ -32,11 +33,7 @@ func (r *Result) WriteFiles(specPath, fixturesDir, coveragePath string) error {
 	if fixturesDir == "" {
 		return nil
 	}
-	actions := make([]string, 0, len(r.Fixtures))
-	for a := range r.Fixtures {
-		actions = append(actions, a)
-	}
-	sort.Strings(actions)
+	actions := slices.Sorted(maps.Keys(r.Fixtures))
 	for _, a := range actions {
 		if err := writeIfChanged(filepath.Join(fixturesDir, a, FixtureName), r.Fixtures[a]); err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,11 +100,7 @@ func parseRepeatList(p *openapi3.Parameter, problem func(format string, args ...
 	case isScalar(item):
 		l.item = item
 	case item.Type.Is(openapi3.TypeObject):
-		names := make([]string, 0, len(item.Properties))
-		for name := range item.Properties {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		names := slices.Sorted(maps.Keys(item.Properties))
 		for _, name := range names {
 			ref := item.Properties[name]
 			if ref == nil || ref.Value == nil || !isScalar(ref.Value) {

@@ -2,8 +2,8 @@ package contract
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -142,11 +142,7 @@ func parseListShape(o *openapi3.Operation, op *Operation, problem func(sub, form
 	if err := DecodeExtension(o.Extensions, "x-mock-echo", &echo); err != nil {
 		problem("/x-mock-echo", "%v", err)
 	}
-	paths := make([]string, 0, len(echo))
-	for p := range echo {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(echo))
 	for _, path := range paths {
 		sub := "/x-mock-echo/" + diag.EscapePointer(path)
 		s, msg := resolvePath(op.Response, path)
@@ -187,11 +183,7 @@ func resolvePath(root *openapi3.Schema, path string) (*openapi3.Schema, string) 
 		name, array := strings.CutSuffix(step, "[]")
 		ref := s.Properties[name]
 		if ref == nil || ref.Value == nil {
-			names := make([]string, 0, len(s.Properties))
-			for k := range s.Properties {
-				names = append(names, k)
-			}
-			sort.Strings(names)
+			names := slices.Sorted(maps.Keys(s.Properties))
 			where := "the response"
 			if at != "" {
 				where = at

@@ -2,7 +2,9 @@ package contract
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,11 +63,7 @@ func unknownRuleCodes(r rule, known func(string) bool) []string {
 }
 
 func ruleKindNames() []string {
-	names := make([]string, 0, len(ruleKinds))
-	for k := range ruleKinds {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(ruleKinds))
 	return names
 }
 

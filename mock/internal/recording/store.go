@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -259,11 +261,7 @@ func diff(call, rec Key) (score int, param, reason string) {
 	for n := range rec.Params {
 		names[n] = true
 	}
-	sorted := make([]string, 0, len(names))
-	for n := range names {
-		sorted = append(sorted, n)
-	}
-	sort.Strings(sorted)
+	sorted := slices.Sorted(maps.Keys(names))
 	for _, n := range sorted {
 		cv, inCall := call.Params[n]
 		rv, inRec := rec.Params[n]

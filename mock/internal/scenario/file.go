@@ -12,7 +12,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 
@@ -140,11 +139,7 @@ func parseScenario(file, name string, data []byte, spec *contract.Spec, fixtures
 		sc.Throttle = b
 	}
 	ops, _ := top["operations"].(map[string]any)
-	actions := make([]string, 0, len(ops))
-	for a := range ops {
-		actions = append(actions, a)
-	}
-	sort.Strings(actions)
+	actions := slices.Sorted(maps.Keys(ops))
 	for _, action := range actions {
 		ptr := "/operations/" + diag.EscapePointer(action)
 		op, err := spec.LoadOperation(action) // a scenario file is checked at startup, against the operation loaded in full
@@ -263,11 +258,7 @@ func parseStep(raw map[string]any, op *contract.Operation, spec *contract.Spec, 
 }
 
 func fixtureNames(set fixture.Set, action string) []string {
-	names := make([]string, 0, len(set[action]))
-	for n := range set[action] {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(set[action]))
 	return names
 }
 

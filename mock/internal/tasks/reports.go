@@ -1,7 +1,8 @@
 package tasks
 
 import (
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
@@ -22,10 +23,6 @@ var Reports = map[string]ReportKind{
 
 // ReportNames lists the reports an export can serve, sorted.
 func ReportNames() []string {
-	names := make([]string, 0, len(Reports))
-	for n := range Reports {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(Reports))
 	return names
 }
