@@ -10,11 +10,16 @@
 #     (d) a forced error (X-Mock-Scenario: InvalidParameterOperator)
 #     (e) the baseline, to which (a)-(d) and (f) are compared
 #     (f) the call of (a) on a second cdnmock started with --log off
+#     (g) the call of (a) on the release build (scripts/release.sh's flags:
+#         static, CGO_ENABLED=0, -trimpath, -ldflags "-s -w"), default flags,
+#         its log to a file: the binary users download and the image runs
 #   The cdnmock of (a)-(d) runs with the default flags (--log requests) and
 #   its log goes to a file, as in CI; the file is emptied between runs.
 #   - startup: time from exec to the first 200 on GET /_mock/health, and on
-#     a generated operation's first call (DescribeCdnService), which loads it
-#   - RSS: idle, under load, and over a long run of ~1M requests
+#     a generated operation's first call (DescribeCdnService), which loads it;
+#     and the release build's to /_mock/health
+#   - RSS: idle, under load (the release build's too), and over a long run
+#     of ~1M requests
 #
 # It prints a markdown report and writes it to bench/results/latest.md (raw
 # wrk output beside it, in raw/). Runnable from any directory:
@@ -80,17 +85,24 @@ install_wrk() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 }
 
-# build: the server as users run it, and the baseline, from this checkout.
+# build: the server as `go build` makes it and as scripts/release.sh does
+# (no libc, so fewer pages mapped), and the baseline, from this checkout.
 build() {
   command -v go >/dev/null || die "Go is not installed (expected at /usr/local/go)"
-  log "building cdnmock and the baseline"
-  (cd "$REPO" && go build -o "$TMP/cdnmock" . && go build -o "$TMP/baseline" ./bench/baseline)
+  log "building cdnmock (go build, and the release build) and the baseline"
+  (cd "$REPO" && go build -o "$TMP/cdnmock" . &&
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$TMP/cdnmock-release" . &&
+    go build -o "$TMP/baseline" ./bench/baseline)
   # The command that starts cdnmock; env only when MOCK_ENV is set, since
   # its extra exec would count in the startup time.
   local vars
   read -ra vars <<<"$MOCK_ENV"
   MOCK_CMD=("$TMP/cdnmock")
-  [ ${#vars[@]} -eq 0 ] || MOCK_CMD=(env "${vars[@]}" "$TMP/cdnmock")
+  RELEASE_CMD=("$TMP/cdnmock-release")
+  if [ ${#vars[@]} -gt 0 ]; then
+    MOCK_CMD=(env "${vars[@]}" "${MOCK_CMD[@]}")
+    RELEASE_CMD=(env "${vars[@]}" "${RELEASE_CMD[@]}")
+  fi
 }
 
 # cpu_busy_pct prints how busy all CPUs were over the next second, from
@@ -213,13 +225,16 @@ stop() {
   wait "$1" 2>/dev/null || true
 }
 
-# start_mock PORT: cdnmock at the pinned clock. Throttling is off because at
+# start_mock PORT [ARGS...]: cdnmock (SERVER_CMD, default MOCK_CMD) at the
+# pinned clock. Throttling is off because at
 # a pinned clock the spec's 100 calls/s bucket never refills: from the 101st
 # call on, every answer would be Throttling.User and (a) would measure that.
 start_mock() {
   local port=$1
   shift
-  start "${MOCK_CMD[@]}" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off "$@"
+  local cmd=("${MOCK_CMD[@]}")
+  [ -z "${SERVER_CMD+set}" ] || cmd=("${SERVER_CMD[@]}")
+  start "${cmd[@]}" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off "$@"
   wait_healthy "$port" /_mock/health "$STARTED_PID"
 }
 
@@ -285,6 +300,11 @@ case_def() {
       C_PATH="/?$RPC&Format=JSON&$TIMES"
       C_PORT=$OFF_PORT C_PID=$OFF_PID
       ;;
+    g)
+      C_LABEL="(g) valid, JSON, release build"
+      C_PATH="/?$RPC&Format=JSON&$TIMES"
+      C_PORT=$REL_PORT C_PID=$REL_PID
+      ;;
   esac
 }
 
@@ -318,7 +338,8 @@ run_wrk() {
   before=$(cpu_snapshot "$C_PID")
   wrk "${args[@]}" >"$out"
   W_OTHER=$(other_cpu_pct "$before" "$(cpu_snapshot "$C_PID")")
-  [ -z "${MOCK_LOG:-}" ] || : >"$MOCK_LOG" # the log's lines were written; the disk need not keep them
+  local f
+  for f in "${MOCK_LOGS[@]}"; do : >"$f"; done # the lines were written; the disk need not keep them
   local line
   line=$(grep '^WRK_RESULT ' "$out") || die "no WRK_RESULT in $out"
   local requests duration_us p50_us p99_us status_errors socket_errors
@@ -339,15 +360,18 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
 
 # --- measurements ------------------------------------------------------------
 
-# measure_startup PATH: exec to first 200 on PATH, STARTS times; sets
-# STARTUP_MEDIAN, STARTUP_MIN, STARTUP_MAX (ms).
+# measure_startup PATH [BIN...]: exec to first 200 on PATH, STARTS times, of
+# BIN (default MOCK_CMD); sets STARTUP_MEDIAN, STARTUP_MIN, STARTUP_MAX (ms).
 measure_startup() {
   local path=$1 port t0 t1 pid times=()
-  log "startup to the first 200 on $path: $STARTS starts"
+  shift
+  local cmd=("$@")
+  [ $# -gt 0 ] || cmd=("${MOCK_CMD[@]}")
+  log "startup to the first 200 on $path: $STARTS starts of $(basename "${cmd[-1]}")"
   for _ in $(seq "$STARTS"); do
     free_port port
     t0=${EPOCHREALTIME/./}
-    start "${MOCK_CMD[@]}" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off
+    start "${cmd[@]}" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off
     pid=$STARTED_PID
     wait_healthy "$port" "$path" "$pid"
     t1=${EPOCHREALTIME/./}
@@ -434,7 +458,7 @@ summarize() {
   declare -gA RPS P50 P99 RATIO RATIO_RANGE OTHER
   local c n key
   for n in 1 32; do
-    for c in a b c d e f; do
+    for c in a b c d e f g; do
       key=$c$n
       # shellcheck disable=SC2086 # the values are space-separated on purpose
       RPS[$key]=$(median ${R_RPS[$key]}) P50[$key]=$(median ${R_P50[$key]}) P99[$key]=$(median ${R_P99[$key]})
@@ -465,7 +489,7 @@ report() {
   echo "- tools: $(go version | cut -d' ' -f3-), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- code: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$REPO" && [ -n "$(git status --porcelain -- . ':!bench' 2>/dev/null)" ] && echo ' + uncommitted changes')"
   echo "- command: \`${MOCK_ENV:+MOCK_ENV=\"$MOCK_ENV\" }bench/run.sh\` (DURATION=$DURATION, ROUNDS=$ROUNDS, WARMUP=$WARMUP, STARTS=$STARTS, LONG_REQUESTS=$LONG_REQUESTS)"
-  echo "- server: \`${MOCK_ENV:+$MOCK_ENV }cdnmock --clock $CLOCK --throttle off\` (default --log requests), its log to a file; (f): the same with \`--log off\`; wrk and the servers share the CPUs"
+  echo "- server: \`${MOCK_ENV:+$MOCK_ENV }cdnmock --clock $CLOCK --throttle off\` (default --log requests), its log to a file; (f): the same with \`--log off\`; (g): the same as (a), built as scripts/release.sh builds it (CGO_ENABLED=0, -trimpath, -ldflags \"-s -w\"); wrk and the servers share the CPUs"
   echo "- CPUs: $QUIET; $(cpu_busy_pct)% busy with other work right after; load average (1 min) before / after: $LOAD_BEFORE / $(cut -d' ' -f1 /proc/loadavg)"
   echo
   echo "## Throughput and latency"
@@ -479,7 +503,7 @@ report() {
   echo "|---|---:|---:|---:|---:|---:|---:|---|"
   local c n
   for n in 1 32; do
-    for c in a b c d e f; do
+    for c in a b c d e f g; do
       case_def "$c"
       echo "| $C_LABEL | $n | ${RPS[$c$n]} | $(ms "${P50[$c$n]}") | $(ms "${P99[$c$n]}") | ${RATIO[$c$n]}% (${RATIO_RANGE[$c$n]}) | ${OTHER[$c$n]}% | $C_STATUS${C_CODE:+ $C_CODE}: ${CHECK[$c$n]} |"
     done
@@ -491,8 +515,10 @@ report() {
   echo "|---|---|"
   echo "| startup to first 200 on GET /_mock/health, median of $STARTS (min–max) | ${HEALTH_STARTUP[0]} ms (${HEALTH_STARTUP[1]}–${HEALTH_STARTUP[2]}) |"
   echo "| startup to first 200 on a generated operation's first call (DescribeCdnService), median of $STARTS (min–max) | ${GEN_STARTUP[0]} ms (${GEN_STARTUP[1]}–${GEN_STARTUP[2]}) |"
+  echo "| the release build: startup to first 200 on GET /_mock/health, median of $STARTS (min–max) | ${REL_STARTUP[0]} ms (${REL_STARTUP[1]}–${REL_STARTUP[2]}) |"
   echo "| RSS idle, after start | $(mb "$IDLE_KB") MB |"
   echo "| RSS under load, peak during (a) at 32 conns (every round) | $(mb "$LOAD_PEAK_KB") MB: $(mb "$LOAD_PEAK_ANON") MB its own (heap, stacks), $(mb "$LOAD_PEAK_FILE") MB its binary's and libraries' pages |"
+  echo "| the release build: RSS idle; under load, peak during (g) at 32 conns | $(mb "$REL_IDLE_KB") MB; $(mb "$REL_PEAK_KB") MB: $(mb "$REL_PEAK_ANON") MB its own, $(mb "$REL_PEAK_FILE") MB its binary's pages |"
   echo "| the baseline's RSS under load, peak during (e) at 32 conns | $(mb "$BASE_PEAK_KB") MB: $(mb "$BASE_PEAK_ANON") MB its own, $(mb "$BASE_PEAK_FILE") MB its binary's and libraries' pages |"
   echo "| long run: (a) at 32 conns, ${LONG_SECONDS}s, fresh server | $LONG_REQUESTS_DONE requests, answers: $LONG_CHECK, other CPU $LONG_OTHER% |"
   echo "| long run RSS: idle → at 1/4, 1/2, 3/4, end of the run | $(mb "$LONG_IDLE_KB") → $(mb "$LONG_Q1"), $(mb "$LONG_Q2"), $(mb "$LONG_Q3"), $(mb "$LONG_Q4") MB |"
@@ -506,6 +532,7 @@ report() {
   echo "| (a) p99 at 1 conn <= 1 ms | $(ms "${P99[a1]}") ms | $(verdict "${P99[a1]} <= 1000") |"
   echo "| startup to first 200 <= 40 ms (health / a generated operation) | ${HEALTH_STARTUP[0]} / ${GEN_STARTUP[0]} ms | $(verdict "${HEALTH_STARTUP[0]} <= 40 && ${GEN_STARTUP[0]} <= 40") |"
   echo "| RSS under load <= 35 MB | $(mb "$LOAD_PEAK_KB") MB | $(verdict "$LOAD_PEAK_KB <= 35840") |"
+  echo "| RSS under load <= 35 MB, the release build | $(mb "$REL_PEAK_KB") MB | $(verdict "$REL_PEAK_KB <= 35840") |"
   # Flat: the last quarter's peak within 10% (or 2 MB) of the first quarter's.
   echo "| RSS flat over the long run (last-quarter peak within 10% or 2 MB of the first's) | $(mb "$LONG_PEAK_FIRST") → $(mb "$LONG_PEAK_LAST") MB | $(verdict "$LONG_PEAK_LAST <= $LONG_PEAK_FIRST * 1.10 || $LONG_PEAK_LAST <= $LONG_PEAK_FIRST + 2048") |"
   echo
@@ -526,17 +553,27 @@ main() {
   HEALTH_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
   measure_startup "/?Action=DescribeCdnService&Version=2018-05-10&Format=JSON"
   GEN_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
+  measure_startup /_mock/health "${RELEASE_CMD[@]}"
+  REL_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
 
   free_port MOCK_PORT
   free_port BASE_PORT
   free_port OFF_PORT
-  log "cdnmock on :$MOCK_PORT (default flags, log to a file), and with --log off on :$OFF_PORT"
+  free_port REL_PORT
+  log "cdnmock on :$MOCK_PORT (default flags, log to a file), with --log off on :$OFF_PORT, the release build on :$REL_PORT"
   MOCK_LOG=$TMP/cdnmock.log
+  REL_LOG=$TMP/cdnmock-release.log
+  MOCK_LOGS=("$MOCK_LOG" "$REL_LOG") # emptied after every wrk run
   LOG_TO=$MOCK_LOG start_mock "$MOCK_PORT"
   MOCK_PID=$STARTED_PID
   IDLE_KB=$(rss_kb "$MOCK_PID")
   start_mock "$OFF_PORT" --log off
   OFF_PID=$STARTED_PID
+  SERVER_CMD=("${RELEASE_CMD[@]}")
+  LOG_TO=$REL_LOG start_mock "$REL_PORT"
+  unset SERVER_CMD
+  REL_PID=$STARTED_PID
+  REL_IDLE_KB=$(rss_kb "$REL_PID")
 
   capture_answer "$MOCK_PORT"
   log "baseline on :$BASE_PORT"
@@ -546,33 +583,35 @@ main() {
   check_baseline_matches
 
   local c n
-  for c in a b c d e f; do probe "$c"; done
+  for c in a b c d e f g; do probe "$c"; done
 
   # Warm up both servers (heap sized, connections' buffers pooled) before
   # anything is measured.
   run_wrk a 32 "$WARMUP" warmup
   run_wrk e 32 "$WARMUP" warmup
+  run_wrk g 32 "$WARMUP" warmup
 
   # Every case at both connection counts, ROUNDS times; R_* keep each run.
   declare -gA R_RPS R_P50 R_P99 R_OTHER CHECK
   local r
-  : >"$TMP/rss-load"
-  : >"$TMP/rss-base"
+  : >"$TMP/rss-a"
+  : >"$TMP/rss-e"
+  : >"$TMP/rss-g"
   for r in $(seq "$ROUNDS"); do
     for n in 1 32; do
-      for c in a b c d e f; do
+      for c in a b c d e f g; do
         log "round $r/$ROUNDS: case $c, $n connection(s), $DURATION"
-        # RSS under load: sampled while (a) runs at 32 connections, and the
-        # baseline's while (e) does.
-        if [ "$c$n" = a32 ] || [ "$c$n" = e32 ]; then
-          local sampled=$MOCK_PID into=$TMP/rss-load
-          [ "$c" = a ] || sampled=$BASE_PID into=$TMP/rss-base
-          sample_rss "$sampled" "$into" &
-          local sampler=$!
+        # RSS under load: sampled while (a), (e) (the baseline) and (g) (the
+        # release build) run at 32 connections, into rss-a, rss-e, rss-g.
+        local sampler=""
+        if [ "$n" = 32 ] && [[ $c == [aeg] ]]; then
+          case_def "$c"
+          sample_rss "$C_PID" "$TMP/rss-$c" &
+          sampler=$!
           PIDS+=("$sampler")
         fi
         run_wrk "$c" "$n" "$DURATION" "r$r"
-        if [ "$c$n" = a32 ] || [ "$c$n" = e32 ]; then
+        if [ -n "$sampler" ]; then
           kill "$sampler" 2>/dev/null || true
           wait "$sampler" 2>/dev/null || true
         fi
@@ -582,8 +621,10 @@ main() {
     done
   done
   # The peak sample, with its anonymous and file-backed parts.
-  read -r LOAD_PEAK_KB LOAD_PEAK_ANON LOAD_PEAK_FILE < <(awk '$2 > m {m = $2; a = $3; f = $4} END {print m, a, f}' "$TMP/rss-load")
-  read -r BASE_PEAK_KB BASE_PEAK_ANON BASE_PEAK_FILE < <(awk '$2 > m {m = $2; a = $3; f = $4} END {print m, a, f}' "$TMP/rss-base")
+  peak() { awk '$2 > m {m = $2; a = $3; f = $4} END {print m, a, f}' "$1"; }
+  read -r LOAD_PEAK_KB LOAD_PEAK_ANON LOAD_PEAK_FILE < <(peak "$TMP/rss-a")
+  read -r BASE_PEAK_KB BASE_PEAK_ANON BASE_PEAK_FILE < <(peak "$TMP/rss-e")
+  read -r REL_PEAK_KB REL_PEAK_ANON REL_PEAK_FILE < <(peak "$TMP/rss-g")
   summarize
 
   long_run "${RPS[a32]}"
