@@ -224,6 +224,52 @@ func TestDetailRowCap(t *testing.T) {
 	}
 }
 
+// What a client sends reaches the workbook: characters XML 1.0 cannot
+// hold and invalid UTF-8 become U+FFFD, markup characters, a 4-byte rune,
+// edge spaces and a literal _xHHHH_ come back as sent, and text past
+// Excel's 32767 UTF-16 units per cell is cut.
+func TestDetailClientInput(t *testing.T) {
+	name := " \x01tab\t<&>\"' \xff\xfe\uFFFE 𝄞 _x0041_ \x7f end\r\n"
+	wantName := " \uFFFDtab\t<&>\"' \uFFFD\uFFFD\uFFFD 𝄞 _x0041_ \x7f end\r\n"
+	domains := "a\x00b.example.com,<&>\"'.example.com,\xc3(.example.com,𝄞.example.com,_x0041_.example.com,_x0041_x0042_"
+	wantDomains := []string{"a\uFFFDb.example.com", "<&>\"'.example.com", "\uFFFD(.example.com", "𝄞.example.com", "_x0041_.example.com", "_x0041_x0042_"}
+	long := strings.Repeat("a", maxCellChars-1) + "𝄞b" // 𝄞 is two UTF-16 units: past the limit
+
+	for _, c := range []struct {
+		name, wantName string
+		params         []string
+		wantDomains    []string
+	}{
+		{name, wantName, []string{"DomainNames", domains}, wantDomains},
+		{long, strings.Repeat("a", maxCellChars-1), []string{"Group", "g\x1f\xed\xa0\x80"}, []string{"g\uFFFD\uFFFD\uFFFD\uFFFD"}},
+	} {
+		task := withParams(append(c.params, "Language", "en-us")...)
+		task.Name, task.End = c.name, "2026-11-01T00:05:00Z" // 1 point
+		f := openXLSX(t, task)
+		rows := sheetRows(t, f, "Usage")
+		var got []string
+		for _, r := range rows[1:] {
+			got = append(got, r[0])
+		}
+		if !slices.Equal(got, c.wantDomains) {
+			t.Errorf("domains %q, want %q", got, c.wantDomains)
+		}
+		if v, _ := f.GetCellValue("Task", "B2"); v != c.wantName {
+			t.Errorf("task name %q, want %q", trim(v), trim(c.wantName))
+		}
+		if props, _ := f.GetDocProps(); len(c.name) < 100 && props.Title != c.wantName {
+			t.Errorf("title %q, want %q", props.Title, c.wantName)
+		}
+	}
+}
+
+func trim(s string) string {
+	if len(s) > 80 {
+		return s[:40] + "…" + s[len(s)-40:]
+	}
+	return s
+}
+
 // A day of one domain: 288 rows of the flow sheet.
 func BenchmarkDetailXLSX(b *testing.B) {
 	task := sampleTask
