@@ -233,7 +233,8 @@ func truncateCell(s string) string {
 // escape.WriteXMLText does for every XML the mock writes). And a cell's
 // text is an ST_Xstring (ECMA-376 Part 1, 22.9.2.19), in which _xHHHH_
 // stands for the character HHHH: a literal one is kept by writing its
-// first underscore as _x005F_, as Excel does.
+// first underscore as _x005F_, as Excel does (excelize and Excel read it
+// back as sent; openpyxl 3.0 shows inline strings undecoded).
 func writeCellText(b *bytes.Buffer, s string) {
 	for {
 		i := indexXstringEscape(s)
