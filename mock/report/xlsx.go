@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // The usage-detail export: an Excel workbook whose first sheet has one row
@@ -17,10 +15,11 @@ import (
 // members, so the rows name the group; with neither, the rows cover the
 // account and name the domain "*".
 
-const (
-	maxExportDomains = 100
-	maxSheetRows     = 1 << 20 // Excel's limit per sheet
-)
+const maxExportDomains = 100
+
+// maxSheetRows is Excel's limit of rows per sheet (a variable so that a
+// test can lower it).
+var maxSheetRows = 1 << 20
 
 type xlsxLabels struct {
 	sheet, info, domain, time, traffic, bandwidth, requests string
@@ -61,7 +60,8 @@ func exportDomains(params map[string]string) []string {
 }
 
 // DetailXLSX makes the usage-detail export (CreateUsageDetailDataExportTask)
-// of a task.
+// of a task. The same task gives the same bytes: the zip's entries and the
+// document's dates are the task's finish time.
 func DetailXLSX(t Task) ([]byte, error) {
 	l := xlsxChinese
 	if t.Params["Language"] == "en-us" {
@@ -71,78 +71,46 @@ func DetailXLSX(t Task) ([]byte, error) {
 	start, errS := time.Parse(timeLayout, t.Start)
 	end, errE := time.Parse(timeLayout, t.End)
 
-	f := excelize.NewFile()
-	defer f.Close()
-	done := t.Done.UTC().Format(time.RFC3339)
-	if err := f.SetDocProps(&excelize.DocProperties{Creator: "cdnmock", Created: done, Modified: done, Title: t.Name}); err != nil {
-		return nil, err
-	}
-	if err := f.SetSheetName("Sheet1", l.sheet); err != nil {
-		return nil, err
-	}
-	sw, err := f.NewStreamWriter(l.sheet)
-	if err != nil {
-		return nil, err
-	}
-	header := []any{l.domain, l.time, l.traffic, l.bandwidth}
-	widths := []float64{28, 22, 18, 18}
+	var buf bytes.Buffer
+	w := newXLSXWriter(&buf, docProps{Title: t.Name, Creator: "cdnmock", Created: t.Done})
 	if vas {
-		header, widths = []any{l.domain, l.time, l.requests}, []float64{28, 22, 14}
+		w.sheet(l.sheet, 28, 22, 14)
+		w.row(textCells(l.domain, l.time, l.requests)...)
+	} else {
+		w.sheet(l.sheet, 28, 22, 18, 18)
+		w.row(textCells(l.domain, l.time, l.traffic, l.bandwidth)...)
 	}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, err
-		}
-	}
-	if err := sw.SetRow("A1", header); err != nil {
-		return nil, err
-	}
-	row := 2
+	rows := 1
 	if errS == nil && errE == nil {
 	domains:
 		for _, d := range exportDomains(t.Params) {
 			for _, p := range usagePoints(d, start, end) {
-				if row > maxSheetRows {
+				if rows == maxSheetRows {
 					break domains
 				}
-				cells := []any{d, p.T.Format(timeLayout), p.Bytes, int64(p.Bps())}
+				rows++
+				when := p.T.Format(timeLayout)
 				if vas {
-					cells = []any{d, p.T.Format(timeLayout), p.Requests}
+					w.row(textCell(d), textCell(when), numCell(p.Requests))
+				} else {
+					w.row(textCell(d), textCell(when), numCell(p.Bytes), numCell(int64(p.Bps())))
 				}
-				cell, _ := excelize.CoordinatesToCellName(1, row)
-				if err := sw.SetRow(cell, cells); err != nil {
-					return nil, err
-				}
-				row++
 			}
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return nil, err
-	}
 
-	if _, err := f.NewSheet(l.info); err != nil {
-		return nil, err
-	}
 	typ := "flow"
 	if vas {
 		typ = "vas"
 	}
-	for i, kv := range [][2]string{
+	w.sheet(l.info, 16)
+	for _, kv := range [][2]string{
 		{l.taskID, t.ID}, {l.taskName, t.Name}, {l.typ, typ},
 		{l.period, t.Start + " - " + t.End}, {l.finished, t.Done.UTC().Format(timeLayout)}, {"", l.note},
 	} {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := f.SetSheetRow(l.info, cell, &[]string{kv[0], kv[1]}); err != nil {
-			return nil, err
-		}
+		w.row(textCell(kv[0]), textCell(kv[1]))
 	}
-	if err := f.SetColWidth(l.info, "A", "A", 16); err != nil {
-		return nil, err
-	}
-	f.SetActiveSheet(0)
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
+	if err := w.finish(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
