@@ -59,6 +59,7 @@ export PATH="/usr/local/go/bin:$PATH"
 
 TMP=$(mktemp -d)
 PIDS=() # every process this script started, stopped on exit
+unset SERVER_CMD # start_mock's override, set only around the release build's start
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -487,6 +488,7 @@ report() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
   echo "- machine: $(nproc) CPUs, ${cpu:-unknown CPU}, $(uname -sr), $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM"
   echo "- tools: $(go version | cut -d' ' -f3-), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
+  echo "- binaries: go build $(mb "$(($(stat -c %s "$TMP/cdnmock") / 1024))") MB, release build $(mb "$(($(stat -c %s "$TMP/cdnmock-release") / 1024))") MB, baseline $(mb "$(($(stat -c %s "$TMP/baseline") / 1024))") MB"
   echo "- code: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$REPO" && [ -n "$(git status --porcelain -- . ':!bench' 2>/dev/null)" ] && echo ' + uncommitted changes')"
   echo "- command: \`${MOCK_ENV:+MOCK_ENV=\"$MOCK_ENV\" }bench/run.sh\` (DURATION=$DURATION, ROUNDS=$ROUNDS, WARMUP=$WARMUP, STARTS=$STARTS, LONG_REQUESTS=$LONG_REQUESTS)"
   echo "- server: \`${MOCK_ENV:+$MOCK_ENV }cdnmock --clock $CLOCK --throttle off\` (default --log requests), its log to a file; (f): the same with \`--log off\`; (g): the same as (a), built as scripts/release.sh builds it (CGO_ENABLED=0, -trimpath, -ldflags \"-s -w\"); wrk and the servers share the CPUs"
