@@ -113,9 +113,12 @@ func TestDownloadBusy(t *testing.T) {
 	srv, _ := limitsServer(t, Config{MaxDownloads: 2})
 	path := finishedDetail(t, srv)
 	_, release := holdDownloads(t, srv, path, 2)
-	code, body := serveJSON(t, srv, httptest.NewRequest(http.MethodGet, path, nil))
-	if code != 503 || body["Code"] != "Mock.DownloadBusy" || !strings.Contains(body["Message"].(string), "2 export files are being made already") {
-		t.Errorf("a third download: %d %v, want 503 Mock.DownloadBusy", code, body)
+	busy := httptest.NewRecorder()
+	srv.ServeHTTP(busy, httptest.NewRequest(http.MethodGet, path, nil))
+	var body struct{ Code, Message string }
+	if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
+		!strings.Contains(body.Message, "2 export files are being made already") {
+		t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
 	}
 	for _, w := range release() {
 		if w.Code != 200 {
