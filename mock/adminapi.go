@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
@@ -44,6 +45,8 @@ func (s *Server) adminDeps() admin.Deps {
 		Tasks:        s.tasks,
 		Resources:    s.resources,
 		NewRequestID: s.cfg.NewRequestID,
+		Logger:       s.cfg.Logger,
+		Downloads:    make(chan struct{}, cmp.Or(s.cfg.MaxDownloads, admin.DefaultMaxDownloads)),
 		Catalog: func() admin.Catalog {
 			c := s.catalog.Load()
 			return admin.Catalog{Spec: c.spec, Scenarios: c.scenarios, Order: c.order, Fixtures: c.fixtures}

@@ -297,6 +297,10 @@ func TestAdminAPIConformance(t *testing.T) {
 	for _, a := range page.Accounts {
 		expect(200, "GET", strings.TrimPrefix(a.Tasks[0].FileURL, ts.URL), "")
 	}
+	file := strings.TrimPrefix(page.Accounts[0].Tasks[0].FileURL, ts.URL)
+	_, release := holdDownloads(t, srv, file, admin.DefaultMaxDownloads)
+	expect(503, "GET", file, "") // as many being made as the server makes at once
+	release()
 	expect(404, "GET", "/_mock/downloads/nosuchtoken", "")
 	// Resources: a domain and a refresh task of two accounts.
 	api("AK-1", "Action", "AddCdnDomain", "DomainName", "a.example.com", "CdnType", "web",

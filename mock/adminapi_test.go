@@ -104,11 +104,17 @@ func (ck *adminChecker) serve(listener string, next http.Handler, w http.Respons
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
 	}
 	bw := &bufferedWriter{header: http.Header{}}
+	if strings.HasPrefix(r.URL.Path, AdminPrefix+"/downloads/") {
+		bw.out = w // streamed: the tests see the file as it is written
+	}
 	next.ServeHTTP(bw, r)
 	if bw.status == 0 {
 		bw.status = http.StatusOK
 	}
 	ck.record(r, ck.check(listener, r, reqBody, bw.status, bw.header, bw.body.Bytes()))
+	if bw.out != nil {
+		return
+	}
 	maps.Copy(w.Header(), bw.header)
 	w.WriteHeader(bw.status)
 	_, _ = w.Write(bw.body.Bytes())
@@ -264,11 +270,13 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-// bufferedWriter keeps a handler's answer, to be checked before it is sent.
+// bufferedWriter keeps a handler's answer, to be checked before it is
+// sent; or, with out, as it is sent to out.
 type bufferedWriter struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	out    http.ResponseWriter
 }
 
 func (bw *bufferedWriter) Header() http.Header { return bw.header }
@@ -276,14 +284,22 @@ func (bw *bufferedWriter) Header() http.Header { return bw.header }
 func (bw *bufferedWriter) WriteHeader(code int) {
 	if bw.status == 0 && code >= 200 {
 		bw.status = code
+		if bw.out != nil {
+			maps.Copy(bw.out.Header(), bw.header)
+			bw.out.WriteHeader(code)
+		}
 	}
 }
 
 func (bw *bufferedWriter) Write(b []byte) (int, error) {
 	if bw.status == 0 {
-		bw.status = http.StatusOK
+		bw.WriteHeader(http.StatusOK)
 	}
-	return bw.body.Write(b)
+	bw.body.Write(b)
+	if bw.out != nil {
+		return bw.out.Write(b)
+	}
+	return len(b), nil
 }
 
 // truncate cuts s to n bytes for a message, marking the cut.

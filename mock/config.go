@@ -84,6 +84,12 @@ type Config struct {
 	MaxParams     int
 	MaxParamBytes int
 
+	// MaxDownloads bounds the export files (GET /_mock/downloads/…) made
+	// at once, each streamed as it is made; one more is answered 503
+	// Mock.DownloadBusy at once, never queued. Zero: 4; New refuses a
+	// negative one.
+	MaxDownloads int
+
 	// Credentials turns on authentication: every API call must be signed
 	// by one of these access keys and allowed by its policy (package auth).
 	// LoadCredentials reads them from a file. Nil: any access key is

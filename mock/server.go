@@ -87,6 +87,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.MaxHold < 0 {
 		return nil, fmt.Errorf("Config.MaxHold is %v: a bound on holds is positive, or zero for none", cfg.MaxHold)
 	}
+	if cfg.MaxDownloads < 0 {
+		return nil, fmt.Errorf("Config.MaxDownloads is %d: a bound on downloads is positive, or zero for the default, %d", cfg.MaxDownloads, admin.DefaultMaxDownloads)
+	}
 	cat, err := loadCatalog(cfg, cfg.Clock.Now(), true)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"time"
@@ -47,7 +48,7 @@ var pdfChinese = pdfLabels{
 }
 
 // UsagePDF makes the usage export (CreateUserUsageDataExportTask) of a task.
-func UsagePDF(t Task) ([]byte, error) {
+func UsagePDF(out io.Writer, t Task) error {
 	l := pdfChinese
 	if t.Params["Language"] == "en-us" {
 		l = pdfEnglish
@@ -124,11 +125,14 @@ func UsagePDF(t Task) ([]byte, error) {
 	w.room(5)
 	w.line(8, "", 5, l.note)
 
+	// Made whole first (a PDF of at most a few pages), so that a failure
+	// reaches out before any byte: the download answers it with an error.
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
-		return nil, err
+		return err
 	}
-	return buf.Bytes(), nil
+	_, err := buf.WriteTo(out)
+	return err
 }
 
 // pdfWriter writes text that mixes Latin (Helvetica) and CJK runs.

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,13 +29,25 @@ func withParams(kv ...string) Task {
 	return t
 }
 
+// makeReport is what make writes for task.
+func makeReport(tb testing.TB, make func(io.Writer, Task) error, task Task) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	if err := make(&b, task); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func makeXLSX(tb testing.TB, task Task) []byte {
+	tb.Helper()
+	return makeReport(tb, DetailXLSX, task)
+}
+
 func TestReportsAreDeterministic(t *testing.T) {
-	for name, make := range map[string]func(Task) ([]byte, error){"pdf": UsagePDF, "xlsx": DetailXLSX} {
-		a, err := make(sampleTask)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		b, _ := make(sampleTask)
+	for name, make := range map[string]func(io.Writer, Task) error{"pdf": UsagePDF, "xlsx": DetailXLSX} {
+		a := makeReport(t, make, sampleTask)
+		b := makeReport(t, make, sampleTask)
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s: two renderings of the same task differ", name)
 		}
@@ -44,10 +57,11 @@ func TestReportsAreDeterministic(t *testing.T) {
 // openXLSX reads an export back with excelize, as a user's tools would.
 func openXLSX(t *testing.T, task Task) *excelize.File {
 	t.Helper()
-	data, err := DetailXLSX(task)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return openXLSXBytes(t, makeXLSX(t, task))
+}
+
+func openXLSXBytes(t *testing.T, data []byte) *excelize.File {
+	t.Helper()
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("excelize cannot open the export: %v", err)
@@ -142,7 +156,7 @@ func TestDetailRows(t *testing.T) {
 			}
 			i := 1
 			for _, d := range []string{"a.example.com", "b.example.com"} {
-				for _, p := range usagePoints(d, start, end) {
+				for p := range usagePoints(d, start, end) {
 					want := []any{d, p.T.Format(timeLayout), p.Bytes, int64(p.Bps())}
 					if typ == "vas" {
 						want = []any{d, p.T.Format(timeLayout), p.Requests}
@@ -214,75 +228,39 @@ func TestDetailDomains(t *testing.T) {
 	}
 }
 
-// The first sheet stops at maxSheetRows rows, the header included.
+// The first sheet stops at the writer's rows, the header included, and
+// the task sheet then says how many of how many rows it holds; no such
+// line when nothing is cut.
 func TestDetailRowCap(t *testing.T) {
-	defer func(n int) { maxSheetRows = n }(maxSheetRows)
-	maxSheetRows = 20
-	rows := sheetRows(t, openXLSX(t, sampleTask), "Usage") // 25 rows uncapped
-	if len(rows) != 20 || rows[19][0] != "b.example.com" || rows[19][1] != "2026-11-01T00:30:00Z" {
-		t.Fatalf("%d rows, the last %q; want 20, b.example.com's 7th", len(rows), rows[len(rows)-1])
-	}
-}
-
-// What a client sends reaches the workbook: characters XML 1.0 cannot
-// hold and invalid UTF-8 become U+FFFD, markup characters, a 4-byte rune,
-// edge spaces and a literal _xHHHH_ come back as sent, and text past
-// Excel's 32767 UTF-16 units per cell is cut.
-func TestDetailClientInput(t *testing.T) {
-	name := " \x01tab\t<&>\"' \xff\xfe\uFFFE 𝄞 _x0041_ \x7f end\r\n"
-	wantName := " \uFFFDtab\t<&>\"' \uFFFD\uFFFD\uFFFD 𝄞 _x0041_ \x7f end\r\n"
-	domains := "a\x00b.example.com,<&>\"'.example.com,\xc3(.example.com,𝄞.example.com,_x0041_.example.com,_x0041_x0042_"
-	wantDomains := []string{"a\uFFFDb.example.com", "<&>\"'.example.com", "\uFFFD(.example.com", "𝄞.example.com", "_x0041_.example.com", "_x0041_x0042_"}
-	long := strings.Repeat("a", maxCellChars-1) + "𝄞b" // 𝄞 is two UTF-16 units: past the limit
-
 	for _, c := range []struct {
-		name, wantName string
-		params         []string
-		wantDomains    []string
+		lang    string
+		maxRows int
+		note    string
 	}{
-		{name, wantName, []string{"DomainNames", domains}, wantDomains},
-		{long, strings.Repeat("a", maxCellChars-1), []string{"Group", "g\x1f\xed\xa0\x80"}, []string{"g\uFFFD\uFFFD\uFFFD\uFFFD"}},
+		{"en-us", 20, "the first 19 of 24; a sheet holds no more"},
+		{"zh-cn", 20, "仅前 19 行，共 24 行：一个工作表最多容纳这么多行"},
+		{"en-us", 25, ""},
 	} {
-		task := withParams(append(c.params, "Language", "en-us")...)
-		task.Name, task.End = c.name, "2026-11-01T00:05:00Z" // 1 point
-		f := openXLSX(t, task)
-		rows := sheetRows(t, f, "Usage")
-		var got []string
-		for _, r := range rows[1:] {
-			got = append(got, r[0])
+		task := sampleTask
+		task.Params = map[string]string{"Language": c.lang, "DomainNames": "a.example.com,b.example.com"}
+		var b bytes.Buffer
+		if err := detailXLSX(&b, task, c.maxRows); err != nil {
+			t.Fatal(err)
 		}
-		if !slices.Equal(got, c.wantDomains) {
-			t.Errorf("domains %q, want %q", got, c.wantDomains)
+		f := openXLSXBytes(t, b.Bytes())
+		sheets := f.GetSheetList()
+		rows := sheetRows(t, f, sheets[0]) // 25 rows uncapped
+		last := rows[len(rows)-1]
+		if len(rows) != c.maxRows || last[0] != "b.example.com" || last[1] != "2026-11-01T00:30:00Z" && c.note != "" {
+			t.Errorf("%s: %d rows, the last %q; want %d", c.lang, len(rows), last, c.maxRows)
 		}
-		if v, _ := f.GetCellValue("Task", "B2"); v != c.wantName {
-			t.Errorf("task name %q, want %q", trim(v), trim(c.wantName))
+		info := sheetRows(t, f, sheets[1])
+		got := ""
+		if len(info) == 7 {
+			got = info[6][1]
 		}
-		if props, _ := f.GetDocProps(); len(c.name) < 100 && props.Title != c.wantName {
-			t.Errorf("title %q, want %q", props.Title, c.wantName)
+		if got != c.note || len(info) != 6 && c.note == "" {
+			t.Errorf("%s, %d rows: the task sheet's rows note %q (%d rows), want %q", c.lang, c.maxRows, got, len(info), c.note)
 		}
 	}
-}
-
-func trim(s string) string {
-	if len(s) > 80 {
-		return s[:40] + "…" + s[len(s)-40:]
-	}
-	return s
-}
-
-// A day of one domain: 288 rows of the flow sheet.
-func BenchmarkDetailXLSX(b *testing.B) {
-	task := sampleTask
-	task.End = "2026-11-02T00:00:00Z"
-	task.Params = map[string]string{"Language": "en-us", "Type": "flow", "DomainNames": "a.example.com"}
-	b.ReportAllocs()
-	size := 0
-	for b.Loop() {
-		data, err := DetailXLSX(task)
-		if err != nil {
-			b.Fatal(err)
-		}
-		size = len(data)
-	}
-	b.ReportMetric(float64(size), "file-B")
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"hash/fnv"
+	"iter"
 	"math"
 	"time"
 )
@@ -36,28 +37,51 @@ type usagePoint struct {
 // Bps is the point's average bandwidth in bit/s.
 func (p usagePoint) Bps() float64 { return float64(p.Bytes) * 8 / usageStep.Seconds() }
 
-func usagePoints(domain string, start, end time.Time) []usagePoint {
+// usagePoints yields a domain's points of a period, one at a time: a
+// long period costs what its caller takes, not the whole period.
+func usagePoints(domain string, start, end time.Time) iter.Seq[usagePoint] {
 	h := fnv.New64a()
 	h.Write([]byte(domain))
 	seed := h.Sum64()
 	base := float64(1<<30) * (1 + float64(seed%1000)/500)
+	return func(yield func(usagePoint) bool) {
+		for t := firstPoint(start); t.Before(end); t = t.Add(usageStep) {
+			minute := float64(t.Hour()*60 + t.Minute())
+			day := 1 + 0.5*math.Sin(2*math.Pi*(minute-360)/1440)
+			week := 1.0
+			if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
+				week = 1.15
+			}
+			jitter := 0.9 + 0.2*float64(splitmix64(seed^uint64(t.Unix()/300))>>11)/(1<<53)
+			bytes := int64(math.Round(base * day * week * jitter))
+			if !yield(usagePoint{T: t, Bytes: bytes, Requests: int64(math.Round(float64(bytes) / 65536))}) {
+				return
+			}
+		}
+	}
+}
+
+// firstPoint is start rounded up to 5 minutes, in UTC.
+func firstPoint(start time.Time) time.Time {
 	t := start.UTC().Truncate(usageStep)
 	if t.Before(start) {
 		t = t.Add(usageStep)
 	}
-	var out []usagePoint
-	for ; t.Before(end); t = t.Add(usageStep) {
-		minute := float64(t.Hour()*60 + t.Minute())
-		day := 1 + 0.5*math.Sin(2*math.Pi*(minute-360)/1440)
-		week := 1.0
-		if wd := t.Weekday(); wd == time.Saturday || wd == time.Sunday {
-			week = 1.15
-		}
-		jitter := 0.9 + 0.2*float64(splitmix64(seed^uint64(t.Unix()/300))>>11)/(1<<53)
-		bytes := int64(math.Round(base * day * week * jitter))
-		out = append(out, usagePoint{T: t, Bytes: bytes, Requests: int64(math.Round(float64(bytes) / 65536))})
+	return t
+}
+
+// countPoints is how many points usagePoints yields for a period.
+func countPoints(start, end time.Time) int64 {
+	t := firstPoint(start)
+	if !t.Before(end) {
+		return 0
 	}
-	return out
+	// In seconds, not a Duration, which ends at 292 years.
+	secs, step := end.Unix()-t.Unix(), int64(usageStep/time.Second)
+	if end.Nanosecond() > 0 {
+		return secs/step + 1
+	}
+	return (secs + step - 1) / step
 }
 
 func splitmix64(x uint64) uint64 {
@@ -75,9 +99,9 @@ type usageDay struct {
 	PeakBps  float64
 }
 
-func dailyUsage(points []usagePoint) []usageDay {
+func dailyUsage(points iter.Seq[usagePoint]) []usageDay {
 	var out []usageDay
-	for _, p := range points {
+	for p := range points {
 		date := p.T.Format("2006-01-02")
 		if len(out) == 0 || out[len(out)-1].Date != date {
 			out = append(out, usageDay{Date: date})

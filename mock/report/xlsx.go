@@ -1,7 +1,8 @@
 package report
 
 import (
-	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -17,13 +18,10 @@ import (
 
 const maxExportDomains = 100
 
-// maxSheetRows is Excel's limit of rows per sheet (a variable so that a
-// test can lower it).
-var maxSheetRows = 1 << 20
-
 type xlsxLabels struct {
 	sheet, info, domain, time, traffic, bandwidth, requests string
 	taskID, taskName, typ, period, finished, note           string
+	rows                                                    string // a format: the rows written, of how many
 }
 
 var xlsxEnglish = xlsxLabels{
@@ -31,6 +29,7 @@ var xlsxEnglish = xlsxLabels{
 	bandwidth: "Bandwidth (bit/s)", requests: "Requests", taskID: "Task ID", taskName: "Task name",
 	typ: "Type", period: "Period (UTC)", finished: "Finished",
 	note: "Made-up data from cdnmock, the same for every export of this period: not real usage.",
+	rows: "the first %s of %s; a sheet holds no more",
 }
 
 var xlsxChinese = xlsxLabels{
@@ -38,6 +37,7 @@ var xlsxChinese = xlsxLabels{
 	bandwidth: "带宽 (bit/s)", requests: "请求数", taskID: "任务 ID", taskName: "任务名称",
 	typ: "类型", period: "时间段 (UTC)", finished: "完成时间",
 	note: "cdnmock 生成的模拟数据，同一时间段的导出数据相同：并非真实用量。",
+	rows: "仅前 %s 行，共 %s 行：一个工作表最多容纳这么多行",
 }
 
 // exportDomains are the domains of a detail export's rows.
@@ -59,10 +59,15 @@ func exportDomains(params map[string]string) []string {
 	return out
 }
 
-// DetailXLSX makes the usage-detail export (CreateUsageDetailDataExportTask)
-// of a task. The same task gives the same bytes: the zip's entries and the
-// document's dates are the task's finish time.
-func DetailXLSX(t Task) ([]byte, error) {
+// DetailXLSX writes the usage-detail export (CreateUsageDetailDataExportTask)
+// of a task to out, as it is made: out sees the zip's bytes long before
+// the last row. The same task gives the same bytes: the zip's entries and
+// the document's dates are the task's finish time.
+func DetailXLSX(out io.Writer, t Task) error { return detailXLSX(out, t, maxSheetRows) }
+
+// detailXLSX is DetailXLSX with sheets of at most maxRows rows. Past them
+// the usage sheet is cut, and the task sheet says so.
+func detailXLSX(out io.Writer, t Task, maxRows int) error {
 	l := xlsxChinese
 	if t.Params["Language"] == "en-us" {
 		l = xlsxEnglish
@@ -71,29 +76,31 @@ func DetailXLSX(t Task) ([]byte, error) {
 	start, errS := time.Parse(timeLayout, t.Start)
 	end, errE := time.Parse(timeLayout, t.End)
 
-	var buf bytes.Buffer
-	w := newXLSXWriter(&buf, docProps{Title: t.Name, Creator: "cdnmock", Created: t.Done})
+	usage := sheetSpec{l.sheet, []float64{28, 22, 18, 18}}
+	header := textCells(l.domain, l.time, l.traffic, l.bandwidth)
 	if vas {
-		w.sheet(l.sheet, 28, 22, 14)
-		w.row(textCells(l.domain, l.time, l.requests)...)
-	} else {
-		w.sheet(l.sheet, 28, 22, 18, 18)
-		w.row(textCells(l.domain, l.time, l.traffic, l.bandwidth)...)
+		usage.widths = []float64{28, 22, 14}
+		header = textCells(l.domain, l.time, l.requests)
 	}
-	rows := 1
+	w := newXLSXWriter(out, docProps{Title: t.Name, Creator: "cdnmock", Created: t.Done}, maxRows,
+		usage, sheetSpec{l.info, []float64{16}})
+	w.nextSheet()
+	w.row(header...)
+	var written, all int64 // data rows
 	if errS == nil && errE == nil {
+		domains := exportDomains(t.Params)
+		all = int64(len(domains)) * countPoints(start, end)
 	domains:
-		for _, d := range exportDomains(t.Params) {
-			for _, p := range usagePoints(d, start, end) {
-				if rows == maxSheetRows {
+		for _, d := range domains {
+			for p := range usagePoints(d, start, end) {
+				if w.full() {
 					break domains
 				}
-				rows++
-				when := p.T.Format(timeLayout)
+				written++
 				if vas {
-					w.row(textCell(d), textCell(when), numCell(p.Requests))
-				} else {
-					w.row(textCell(d), textCell(when), numCell(p.Bytes), numCell(int64(p.Bps())))
+					w.row(textCell(d), timeCell(p.T), numCell(p.Requests))
+				} else { // fractional bit/s are cut: whole numbers, as before
+					w.row(textCell(d), timeCell(p.T), numCell(p.Bytes), numCell(int64(p.Bps())))
 				}
 			}
 		}
@@ -103,15 +110,15 @@ func DetailXLSX(t Task) ([]byte, error) {
 	if vas {
 		typ = "vas"
 	}
-	w.sheet(l.info, 16)
+	w.nextSheet()
 	for _, kv := range [][2]string{
 		{l.taskID, t.ID}, {l.taskName, t.Name}, {l.typ, typ},
 		{l.period, t.Start + " - " + t.End}, {l.finished, t.Done.UTC().Format(timeLayout)}, {"", l.note},
 	} {
 		w.row(textCell(kv[0]), textCell(kv[1]))
 	}
-	if err := w.finish(); err != nil {
-		return nil, err
+	if written < all {
+		w.row(textCell(""), textCell(fmt.Sprintf(l.rows, thousands(written), thousands(all))))
 	}
-	return buf.Bytes(), nil
+	return w.finish()
 }

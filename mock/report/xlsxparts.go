@@ -9,7 +9,7 @@ import (
 
 // The parts of a workbook other than its sheets (ECMA-376 Part 1 for
 // SpreadsheetML, Part 2 for the package: content types, relationships,
-// core properties), written once the sheets are known.
+// core properties), written first: the sheets are known up front.
 
 const (
 	nsMain    = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -22,10 +22,10 @@ const (
 // workbookParts writes xl/workbook.xml, its relationships and the styles.
 func (w *xlsxWriter) workbookParts() {
 	var sheets, rels bytes.Buffer
-	for i, name := range w.sheets {
+	for i, sh := range w.sheets {
 		n := strconv.Itoa(i + 1)
 		sheets.WriteString(`<sheet name="`)
-		escape.WriteXMLText(&sheets, name) // quotes too: fit for an attribute
+		escape.WriteXMLText(&sheets, sh.name) // quotes too: fit for an attribute
 		sheets.WriteString(`" sheetId="` + n + `" r:id="rId` + n + `"/>`)
 		rels.WriteString(`<Relationship Id="rId` + n + `" Type="` + nsDocRels + `/worksheet" Target="worksheets/sheet` + n + `.xml"/>`)
 	}

@@ -9,19 +9,18 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/escape"
 )
 
 // A minimal SpreadsheetML (ECMA-376 Part 1) writer: a workbook of sheets,
-// each of rows of text and whole-number cells, streamed one sheet at a time
-// into its zip entry; a row's XML is appended to a buffer written out every
-// 16 KiB, so no row outlives its call. It writes only the parts Excel needs:
-// the content types, the package and workbook relationships, the core
-// properties (title, creator, dates), the workbook, a minimal stylesheet
-// (one font, the two fills Excel requires, one border, one cell format)
-// and the sheets. No theme (the font names its face, not a theme's) and no
+// each of rows of text, time and whole-number cells, streamed into the
+// zip, which writes to out as it goes. It writes the parts in the order
+// Excel does (xlsxparts.go: the content types, the package relationships,
+// the core properties, the workbook, its relationships, the stylesheet),
+// then the sheets, one after the other. A row's XML is appended to a
+// buffer handed to the zip every 16 KiB, so neither a row nor a sheet is
+// held. No theme (the font names its face, not a theme's) and no
 // docProps/app.xml, which only names the application.
 //
 // Text cells are inline strings (t="inlineStr"), not the shared string
@@ -29,15 +28,26 @@ import (
 // written, while inline strings stream; Excel turns them into shared ones
 // on its first save. Deflate makes the repeated domains cheap.
 
-// cell is one cell's value: text, or a number when isNum.
+// cell is one cell's value: text, a number, or a time written as text in
+// timeLayout (appended to the row's XML: no string per row).
 type cell struct {
-	text  string
-	num   int64
-	isNum bool
+	kind cellKind
+	text string
+	num  int64
+	at   time.Time
 }
 
-func textCell(s string) cell { return cell{text: s} }
-func numCell(n int64) cell   { return cell{num: n, isNum: true} }
+type cellKind uint8
+
+const (
+	cellText cellKind = iota
+	cellNum
+	cellTime
+)
+
+func textCell(s string) cell     { return cell{text: s} }
+func numCell(n int64) cell       { return cell{kind: cellNum, num: n} }
+func timeCell(at time.Time) cell { return cell{kind: cellTime, at: at} }
 func textCells(s ...string) []cell {
 	out := make([]cell, len(s))
 	for i, v := range s {
@@ -47,7 +57,8 @@ func textCells(s ...string) []cell {
 }
 
 const (
-	maxCellChars = 32767 // Excel's limit, in UTF-16 code units
+	maxCellChars = 32767   // Excel's limit, in UTF-16 code units
+	maxSheetRows = 1 << 20 // Excel's limit of rows per sheet
 	flushAt      = 16 << 10
 )
 
@@ -57,41 +68,65 @@ type docProps struct {
 	Created        time.Time // also the modification time
 }
 
+// sheetSpec names a sheet and gives its first columns' widths (in
+// characters). Excel takes names of at most 31 characters, none of
+// []:*?/\ : the callers' names are fixed labels.
+type sheetSpec struct {
+	name   string
+	widths []float64
+}
+
 // xlsxWriter writes one workbook. Calls after the first error do nothing;
 // finish returns that error.
 type xlsxWriter struct {
-	zw     *zip.Writer
-	props  docProps
-	sheets []string // names, in order; the first is the active one
-	part   io.Writer
-	buf    bytes.Buffer // the open sheet's XML not yet written to part
-	rows   int
-	err    error
+	zw      *zip.Writer
+	props   docProps
+	sheets  []sheetSpec
+	next    int // the index of the sheet nextSheet starts
+	maxRows int // per sheet
+	part    io.Writer
+	buf     bytes.Buffer // the open sheet's XML not yet written to part
+	rows    int          // of the open sheet
+	err     error
 }
 
-func newXLSXWriter(out io.Writer, props docProps) *xlsxWriter {
-	return &xlsxWriter{zw: zip.NewWriter(out), props: props}
+// newXLSXWriter starts a workbook of the given sheets, at most maxRows
+// rows each, and writes every part but the sheets.
+func newXLSXWriter(out io.Writer, props docProps, maxRows int, sheets ...sheetSpec) *xlsxWriter {
+	w := &xlsxWriter{zw: zip.NewWriter(out), props: props, sheets: sheets, maxRows: maxRows}
+	if len(sheets) == 0 {
+		w.err = errors.New("xlsx: a workbook needs a sheet")
+	}
+	w.packageParts()
+	w.workbookParts()
+	return w
 }
 
-// sheet starts a sheet named name, its first columns widths wide (in
-// characters), and ends the one before.
-func (w *xlsxWriter) sheet(name string, widths ...float64) {
+// nextSheet ends the open sheet, if any, and starts the next one.
+func (w *xlsxWriter) nextSheet() {
 	w.endSheet()
-	w.sheets = append(w.sheets, name)
-	w.part = w.create(fmt.Sprintf("xl/worksheets/sheet%d.xml", len(w.sheets)))
+	if w.err == nil && w.next == len(w.sheets) {
+		w.err = fmt.Errorf("xlsx: a sheet more than the %d given", len(w.sheets))
+	}
+	if w.err != nil {
+		return
+	}
+	sh := w.sheets[w.next]
+	w.next++
+	w.part = w.createEntry(fmt.Sprintf("xl/worksheets/sheet%d.xml", w.next))
 	w.rows = 0
 	b := &w.buf
 	b.WriteString(escape.XMLHeader)
 	b.WriteString(`<worksheet xmlns="` + nsMain + `"><sheetViews><sheetView workbookViewId="0"`)
-	if len(w.sheets) == 1 {
+	if w.next == 1 {
 		b.WriteString(` tabSelected="1"`)
 	}
 	b.WriteString(`/></sheetViews>`)
 	// CT_Worksheet's sequence: sheetViews, then cols (at least one col,
 	// in ascending order), then sheetData.
-	if len(widths) > 0 {
+	if len(sh.widths) > 0 {
 		b.WriteString(`<cols>`)
-		for i, width := range widths {
+		for i, width := range sh.widths {
 			n := strconv.Itoa(i + 1)
 			b.WriteString(`<col min="` + n + `" max="` + n + `" width="`)
 			b.WriteString(strconv.FormatFloat(width, 'f', -1, 64))
@@ -102,6 +137,9 @@ func (w *xlsxWriter) sheet(name string, widths ...float64) {
 	b.WriteString(`<sheetData>`)
 }
 
+// full tells whether the open sheet holds maxRows rows.
+func (w *xlsxWriter) full() bool { return w.rows >= w.maxRows }
+
 // row adds the next row of the open sheet.
 func (w *xlsxWriter) row(cells ...cell) {
 	if w.err != nil {
@@ -111,13 +149,13 @@ func (w *xlsxWriter) row(cells ...cell) {
 		w.err = errors.New("xlsx: a row before any sheet")
 		return
 	}
-	if w.rows == maxSheetRows {
-		w.err = fmt.Errorf("xlsx: sheet %q: more than %d rows", w.sheets[len(w.sheets)-1], maxSheetRows)
+	if w.full() {
+		w.err = fmt.Errorf("xlsx: sheet %q: more than %d rows", w.sheets[w.next-1].name, w.maxRows)
 		return
 	}
 	w.rows++
 	b := &w.buf
-	var rowNum, val [20]byte
+	var rowNum, val [32]byte
 	r := strconv.AppendInt(rowNum[:0], int64(w.rows), 10)
 	b.WriteString(`<row r="`)
 	b.Write(r)
@@ -126,20 +164,25 @@ func (w *xlsxWriter) row(cells ...cell) {
 		b.WriteString(`<c r="`)
 		writeColumn(b, i)
 		b.Write(r)
-		if c.isNum {
+		switch c.kind {
+		case cellNum:
 			b.WriteString(`"><v>`)
 			b.Write(strconv.AppendInt(val[:0], c.num, 10))
 			b.WriteString(`</v></c>`)
-			continue
+		case cellTime: // digits, '-', ':', 'T', 'Z': nothing to escape
+			b.WriteString(`" t="inlineStr"><is><t>`)
+			b.Write(c.at.UTC().AppendFormat(val[:0], timeLayout))
+			b.WriteString(`</t></is></c>`)
+		default:
+			b.WriteString(`" t="inlineStr"><is><t`)
+			s := truncateCell(c.text)
+			if s != strings.TrimSpace(s) {
+				b.WriteString(` xml:space="preserve"`)
+			}
+			b.WriteString(`>`)
+			writeCellText(b, s)
+			b.WriteString(`</t></is></c>`)
 		}
-		b.WriteString(`" t="inlineStr"><is><t`)
-		s := truncateCell(c.text)
-		if s != strings.TrimSpace(s) {
-			b.WriteString(` xml:space="preserve"`)
-		}
-		b.WriteString(`>`)
-		writeCellText(b, s)
-		b.WriteString(`</t></is></c>`)
 	}
 	b.WriteString(`</row>`)
 	if b.Len() >= flushAt {
@@ -147,15 +190,13 @@ func (w *xlsxWriter) row(cells ...cell) {
 	}
 }
 
-// finish ends the open sheet, writes the other parts and the zip's
-// directory.
+// finish ends the open sheet and writes the zip's directory; every sheet
+// given must have been started.
 func (w *xlsxWriter) finish() error {
 	w.endSheet()
-	if w.err == nil && len(w.sheets) == 0 {
-		w.err = errors.New("xlsx: a workbook needs a sheet")
+	if w.err == nil && w.next < len(w.sheets) {
+		w.err = fmt.Errorf("xlsx: sheet %q never written", w.sheets[w.next].name)
 	}
-	w.workbookParts()
-	w.packageParts()
 	if err := w.zw.Close(); w.err == nil {
 		w.err = err
 	}
@@ -178,10 +219,10 @@ func (w *xlsxWriter) flush() {
 	w.buf.Reset()
 }
 
-// create starts a zip entry dated the workbook's time, so the same
+// createEntry starts a zip entry dated the workbook's time, so the same
 // workbook is the same bytes. The zip's MS-DOS dates hold 1980 to 2107;
 // outside them the entry has no date.
-func (w *xlsxWriter) create(name string) io.Writer {
+func (w *xlsxWriter) createEntry(name string) io.Writer {
 	if w.err != nil {
 		return nil
 	}
@@ -194,16 +235,24 @@ func (w *xlsxWriter) create(name string) io.Writer {
 	return part
 }
 
-// writePart writes a whole part from pieces of XML.
+// writePart writes a whole part from pieces of XML; only before the
+// sheets, as it ends the zip entry a sheet would be writing.
 func (w *xlsxWriter) writePart(name string, pieces ...string) {
-	w.buf.Reset()
-	w.buf.WriteString(escape.XMLHeader)
-	for _, p := range pieces {
-		w.buf.WriteString(p)
+	if w.err == nil && w.part != nil {
+		w.err = fmt.Errorf("xlsx: part %s written while a sheet is open", name)
 	}
-	w.part = w.create(name)
-	w.flush()
-	w.part = nil
+	part := w.createEntry(name)
+	if w.err != nil {
+		return
+	}
+	if _, w.err = io.WriteString(part, escape.XMLHeader); w.err != nil {
+		return
+	}
+	for _, p := range pieces {
+		if _, w.err = io.WriteString(part, p); w.err != nil {
+			return
+		}
+	}
 }
 
 // writeColumn writes column i's letters (0 is A, 26 is AA).
@@ -212,62 +261,4 @@ func writeColumn(b *bytes.Buffer, i int) {
 		writeColumn(b, i/26-1)
 	}
 	b.WriteByte(byte('A' + i%26))
-}
-
-// truncateCell cuts s to what a cell holds, as Excel counts.
-func truncateCell(s string) string {
-	if len(s) <= maxCellChars {
-		return s
-	}
-	n := 0
-	for i, r := range s {
-		if n += max(utf16.RuneLen(r), 1); n > maxCellChars {
-			return s[:i]
-		}
-	}
-	return s
-}
-
-// writeCellText writes s as the text of a cell. XML 1.0 cannot hold most
-// control characters nor invalid UTF-8: those become U+FFFD (as
-// escape.WriteXMLText does for every XML the mock writes). And a cell's
-// text is an ST_Xstring (ECMA-376 Part 1, 22.9.2.19), in which _xHHHH_
-// stands for the character HHHH: a literal one is kept by writing its
-// first underscore as _x005F_, as Excel does (excelize and Excel read it
-// back as sent; openpyxl 3.0 shows inline strings undecoded).
-func writeCellText(b *bytes.Buffer, s string) {
-	for {
-		i := indexXstringEscape(s)
-		if i < 0 {
-			escape.WriteXMLText(b, s)
-			return
-		}
-		escape.WriteXMLText(b, s[:i])
-		b.WriteString("_x005F_")
-		s = s[i+1:]
-	}
-}
-
-// indexXstringEscape is the index of s's first _xHHHH_, or -1.
-func indexXstringEscape(s string) int {
-	for at := 0; ; {
-		i := strings.Index(s[at:], "_x")
-		if i < 0 {
-			return -1
-		}
-		i += at
-		if len(s) >= i+7 && s[i+6] == '_' && isHex(s[i+2:i+6]) {
-			return i
-		}
-		at = i + 1
-	}
-}
-
-func isHex(s string) bool {
-	for _, c := range []byte(s) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
-	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -13,22 +12,21 @@ import (
 	"time"
 )
 
-// unzip reads an export's parts.
-func unzip(t *testing.T, task Task) map[string]*zip.File {
+// unzip reads an export's parts, by name and in the zip's order.
+func unzip(t *testing.T, task Task) (map[string]*zip.File, []string) {
 	t.Helper()
-	data, err := DetailXLSX(task)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := makeXLSX(t, task)
 	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	parts := map[string]*zip.File{}
+	var order []string
 	for _, f := range z.File {
 		parts[f.Name] = f
+		order = append(order, f.Name)
 	}
-	return parts
+	return parts, order
 }
 
 func readPart(t *testing.T, f *zip.File) []byte {
@@ -45,16 +43,31 @@ func readPart(t *testing.T, f *zip.File) []byte {
 	return b
 }
 
-// The package holds the parts Excel needs, each well-formed XML, each
-// with a content type, and every relationship names a part it holds.
+// The content type of each part; .rels and other .xml parts by extension.
+var wantContentTypes = map[string]string{
+	"rels":                      "application/vnd.openxmlformats-package.relationships+xml",
+	"xml":                       "application/xml",
+	"/xl/workbook.xml":          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+	"/xl/styles.xml":            "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml",
+	"/docProps/core.xml":        "application/vnd.openxmlformats-package.core-properties+xml",
+	"/xl/worksheets/sheet1.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+	"/xl/worksheets/sheet2.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+}
+
+// The package holds the parts Excel needs, in the order Excel writes
+// them, each well-formed XML with its content type; every relationship
+// names a part it holds, and every part but the content types and the
+// relationships is the target of one.
 func TestWorkbookParts(t *testing.T) {
-	parts := unzip(t, withParams("Language", "en-us", "DomainNames", "<&>.example.com"))
-	want := []string{"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/_rels/workbook.xml.rels",
-		"xl/styles.xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
-	if got := slices.Sorted(maps.Keys(parts)); !slices.Equal(got, want) {
-		t.Fatalf("parts %q, want %q", got, want)
+	parts, order := unzip(t, withParams("Language", "en-us", "DomainNames", "<&>.example.com"))
+	want := []string{"[Content_Types].xml", "_rels/.rels", "docProps/core.xml", "xl/workbook.xml",
+		"xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"}
+	if !slices.Equal(order, want) {
+		t.Fatalf("parts %q, want %q", order, want)
 	}
 	typed := map[string]bool{}
+	targeted := map[string]bool{}
+	typesSeen := map[string]bool{}
 	for name, f := range parts {
 		d := xml.NewDecoder(bytes.NewReader(readPart(t, f)))
 		for {
@@ -78,7 +91,15 @@ func TestWorkbookParts(t *testing.T) {
 				return ""
 			}
 			switch se.Name.Local {
-			case "Override":
+			case "Default", "Override":
+				key := attr("Extension") + attr("PartName")
+				typesSeen[key] = true
+				if ct := attr("ContentType"); ct != wantContentTypes[key] {
+					t.Errorf("%s: %s has content type %q, want %q", name, key, ct, wantContentTypes[key])
+				}
+				if se.Name.Local == "Default" {
+					continue
+				}
 				typed[strings.TrimPrefix(attr("PartName"), "/")] = true
 				if parts[strings.TrimPrefix(attr("PartName"), "/")] == nil {
 					t.Errorf("%s: a content type for %s, which is not in the package", name, attr("PartName"))
@@ -87,15 +108,28 @@ func TestWorkbookParts(t *testing.T) {
 				// A target is relative to the folder of the part the
 				// .rels file describes (OPC, Part 2).
 				base := path.Dir(path.Dir(name))
-				if target := path.Join(base, attr("Target")); parts[target] == nil {
+				target := path.Join(base, attr("Target"))
+				targeted[target] = true
+				if parts[target] == nil {
 					t.Errorf("%s: relationship %s names %s, which is not in the package", name, attr("Id"), target)
 				}
 			}
 		}
 	}
 	for name := range parts {
-		if !typed[name] && !strings.HasSuffix(name, ".rels") && name != "[Content_Types].xml" {
+		if strings.HasSuffix(name, ".rels") || name == "[Content_Types].xml" {
+			continue
+		}
+		if !typed[name] {
 			t.Errorf("%s has no content type Override", name)
+		}
+		if !targeted[name] {
+			t.Errorf("%s is the target of no relationship: readers never find it", name)
+		}
+	}
+	for key := range wantContentTypes {
+		if !typesSeen[key] {
+			t.Errorf("[Content_Types].xml lacks %s", key)
 		}
 	}
 }
@@ -104,44 +138,24 @@ func TestWorkbookParts(t *testing.T) {
 // each entry is dated that time; a time the zip cannot date leaves the
 // entries undated.
 func TestWorkbookBytesAndDates(t *testing.T) {
-	a, err := DetailXLSX(sampleTask)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := makeXLSX(t, sampleTask)
 	shanghai := sampleTask
 	shanghai.Done = sampleTask.Done.In(time.FixedZone("CST", 8*3600))
-	if b, _ := DetailXLSX(shanghai); !bytes.Equal(a, b) {
+	if b := makeXLSX(t, shanghai); !bytes.Equal(a, b) {
 		t.Error("the same finish time in another zone gives other bytes")
 	}
-	for name, f := range unzip(t, sampleTask) {
+	parts, _ := unzip(t, sampleTask)
+	for name, f := range parts {
 		if !f.Modified.Equal(sampleTask.Done) {
 			t.Errorf("%s: dated %v, want the task's finish %v", name, f.Modified, sampleTask.Done)
 		}
 	}
 	old := sampleTask
 	old.Done = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	for name, f := range unzip(t, old) {
+	parts, _ = unzip(t, old)
+	for name, f := range parts {
 		if f.ModifiedDate != 0 || f.ModifiedTime != 0 {
 			t.Errorf("%s: dated %v for a finish in 1970, want undated", name, f.Modified)
-		}
-	}
-}
-
-func TestCellText(t *testing.T) {
-	for in, want := range map[string]string{
-		"a.example.com":         "a.example.com",
-		`<&>"'`:                 "&lt;&amp;&gt;&#34;&#39;",
-		"a\x01\xffb\uFFFE":      "a\uFFFD\uFFFDb\uFFFD",
-		"\t\r\n𝄞":               "&#x9;&#xD;&#xA;𝄞",
-		"_x0041_":               "_x005F_x0041_",
-		"_x0041_x00fF_":         "_x005F_x0041_x005F_x00fF_",
-		"__x0041_":              "__x005F_x0041_",
-		"_x004_ _xZZZZ_ _x0041": "_x004_ _xZZZZ_ _x0041",
-	} {
-		var b bytes.Buffer
-		writeCellText(&b, in)
-		if b.String() != want {
-			t.Errorf("%q: %q, want %q", in, b.String(), want)
 		}
 	}
 }
@@ -150,8 +164,8 @@ func TestCellText(t *testing.T) {
 // spaces kept (xml:space="preserve", else Excel trims them).
 func TestRowXML(t *testing.T) {
 	var out bytes.Buffer
-	w := newXLSXWriter(&out, docProps{})
-	w.sheet("S")
+	w := newXLSXWriter(&out, docProps{}, 10, sheetSpec{name: "S"})
+	w.nextSheet()
 	cells := []cell{textCell(" a"), numCell(-42), textCell("b"), textCell("c\n")}
 	for range 24 {
 		cells = append(cells, numCell(1))
@@ -161,7 +175,7 @@ func TestRowXML(t *testing.T) {
 		t.Fatal(err)
 	}
 	z, _ := zip.NewReader(bytes.NewReader(out.Bytes()), int64(out.Len()))
-	sheet := string(readPart(t, z.File[0]))
+	sheet := string(readPart(t, z.File[len(z.File)-1]))
 	for _, want := range []string{
 		`<row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"> a</t></is></c><c r="B1"><v>-42</v></c>`,
 		`<c r="C1" t="inlineStr"><is><t>b</t></is></c><c r="D1" t="inlineStr"><is><t xml:space="preserve">c&#xA;</t></is></c>`,
@@ -174,17 +188,61 @@ func TestRowXML(t *testing.T) {
 }
 
 func TestWriterErrors(t *testing.T) {
-	defer func(n int) { maxSheetRows = n }(maxSheetRows)
-	maxSheetRows = 2
-	for name, write := range map[string]func(w *xlsxWriter){
-		"no sheet":      func(w *xlsxWriter) {},
-		"row before":    func(w *xlsxWriter) { w.row(textCell("a")); w.sheet("S") },
-		"too many rows": func(w *xlsxWriter) { w.sheet("S"); w.row(); w.row(); w.row() },
+	s := sheetSpec{name: "S"}
+	for name, write := range map[string]func() *xlsxWriter{
+		"no sheet": func() *xlsxWriter { return newXLSXWriter(io.Discard, docProps{}, 2) },
+		"row before": func() *xlsxWriter {
+			w := newXLSXWriter(io.Discard, docProps{}, 2, s)
+			w.row(textCell("a"))
+			w.nextSheet()
+			return w
+		},
+		"too many rows": func() *xlsxWriter {
+			w := newXLSXWriter(io.Discard, docProps{}, 2, s)
+			w.nextSheet()
+			w.row()
+			w.row()
+			w.row()
+			return w
+		},
+		"a sheet not given": func() *xlsxWriter {
+			w := newXLSXWriter(io.Discard, docProps{}, 2, s)
+			w.nextSheet()
+			w.nextSheet()
+			return w
+		},
+		"a sheet not written": func() *xlsxWriter {
+			w := newXLSXWriter(io.Discard, docProps{}, 2, s, s)
+			w.nextSheet()
+			return w
+		},
+		"a part in a sheet": func() *xlsxWriter {
+			w := newXLSXWriter(io.Discard, docProps{}, 2, s)
+			w.nextSheet()
+			w.writePart("x.xml", "<x/>")
+			return w
+		},
 	} {
-		w := newXLSXWriter(io.Discard, docProps{})
-		write(w)
-		if err := w.finish(); err == nil {
+		if err := write().finish(); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// The sheet's rows reach out as they are written, not at finish: most of
+// the file is out before it. And full() stops at maxRows.
+func TestWriterStreams(t *testing.T) {
+	var out countingWriter
+	w := newXLSXWriter(&out, docProps{}, 10_000, sheetSpec{name: "S"})
+	w.nextSheet()
+	for i := 0; !w.full(); i++ {
+		w.row(textCell("a.example.com"), numCell(int64(i)*7919), numCell(int64(i)))
+	}
+	before := out
+	if err := w.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if w.rows != 10_000 || before < out/2 {
+		t.Errorf("%d rows; %d of the file's %d bytes out before finish, want at least half", w.rows, before, out)
 	}
 }

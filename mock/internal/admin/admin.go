@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -68,6 +69,8 @@ type Deps struct {
 	Tasks           *tasks.Store
 	Resources       *resources.Store // the items of x-mock-resources (resources.go)
 	NewRequestID    func() string
+	Logger          *slog.Logger
+	Downloads       chan struct{}                 // one per download being made (download.go)
 	Catalog         func() Catalog                // the catalog serving now
 	State           func() adminapi.ScenarioState // the active scenario and the bindings
 	ReloadError     func() string                 // the last failed reload, "" when none

@@ -3,8 +3,8 @@ package admin
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,9 +15,17 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
 
+// DefaultMaxDownloads bounds the files made at once (mock.Config's
+// MaxDownloads): each costs a core for seconds at the largest export,
+// and about a megabyte of deflate state.
+const DefaultMaxDownloads = 4
+
 // adminDownload serves GET /_mock/downloads/<token>: the file of a task
-// that has succeeded, made afresh (the data is deterministic). Anything
-// else is a 404 in the Alibaba error envelope, in JSON.
+// that has succeeded, made afresh (the data is deterministic) and
+// streamed as it is made, without a Content-Length. Anything else is a
+// 404 in the Alibaba error envelope, in JSON; past the downloads made at
+// once, a 503. A failure after the first byte can only cut the answer
+// short: it is logged and the connection dropped.
 func (s *api) adminDownload(c echo.Context) error {
 	now := s.Clock.Now()
 	t := s.Tasks.ByDownload(c.Param("token"))
@@ -39,15 +47,54 @@ func (s *api) adminDownload(c echo.Context) error {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound",
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID(), t.Report)})
 	}
-	data, err := rep.Make(report.Task{ID: t.ID(), Name: t.Name(), Start: t.Start(), End: t.End(), Params: t.Params(), Done: t.Done})
-	if err != nil {
+	select {
+	case s.Downloads <- struct{}{}:
+		defer func() { <-s.Downloads }()
+	default:
+		return s.downloadError(c, &contract.APIError{Status: http.StatusServiceUnavailable, Code: "Mock.DownloadBusy",
+			Message: fmt.Sprintf("%d export files are being made already, the most at once; try again when one is done.", cap(s.Downloads))})
+	}
+	out := &fileAnswer{c: c, contentType: rep.ContentType,
+		disposition: fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID(), rep.Ext)}
+	err := rep.Make(out, report.Task{ID: t.ID(), Name: t.Name(), Start: t.Start(), End: t.End(), Params: t.Params(), Done: t.Done})
+	switch {
+	case err == nil:
+		out.start() // an empty file still gets its headers
+		return nil
+	case out.written == 0:
 		return s.downloadError(c, &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
 			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID(), err)})
 	}
-	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID(), rep.Ext))
-	h.Set("Content-Length", strconv.Itoa(len(data)))
-	return c.Blob(http.StatusOK, rep.ContentType, data)
+	s.Logger.LogAttrs(c.Request().Context(), slog.LevelError, "download cut short",
+		slog.String("task", t.ID()), slog.String("report", rep.Ext), slog.Int64("bytes", out.written), slog.String("error", err.Error()))
+	panic(http.ErrAbortHandler) // the client sees the connection drop, not a whole file
+}
+
+// fileAnswer is a download's answer, written as the file is made: the
+// status and headers go with the first byte.
+type fileAnswer struct {
+	c                        echo.Context
+	contentType, disposition string
+	started                  bool
+	written                  int64
+}
+
+func (f *fileAnswer) start() {
+	if f.started {
+		return
+	}
+	f.started = true
+	res := f.c.Response()
+	res.Header().Set(echo.HeaderContentType, f.contentType)
+	res.Header().Set("Content-Disposition", f.disposition)
+	res.WriteHeader(http.StatusOK)
+}
+
+func (f *fileAnswer) Write(p []byte) (int, error) {
+	f.start()
+	n, err := f.c.Response().Write(p)
+	f.written += int64(n)
+	return n, err
 }
 
 func (s *api) downloadError(c echo.Context, e *contract.APIError) error {

@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"io"
 	"maps"
 	"slices"
 
@@ -8,10 +9,11 @@ import (
 )
 
 // ReportKind is a kind of file an export task's download serves; a
-// create's x-mock-state names one.
+// create's x-mock-state names one. Make writes the file to w as it is
+// made: a failure before the first byte can still be answered as one.
 type ReportKind struct {
 	ContentType, Ext string
-	Make             func(report.Task) ([]byte, error)
+	Make             func(w io.Writer, t report.Task) error
 }
 
 // Reports are the files an export task can serve, by the name its

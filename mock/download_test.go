@@ -1,0 +1,171 @@
+package mock
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// finishedDetail creates a detail export of two domains over a day on srv,
+// moves the clock past its end and gives the path of its file.
+func finishedDetail(t *testing.T, srv *Server) string {
+	t.Helper()
+	q := url.Values{"Action": {"CreateUsageDetailDataExportTask"}, "Version": {"2018-05-10"}, "Format": {"JSON"},
+		"AccessKeyId": {"AK-dl"}, "Type": {"flow"}, "DomainNames": {"a.example.com,b.example.com"}, "Language": {"en-us"},
+		"StartTime": {"2026-11-01T00:00:00Z"}, "EndTime": {"2026-11-02T00:00:00Z"}}
+	if code, body := serveJSON(t, srv, httptest.NewRequest(http.MethodPost, "/?"+q.Encode(), nil)); code != 200 {
+		t.Fatalf("create: %d %v", code, body)
+	}
+	srv.cfg.Clock.Advance(10 * time.Minute)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, AdminPrefix+"/tasks?accessKeyId=AK-dl", nil))
+	var page TasksPage
+	if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil || len(page.Accounts) != 1 {
+		t.Fatalf("GET /_mock/tasks: %v %s", err, rec.Body)
+	}
+	u, err := url.Parse(page.Accounts[0].Tasks[0].FileURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Path
+}
+
+// heldWriter is a client that stops reading: its first Write reports how
+// many bytes it brings, on started, and waits for release.
+type heldWriter struct {
+	httptest.ResponseRecorder
+	started chan int
+	release chan struct{}
+	once    sync.Once
+}
+
+func (w *heldWriter) Write(p []byte) (int, error) {
+	w.once.Do(func() {
+		w.started <- len(p)
+		<-w.release
+	})
+	return w.ResponseRecorder.Write(p)
+}
+
+// holdDownloads starts n downloads of path, each held at its first write;
+// release lets them finish and gives what each client got.
+func holdDownloads(t *testing.T, srv *Server, path string, n int) (firstWrites []int, release func() []*heldWriter) {
+	t.Helper()
+	var wg sync.WaitGroup
+	gate := make(chan struct{})
+	ws := make([]*heldWriter, n)
+	for i := range ws {
+		ws[i] = &heldWriter{ResponseRecorder: *httptest.NewRecorder(), started: make(chan int, 1), release: gate}
+		wg.Go(func() { srv.ServeHTTP(ws[i], httptest.NewRequest(http.MethodGet, path, nil)) })
+	}
+	for _, w := range ws {
+		firstWrites = append(firstWrites, <-w.started)
+	}
+	return firstWrites, func() []*heldWriter {
+		close(gate)
+		wg.Wait()
+		return ws
+	}
+}
+
+// A download is streamed: the client has bytes while the file is being
+// made (the handler is held in its first write, which is a small part of
+// the file), without a Content-Length; the file is whole and the same as
+// one not held, and excelize reads it.
+func TestDownloadStreams(t *testing.T) {
+	srv, _ := limitsServer(t, Config{})
+	path := finishedDetail(t, srv)
+	whole := httptest.NewRecorder()
+	srv.ServeHTTP(whole, httptest.NewRequest(http.MethodGet, path, nil))
+	if whole.Code != 200 || whole.Header().Get("Content-Length") != "" || whole.Body.Len() < 16<<10 {
+		t.Fatalf("download: %d, Content-Length %q, %d bytes", whole.Code, whole.Header().Get("Content-Length"), whole.Body.Len())
+	}
+	first, release := holdDownloads(t, srv, path, 1)
+	if first[0] >= whole.Body.Len()/2 {
+		t.Errorf("the first write brings %d of the file's %d bytes: not streamed", first[0], whole.Body.Len())
+	}
+	got := release()[0]
+	if got.Code != 200 || !bytes.Equal(got.Body.Bytes(), whole.Body.Bytes()) {
+		t.Errorf("held download: %d, %d bytes; want the same %d bytes", got.Code, got.Body.Len(), whole.Body.Len())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(got.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if rows, err := f.GetRows("Usage"); err != nil || len(rows) != 1+2*288 {
+		t.Errorf("%d rows (%v), want 577", len(rows), err)
+	}
+}
+
+// Config.MaxDownloads files are made at once; one more is answered 503
+// Mock.DownloadBusy at once, and once one ends a download works again.
+func TestDownloadBusy(t *testing.T) {
+	srv, _ := limitsServer(t, Config{MaxDownloads: 2})
+	path := finishedDetail(t, srv)
+	_, release := holdDownloads(t, srv, path, 2)
+	busy := httptest.NewRecorder()
+	srv.ServeHTTP(busy, httptest.NewRequest(http.MethodGet, path, nil))
+	var body struct{ Code, Message string }
+	if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
+		!strings.Contains(body.Message, "2 export files are being made already") {
+		t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
+	}
+	for _, w := range release() {
+		if w.Code != 200 {
+			t.Errorf("a held download: %d", w.Code)
+		}
+	}
+	rec := httptest.NewRecorder()
+	if srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil)); rec.Code != 200 {
+		t.Errorf("once the downloads ended: %d %s", rec.Code, rec.Body)
+	}
+	if _, err := New(Config{MaxDownloads: -1}); err == nil || !strings.Contains(err.Error(), "MaxDownloads") {
+		t.Errorf("MaxDownloads -1: %v", err)
+	}
+}
+
+// failingWriter is a client that goes away after its first write.
+type failingWriter struct {
+	httptest.ResponseRecorder
+	writes int
+}
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.writes++; w.writes > 1 {
+		return 0, errors.New("the client went away")
+	}
+	return w.ResponseRecorder.Write(p)
+}
+
+// A failure after the first byte cuts the answer short (the handler
+// aborts: the client sees the connection drop) and is logged; it never
+// appends an error to half a file.
+func TestDownloadCutShort(t *testing.T) {
+	srv, logs := limitsServer(t, Config{})
+	path := finishedDetail(t, srv)
+	w := &failingWriter{ResponseRecorder: *httptest.NewRecorder()}
+	func() {
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
+				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+			}
+		}()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	}()
+	if !strings.Contains(logs.String(), `msg="download cut short"`) || !strings.Contains(logs.String(), "the client went away") {
+		t.Errorf("logs:\n%s", logs)
+	}
+	if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
+		t.Errorf("%d %q", w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
+	}
+}
