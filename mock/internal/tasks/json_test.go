@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // oldTaskJSON is a task as the --state file held it before tasks kept
@@ -188,5 +189,35 @@ func TestStateJSONMismatchQuotesTheStart(t *testing.T) {
 	}
 	if msg := err.Error(); len(msg) > 300 || !strings.HasPrefix(msg, `name "xé`) || !strings.Contains(msg, `"…: its params.TaskName says "éé`) {
 		t.Errorf("message of %d bytes: %.400s", len(msg), msg)
+	}
+}
+
+// A task whose parameters hold its TaskName keeps the name once, in them,
+// whether created or loaded from the state file: keep packs a name given
+// apart between the id and the parameters, so loading must give it none
+// (the file's name is the parameter's) rather than pack a second copy.
+func TestStateJSONNameKeptOnce(t *testing.T) {
+	ts := openTestStore(t, "", maxTasks)
+	x := newTask("AK1")
+	if err := ts.create(x, []Param{{"Language", "en-us"}, {"TaskName", "monthly"}}, ""); err != nil {
+		t.Fatal(err)
+	}
+	file, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Task
+	if err := json.Unmarshal(file, &back); err != nil {
+		t.Fatal(err)
+	}
+	for label, task := range map[string]*Task{"created": x, "loaded": &back} {
+		if task.Name() != "monthly" {
+			t.Fatalf("%s task named %q", label, task.Name())
+		}
+		// The packed string is token, creation time, id, name apart, params.
+		afterID := unsafe.Add(unsafe.Pointer(unsafe.StringData(task.id)), len(task.id))
+		if unsafe.Pointer(unsafe.StringData(task.params)) != afterID {
+			t.Errorf("%s task packs a name apart from its parameters' TaskName", label)
+		}
 	}
 }
