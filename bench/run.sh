@@ -17,7 +17,7 @@
 #   its log goes to a file, as in CI; the file is emptied between runs.
 #   - startup: time from exec to the first 200 on GET /_mock/health, and on
 #     a generated operation's first call (DescribeCdnService), which loads it;
-#     and the release build's to /_mock/health
+#     and the release build's to /_mock/health, the three in turn
 #   - RSS: idle, under load (the release build's too), and over a long run
 #     of ~1M requests
 #
@@ -221,9 +221,14 @@ start() {
   PIDS+=("$STARTED_PID")
 }
 
+# stop PID: stops a process this script started and forgets it, so that
+# the cleanup at exit cannot signal another process given its number.
 stop() {
   kill -TERM "$1" 2>/dev/null || true
   wait "$1" 2>/dev/null || true
+  local kept=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
 }
 
 # start_mock PORT [ARGS...]: cdnmock (SERVER_CMD, default MOCK_CMD) at the
@@ -361,26 +366,45 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.2f", us / 1000}'; }
 
 # --- measurements ------------------------------------------------------------
 
-# measure_startup PATH [BIN...]: exec to first 200 on PATH, STARTS times, of
-# BIN (default MOCK_CMD); sets STARTUP_MEDIAN, STARTUP_MIN, STARTUP_MAX (ms).
-measure_startup() {
-  local path=$1 port t0 t1 pid times=()
+# time_start PATH BIN...: one start of BIN, from exec to the first 200 on
+# PATH; sets START_US.
+time_start() {
+  local path=$1 port t0 pid
   shift
-  local cmd=("$@")
-  [ $# -gt 0 ] || cmd=("${MOCK_CMD[@]}")
-  log "startup to the first 200 on $path: $STARTS starts of $(basename "${cmd[-1]}")"
+  free_port port
+  t0=${EPOCHREALTIME/./}
+  start "$@" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off
+  pid=$STARTED_PID
+  wait_healthy "$port" "$path" "$pid"
+  START_US=$((${EPOCHREALTIME/./} - t0))
+  stop "$pid"
+}
+
+# startup_stats US...: "median min max" in ms.
+startup_stats() {
+  printf '%s\n' "$@" | sort -n |
+    awk '{v[NR] = $1} END {printf "%.1f %.1f %.1f\n", v[int((NR + 1) / 2)] / 1000, v[1] / 1000, v[NR] / 1000}'
+}
+
+# measure_startups: STARTS rounds, each timing in turn the go build to
+# /_mock/health, the go build to a generated operation's first call
+# (which loads it) and the release build to /_mock/health, so that a slow
+# moment of the machine hits the three alike. Sets HEALTH_STARTUP,
+# GEN_STARTUP and REL_STARTUP: (median min max), in ms.
+measure_startups() {
+  local health=() gen=() rel=()
+  log "startup to the first 200: $STARTS rounds of three starts"
   for _ in $(seq "$STARTS"); do
-    free_port port
-    t0=${EPOCHREALTIME/./}
-    start "${cmd[@]}" --addr "127.0.0.1:$port" --clock "$CLOCK" --throttle off
-    pid=$STARTED_PID
-    wait_healthy "$port" "$path" "$pid"
-    t1=${EPOCHREALTIME/./}
-    times+=("$((t1 - t0))")
-    stop "$pid"
+    time_start /_mock/health "${MOCK_CMD[@]}"
+    health+=("$START_US")
+    time_start "/?Action=DescribeCdnService&Version=2018-05-10&Format=JSON" "${MOCK_CMD[@]}"
+    gen+=("$START_US")
+    time_start /_mock/health "${RELEASE_CMD[@]}"
+    rel+=("$START_US")
   done
-  read -r STARTUP_MIN STARTUP_MEDIAN STARTUP_MAX < <(printf '%s\n' "${times[@]}" | sort -n |
-    awk '{v[NR] = $1} END {printf "%.1f %.1f %.1f\n", v[1] / 1000, v[int((NR + 1) / 2)] / 1000, v[NR] / 1000}')
+  read -ra HEALTH_STARTUP < <(startup_stats "${health[@]}")
+  read -ra GEN_STARTUP < <(startup_stats "${gen[@]}")
+  read -ra REL_STARTUP < <(startup_stats "${rel[@]}")
 }
 
 # capture_answer: a real success answer of cdnmock, which the baseline then
@@ -428,8 +452,7 @@ long_run() {
   MOCK_PORT=$saved_port MOCK_PID=$saved_pid
   LONG_REQUESTS_DONE=$W_REQUESTS LONG_CHECK=$W_CHECK LONG_SECONDS=$seconds LONG_OTHER=$W_OTHER
   sleep 1 # one more sample after the load
-  kill "$sampler" 2>/dev/null || true
-  wait "$sampler" 2>/dev/null || true
+  stop "$sampler"
   LONG_END_KB=$(rss_kb "$pid")
   stop "$pid"
   cp "$TMP/rss-long" "$RESULTS/raw/rss-long.txt"
@@ -551,12 +574,7 @@ main() {
   rm -rf "$RESULTS/raw" # no stale output of an earlier run beside this one's
   mkdir -p "$RESULTS/raw"
 
-  measure_startup /_mock/health
-  HEALTH_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
-  measure_startup "/?Action=DescribeCdnService&Version=2018-05-10&Format=JSON"
-  GEN_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
-  measure_startup /_mock/health "${RELEASE_CMD[@]}"
-  REL_STARTUP=("$STARTUP_MEDIAN" "$STARTUP_MIN" "$STARTUP_MAX")
+  measure_startups
 
   free_port MOCK_PORT
   free_port BASE_PORT
@@ -613,10 +631,7 @@ main() {
           PIDS+=("$sampler")
         fi
         run_wrk "$c" "$n" "$DURATION" "r$r"
-        if [ -n "$sampler" ]; then
-          kill "$sampler" 2>/dev/null || true
-          wait "$sampler" 2>/dev/null || true
-        fi
+        [ -z "$sampler" ] || stop "$sampler"
         R_RPS[$c$n]+=" $W_RPS" R_P50[$c$n]+=" $W_P50" R_P99[$c$n]+=" $W_P99" R_OTHER[$c$n]+=" $W_OTHER"
         [ "$W_CHECK" = ok ] || CHECK[$c$n]="$W_CHECK (round $r)"
       done
