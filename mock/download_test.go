@@ -149,9 +149,10 @@ func (w *failingWriter) Write(p []byte) (int, error) {
 
 // A failure after the first byte cuts the answer short (the handler
 // aborts: the client sees the connection drop) and is logged; it never
-// appends an error to half a file.
+// appends an error to half a file. The cut download's slot is free again:
+// with one slot, the next download is whole.
 func TestDownloadCutShort(t *testing.T) {
-	srv, logs := limitsServer(t, Config{})
+	srv, logs := limitsServer(t, Config{MaxDownloads: 1})
 	path := finishedDetail(t, srv)
 	w := &failingWriter{ResponseRecorder: *httptest.NewRecorder()}
 	func() {
@@ -167,5 +168,9 @@ func TestDownloadCutShort(t *testing.T) {
 	}
 	if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
 		t.Errorf("%d %q", w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
+	}
+	again := httptest.NewRecorder()
+	if srv.ServeHTTP(again, httptest.NewRequest(http.MethodGet, path, nil)); again.Code != 200 {
+		t.Errorf("a download after the cut one: %d %s, want 200 (the slot released)", again.Code, again.Body)
 	}
 }
