@@ -134,43 +134,46 @@ func TestDownloadBusy(t *testing.T) {
 	}
 }
 
-// failingWriter is a client that goes away after its first write.
+// failingWriter is a client that goes away after ok writes.
 type failingWriter struct {
 	httptest.ResponseRecorder
-	writes int
+	ok, writes int
 }
 
 func (w *failingWriter) Write(p []byte) (int, error) {
-	if w.writes++; w.writes > 1 {
+	if w.writes++; w.writes > w.ok {
 		return 0, errors.New("the client went away")
 	}
 	return w.ResponseRecorder.Write(p)
 }
 
-// A failure after the first byte cuts the answer short (the handler
+// A failure once the answer has started cuts it short (the handler
 // aborts: the client sees the connection drop) and is logged; it never
-// appends an error to half a file. The cut download's slot is free again:
-// with one slot, the next download is whole.
+// appends an error to the file, even when the failed write was the first
+// (the status and headers were already sent). The cut download's slot is
+// free again: with one slot, the next download is whole.
 func TestDownloadCutShort(t *testing.T) {
-	srv, logs := limitsServer(t, Config{MaxDownloads: 1})
-	path := finishedDetail(t, srv)
-	w := &failingWriter{ResponseRecorder: *httptest.NewRecorder()}
-	func() {
-		defer func() {
-			if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
-				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
-			}
+	for _, ok := range []int{1, 0} {
+		srv, logs := limitsServer(t, Config{MaxDownloads: 1})
+		path := finishedDetail(t, srv)
+		w := &failingWriter{ResponseRecorder: *httptest.NewRecorder(), ok: ok}
+		func() {
+			defer func() {
+				if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
+					t.Errorf("%d writes: recovered %v, want http.ErrAbortHandler", ok, v)
+				}
+			}()
+			srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 		}()
-		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
-	}()
-	if !strings.Contains(logs.String(), `msg="download cut short"`) || !strings.Contains(logs.String(), "the client went away") {
-		t.Errorf("logs:\n%s", logs)
-	}
-	if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
-		t.Errorf("%d %q", w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
-	}
-	again := httptest.NewRecorder()
-	if srv.ServeHTTP(again, httptest.NewRequest(http.MethodGet, path, nil)); again.Code != 200 {
-		t.Errorf("a download after the cut one: %d %s, want 200 (the slot released)", again.Code, again.Body)
+		if !strings.Contains(logs.String(), `msg="download cut short"`) || !strings.Contains(logs.String(), "the client went away") {
+			t.Errorf("%d writes: logs:\n%s", ok, logs)
+		}
+		if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
+			t.Errorf("%d writes: %d %q", ok, w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
+		}
+		again := httptest.NewRecorder()
+		if srv.ServeHTTP(again, httptest.NewRequest(http.MethodGet, path, nil)); again.Code != 200 {
+			t.Errorf("%d writes: a download after the cut one: %d %s, want 200 (the slot released)", ok, again.Code, again.Body)
+		}
 	}
 }

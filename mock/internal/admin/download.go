@@ -24,7 +24,8 @@ const DefaultMaxDownloads = 4
 // that has succeeded, made afresh (the data is deterministic) and
 // streamed as it is made, without a Content-Length. Anything else is a
 // 404 in the Alibaba error envelope, in JSON; past the downloads made at
-// once, a 503. A failure after the first byte can only cut the answer
+// once, a 503. A failure once the answer has started (its status and
+// headers go with the first write, even one that fails) can only cut it
 // short: it is logged and the connection dropped.
 func (s *api) adminDownload(c echo.Context) error {
 	now := s.Clock.Now()
@@ -61,7 +62,7 @@ func (s *api) adminDownload(c echo.Context) error {
 	case err == nil:
 		out.start() // an empty file still gets its headers
 		return nil
-	case out.written == 0:
+	case !out.started: // nothing sent yet: the failure can still be the answer
 		return s.downloadError(c, &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
 			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID(), err)})
 	}
