@@ -302,6 +302,10 @@ func (bw *bufferedWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// Unwrap gives http.ResponseController the client's writer when the
+// answer streams to it (a download's write deadlines).
+func (bw *bufferedWriter) Unwrap() http.ResponseWriter { return bw.out }
+
 // truncate cuts s to n bytes for a message, marking the cut.
 func truncate(s string, n int) string {
 	if len(s) <= n {

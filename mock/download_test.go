@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 )
 
 // finishedDetail creates a detail export of two domains over a day on srv,
@@ -175,5 +177,59 @@ func TestDownloadCutShort(t *testing.T) {
 		if srv.ServeHTTP(again, httptest.NewRequest(http.MethodGet, path, nil)); again.Code != 200 {
 			t.Errorf("%d writes: a download after the cut one: %d %s, want 200 (the slot released)", ok, again.Code, again.Body)
 		}
+	}
+}
+
+// deadlineWriter records, in order, the write deadlines set on it through
+// http.ResponseController and its writes, each with the time it came.
+type deadlineWriter struct {
+	httptest.ResponseRecorder
+	events []deadlineEvent
+}
+
+type deadlineEvent struct {
+	deadline time.Time // zero: a write
+	at       time.Time
+}
+
+func (w *deadlineWriter) SetWriteDeadline(d time.Time) error {
+	w.events = append(w.events, deadlineEvent{deadline: d, at: time.Now()})
+	return nil
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	w.events = append(w.events, deadlineEvent{at: time.Now()})
+	return w.ResponseRecorder.Write(p)
+}
+
+// Every write of a download goes with a write deadline DownloadStall
+// from then: set before the write, after the write before it, so it
+// moves forward with the file. A client that stops reading is dropped
+// after DownloadStall; one that keeps reading is never cut.
+func TestDownloadWriteDeadline(t *testing.T) {
+	srv, _ := limitsServer(t, Config{})
+	path := finishedDetail(t, srv)
+	w := &deadlineWriter{ResponseRecorder: *httptest.NewRecorder()}
+	lastWrite := time.Now() // the first deadline is DownloadStall after the request
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	if w.Code != 200 {
+		t.Fatalf("download: %d %s", w.Code, w.Body)
+	}
+	var writes int
+	for i, e := range w.events {
+		if !e.deadline.IsZero() {
+			if e.deadline.Before(lastWrite.Add(admin.DownloadStall)) || e.deadline.After(e.at.Add(admin.DownloadStall)) {
+				t.Fatalf("event %d: deadline %v, want DownloadStall after the last write (%v), at most DownloadStall after it was set (%v)",
+					i, e.deadline, lastWrite, e.at)
+			}
+			continue
+		}
+		if writes++; i == 0 || w.events[i-1].deadline.IsZero() {
+			t.Fatalf("event %d: write %d without a deadline set before it", i, writes)
+		}
+		lastWrite = e.at
+	}
+	if writes < 3 {
+		t.Errorf("%d writes, want the file in several", writes)
 	}
 }

@@ -2,9 +2,11 @@ package admin
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -14,6 +16,16 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
+
+// DownloadStall is how long a download waits for its client to take the
+// next piece of the file. Every write moves the connection's write
+// deadline this far ahead, so a client that stops reading frees its slot
+// in any server the mock runs in (mocktest and an http.Server without
+// timeouts included), while a slow client that keeps reading is never
+// cut, however long the file takes (the deadline also replaces the
+// command's 5-minute WriteTimeout). 30 s is far beyond a pause of a
+// client that reads: the next write needs room for a few KiB.
+const DownloadStall = 30 * time.Second
 
 // DefaultMaxDownloads bounds the files made at once (mock.Config's
 // MaxDownloads): each costs a core for seconds at the largest export,
@@ -72,12 +84,14 @@ func (s *api) adminDownload(c echo.Context) error {
 }
 
 // fileAnswer is a download's answer, written as the file is made: the
-// status and headers go with the first byte.
+// status and headers go with the first byte, and each write gets
+// DownloadStall from now to reach the client.
 type fileAnswer struct {
 	c                        echo.Context
 	contentType, disposition string
 	started                  bool
 	written                  int64
+	rc                       *http.ResponseController
 }
 
 func (f *fileAnswer) start() {
@@ -89,10 +103,15 @@ func (f *fileAnswer) start() {
 	res.Header().Set(echo.HeaderContentType, f.contentType)
 	res.Header().Set("Content-Disposition", f.disposition)
 	res.WriteHeader(http.StatusOK)
+	f.rc = http.NewResponseController(res)
 }
 
 func (f *fileAnswer) Write(p []byte) (int, error) {
 	f.start()
+	// A writer without deadlines (a test's recorder) has nothing to stall.
+	if err := f.rc.SetWriteDeadline(time.Now().Add(DownloadStall)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return 0, err
+	}
 	n, err := f.c.Response().Write(p)
 	f.written += int64(n)
 	return n, err
