@@ -45,8 +45,8 @@ type UpstreamConfig struct {
 	// the upstream throttles.
 	Throttle bool
 	// MaxInFlight bounds the calls forwarded at once (0: 64; New refuses a
-	// negative one); one more is
-	// answered 503 Mock.UpstreamBusy at once, never queued.
+	// negative one); one more is answered 503 Mock.UpstreamBusy at once,
+	// never queued.
 	MaxInFlight int
 }
 
