@@ -79,6 +79,24 @@ func holdDownloads(t *testing.T, srv *Server, path string, n int) (firstWrites [
 	}
 }
 
+// serveWithin serves r on srv and gives the answer, or fails the test
+// after a generous bound, giving nil: a download queued where a 503 is
+// due would otherwise hang the test to its -timeout. A failure bound,
+// not a wait for state: a right answer comes at once.
+func serveWithin(t *testing.T, srv *Server, r *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { defer close(done); srv.ServeHTTP(rec, r) }()
+	select {
+	case <-done:
+		return rec
+	case <-time.After(10 * time.Second):
+		t.Errorf("%s %s: no answer within 10 s", r.Method, r.URL)
+		return nil
+	}
+}
+
 // A download is streamed: the client has bytes while the file is being
 // made (the handler is held in its first write, which is a small part of
 // the file), without a Content-Length; the file is whole and the same as
@@ -115,12 +133,12 @@ func TestDownloadBusy(t *testing.T) {
 	srv, _ := limitsServer(t, Config{MaxDownloads: 2})
 	path := finishedDetail(t, srv)
 	_, release := holdDownloads(t, srv, path, 2)
-	busy := httptest.NewRecorder()
-	srv.ServeHTTP(busy, httptest.NewRequest(http.MethodGet, path, nil))
-	var body struct{ Code, Message string }
-	if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
-		!strings.Contains(body.Message, "2 export files are being made already") {
-		t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
+	if busy := serveWithin(t, srv, httptest.NewRequest(http.MethodGet, path, nil)); busy != nil {
+		var body struct{ Code, Message string }
+		if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
+			!strings.Contains(body.Message, "2 export files are being made already") {
+			t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
+		}
 	}
 	for _, w := range release() {
 		if w.Code != 200 {
