@@ -61,11 +61,11 @@ func (s *api) adminDownload(c echo.Context) error {
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID(), t.Report)})
 	}
 	select {
-	case s.Downloads <- struct{}{}:
-		defer func() { <-s.Downloads }()
+	case s.DownloadSlots <- struct{}{}:
+		defer func() { <-s.DownloadSlots }()
 	default:
 		return s.downloadError(c, &contract.APIError{Status: http.StatusServiceUnavailable, Code: "Mock.DownloadBusy",
-			Message: fmt.Sprintf("%d export files are being made already, the most at once; try again when one is done.", cap(s.Downloads))})
+			Message: fmt.Sprintf("%d export files are being made already, the most at once; try again when one is done.", cap(s.DownloadSlots))})
 	}
 	out := &fileAnswer{c: c, contentType: rep.ContentType,
 		disposition: fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID(), rep.Ext)}
