@@ -39,14 +39,14 @@ func isAdminPath(p string) bool { return admin.IsPath(p) }
 // adminDeps is what the admin API (package admin) reads and drives.
 func (s *Server) adminDeps() admin.Deps {
 	return admin.Deps{
-		Control:      s,
-		Token:        s.cfg.AdminToken,
-		Clock:        s.cfg.Clock,
-		Tasks:        s.tasks,
-		Resources:    s.resources,
-		NewRequestID: s.cfg.NewRequestID,
-		Logger:       s.cfg.Logger,
-		Downloads:    make(chan struct{}, cmp.Or(s.cfg.MaxDownloads, admin.DefaultMaxDownloads)),
+		Control:       s,
+		Token:         s.cfg.AdminToken,
+		Clock:         s.cfg.Clock,
+		Tasks:         s.tasks,
+		Resources:     s.resources,
+		NewRequestID:  s.cfg.NewRequestID,
+		Logger:        s.cfg.Logger,
+		DownloadSlots: make(chan struct{}, cmp.Or(s.cfg.MaxDownloads, admin.DefaultMaxDownloads)),
 		Catalog: func() admin.Catalog {
 			c := s.catalog.Load()
 			return admin.Catalog{Spec: c.spec, Scenarios: c.scenarios, Order: c.order, Fixtures: c.fixtures}

@@ -270,38 +270,6 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-// bufferedWriter keeps a handler's answer, to be checked before it is
-// sent; or, with out, as it is sent to out.
-type bufferedWriter struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-	out    http.ResponseWriter
-}
-
-func (bw *bufferedWriter) Header() http.Header { return bw.header }
-
-func (bw *bufferedWriter) WriteHeader(code int) {
-	if bw.status == 0 && code >= 200 {
-		bw.status = code
-		if bw.out != nil {
-			maps.Copy(bw.out.Header(), bw.header)
-			bw.out.WriteHeader(code)
-		}
-	}
-}
-
-func (bw *bufferedWriter) Write(b []byte) (int, error) {
-	if bw.status == 0 {
-		bw.WriteHeader(http.StatusOK)
-	}
-	bw.body.Write(b)
-	if bw.out != nil {
-		return bw.out.Write(b)
-	}
-	return len(b), nil
-}
-
 // truncate cuts s to n bytes for a message, marking the cut.
 func truncate(s string, n int) string {
 	if len(s) <= n {

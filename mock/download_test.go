@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
 )
 
 // finishedDetail creates a detail export of two domains over a day on srv,
@@ -77,6 +79,24 @@ func holdDownloads(t *testing.T, srv *Server, path string, n int) (firstWrites [
 	}
 }
 
+// serveWithin serves r on srv and gives the answer, or fails the test
+// after a generous bound, giving nil: a download queued where a 503 is
+// due would otherwise hang the test to its -timeout. A failure bound,
+// not a wait for state: a right answer comes at once.
+func serveWithin(t *testing.T, srv *Server, r *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { defer close(done); srv.ServeHTTP(rec, r) }()
+	select {
+	case <-done:
+		return rec
+	case <-time.After(10 * time.Second):
+		t.Errorf("%s %s: no answer within 10 s", r.Method, r.URL)
+		return nil
+	}
+}
+
 // A download is streamed: the client has bytes while the file is being
 // made (the handler is held in its first write, which is a small part of
 // the file), without a Content-Length; the file is whole and the same as
@@ -113,12 +133,12 @@ func TestDownloadBusy(t *testing.T) {
 	srv, _ := limitsServer(t, Config{MaxDownloads: 2})
 	path := finishedDetail(t, srv)
 	_, release := holdDownloads(t, srv, path, 2)
-	busy := httptest.NewRecorder()
-	srv.ServeHTTP(busy, httptest.NewRequest(http.MethodGet, path, nil))
-	var body struct{ Code, Message string }
-	if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
-		!strings.Contains(body.Message, "2 export files are being made already") {
-		t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
+	if busy := serveWithin(t, srv, httptest.NewRequest(http.MethodGet, path, nil)); busy != nil {
+		var body struct{ Code, Message string }
+		if err := json.Unmarshal(busy.Body.Bytes(), &body); err != nil || busy.Code != 503 || body.Code != "Mock.DownloadBusy" ||
+			!strings.Contains(body.Message, "2 export files are being made already") {
+			t.Errorf("a third download: %d %+v (%v), want 503 Mock.DownloadBusy", busy.Code, body, err)
+		}
 	}
 	for _, w := range release() {
 		if w.Code != 200 {
@@ -134,38 +154,100 @@ func TestDownloadBusy(t *testing.T) {
 	}
 }
 
-// failingWriter is a client that goes away after its first write.
+// failingWriter is a client that goes away after ok writes.
 type failingWriter struct {
 	httptest.ResponseRecorder
-	writes int
+	ok, writes int
 }
 
 func (w *failingWriter) Write(p []byte) (int, error) {
-	if w.writes++; w.writes > 1 {
+	if w.writes++; w.writes > w.ok {
 		return 0, errors.New("the client went away")
 	}
 	return w.ResponseRecorder.Write(p)
 }
 
-// A failure after the first byte cuts the answer short (the handler
+// A failure once the answer has started cuts it short (the handler
 // aborts: the client sees the connection drop) and is logged; it never
-// appends an error to half a file.
+// appends an error to the file, even when the failed write was the first
+// (the status and headers were already sent). The cut download's slot is
+// free again: with one slot, the next download is whole.
 func TestDownloadCutShort(t *testing.T) {
-	srv, logs := limitsServer(t, Config{})
-	path := finishedDetail(t, srv)
-	w := &failingWriter{ResponseRecorder: *httptest.NewRecorder()}
-	func() {
-		defer func() {
-			if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
-				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
-			}
+	for _, ok := range []int{1, 0} {
+		srv, logs := limitsServer(t, Config{MaxDownloads: 1})
+		path := finishedDetail(t, srv)
+		w := &failingWriter{ResponseRecorder: *httptest.NewRecorder(), ok: ok}
+		func() {
+			defer func() {
+				if v := recover(); v != http.ErrAbortHandler { //nolint:errorlint // the sentinel itself
+					t.Errorf("%d writes: recovered %v, want http.ErrAbortHandler", ok, v)
+				}
+			}()
+			srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
 		}()
-		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
-	}()
-	if !strings.Contains(logs.String(), `msg="download cut short"`) || !strings.Contains(logs.String(), "the client went away") {
-		t.Errorf("logs:\n%s", logs)
+		if !strings.Contains(logs.String(), `msg="download cut short"`) || !strings.Contains(logs.String(), "the client went away") {
+			t.Errorf("%d writes: logs:\n%s", ok, logs)
+		}
+		if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
+			t.Errorf("%d writes: %d %q", ok, w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
+		}
+		again := httptest.NewRecorder()
+		if srv.ServeHTTP(again, httptest.NewRequest(http.MethodGet, path, nil)); again.Code != 200 {
+			t.Errorf("%d writes: a download after the cut one: %d %s, want 200 (the slot released)", ok, again.Code, again.Body)
+		}
 	}
-	if w.Code != 200 || bytes.Contains(w.Body.Bytes(), []byte("Mock.")) {
-		t.Errorf("%d %q", w.Code, w.Body.Bytes()[:min(w.Body.Len(), 80)])
+}
+
+// deadlineWriter records, in order, the write deadlines set on it through
+// http.ResponseController and its writes, each with the time it came.
+type deadlineWriter struct {
+	httptest.ResponseRecorder
+	events []deadlineEvent
+}
+
+type deadlineEvent struct {
+	deadline time.Time // zero: a write
+	at       time.Time
+}
+
+func (w *deadlineWriter) SetWriteDeadline(d time.Time) error {
+	w.events = append(w.events, deadlineEvent{deadline: d, at: time.Now()})
+	return nil
+}
+
+func (w *deadlineWriter) Write(p []byte) (int, error) {
+	w.events = append(w.events, deadlineEvent{at: time.Now()})
+	return w.ResponseRecorder.Write(p)
+}
+
+// Every write of a download goes with a write deadline DownloadStall
+// from then: set before the write, after the write before it, so it
+// moves forward with the file. A client that stops reading is dropped
+// after DownloadStall; one that keeps reading is never cut.
+func TestDownloadWriteDeadline(t *testing.T) {
+	srv, _ := limitsServer(t, Config{})
+	path := finishedDetail(t, srv)
+	w := &deadlineWriter{ResponseRecorder: *httptest.NewRecorder()}
+	lastWrite := time.Now() // the first deadline is DownloadStall after the request
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+	if w.Code != 200 {
+		t.Fatalf("download: %d %s", w.Code, w.Body)
+	}
+	var writes int
+	for i, e := range w.events {
+		if !e.deadline.IsZero() {
+			if e.deadline.Before(lastWrite.Add(admin.DownloadStall)) || e.deadline.After(e.at.Add(admin.DownloadStall)) {
+				t.Fatalf("event %d: deadline %v, want DownloadStall after the last write (%v), at most DownloadStall after it was set (%v)",
+					i, e.deadline, lastWrite, e.at)
+			}
+			continue
+		}
+		if writes++; i == 0 || w.events[i-1].deadline.IsZero() {
+			t.Fatalf("event %d: write %d without a deadline set before it", i, writes)
+		}
+		lastWrite = e.at
+	}
+	if writes < 3 {
+		t.Errorf("%d writes, want the file in several", writes)
 	}
 }

@@ -44,8 +44,9 @@ type UpstreamConfig struct {
 	// Throttle keeps the mock's own rate limits on; off by default, as
 	// the upstream throttles.
 	Throttle bool
-	// MaxInFlight bounds the calls forwarded at once (0: 64); one more is
-	// answered 503 Mock.UpstreamBusy at once, never queued.
+	// MaxInFlight bounds the calls forwarded at once (0: 64; New refuses a
+	// negative one); one more is answered 503 Mock.UpstreamBusy at once,
+	// never queued.
 	MaxInFlight int
 }
 
@@ -93,6 +94,9 @@ func newProxy(cfg Config) (*proxy, error) {
 	}
 	p := &proxy{}
 	if u := cfg.Upstream; u != nil {
+		if u.MaxInFlight < 0 {
+			return nil, fmt.Errorf("Config.Upstream.MaxInFlight is %d: a bound on forwards is positive, or zero for the default, %d", u.MaxInFlight, upstream.DefaultMaxInFlight)
+		}
 		creds := upstream.Credentials{AccessKeyID: u.AccessKeyID, AccessKeySecret: u.AccessKeySecret, SecurityToken: u.SecurityToken}
 		fwd, err := upstream.New(u.URL, creds, u.Client)
 		if err != nil {

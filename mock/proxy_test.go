@@ -297,6 +297,16 @@ func TestProxyBoundsForwardsInFlight(t *testing.T) {
 	}
 }
 
+// A negative MaxInFlight is refused by New, naming the field, like
+// Config.MaxDownloads: never a panic making the slots.
+func TestProxyNegativeMaxInFlight(t *testing.T) {
+	cfg := proxyConfig("http://127.0.0.1:1")
+	cfg.Upstream.MaxInFlight = -1
+	if _, err := mock.New(cfg); err == nil || !strings.Contains(err.Error(), "MaxInFlight") {
+		t.Errorf("MaxInFlight -1: %v, want an error naming it", err)
+	}
+}
+
 // The mock's own rate limits are off in proxy mode (the upstream
 // throttles), unless UpstreamConfig.Throttle asks for them.
 func TestProxyLeavesThrottlingToTheUpstream(t *testing.T) {

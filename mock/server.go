@@ -136,6 +136,10 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 }
 
 // ServeHTTP answers API calls on "/" and the admin API under /_mock/.
+// Like a net/http handler, it panics with http.ErrAbortHandler when a
+// download is cut short once its answer has started (the client went
+// away, or took nothing for 30 s): net/http drops the connection
+// quietly; a caller of ServeHTTP outside an http.Server recovers it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if serveHook != nil { // tests only (listeners: adminapi.go)
 		serveHook(listenerBoth, s.handler, w, r)

@@ -244,7 +244,7 @@ func TestDetailRowCap(t *testing.T) {
 		task := sampleTask
 		task.Params = map[string]string{"Language": c.lang, "DomainNames": "a.example.com,b.example.com"}
 		var b bytes.Buffer
-		if err := detailXLSX(&b, task, c.maxRows); err != nil {
+		if err := detailXLSX(&b, task, c.maxRows, usagePoints); err != nil {
 			t.Fatal(err)
 		}
 		f := openXLSXBytes(t, b.Bytes())

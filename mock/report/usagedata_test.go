@@ -17,7 +17,7 @@ func TestLongPeriodCostsTheRowsWritten(t *testing.T) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		if err := detailXLSX(io.Discard, task, maxRows); err != nil {
+		if err := detailXLSX(io.Discard, task, maxRows, usagePoints); err != nil {
 			t.Fatal(err)
 		}
 		runtime.ReadMemStats(&after)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"time"
 )
@@ -63,11 +64,16 @@ func exportDomains(params map[string]string) []string {
 // of a task to out, as it is made: out sees the zip's bytes long before
 // the last row. The same task gives the same bytes: the zip's entries and
 // the document's dates are the task's finish time.
-func DetailXLSX(out io.Writer, t Task) error { return detailXLSX(out, t, maxSheetRows) }
+func DetailXLSX(out io.Writer, t Task) error { return detailXLSX(out, t, maxSheetRows, usagePoints) }
 
-// detailXLSX is DetailXLSX with sheets of at most maxRows rows. Past them
-// the usage sheet is cut, and the task sheet says so.
-func detailXLSX(out io.Writer, t Task, maxRows int) error {
+// pointsFunc yields a domain's points of a period: usagePoints, or in
+// tests a wrapper that counts the points an export takes.
+type pointsFunc func(domain string, start, end time.Time) iter.Seq[usagePoint]
+
+// detailXLSX is DetailXLSX with sheets of at most maxRows rows, of the
+// given points. Past maxRows the usage sheet is cut, and the task sheet
+// says so.
+func detailXLSX(out io.Writer, t Task, maxRows int, points pointsFunc) error {
 	l := xlsxChinese
 	if t.Params["Language"] == "en-us" {
 		l = xlsxEnglish
@@ -92,8 +98,8 @@ func detailXLSX(out io.Writer, t Task, maxRows int) error {
 		all = int64(len(domains)) * countPoints(start, end)
 	domains:
 		for _, d := range domains {
-			for p := range usagePoints(d, start, end) {
-				if w.full() {
+			for p := range points(d, start, end) {
+				if w.done() {
 					break domains
 				}
 				written++

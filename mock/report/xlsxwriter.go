@@ -137,8 +137,10 @@ func (w *xlsxWriter) nextSheet() {
 	b.WriteString(`<sheetData>`)
 }
 
-// full tells whether the open sheet holds maxRows rows.
-func (w *xlsxWriter) full() bool { return w.rows >= w.maxRows }
+// done tells whether the open sheet takes no more rows: it holds maxRows,
+// or a write failed (the client went away). A caller making rows stops
+// at done, so a gone client costs no more rows.
+func (w *xlsxWriter) done() bool { return w.rows >= w.maxRows || w.err != nil }
 
 // row adds the next row of the open sheet.
 func (w *xlsxWriter) row(cells ...cell) {
@@ -149,7 +151,7 @@ func (w *xlsxWriter) row(cells ...cell) {
 		w.err = errors.New("xlsx: a row before any sheet")
 		return
 	}
-	if w.full() {
+	if w.rows >= w.maxRows {
 		w.err = fmt.Errorf("xlsx: sheet %q: more than %d rows", w.sheets[w.next-1].name, w.maxRows)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"path"
 	"slices"
@@ -227,15 +228,33 @@ func TestWriterErrors(t *testing.T) {
 			t.Errorf("%s: no error", name)
 		}
 	}
+
+	// A failed write to out stops the rows at once, not at finish: the
+	// row whose flush failed leaves the writer done, with out's error.
+	out := &failAfter{n: 8 << 10}
+	w := newXLSXWriter(out, docProps{}, 1<<20, s)
+	w.nextSheet()
+	for i := 0; !out.failed && i < 1<<20; i++ {
+		w.row(textCell("a.example.com"), numCell(int64(i)*7919))
+	}
+	if !out.failed {
+		t.Fatal("out never failed")
+	}
+	if !w.done() || !errors.Is(w.err, errGone) {
+		t.Errorf("after out failed: done %t, error %v; want done with %v", w.done(), w.err, errGone)
+	}
+	if err := w.finish(); !errors.Is(err, errGone) {
+		t.Errorf("finish: %v, want %v", err, errGone)
+	}
 }
 
 // The sheet's rows reach out as they are written, not at finish: most of
-// the file is out before it. And full() stops at maxRows.
+// the file is out before it. And done() stops at maxRows.
 func TestWriterStreams(t *testing.T) {
 	var out countingWriter
 	w := newXLSXWriter(&out, docProps{}, 10_000, sheetSpec{name: "S"})
 	w.nextSheet()
-	for i := 0; !w.full(); i++ {
+	for i := 0; !w.done(); i++ {
 		w.row(textCell("a.example.com"), numCell(int64(i)*7919), numCell(int64(i)))
 	}
 	before := out

@@ -70,7 +70,7 @@ type Deps struct {
 	Resources       *resources.Store // the items of x-mock-resources (resources.go)
 	NewRequestID    func() string
 	Logger          *slog.Logger
-	Downloads       chan struct{}                 // one per download being made (download.go)
+	DownloadSlots   chan struct{}                 // a download holds one while its file is made (download.go)
 	Catalog         func() Catalog                // the catalog serving now
 	State           func() adminapi.ScenarioState // the active scenario and the bindings
 	ReloadError     func() string                 // the last failed reload, "" when none

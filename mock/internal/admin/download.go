@@ -2,9 +2,11 @@ package admin
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +17,16 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/report"
 )
 
+// DownloadStall is how long a download waits for its client to take the
+// next piece of the file. Every write moves the connection's write
+// deadline this far ahead, so a client that stops reading frees its slot
+// in any server the mock runs in (mocktest and an http.Server without
+// timeouts included), while a slow client that keeps reading is never
+// cut, however long the file takes (the deadline also replaces the
+// command's 5-minute WriteTimeout). 30 s is far beyond a pause of a
+// client that reads: the next write needs room for a few KiB.
+const DownloadStall = 30 * time.Second
+
 // DefaultMaxDownloads bounds the files made at once (mock.Config's
 // MaxDownloads): each costs a core for seconds at the largest export,
 // and about a megabyte of deflate state.
@@ -24,7 +36,8 @@ const DefaultMaxDownloads = 4
 // that has succeeded, made afresh (the data is deterministic) and
 // streamed as it is made, without a Content-Length. Anything else is a
 // 404 in the Alibaba error envelope, in JSON; past the downloads made at
-// once, a 503. A failure after the first byte can only cut the answer
+// once, a 503. A failure once the answer has started (its status and
+// headers go with the first write, even one that fails) can only cut it
 // short: it is logged and the connection dropped.
 func (s *api) adminDownload(c echo.Context) error {
 	now := s.Clock.Now()
@@ -48,11 +61,11 @@ func (s *api) adminDownload(c echo.Context) error {
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID(), t.Report)})
 	}
 	select {
-	case s.Downloads <- struct{}{}:
-		defer func() { <-s.Downloads }()
+	case s.DownloadSlots <- struct{}{}:
+		defer func() { <-s.DownloadSlots }()
 	default:
 		return s.downloadError(c, &contract.APIError{Status: http.StatusServiceUnavailable, Code: "Mock.DownloadBusy",
-			Message: fmt.Sprintf("%d export files are being made already, the most at once; try again when one is done.", cap(s.Downloads))})
+			Message: fmt.Sprintf("%d export files are being made already, the most at once; try again when one is done.", cap(s.DownloadSlots))})
 	}
 	out := &fileAnswer{c: c, contentType: rep.ContentType,
 		disposition: fmt.Sprintf(`attachment; filename="%s-%s.%s"`, t.Family, t.ID(), rep.Ext)}
@@ -61,7 +74,7 @@ func (s *api) adminDownload(c echo.Context) error {
 	case err == nil:
 		out.start() // an empty file still gets its headers
 		return nil
-	case out.written == 0:
+	case !out.started: // nothing sent yet: the failure can still be the answer
 		return s.downloadError(c, &contract.APIError{Status: http.StatusInternalServerError, Code: "Mock.ReportError",
 			Message: fmt.Sprintf("making the %s of task %s failed: %v", rep.Ext, t.ID(), err)})
 	}
@@ -71,12 +84,14 @@ func (s *api) adminDownload(c echo.Context) error {
 }
 
 // fileAnswer is a download's answer, written as the file is made: the
-// status and headers go with the first byte.
+// status and headers go with the first byte, and each write gets
+// DownloadStall from now to reach the client.
 type fileAnswer struct {
 	c                        echo.Context
 	contentType, disposition string
 	started                  bool
 	written                  int64
+	rc                       *http.ResponseController
 }
 
 func (f *fileAnswer) start() {
@@ -88,10 +103,15 @@ func (f *fileAnswer) start() {
 	res.Header().Set(echo.HeaderContentType, f.contentType)
 	res.Header().Set("Content-Disposition", f.disposition)
 	res.WriteHeader(http.StatusOK)
+	f.rc = http.NewResponseController(res)
 }
 
 func (f *fileAnswer) Write(p []byte) (int, error) {
 	f.start()
+	// A writer without deadlines (a test's recorder) has nothing to stall.
+	if err := f.rc.SetWriteDeadline(time.Now().Add(DownloadStall)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return 0, err
+	}
 	n, err := f.c.Response().Write(p)
 	f.written += int64(n)
 	return n, err
