@@ -27,24 +27,33 @@ var cjkFont []byte
 
 const cjkFamily = "droidsansfallback"
 
+// maxPDFDays bounds the days a usage report shows, a row each: a year,
+// far past the API's 31-day period, so that the period a user's spec or
+// a hand-edited --state file allows cannot make a file of thousands of
+// pages (and the memory and minutes that would take).
+const maxPDFDays = 366
+
 type pdfLabels struct {
 	title, taskName, taskID, period, finished                  string
 	totalTraffic, peak, requests, chart, date, traffic, bwPeak string
 	note                                                       string
+	daysCut                                                    string // a format: the days shown
 }
 
 var pdfEnglish = pdfLabels{
 	title: "CDN usage report", taskName: "Task name", taskID: "Task ID", period: "Period (UTC)", finished: "Finished",
 	totalTraffic: "Total traffic", peak: "Bandwidth peak", requests: "Requests", chart: "Daily traffic (GB)",
 	date: "Date (UTC)", traffic: "Traffic (GB)", bwPeak: "Bandwidth peak (Mbps)",
-	note: "Made-up data from cdnmock, the same for every report of this period: not real usage.",
+	note:    "Made-up data from cdnmock, the same for every report of this period: not real usage.",
+	daysCut: "The first %d days of the period: a report shows no more.",
 }
 
 var pdfChinese = pdfLabels{
 	title: "CDN 用量报告", taskName: "任务名称", taskID: "任务 ID", period: "时间段 (UTC)", finished: "完成时间",
 	totalTraffic: "总流量", peak: "带宽峰值", requests: "请求数", chart: "每日流量 (GB)",
 	date: "日期 (UTC)", traffic: "流量 (GB)", bwPeak: "带宽峰值 (Mbps)",
-	note: "cdnmock 生成的模拟数据，同一时间段的报告数据相同：并非真实用量。",
+	note:    "cdnmock 生成的模拟数据，同一时间段的报告数据相同：并非真实用量。",
+	daysCut: "仅含该时间段的前 %d 天：报告最多显示这么多天。",
 }
 
 // UsagePDF makes the usage export (CreateUserUsageDataExportTask) of a task.
@@ -56,8 +65,9 @@ func UsagePDF(out io.Writer, t Task) error {
 	start, errS := time.Parse(timeLayout, t.Start)
 	end, errE := time.Parse(timeLayout, t.End)
 	var days []usageDay
+	var cut bool
 	if errS == nil && errE == nil {
-		days = dailyUsage(usagePoints("", start, end))
+		days, cut = dailyUsage(usagePoints("", start, end), maxPDFDays)
 	}
 
 	pdf := fpdf.New("P", "mm", "A4", "")
@@ -122,6 +132,10 @@ func UsagePDF(out io.Writer, t Task) error {
 		pdf.Ln(6)
 	}
 	pdf.Ln(4)
+	if cut {
+		w.room(5)
+		w.line(8, "", 5, fmt.Sprintf(l.daysCut, maxPDFDays))
+	}
 	w.room(5)
 	w.line(8, "", 5, l.note)
 

@@ -99,11 +99,16 @@ type usageDay struct {
 	PeakBps  float64
 }
 
-func dailyUsage(points iter.Seq[usagePoint]) []usageDay {
+// dailyUsage sums points by day, for at most maxDays days, and reports
+// whether points were left past them: it stops taking points there.
+func dailyUsage(points iter.Seq[usagePoint], maxDays int) (days []usageDay, cut bool) {
 	var out []usageDay
 	for p := range points {
 		date := p.T.Format("2006-01-02")
 		if len(out) == 0 || out[len(out)-1].Date != date {
+			if len(out) == maxDays {
+				return out, true
+			}
 			out = append(out, usageDay{Date: date})
 		}
 		d := &out[len(out)-1]
@@ -111,5 +116,5 @@ func dailyUsage(points iter.Seq[usagePoint]) []usageDay {
 		d.Requests += p.Requests
 		d.PeakBps = max(d.PeakBps, p.Bps())
 	}
-	return out
+	return out, false
 }
