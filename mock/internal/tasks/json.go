@@ -62,7 +62,8 @@ func (t *Task) UnmarshalJSON(data []byte) error {
 	if _, ok := j.Params[contract.ParamTaskName]; ok {
 		name = ""
 	}
-	t.keep([]byte(j.Token), params, name)
+	var created [64]byte
+	t.keep([]byte(j.Token), appendCreateTime(created[:0], t.Created), params, name)
 	for _, f := range []struct{ field, file, kept, from string }{
 		{"id", j.ID, t.id, "seq"},
 		{"name", j.Name, t.name, "params." + contract.ParamTaskName},

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/contract"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
@@ -17,7 +18,8 @@ type Param struct{ Name, Value string }
 const tokenBytes = 16
 
 // keep copies into one allocation, and points t at, the strings the task
-// keeps: its download token, its creation time as the API shows it, its
+// keeps: its download token, its creation time as the API shows it
+// (created: t.Created formatted, by appendCreateTime or a stampCache), its
 // id, its parameters and its name. Name, start and end are read from the
 // parameters (TaskName, StartTime, EndTime) when they are among them;
 // name is the one sent when the operation does not declare TaskName.
@@ -26,14 +28,14 @@ const tokenBytes = 16
 // as the answers and the --state file (JSON) show it anyway: a value kept
 // once is then kept the same when the file is loaded. keep rewrites the
 // values of params it is given.
-func (t *Task) keep(token []byte, params []Param, name string) {
+func (t *Task) keep(token, created []byte, params []Param, name string) {
 	name = strings.ToValidUTF8(name, "\uFFFD")
 	for i, p := range params {
 		params[i].Value = strings.ToValidUTF8(p.Value, "\uFFFD")
 	}
-	var created [64]byte
-	ct := t.Created.UTC().AppendFormat(created[:0], contract.TimeLayout)
-	id := strconv.AppendUint(created[len(ct):len(ct)], t.Seq, 10) // after ct, in the same array
+	var idBuf [20]byte
+	id := strconv.AppendUint(idBuf[:0], t.Seq, 10)
+	ct := created
 	size := len(token) + len(ct) + len(id) + journal.KeptLen(name, ValueBytes)
 	for _, p := range params {
 		size += journal.PackedLen(p.Name, p.Value, ValueBytes)
@@ -65,6 +67,28 @@ func (t *Task) keep(token []byte, params []Param, name string) {
 			t.end = v
 		}
 	}
+}
+
+// appendCreateTime appends t as the API shows a task's CreateTime.
+func appendCreateTime(b []byte, t time.Time) []byte {
+	return t.UTC().AppendFormat(b, contract.TimeLayout)
+}
+
+// stampCache keeps the creation time of the last second formatted: a busy
+// store creates many tasks a second, and formatting the time costs as
+// much as the rest of keep. Guarded by the store's mu.
+type stampCache struct {
+	sec  int64
+	text []byte // appendCreateTime of sec; nil until the first use
+}
+
+// format returns t as appendCreateTime writes it. The bytes are the
+// cache's own: valid until the next call.
+func (c *stampCache) format(t time.Time) []byte {
+	if c.text == nil || t.Unix() != c.sec {
+		c.text, c.sec = appendCreateTime(c.text[:0], t), t.Unix()
+	}
+	return c.text
 }
 
 // newToken is a download token: tokenBytes from the store's generator,
