@@ -2,7 +2,6 @@ package contract
 
 import (
 	"net/url"
-	"regexp"
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -24,7 +23,7 @@ type quickParam struct {
 	required bool
 	integer  bool
 	bits     int // of an integer: 32 for format int32, as openapi3filter parses it; else 64
-	pattern  *regexp.Regexp
+	pattern  *pattern
 	enum     map[string]bool
 	minLen   uint64
 	maxLen   *uint64
@@ -68,11 +67,11 @@ func newQuickCheck(o *openapi3.Operation) *quickCheck {
 			return nil
 		}
 		if sc.Pattern != "" {
-			re, err := regexp.Compile(sc.Pattern)
+			pat, err := compilePattern(sc.Pattern)
 			if err != nil {
 				return nil
 			}
-			qp.pattern = re
+			qp.pattern = pat
 		}
 		if len(sc.Enum) > 0 {
 			qp.enum = map[string]bool{}
@@ -117,7 +116,7 @@ func (q *quickCheck) valid(params url.Values) bool {
 		if p.enum != nil && !p.enum[v] {
 			return false
 		}
-		if p.pattern != nil && !p.pattern.MatchString(v) {
+		if p.pattern != nil && !p.pattern.match(v) {
 			return false
 		}
 		if n := uint64(len([]rune(v))); n < p.minLen || p.maxLen != nil && n > *p.maxLen {
