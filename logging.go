@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // Values of --log.
@@ -74,20 +76,39 @@ func (f *requestFilter) Handle(ctx context.Context, r slog.Record) error {
 	if r.Message != "request" || r.Level >= slog.LevelWarn {
 		return f.Handler.Handle(ctx, r)
 	}
-	failed := false
+	var status int64
+	var code string
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
 		case "status":
-			failed = failed || a.Value.Int64() >= 400
+			status = a.Value.Int64()
 		case "code":
-			failed = failed || strings.HasPrefix(a.Value.String(), "fault:")
+			code = a.Value.String()
 		}
 		return true
 	})
-	if !f.errorsOnly || !failed {
+	if !f.passes(status, code) {
 		return nil
 	}
 	return f.Handler.Handle(ctx, r)
+}
+
+// HandleRequestLine makes Handle's decision on l's fields, and hands a
+// line that passes on as it came when the handler below takes it so.
+func (f *requestFilter) HandleRequestLine(ctx context.Context, l mock.RequestLine) error {
+	if !f.passes(int64(l.Status), l.Code) {
+		return nil
+	}
+	if h, ok := f.Handler.(mock.RequestLineHandler); ok {
+		return h.HandleRequestLine(ctx, l)
+	}
+	return f.Handler.Handle(ctx, l.Record())
+}
+
+// passes reports whether a request line answered with status and code
+// is written: under --log errors, when the answer failed.
+func (f *requestFilter) passes(status int64, code string) bool {
+	return f.errorsOnly && (status >= 400 || strings.HasPrefix(code, "fault:"))
 }
 
 func (f *requestFilter) WithAttrs(as []slog.Attr) slog.Handler {

@@ -9,11 +9,16 @@ import (
 )
 
 // TestLineHandlerAllocations: once its buffer has grown, the line handler
-// writes the request line without an allocation (the race detector's
-// instrumentation allocates: not under -race).
+// writes the request line without an allocation, from a Record and from
+// the mock's RequestLine (the race detector's instrumentation allocates:
+// not under -race).
 func TestLineHandlerAllocations(t *testing.T) {
-	h, r := newLineHandler(io.Discard, nil), requestLine()
+	h, l := newLineHandler(io.Discard, nil), requestLine()
+	r := l.Record()
 	if n := testing.AllocsPerRun(100, func() { _ = h.Handle(context.Background(), r) }); n != 0 {
-		t.Errorf("%v allocations per request line, want 0", n)
+		t.Errorf("Handle: %v allocations per request line, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = h.HandleRequestLine(context.Background(), l) }); n != 0 {
+		t.Errorf("HandleRequestLine: %v allocations per request line, want 0", n)
 	}
 }

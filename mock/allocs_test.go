@@ -5,6 +5,9 @@
 package mock
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -29,6 +32,38 @@ func TestCreateAllocations(t *testing.T) {
 	})
 	if n > maxCreateAllocs {
 		t.Errorf("a valid Create allocates %v times, budget %d", n, maxCreateAllocs)
+	}
+}
+
+// discardLines takes request lines through HandleRequestLine, as the
+// command's handler does, and writes nothing.
+type discardLines struct{ slog.Handler }
+
+func (discardLines) HandleRequestLine(context.Context, RequestLine) error { return nil }
+
+// TestCreateAllocationsLogged: the request line handed to a handler with
+// HandleRequestLine costs no allocation (a slog.Record of its 8
+// attributes would cost one): a logged Create allocates as often as an
+// unlogged one.
+func TestCreateAllocationsLogged(t *testing.T) {
+	logged, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true,
+		Logger: slog.New(discardLines{slog.NewTextHandler(io.Discard, nil)})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(logged.Close)
+	count := func(s *Server) float64 {
+		r := newBenchRequest()
+		return testing.AllocsPerRun(2000, func() {
+			w := httptest.NewRecorder()
+			s.ServeHTTP(w, r)
+			if w.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", w.Code, w.Body)
+			}
+		})
+	}
+	if n, plain := count(logged), count(newBenchServer(t)); n > plain {
+		t.Errorf("a logged Create allocates %v times, an unlogged one %v", n, plain)
 	}
 }
 

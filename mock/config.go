@@ -70,7 +70,9 @@ type Config struct {
 	Clock *Clock
 
 	// Logger gets one line per API request (message "request", at the
-	// answer's wall-clock time, without a source location). Nil: no logging.
+	// answer's wall-clock time, without a source location), through
+	// HandleRequestLine when its handler is a RequestLineHandler. Nil: no
+	// logging.
 	Logger *slog.Logger
 
 	// NewRequestID makes each response's RequestId. Nil: an upper-case UUID.

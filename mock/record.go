@@ -1,8 +1,6 @@
 package mock
 
 import (
-	"context"
-	"log/slog"
 	"time"
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
@@ -61,28 +59,17 @@ func (s *Server) record(sp *Spec, x *exchange, status int, end time.Time, latenc
 		s.violations.Add(e, false)
 	}
 
-	// The line goes to the handler as Logger.LogAttrs would send it, less
-	// the caller's program counter: its source would be this line for every
-	// request, and finding it is a stack walk per request.
-	h, ctx := s.cfg.Logger.Handler(), context.Background()
-	if !h.Enabled(ctx, slog.LevelInfo) {
-		return
-	}
-	line := slog.NewRecord(end, slog.LevelInfo, "request", 0)
-	// requestLine in logline_test.go (package main) copies this list for
-	// BenchmarkRequestLine, and docs/cli.md ("The log") shows the line:
-	// an attribute added or moved here goes there too.
-	line.AddAttrs(
-		slog.String("action", e.Action),
-		slog.String("accessKeyId", e.AccessKeyID),
-		slog.String("scenario", e.Scenario),
-		slog.String("chosenBy", e.ChosenBy),
-		slog.String("code", e.Code),
-		slog.Int("status", e.Status),
-		slog.Duration("latency", latency.Round(time.Microsecond)),
-		slog.Int("violations", len(e.Violations)+len(e.Drift)),
-	)
-	_ = h.Handle(ctx, line) // as LogAttrs: a log that cannot be written does not fail the request
+	logRequest(s.cfg.Logger.Handler(), RequestLine{
+		End:         end,
+		Action:      e.Action,
+		AccessKeyID: e.AccessKeyID,
+		Scenario:    e.Scenario,
+		ChosenBy:    e.ChosenBy,
+		Code:        e.Code,
+		Status:      e.Status,
+		Latency:     latency.Round(time.Microsecond),
+		Violations:  len(e.Violations) + len(e.Drift),
+	})
 }
 
 // recordProxy adds to e what proxy mode did: the upstream's answer, the

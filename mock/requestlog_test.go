@@ -2,6 +2,8 @@ package mock
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -46,5 +48,49 @@ func TestRequestLogLine(t *testing.T) {
 	}
 	if at.Before(before) || at.After(after) {
 		t.Errorf("log line at %v, want between %v and %v (the wall clock, not the pinned %v)", at, before, after, benchNow)
+	}
+}
+
+// lineTaker is a handler that takes request lines as RequestLine values,
+// keeping each, and counts the Records it gets.
+type lineTaker struct {
+	slog.Handler
+	lines   []RequestLine
+	records int
+}
+
+func (h *lineTaker) Handle(context.Context, slog.Record) error { h.records++; return nil }
+
+func (h *lineTaker) HandleRequestLine(_ context.Context, l RequestLine) error {
+	h.lines = append(h.lines, l)
+	return nil
+}
+
+// TestRequestLineHandler: a handler with HandleRequestLine gets the
+// request line through it, with what the Record would say, and no Record.
+func TestRequestLineHandler(t *testing.T) {
+	h := &lineTaker{Handler: slog.NewTextHandler(io.Discard, nil)} // enabled at Info
+	s, err := New(Config{Clock: FixedClock(benchNow), DisableThrottling: true, Logger: slog.New(h)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	before := time.Now()
+	r := newBenchRequest()
+	r.Header.Set(HeaderScenario, "InvalidParameterOperator")
+	s.ServeHTTP(httptest.NewRecorder(), r)
+	if h.records != 0 || len(h.lines) != 1 {
+		t.Fatalf("%d Records, %d RequestLines; want only a RequestLine", h.records, len(h.lines))
+	}
+	got := h.lines[0]
+	end, latency := got.End, got.Latency
+	got.End, got.Latency = time.Time{}, 0
+	want := RequestLine{Action: benchAction, Scenario: "InvalidParameterOperator", ChosenBy: "header",
+		Code: "InvalidParameterOperator", Status: http.StatusBadRequest}
+	if got != want {
+		t.Errorf("request line %+v, want %+v", got, want)
+	}
+	if end.Before(before) || latency <= 0 || latency%time.Microsecond != 0 {
+		t.Errorf("request line at %v, want at or after %v (the wall clock); latency %v, want whole microseconds", end, before, latency)
 	}
 }

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/mock"
+)
+
+// sameRequestLines writes ls with one lineHandler's HandleRequestLine and
+// their Records with one slog.TextHandler, both with opts, and fails at
+// the first line where the bytes differ.
+func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...mock.RequestLine) {
+	t.Helper()
+	var got, want bytes.Buffer
+	lh, th := newLineHandler(&got, opts), slog.NewTextHandler(&want, opts)
+	for _, l := range ls {
+		got.Reset()
+		want.Reset()
+		if err := lh.HandleRequestLine(context.Background(), l); err != nil {
+			t.Fatal(err)
+		}
+		if err := th.Handle(context.Background(), l.Record()); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Fatalf("%+v:\nHandleRequestLine wrote\n%q\nslog.TextHandler\n%q", l, got.Bytes(), want.Bytes())
+		}
+	}
+}
+
+// oddLines are request lines with every value TextHandler quotes or
+// writes in its own way, in several zones and seconds.
+func oddLines() []mock.RequestLine {
+	var ls []mock.RequestLine
+	strs := []string{"", "plain", "two words", "a=b", `say "hi"`, "line\nbreak", "tab\t", `back\slash`, "\xff\xfe",
+		"héllo", "日本", "nb\u00a0sp", "zero\u200bwidth", "\x7f", "emoji 🙂", "\ufffd", "-", "fault:reset"}
+	for i, s := range strs {
+		ls = append(ls, mock.RequestLine{End: when.Add(time.Duration(i) * time.Millisecond), Action: s, AccessKeyID: s,
+			Scenario: s, ChosenBy: s, Code: s, Status: 400 + i, Latency: time.Duration(i) * 1500 * time.Microsecond, Violations: i})
+	}
+	ends := []time.Time{{}, when.In(paris), when.In(time.FixedZone("", -34200)), when.Add(time.Second).Local(), when.Add(time.Hour),
+		time.Date(10000, 1, 1, 0, 0, 0, 123e6, time.UTC), time.Date(-1, 12, 31, 23, 59, 59, 1e6, paris)}
+	latencies := []time.Duration{0, time.Microsecond, 61 * time.Microsecond, 999 * time.Millisecond, 90 * time.Hour,
+		math.MaxInt64, -time.Second, math.MinInt64}
+	ints := []int{0, 200, 599, -1, math.MaxInt, math.MinInt}
+	for i, end := range ends {
+		for j, lat := range latencies {
+			n := ints[(i+j)%len(ints)]
+			ls = append(ls, mock.RequestLine{End: end, Action: "CreateUserUsageDataExportTask", Scenario: "default",
+				ChosenBy: "x-mock-scenario", Status: n, Latency: lat, Violations: -n})
+		}
+	}
+	return ls
+}
+
+// TestRequestLineFastPath: the request line written from its fields is
+// TextHandler's for its Record, and with options that change the line
+// it is the Record's line.
+func TestRequestLineFastPath(t *testing.T) {
+	sameRequestLines(t, nil, append(oddLines(), requestLine())...)
+	upper := func(_ []string, a slog.Attr) slog.Attr { a.Key += "!"; return a }
+	for _, opts := range []*slog.HandlerOptions{{AddSource: true}, {ReplaceAttr: upper}} {
+		sameRequestLines(t, opts, requestLine(), oddLines()[3])
+	}
+}
+
+// FuzzRequestLine: any fields give TextHandler's bytes for the Record.
+func FuzzRequestLine(f *testing.F) {
+	f.Add("CreateUserUsageDataExportTask", "LTAI5tMockAccessKey", "default", "fault:reset", 200, int64(61_000), 3, int64(1_795_000_000), int64(999_999_999), int32(3600))
+	f.Add("", "a b", "k=v", "\xff\n", -1, int64(math.MinInt64), math.MaxInt, int64(0), int64(0), int32(-34200))
+	f.Fuzz(func(t *testing.T, action, ak, scenario, code string, status int, latency int64, violations int, sec, nsec int64, zone int32) {
+		end := time.Unix(sec, nsec).In(time.FixedZone("", int(zone)))
+		if sec == 0 {
+			end = time.Time{}
+		}
+		sameRequestLines(t, nil, mock.RequestLine{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
+			Code: code, Status: status, Latency: time.Duration(latency), Violations: violations})
+	})
+}
+
+// TestRequestFilterFastPath: --log errors drops the request lines of
+// answers that did not fail and keeps the others, the same through
+// HandleRequestLine as through Handle, whether the handler below takes
+// request lines or only Records; --log off keeps none.
+func TestRequestFilterFastPath(t *testing.T) {
+	lines := []mock.RequestLine{
+		{End: when, Status: 200}, {End: when, Status: 204, Code: "faulty"}, {End: when, Status: 399},
+		{End: when, Status: 400, Code: "InvalidTimeRange"}, {End: when, Status: 500},
+		{End: when, Status: 0, Code: "fault:reset"}, {End: when, Status: 200, Code: "fault:garbage"},
+	}
+	const kept = 4 // from the 400 on
+	var want bytes.Buffer
+	th := slog.NewTextHandler(&want, nil)
+	for _, l := range lines[len(lines)-kept:] {
+		_ = th.Handle(context.Background(), l.Record())
+	}
+	var fast, inner, records bytes.Buffer
+	filters := map[*bytes.Buffer]mock.RequestLineHandler{
+		&fast:  newLogger(logErrors, &fast).Handler().(mock.RequestLineHandler),
+		&inner: &requestFilter{Handler: slog.NewTextHandler(&inner, nil), errorsOnly: true},
+	}
+	slow := newLogger(logErrors, &records).Handler()
+	for _, l := range lines {
+		for _, f := range filters {
+			if err := f.HandleRequestLine(context.Background(), l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := slow.Handle(context.Background(), l.Record()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, got := range map[string]*bytes.Buffer{"HandleRequestLine": &fast, "HandleRequestLine over TextHandler": &inner, "Handle": &records} {
+		if got.String() != want.String() {
+			t.Errorf("--log errors, %s wrote\n%s\nwant\n%s", name, got, want.String())
+		}
+	}
+
+	var off bytes.Buffer
+	h := newLogger(logOff, &off).Handler()
+	if h.Enabled(context.Background(), slog.LevelInfo) {
+		t.Error("--log off: enabled at Info, the mock builds every request line")
+	}
+	for _, l := range lines {
+		_ = h.(mock.RequestLineHandler).HandleRequestLine(context.Background(), l)
+	}
+	if off.Len() != 0 {
+		t.Errorf("--log off wrote\n%s", off.String())
+	}
+}
+
+// TestServerRequestLines: a mock.Server with the command's logger writes
+// a line for each request under --log requests, for the failed ones
+// (a 400, a fault answered 200) under --log errors, none under --log off.
+func TestServerRequestLines(t *testing.T) {
+	calls := []struct{ scenario, code string }{
+		{"", `code=""`}, {"InvalidParameterOperator", "code=InvalidParameterOperator"}, {"fault:garbage", "code=fault:garbage"},
+	}
+	for mode, want := range map[string][]int{logRequests: {0, 1, 2}, logErrors: {1, 2}, logOff: nil} {
+		var out bytes.Buffer
+		srv, err := mock.New(mock.Config{Clock: mock.FixedClock(when), DisableThrottling: true, Logger: newLogger(mode, &out)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range calls {
+			r := httptest.NewRequest(http.MethodPost, "/?Action=CreateUserUsageDataExportTask&Version=2018-05-10&Format=JSON"+
+				"&StartTime=2026-11-01T00%3A00%3A00Z&EndTime=2026-11-02T00%3A00%3A00Z", nil)
+			if c.scenario != "" {
+				r.Header.Set(mock.HeaderScenario, c.scenario)
+			}
+			srv.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		srv.Close()
+		got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if out.Len() == 0 {
+			got = nil
+		}
+		if len(got) != len(want) {
+			t.Fatalf("--log %s: %d lines, want %d:\n%s", mode, len(got), len(want), out.String())
+		}
+		for i, c := range want {
+			if !strings.Contains(got[i], " msg=request ") || !strings.Contains(got[i], " "+calls[c].code+" ") {
+				t.Errorf("--log %s: line %d is\n%s\nwant the line of %s", mode, i, got[i], calls[c].code)
+			}
+		}
+	}
+}
