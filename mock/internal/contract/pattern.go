@@ -115,11 +115,12 @@ func fastPattern(expr string) (*pattern, bool) {
 	return p, true
 }
 
-// repeatedSet is the set of a single-rune item and how many times it
-// repeats (hi -1: no limit).
+// repeatedSet is the set of a class, or of a repeated one-rune item, and
+// how many times it repeats (hi -1: no limit). fastPattern takes the
+// literals itself.
 func repeatedSet(re *syntax.Regexp) (set byteSet, lo, hi int, ok bool) {
 	switch re.Op {
-	case syntax.OpLiteral, syntax.OpCharClass:
+	case syntax.OpCharClass:
 		set, ok = asciiSet(re)
 		return set, 1, 1, ok
 	case syntax.OpStar:

@@ -5,10 +5,10 @@ import (
 	"time"
 )
 
-// TestStampCacheFormatsEachTime: the cached CreateTime is the time's own,
+// TestCreateTimeCacheFormatsEachTime: the cached CreateTime is the time's own,
 // whether the second repeats, moves on or back, or the zone, the
 // fraction or the number of digits of the year differ.
-func TestStampCacheFormatsEachTime(t *testing.T) {
+func TestCreateTimeCacheFormatsEachTime(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
 	times := []time.Time{
 		storeNow,
@@ -21,7 +21,7 @@ func TestStampCacheFormatsEachTime(t *testing.T) {
 		time.Date(1960, 1, 2, 3, 4, 5, 6, time.UTC), // before 1970: Unix seconds below zero
 		time.Date(1960, 1, 2, 3, 4, 6, 0, time.UTC),
 	}
-	var c stampCache
+	var c createTimeCache
 	for _, at := range times {
 		if got, want := string(c.format(at)), string(appendCreateTime(nil, at)); got != want {
 			t.Errorf("%v: cached %q, want %q", at, got, want)
@@ -29,10 +29,11 @@ func TestStampCacheFormatsEachTime(t *testing.T) {
 	}
 }
 
-// TestTaskCreateTimeFromCache: tasks created in one second share the
-// CreateTime text, a task of the next second has its own, and each task
-// keeps its text after the cache has moved on.
-func TestTaskCreateTimeFromCache(t *testing.T) {
+// TestTaskCreateTimeEachOwn: each task's CreateTime is its own second's,
+// whether the cache holds that second or moves on to the next, and the
+// task keeps it after the cache's next refresh: a cache that never
+// refreshes, or a task that keeps the cache's bytes, fails here.
+func TestTaskCreateTimeEachOwn(t *testing.T) {
 	ts := openTestStore(t, "", 100)
 	at := []time.Time{storeNow, storeNow.Add(500 * time.Millisecond), storeNow.Add(1500 * time.Millisecond)}
 	var made []*Task
@@ -47,6 +48,23 @@ func TestTaskCreateTimeFromCache(t *testing.T) {
 	for i, x := range made {
 		if want := string(appendCreateTime(nil, at[i])); x.createTime != want {
 			t.Errorf("task %d: CreateTime %q, want %q", i, x.createTime, want)
+		}
+	}
+}
+
+// BenchmarkStoreCreate creates tasks into an in-memory store whose account
+// is at its per-family cap, so that each create also evicts, as under
+// load. Every task is of one second, as a busy store's are.
+func BenchmarkStoreCreate(b *testing.B) {
+	ts := openTestStore(b, "", maxTasks)
+	for range maxTasksPerFamily {
+		mustCreate(b, ts, "busy")
+	}
+	params := []Param{{"Language", "en-us"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ts.create(newTask("busy"), params, "n-busy"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

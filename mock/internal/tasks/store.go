@@ -52,8 +52,8 @@ type Store struct {
 	// random nor predicted from the tokens it gave, so a token is as
 	// unguessable as one read from crypto/rand, without a getrandom call
 	// per task. Guarded by mu.
-	rng   *rand.ChaCha8
-	stamp stampCache // the CreateTime of the last second's creates; guarded by mu
+	rng         *rand.ChaCha8
+	createTimes createTimeCache // the CreateTime of the last second's creates; guarded by mu
 
 	db      *bolt.DB      // nil: memory only
 	pending *commitBatch  // file writes queued, in the order mu saw them
@@ -147,7 +147,7 @@ func (ts *Store) create(t *Task, params []Param, name string) error {
 	defer l.release()
 	t.Seq = ts.seq.Add(1) // under the lock: ids grow in the order tasks are stored
 	tok := ts.newToken()
-	t.keep(tok[:], ts.stamp.format(t.Created), params, name)
+	t.keep(tok[:], ts.createTimes.format(t.Created), params, name)
 	var buf [2]*Task // a create evicts at most two: no allocation for them
 	evicted, err := ts.insert(t, buf[:0])
 	if err != nil {
