@@ -11,13 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // sameRequestLines writes ls with one lineHandler's HandleRequestLine and
 // their Records with one slog.TextHandler, both with opts, and fails at
 // the first line where the bytes differ.
-func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...mock.RequestLine) {
+func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...requestlog.Line) {
 	t.Helper()
 	var got, want bytes.Buffer
 	lh, th := newLineHandler(&got, opts), slog.NewTextHandler(&want, opts)
@@ -38,12 +39,12 @@ func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...mock.Reques
 
 // oddLines are request lines with every value TextHandler quotes or
 // writes in its own way, in several zones and seconds.
-func oddLines() []mock.RequestLine {
-	var ls []mock.RequestLine
+func oddLines() []requestlog.Line {
+	var ls []requestlog.Line
 	strs := []string{"", "plain", "two words", "a=b", `say "hi"`, "line\nbreak", "tab\t", `back\slash`, "\xff\xfe",
 		"héllo", "日本", "nb\u00a0sp", "zero\u200bwidth", "\x7f", "emoji 🙂", "\ufffd", "-", "fault:reset"}
 	for i, s := range strs {
-		ls = append(ls, mock.RequestLine{End: when.Add(time.Duration(i) * time.Millisecond), Action: s, AccessKeyID: s,
+		ls = append(ls, requestlog.Line{End: when.Add(time.Duration(i) * time.Millisecond), Action: s, AccessKeyID: s,
 			Scenario: s, ChosenBy: s, Code: s, Status: 400 + i, Latency: time.Duration(i) * 1500 * time.Microsecond, Violations: i})
 	}
 	ends := []time.Time{{}, when.In(paris), when.In(time.FixedZone("", -34200)), when.Add(time.Second).Local(), when.Add(time.Hour),
@@ -54,7 +55,7 @@ func oddLines() []mock.RequestLine {
 	for i, end := range ends {
 		for j, lat := range latencies {
 			n := ints[(i+j)%len(ints)]
-			ls = append(ls, mock.RequestLine{End: end, Action: "CreateUserUsageDataExportTask", Scenario: "default",
+			ls = append(ls, requestlog.Line{End: end, Action: "CreateUserUsageDataExportTask", Scenario: "default",
 				ChosenBy: "x-mock-scenario", Status: n, Latency: lat, Violations: -n})
 		}
 	}
@@ -81,7 +82,7 @@ func FuzzRequestLine(f *testing.F) {
 		if sec == 0 {
 			end = time.Time{}
 		}
-		sameRequestLines(t, nil, mock.RequestLine{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
+		sameRequestLines(t, nil, requestlog.Line{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
 			Code: code, Status: status, Latency: time.Duration(latency), Violations: violations})
 	})
 }
@@ -91,7 +92,7 @@ func FuzzRequestLine(f *testing.F) {
 // HandleRequestLine as through Handle, whether the handler below takes
 // request lines or only Records; --log off keeps none.
 func TestRequestFilterFastPath(t *testing.T) {
-	lines := []mock.RequestLine{
+	lines := []requestlog.Line{
 		{End: when, Status: 200}, {End: when, Status: 204, Code: "faulty"}, {End: when, Status: 399},
 		{End: when, Status: 400, Code: "InvalidTimeRange"}, {End: when, Status: 500},
 		{End: when, Status: 0, Code: "fault:reset"}, {End: when, Status: 200, Code: "fault:garbage"},
@@ -103,8 +104,8 @@ func TestRequestFilterFastPath(t *testing.T) {
 		_ = th.Handle(context.Background(), l.Record())
 	}
 	var fast, inner, records bytes.Buffer
-	filters := map[*bytes.Buffer]mock.RequestLineHandler{
-		&fast:  newLogger(logErrors, &fast).Handler().(mock.RequestLineHandler),
+	filters := map[*bytes.Buffer]requestlog.Handler{
+		&fast:  newLogger(logErrors, &fast).Handler().(requestlog.Handler),
 		&inner: &requestFilter{Handler: slog.NewTextHandler(&inner, nil), errorsOnly: true},
 	}
 	slow := newLogger(logErrors, &records).Handler()
@@ -130,7 +131,7 @@ func TestRequestFilterFastPath(t *testing.T) {
 		t.Error("--log off: enabled at Info, the mock builds every request line")
 	}
 	for _, l := range lines {
-		_ = h.(mock.RequestLineHandler).HandleRequestLine(context.Background(), l)
+		_ = h.(requestlog.Handler).HandleRequestLine(context.Background(), l)
 	}
 	if off.Len() != 0 {
 		t.Errorf("--log off wrote\n%s", off.String())
