@@ -68,7 +68,7 @@ func (h *lineHandler) HandleRequestLine(ctx context.Context, l requestlog.Line) 
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b := h.appendRequestLine(h.buf[:0], l)
-	h.keep(b)
+	h.reuseBuf(b)
 	_, err := h.w.Write(b)
 	return err
 }
@@ -83,7 +83,7 @@ func (h *lineHandler) writeLine(r slog.Record) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b, ok := h.appendLine(h.buf[:0], r)
-	h.keep(b)
+	h.reuseBuf(b)
 	if !ok {
 		return false, nil
 	}
@@ -91,9 +91,9 @@ func (h *lineHandler) writeLine(r slog.Record) (bool, error) {
 	return true, err
 }
 
-// keep keeps b's array for the next line, under mu, unless it has grown
-// past maxKeptLine.
-func (h *lineHandler) keep(b []byte) {
+// reuseBuf keeps b's array for the next line, under mu, unless it has
+// grown past maxKeptLine.
+func (h *lineHandler) reuseBuf(b []byte) {
 	h.buf = b
 	if cap(b) > maxKeptLine {
 		h.buf = nil
