@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,14 +67,14 @@ func oddLines() []requestlog.Line {
 }
 
 // TestRequestLineFastPath: the request line written from its fields is
-// TextHandler's for its Record, and with options that change the line
-// it is the Record's line.
+// TextHandler's for its Record, and with ReplaceAttr, which changes the
+// line, it is the Record's line. AddSource is not tried: the Record has
+// no caller (PC 0), for which TextHandler writes no source, so the line
+// is the same whether HandleRequestLine heeds it or not.
 func TestRequestLineFastPath(t *testing.T) {
 	sameRequestLines(t, nil, append(oddLines(), requestLine())...)
 	upper := func(_ []string, a slog.Attr) slog.Attr { a.Key += "!"; return a }
-	for _, opts := range []*slog.HandlerOptions{{AddSource: true}, {ReplaceAttr: upper}} {
-		sameRequestLines(t, opts, requestLine(), oddLines()[3])
-	}
+	sameRequestLines(t, &slog.HandlerOptions{ReplaceAttr: upper}, requestLine(), oddLines()[3])
 }
 
 // FuzzRequestLine: any fields give TextHandler's bytes for the Record.
@@ -85,6 +89,63 @@ func FuzzRequestLine(f *testing.F) {
 		sameRequestLines(t, nil, requestlog.Line{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
 			Code: code, Status: status, Latency: time.Duration(latency), Violations: violations})
 	})
+}
+
+// TestLineHandlerLinesSideBySide: request lines, records the handler
+// formats and records it leaves to its TextHandler (an error value),
+// written side by side on one lineHandler, each in its own second, come
+// out whole, each once: the buffer, the time stamp and the writer are
+// shared under one lock (run with -race).
+func TestLineHandlerLinesSideBySide(t *testing.T) {
+	const writers, rounds = 4, 200
+	lines := func(g int) (requestlog.Line, slog.Record, slog.Record) {
+		end := when.Add(time.Duration(g) * time.Second)
+		l := requestLine()
+		l.End = end
+		plain := slog.NewRecord(end, slog.LevelInfo, "plain", 0)
+		plain.AddAttrs(slog.Int("writer", g))
+		other := slog.NewRecord(end, slog.LevelWarn, "other", 0)
+		other.AddAttrs(slog.Any("err", errors.New("writer "+strconv.Itoa(g))))
+		return l, plain, other
+	}
+	want := map[string]int{}
+	for g := range writers {
+		var line bytes.Buffer
+		th := slog.NewTextHandler(&line, nil)
+		l, plain, other := lines(g)
+		for _, r := range []slog.Record{l.Record(), plain, other} {
+			line.Reset()
+			_ = th.Handle(context.Background(), r)
+			want[line.String()] += rounds
+		}
+	}
+
+	var out bytes.Buffer
+	h := newLineHandler(&out, nil)
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			l, plain, other := lines(g)
+			for range rounds {
+				_ = h.HandleRequestLine(context.Background(), l)
+				_ = h.Handle(context.Background(), plain)
+				_ = h.Handle(context.Background(), other)
+			}
+		})
+	}
+	wg.Wait()
+	got := map[string]int{}
+	for line := range strings.Lines(out.String()) {
+		got[line]++
+	}
+	if !maps.Equal(got, want) {
+		for line, n := range want {
+			if got[line] != n {
+				t.Errorf("%q written %d times, want %d", line, got[line], n)
+			}
+		}
+		t.Errorf("%d distinct lines written, want %d", len(got), len(want))
+	}
 }
 
 // TestRequestFilterFastPath: --log errors drops the request lines of
