@@ -16,7 +16,7 @@ func TestArchitectureFileLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile("^\\| `(mock(?:/[a-z]+)*)`(?: \\(public\\))? \\|")
+	row := regexp.MustCompile("^\\| `((?:mock|internal)(?:/[a-z]+)*)`(?: \\(public\\))? \\|")
 	named := regexp.MustCompile("`([a-z0-9_]+\\.go)`")
 	rows := 0
 	for line := range strings.SplitSeq(string(data), "\n") {

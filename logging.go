@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 )
 
 // Values of --log.
@@ -57,9 +57,10 @@ func newLogger(mode string, w io.Writer) *slog.Logger {
 	return slog.New(&requestFilter{Handler: h, errorsOnly: mode == logErrors})
 }
 
-// requestFilter passes the mock's request lines (mock/record.go: message
-// "request") only when errorsOnly and the answer failed: a status of 400 or
-// more, or a fault. Every other line (the mock's own errors) passes.
+// requestFilter passes the mock's request lines (requestlog.Line, message
+// requestlog.Message) only when errorsOnly and the answer failed: a status
+// of 400 or more, or a fault. Every other line (the mock's own errors)
+// passes.
 type requestFilter struct {
 	slog.Handler
 	errorsOnly bool
@@ -72,22 +73,26 @@ func (f *requestFilter) Enabled(ctx context.Context, level slog.Level) bool {
 	return f.Handler.Enabled(ctx, level)
 }
 
+// Handle filters a request line that comes as a Record. The mock's come
+// through HandleRequestLine; this is for a Record logged with the message
+// by other code, which may carry a key twice: any failed status or code
+// among them makes the line pass, so that a later status=200 cannot hide
+// a status=500.
 func (f *requestFilter) Handle(ctx context.Context, r slog.Record) error {
-	if r.Message != "request" || r.Level >= slog.LevelWarn {
+	if r.Message != requestlog.Message || r.Level >= slog.LevelWarn {
 		return f.Handler.Handle(ctx, r)
 	}
-	var status int64
-	var code string
+	failed := false
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
-		case "status":
-			status = a.Value.Int64()
-		case "code":
-			code = a.Value.String()
+		case requestlog.StatusKey:
+			failed = a.Value.Kind() == slog.KindInt64 && failedStatus(a.Value.Int64())
+		case requestlog.CodeKey:
+			failed = failedCode(a.Value.String())
 		}
-		return true
+		return !failed
 	})
-	if !f.passes(status, code) {
+	if !f.errorsOnly || !failed {
 		return nil
 	}
 	return f.Handler.Handle(ctx, r)
@@ -95,21 +100,22 @@ func (f *requestFilter) Handle(ctx context.Context, r slog.Record) error {
 
 // HandleRequestLine makes Handle's decision on l's fields, and hands a
 // line that passes on as it came when the handler below takes it so.
-func (f *requestFilter) HandleRequestLine(ctx context.Context, l mock.RequestLine) error {
-	if !f.passes(int64(l.Status), l.Code) {
+func (f *requestFilter) HandleRequestLine(ctx context.Context, l requestlog.Line) error {
+	if !f.errorsOnly || !(failedStatus(int64(l.Status)) || failedCode(l.Code)) {
 		return nil
 	}
-	if h, ok := f.Handler.(mock.RequestLineHandler); ok {
+	if h, ok := f.Handler.(requestlog.Handler); ok {
 		return h.HandleRequestLine(ctx, l)
 	}
 	return f.Handler.Handle(ctx, l.Record())
 }
 
-// passes reports whether a request line answered with status and code
-// is written: under --log errors, when the answer failed.
-func (f *requestFilter) passes(status int64, code string) bool {
-	return f.errorsOnly && (status >= 400 || strings.HasPrefix(code, "fault:"))
-}
+// failedStatus and failedCode tell a failed answer, whose request line
+// --log errors writes, by its HTTP status or its code: an error status,
+// or a fault (answered with any status, even 200).
+func failedStatus(status int64) bool { return status >= 400 }
+
+func failedCode(code string) bool { return strings.HasPrefix(code, "fault:") }
 
 func (f *requestFilter) WithAttrs(as []slog.Attr) slog.Handler {
 	return &requestFilter{Handler: f.Handler.WithAttrs(as), errorsOnly: f.errorsOnly}

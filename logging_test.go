@@ -51,7 +51,8 @@ func TestCleanShutdownKeepsEveryLogLine(t *testing.T) {
 }
 
 // TestErrorsModeKeepsFaults: --log errors keeps a fault's line whatever
-// status it was recorded with.
+// status it was recorded with, and a line that carries a failed status
+// or a fault among others of the same key.
 func TestErrorsModeKeepsFaults(t *testing.T) {
 	var buf bytes.Buffer
 	log := newLogger(logErrors, &buf)
@@ -61,10 +62,12 @@ func TestErrorsModeKeepsFaults(t *testing.T) {
 	}{{"", 200}, {"fault:reset", 0}, {"Throttling.User", 400}, {"", 204}} {
 		log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", l.code), slog.Int("status", l.status))
 	}
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "twice"), slog.Int("status", 500), slog.Int("status", 200))
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "fault:twice"), slog.String("code", ""), slog.Int("status", 200))
 	log.Error("operation cannot be loaded")
 	got := buf.String()
-	if strings.Count(got, "\n") != 3 || !strings.Contains(got, "code=fault:reset") || !strings.Contains(got, "code=Throttling.User") ||
-		!strings.Contains(got, "operation cannot be loaded") {
+	if strings.Count(got, "\n") != 5 || !strings.Contains(got, "code=fault:reset") || !strings.Contains(got, "code=Throttling.User") ||
+		!strings.Contains(got, "code=twice") || !strings.Contains(got, "code=fault:twice") || !strings.Contains(got, "operation cannot be loaded") {
 		t.Errorf("--log errors wrote:\n%s", got)
 	}
 	buf.Reset()

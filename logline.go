@@ -5,7 +5,7 @@ package main
 // few percent of the server's CPU on the request line (a pooled state,
 // quoting checks through its generic paths); this does the same work in
 // a straight line, without an allocation. The mock's request line comes
-// as a mock.RequestLine and is written field by field, without the
+// as a requestlog.Line and is written field by field, without the
 // slog.Record it would take an allocation to build. Anything it does not
 // format itself goes to a TextHandler over the same writer, so the output
 // never depends on which of the two wrote it.
@@ -20,7 +20,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 )
 
 // maxKeptLine bounds the buffer kept between lines: a rare huge line is
@@ -58,17 +58,17 @@ func (h *lineHandler) Handle(ctx context.Context, r slog.Record) error {
 	return h.text.Handle(ctx, r)
 }
 
-// HandleRequestLine writes the mock's request line (mock.RequestLine)
-// field by field, what Handle writes for l.Record() without building it.
+// HandleRequestLine writes the mock's request line field by field, what
+// Handle writes for l.Record() without building it (requestlog.Handler).
 // With options that change the line it is l.Record()'s, through Handle.
-func (h *lineHandler) HandleRequestLine(ctx context.Context, l mock.RequestLine) error {
+func (h *lineHandler) HandleRequestLine(ctx context.Context, l requestlog.Line) error {
 	if !h.own {
 		return h.Handle(ctx, l.Record())
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b := h.appendRequestLine(h.buf[:0], l)
-	h.keep(b)
+	h.reuseBuf(b)
 	_, err := h.w.Write(b)
 	return err
 }
@@ -83,7 +83,7 @@ func (h *lineHandler) writeLine(r slog.Record) (bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b, ok := h.appendLine(h.buf[:0], r)
-	h.keep(b)
+	h.reuseBuf(b)
 	if !ok {
 		return false, nil
 	}
@@ -91,9 +91,9 @@ func (h *lineHandler) writeLine(r slog.Record) (bool, error) {
 	return true, err
 }
 
-// keep keeps b's array for the next line, under mu, unless it has grown
-// past maxKeptLine.
-func (h *lineHandler) keep(b []byte) {
+// reuseBuf keeps b's array for the next line, under mu, unless it has
+// grown past maxKeptLine.
+func (h *lineHandler) reuseBuf(b []byte) {
 	h.buf = b
 	if cap(b) > maxKeptLine {
 		h.buf = nil
@@ -146,10 +146,10 @@ func (h *lineHandler) appendHead(b []byte, t time.Time, level slog.Level, msg st
 }
 
 // appendRequestLine appends what appendLine would for l.Record(): its
-// keys and order are those of mock.RequestLine.Record, and
+// keys and order are those of requestlog.Line.Record, and
 // TestRequestLineFastPath holds the two to the same bytes.
-func (h *lineHandler) appendRequestLine(b []byte, l mock.RequestLine) []byte {
-	b = h.appendHead(b, l.End, slog.LevelInfo, "request")
+func (h *lineHandler) appendRequestLine(b []byte, l requestlog.Line) []byte {
+	b = h.appendHead(b, l.End, slog.LevelInfo, requestlog.Message)
 	b = append(b, " action="...)
 	b = appendString(b, l.Action)
 	b = append(b, " accessKeyId="...)
@@ -158,9 +158,9 @@ func (h *lineHandler) appendRequestLine(b []byte, l mock.RequestLine) []byte {
 	b = appendString(b, l.Scenario)
 	b = append(b, " chosenBy="...)
 	b = appendString(b, l.ChosenBy)
-	b = append(b, " code="...)
+	b = append(b, " "+requestlog.CodeKey+"="...)
 	b = appendString(b, l.Code)
-	b = append(b, " status="...)
+	b = append(b, " "+requestlog.StatusKey+"="...)
 	b = strconv.AppendInt(b, int64(l.Status), 10)
 	b = append(b, " latency="...)
 	b = append(b, l.Latency.String()...)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alibaba-cloud-mock/cdnmock/mock"
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 )
 
 // sameLine handles rs in turn with one lineHandler and with one
@@ -189,8 +189,8 @@ func FuzzLogLine(f *testing.F) {
 }
 
 // requestLine is a valid Create's request line (mock/record.go).
-func requestLine() mock.RequestLine {
-	return mock.RequestLine{End: when, Action: "CreateUserUsageDataExportTask", AccessKeyID: "LTAI5tMockAccessKey",
+func requestLine() requestlog.Line {
+	return requestlog.Line{End: when, Action: "CreateUserUsageDataExportTask", AccessKeyID: "LTAI5tMockAccessKey",
 		Scenario: "default", ChosenBy: "default", Status: 200, Latency: 61 * time.Microsecond}
 }
 

@@ -3,21 +3,26 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
 // sameRequestLines writes ls with one lineHandler's HandleRequestLine and
 // their Records with one slog.TextHandler, both with opts, and fails at
 // the first line where the bytes differ.
-func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...mock.RequestLine) {
+func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...requestlog.Line) {
 	t.Helper()
 	var got, want bytes.Buffer
 	lh, th := newLineHandler(&got, opts), slog.NewTextHandler(&want, opts)
@@ -38,12 +43,12 @@ func sameRequestLines(t *testing.T, opts *slog.HandlerOptions, ls ...mock.Reques
 
 // oddLines are request lines with every value TextHandler quotes or
 // writes in its own way, in several zones and seconds.
-func oddLines() []mock.RequestLine {
-	var ls []mock.RequestLine
+func oddLines() []requestlog.Line {
+	var ls []requestlog.Line
 	strs := []string{"", "plain", "two words", "a=b", `say "hi"`, "line\nbreak", "tab\t", `back\slash`, "\xff\xfe",
 		"héllo", "日本", "nb\u00a0sp", "zero\u200bwidth", "\x7f", "emoji 🙂", "\ufffd", "-", "fault:reset"}
 	for i, s := range strs {
-		ls = append(ls, mock.RequestLine{End: when.Add(time.Duration(i) * time.Millisecond), Action: s, AccessKeyID: s,
+		ls = append(ls, requestlog.Line{End: when.Add(time.Duration(i) * time.Millisecond), Action: s, AccessKeyID: s,
 			Scenario: s, ChosenBy: s, Code: s, Status: 400 + i, Latency: time.Duration(i) * 1500 * time.Microsecond, Violations: i})
 	}
 	ends := []time.Time{{}, when.In(paris), when.In(time.FixedZone("", -34200)), when.Add(time.Second).Local(), when.Add(time.Hour),
@@ -54,7 +59,7 @@ func oddLines() []mock.RequestLine {
 	for i, end := range ends {
 		for j, lat := range latencies {
 			n := ints[(i+j)%len(ints)]
-			ls = append(ls, mock.RequestLine{End: end, Action: "CreateUserUsageDataExportTask", Scenario: "default",
+			ls = append(ls, requestlog.Line{End: end, Action: "CreateUserUsageDataExportTask", Scenario: "default",
 				ChosenBy: "x-mock-scenario", Status: n, Latency: lat, Violations: -n})
 		}
 	}
@@ -62,14 +67,14 @@ func oddLines() []mock.RequestLine {
 }
 
 // TestRequestLineFastPath: the request line written from its fields is
-// TextHandler's for its Record, and with options that change the line
-// it is the Record's line.
+// TextHandler's for its Record, and with ReplaceAttr, which changes the
+// line, it is the Record's line. AddSource is not tried: the Record has
+// no caller (PC 0), for which TextHandler writes no source, so the line
+// is the same whether HandleRequestLine heeds it or not.
 func TestRequestLineFastPath(t *testing.T) {
 	sameRequestLines(t, nil, append(oddLines(), requestLine())...)
 	upper := func(_ []string, a slog.Attr) slog.Attr { a.Key += "!"; return a }
-	for _, opts := range []*slog.HandlerOptions{{AddSource: true}, {ReplaceAttr: upper}} {
-		sameRequestLines(t, opts, requestLine(), oddLines()[3])
-	}
+	sameRequestLines(t, &slog.HandlerOptions{ReplaceAttr: upper}, requestLine(), oddLines()[3])
 }
 
 // FuzzRequestLine: any fields give TextHandler's bytes for the Record.
@@ -81,9 +86,66 @@ func FuzzRequestLine(f *testing.F) {
 		if sec == 0 {
 			end = time.Time{}
 		}
-		sameRequestLines(t, nil, mock.RequestLine{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
+		sameRequestLines(t, nil, requestlog.Line{End: end, Action: action, AccessKeyID: ak, Scenario: scenario, ChosenBy: ak,
 			Code: code, Status: status, Latency: time.Duration(latency), Violations: violations})
 	})
+}
+
+// TestLineHandlerLinesSideBySide: request lines, records the handler
+// formats and records it leaves to its TextHandler (an error value),
+// written side by side on one lineHandler, each in its own second, come
+// out whole, each once: the buffer, the time stamp and the writer are
+// shared under one lock (run with -race).
+func TestLineHandlerLinesSideBySide(t *testing.T) {
+	const writers, rounds = 4, 200
+	lines := func(g int) (requestlog.Line, slog.Record, slog.Record) {
+		end := when.Add(time.Duration(g) * time.Second)
+		l := requestLine()
+		l.End = end
+		plain := slog.NewRecord(end, slog.LevelInfo, "plain", 0)
+		plain.AddAttrs(slog.Int("writer", g))
+		other := slog.NewRecord(end, slog.LevelWarn, "other", 0)
+		other.AddAttrs(slog.Any("err", errors.New("writer "+strconv.Itoa(g))))
+		return l, plain, other
+	}
+	want := map[string]int{}
+	for g := range writers {
+		var line bytes.Buffer
+		th := slog.NewTextHandler(&line, nil)
+		l, plain, other := lines(g)
+		for _, r := range []slog.Record{l.Record(), plain, other} {
+			line.Reset()
+			_ = th.Handle(context.Background(), r)
+			want[line.String()] += rounds
+		}
+	}
+
+	var out bytes.Buffer
+	h := newLineHandler(&out, nil)
+	var wg sync.WaitGroup
+	for g := range writers {
+		wg.Go(func() {
+			l, plain, other := lines(g)
+			for range rounds {
+				_ = h.HandleRequestLine(context.Background(), l)
+				_ = h.Handle(context.Background(), plain)
+				_ = h.Handle(context.Background(), other)
+			}
+		})
+	}
+	wg.Wait()
+	got := map[string]int{}
+	for line := range strings.Lines(out.String()) {
+		got[line]++
+	}
+	if !maps.Equal(got, want) {
+		for line, n := range want {
+			if got[line] != n {
+				t.Errorf("%q written %d times, want %d", line, got[line], n)
+			}
+		}
+		t.Errorf("%d distinct lines written, want %d", len(got), len(want))
+	}
 }
 
 // TestRequestFilterFastPath: --log errors drops the request lines of
@@ -91,7 +153,7 @@ func FuzzRequestLine(f *testing.F) {
 // HandleRequestLine as through Handle, whether the handler below takes
 // request lines or only Records; --log off keeps none.
 func TestRequestFilterFastPath(t *testing.T) {
-	lines := []mock.RequestLine{
+	lines := []requestlog.Line{
 		{End: when, Status: 200}, {End: when, Status: 204, Code: "faulty"}, {End: when, Status: 399},
 		{End: when, Status: 400, Code: "InvalidTimeRange"}, {End: when, Status: 500},
 		{End: when, Status: 0, Code: "fault:reset"}, {End: when, Status: 200, Code: "fault:garbage"},
@@ -103,8 +165,8 @@ func TestRequestFilterFastPath(t *testing.T) {
 		_ = th.Handle(context.Background(), l.Record())
 	}
 	var fast, inner, records bytes.Buffer
-	filters := map[*bytes.Buffer]mock.RequestLineHandler{
-		&fast:  newLogger(logErrors, &fast).Handler().(mock.RequestLineHandler),
+	filters := map[*bytes.Buffer]requestlog.Handler{
+		&fast:  newLogger(logErrors, &fast).Handler().(requestlog.Handler),
 		&inner: &requestFilter{Handler: slog.NewTextHandler(&inner, nil), errorsOnly: true},
 	}
 	slow := newLogger(logErrors, &records).Handler()
@@ -130,7 +192,7 @@ func TestRequestFilterFastPath(t *testing.T) {
 		t.Error("--log off: enabled at Info, the mock builds every request line")
 	}
 	for _, l := range lines {
-		_ = h.(mock.RequestLineHandler).HandleRequestLine(context.Background(), l)
+		_ = h.(requestlog.Handler).HandleRequestLine(context.Background(), l)
 	}
 	if off.Len() != 0 {
 		t.Errorf("--log off wrote\n%s", off.String())

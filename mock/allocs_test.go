@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 )
 
 // maxCreateAllocs is the allocation budget of a valid
@@ -39,7 +41,7 @@ func TestCreateAllocations(t *testing.T) {
 // command's handler does, and writes nothing.
 type discardLines struct{ slog.Handler }
 
-func (discardLines) HandleRequestLine(context.Context, RequestLine) error { return nil }
+func (discardLines) HandleRequestLine(context.Context, requestlog.Line) error { return nil }
 
 // TestCreateAllocationsLogged: the request line handed to a handler with
 // HandleRequestLine costs no allocation (a slog.Record of its 8

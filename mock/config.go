@@ -70,8 +70,7 @@ type Config struct {
 	Clock *Clock
 
 	// Logger gets one line per API request (message "request", at the
-	// answer's wall-clock time, without a source location), through
-	// HandleRequestLine when its handler is a RequestLineHandler. Nil: no
+	// answer's wall-clock time, without a source location). Nil: no
 	// logging.
 	Logger *slog.Logger
 

@@ -3,6 +3,7 @@ package mock
 import (
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/journal"
 )
@@ -59,7 +60,7 @@ func (s *Server) record(sp *Spec, x *exchange, status int, end time.Time, latenc
 		s.violations.Add(e, false)
 	}
 
-	logRequest(s.cfg.Logger.Handler(), RequestLine{
+	requestlog.Log(s.cfg.Logger.Handler(), requestlog.Line{
 		End:         end,
 		Action:      e.Action,
 		AccessKeyID: e.AccessKeyID,

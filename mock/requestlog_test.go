@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/internal/requestlog"
 )
 
 // The request line is handed to the logger's handler directly (record.go):
@@ -51,17 +53,17 @@ func TestRequestLogLine(t *testing.T) {
 	}
 }
 
-// lineTaker is a handler that takes request lines as RequestLine values,
+// lineTaker is a handler that takes request lines as requestlog.Line values,
 // keeping each, and counts the Records it gets.
 type lineTaker struct {
 	slog.Handler
-	lines   []RequestLine
+	lines   []requestlog.Line
 	records int
 }
 
 func (h *lineTaker) Handle(context.Context, slog.Record) error { h.records++; return nil }
 
-func (h *lineTaker) HandleRequestLine(_ context.Context, l RequestLine) error {
+func (h *lineTaker) HandleRequestLine(_ context.Context, l requestlog.Line) error {
 	h.lines = append(h.lines, l)
 	return nil
 }
@@ -80,17 +82,17 @@ func TestRequestLineHandler(t *testing.T) {
 	r.Header.Set(HeaderScenario, "InvalidParameterOperator")
 	s.ServeHTTP(httptest.NewRecorder(), r)
 	if h.records != 0 || len(h.lines) != 1 {
-		t.Fatalf("%d Records, %d RequestLines; want only a RequestLine", h.records, len(h.lines))
+		t.Fatalf("%d Records, %d request lines; want only a request line", h.records, len(h.lines))
 	}
 	got := h.lines[0]
 	end, latency := got.End, got.Latency
 	got.End, got.Latency = time.Time{}, 0
-	want := RequestLine{Action: benchAction, Scenario: "InvalidParameterOperator", ChosenBy: "header",
+	want := requestlog.Line{Action: benchAction, Scenario: "InvalidParameterOperator", ChosenBy: "header",
 		Code: "InvalidParameterOperator", Status: http.StatusBadRequest}
 	if got != want {
 		t.Errorf("request line %+v, want %+v", got, want)
 	}
-	if end.Before(before) || latency <= 0 || latency%time.Microsecond != 0 {
+	if end.Before(before) || latency < 0 || latency%time.Microsecond != 0 {
 		t.Errorf("request line at %v, want at or after %v (the wall clock); latency %v, want whole microseconds", end, before, latency)
 	}
 }
