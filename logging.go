@@ -12,6 +12,7 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"time"
@@ -85,8 +86,13 @@ func (f *requestFilter) Handle(ctx context.Context, r slog.Record) error {
 	failed := false
 	r.Attrs(func(a slog.Attr) bool {
 		switch a.Key {
-		case requestlog.StatusKey:
-			failed = a.Value.Kind() == slog.KindInt64 && failedStatus(a.Value.Int64())
+		case requestlog.StatusKey: // a number; a status of another kind (a string) is none
+			switch v := a.Value; v.Kind() {
+			case slog.KindInt64:
+				failed = failedStatus(v.Int64())
+			case slog.KindUint64:
+				failed = failedStatus(int64(min(v.Uint64(), math.MaxInt64)))
+			}
 		case requestlog.CodeKey:
 			failed = failedCode(a.Value.String())
 		}

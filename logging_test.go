@@ -64,9 +64,11 @@ func TestErrorsModeKeepsFaults(t *testing.T) {
 	}
 	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "twice"), slog.Int("status", 500), slog.Int("status", 200))
 	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "fault:twice"), slog.String("code", ""), slog.Int("status", 200))
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "unsigned"), slog.Uint64("status", 503))
+	log.LogAttrs(context.Background(), slog.LevelInfo, "request", slog.String("code", "text"), slog.String("status", "500")) // no number: no status
 	log.Error("operation cannot be loaded")
 	got := buf.String()
-	if strings.Count(got, "\n") != 5 || !strings.Contains(got, "code=fault:reset") || !strings.Contains(got, "code=Throttling.User") ||
+	if strings.Count(got, "\n") != 6 || !strings.Contains(got, "code=unsigned") || strings.Contains(got, "code=text") || !strings.Contains(got, "code=fault:reset") || !strings.Contains(got, "code=Throttling.User") ||
 		!strings.Contains(got, "code=twice") || !strings.Contains(got, "code=fault:twice") || !strings.Contains(got, "operation cannot be loaded") {
 		t.Errorf("--log errors wrote:\n%s", got)
 	}

@@ -432,3 +432,20 @@ func TestAccountKeyShared(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStoreCreate creates tasks into an in-memory store whose account
+// is at its per-family cap, so that each create also evicts, as under
+// load. Every task is of one second, as a busy store's are.
+func BenchmarkStoreCreate(b *testing.B) {
+	ts := openTestStore(b, "", maxTasks)
+	for range maxTasksPerFamily {
+		mustCreate(b, ts, "busy")
+	}
+	params := []Param{{"Language", "en-us"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ts.create(newTask("busy"), params, "n-busy"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
