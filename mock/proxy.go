@@ -151,7 +151,7 @@ func (s *Server) relay(sp *Spec, x *exchange, sc *Scenario, action string, out *
 	}
 	x.mockWould = mockWould
 	if p.lib != nil {
-		c := x.call
+		c := &x.call
 		hit, miss := p.lib.Match(recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams))
 		if hit != nil {
 			x.replay = &ReplayInfo{Recording: hit.File, Replayed: true}
@@ -206,7 +206,7 @@ func (s *Server) answerRelayed(c echo.Context, sp *Spec, x *exchange) int {
 // recordExchange writes the exchange to --record; a failure (a file that
 // would hold a secret, a full disk) is journaled and logged, never answered.
 func (s *Server) recordExchange(sp *Spec, x *exchange, res *upstream.Response) {
-	c := x.call
+	c := &x.call
 	k := recording.KeyOf(c.Action, c.Version, c.Format, c.Params, sp.SecretParams)
 	rx := recording.NewExchange(k, s.cfg.Clock.Now(), res.Status, res.ContentType, res.RequestID, res.Body)
 	// The client's own signature values are not among them: they never

@@ -41,12 +41,11 @@ func (s *Server) record(sp *Spec, x *exchange, status int, end time.Time, latenc
 	if x.warning != "" {
 		e.Rare().Warning = x.warning
 	}
-	if c := x.call; c != nil {
-		if x.op != nil {
-			x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
-		}
-		e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params, sp.SecretParams) // bounded copies: the call's strings may share its body
+	c := &x.call
+	if x.op != nil {
+		x.op.RemoveDefaults(c.Params) // the journal keeps what was sent, not the spec's defaults
 	}
+	e.KeepCall(c.Method, c.Action, c.AccessKeyID, c.Params, sp.SecretParams) // bounded copies: the call's strings may share its body
 	s.recordProxy(e, x)
 	switch {
 	case x.err != nil:

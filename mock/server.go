@@ -204,7 +204,7 @@ func (s *Server) routes(sp *Spec) *echo.Echo {
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
 	requestID   string
-	call        *Call
+	call        Call // held here, not allocated: x lives on the handler's stack
 	op          *Operation
 	scenario    string
 	from        string // where the scenario choice came from
@@ -244,6 +244,7 @@ func (s *Server) handleAPI(c echo.Context) error {
 	s.inflight.add(1)
 	defer func() { // also when a fault or a panic aborts the handler
 		s.answered(x, status)
+		x.call.Release() // journaled: nothing of the call's parameters is used after
 		s.inflight.add(-1)
 	}()
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
@@ -284,9 +285,8 @@ func (s *Server) handleAPI(c echo.Context) error {
 // with x.fixture (or a fault in x.outcome).
 func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	sp := cat.spec
-	call, err := wire.Decode(r, sp, s.cfg.MaxBodyBytes)
-	x.call = call
-	if err != nil {
+	call := &x.call
+	if err := call.Decode(r, sp, s.cfg.MaxBodyBytes); err != nil {
 		return err
 	}
 	if err := s.admit(r, sp, call); err != nil { // limits, then signatures, keys and RAM (admit.go, package auth)
@@ -423,10 +423,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	sp := s.catalog.Load().spec
-	x := &exchange{requestID: s.cfg.NewRequestID(), call: &Call{Format: wire.FormatXML}, spec: sp}
-	if call, derr := wire.Decode(c.Request(), sp, s.cfg.MaxBodyBytes); derr == nil {
-		x.call = call
+	x := &exchange{requestID: s.cfg.NewRequestID(), spec: sp}
+	if derr := x.call.Decode(c.Request(), sp, s.cfg.MaxBodyBytes); derr != nil {
+		x.call.Release()
+		x.call = Call{Format: wire.FormatXML} // answered as XML, whatever the call asked
 	}
+	defer x.call.Release()
 	switch status {
 	case http.StatusNotFound:
 		x.err = sp.Gateway(contract.CodeInvalidActionNotFound, "")

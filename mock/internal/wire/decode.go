@@ -25,6 +25,7 @@ type Call struct {
 
 	bodyRead bool               // WholeBody has read the body (into Body), or failed to (bodyErr)
 	bodyErr  *contract.APIError // why reading the body failed
+	held     *paramSet          // where Params came from: the pool's, until Release (params.go)
 }
 
 // Names of the RPC protocol's own parameters and headers.
@@ -54,7 +55,15 @@ const (
 // the format the client expects. Missing Action or Version are not decode
 // errors: the caller checks them against the spec.
 func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contract.APIError) {
-	c := &Call{Method: r.Method}
+	c := new(Call)
+	return c, c.Decode(r, spec, maxBody)
+}
+
+// Decode is the package's Decode into c, a zero Call, for a caller that
+// holds the Call itself (the server, in its per-request state on the
+// stack). Its parameters' map comes from a pool: Release gives it back.
+func (c *Call) Decode(r *http.Request, spec *contract.Spec, maxBody int64) *contract.APIError {
+	c.Method = r.Method
 	var body string
 	var tooLarge *contract.APIError
 	if IsForm(r.Header.Get("Content-Type")) {
@@ -64,16 +73,16 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 		}
 	}
 
-	// One map sized for the pairs of the query and the body, and one
-	// backing array for their first values (pairs): a slice each, or a
-	// map that grows, would be an allocation each.
+	// One map for the pairs of the query and the body, and one backing
+	// array for their first values (pairs): a slice each, or a map that
+	// grows, would be an allocation each.
 	n := min(countPairs(r.URL.RawQuery)+countPairs(body), 64) // a guess, bounded: empty pairs cost nothing
-	c.Params = make(url.Values, n)
-	p := pairs{into: c.Params, firsts: make([]string, 0, n)}
+	p := c.takeParams(n)
 	bad := p.add(spec, r.URL.RawQuery)
 	if err := p.add(spec, body); bad == nil {
 		bad = err
 	}
+	c.held.firsts = p.firsts // grown by add, kept for the next call
 
 	c.Action = cmp.Or(c.Params.Get(ParamAction), r.Header.Get(HeaderAction))
 	c.Version = cmp.Or(c.Params.Get(ParamVersion), r.Header.Get(HeaderVersion))
@@ -99,13 +108,13 @@ func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contra
 
 	switch {
 	case tooLarge != nil:
-		return c, tooLarge
+		return tooLarge
 	case bad != nil:
-		return c, bad
+		return bad
 	case formatErr:
-		return c, spec.Gateway(contract.CodeInvalidFormat, ParamFormat)
+		return spec.Gateway(contract.CodeInvalidFormat, ParamFormat)
 	}
-	return c, nil
+	return nil
 }
 
 // pairs decodes parameters into a url.Values. A parameter's first value is
