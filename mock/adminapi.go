@@ -6,6 +6,7 @@ import (
 
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/admin"
+	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/tasks"
 )
 
 // The admin API's types live in package adminapi, shared by the server and
@@ -47,6 +48,7 @@ func (s *Server) adminDeps() admin.Deps {
 		NewRequestID:  s.cfg.NewRequestID,
 		Logger:        s.cfg.Logger,
 		DownloadSlots: make(chan struct{}, cmp.Or(s.cfg.MaxDownloads, admin.DefaultMaxDownloads)),
+		Reports:       tasks.Reports,
 		Catalog: func() admin.Catalog {
 			c := s.catalog.Load()
 			return admin.Catalog{Spec: c.spec, Scenarios: c.scenarios, Order: c.order, Fixtures: c.fixtures}

@@ -71,6 +71,7 @@ type Deps struct {
 	NewRequestID    func() string
 	Logger          *slog.Logger
 	DownloadSlots   chan struct{}                 // a download holds one while its file is made (download.go)
+	Reports         map[string]tasks.ReportKind   // tasks.Reports, by a task's Report; handed in so a test can make one fail
 	Catalog         func() Catalog                // the catalog serving now
 	State           func() adminapi.ScenarioState // the active scenario and the bindings
 	ReloadError     func() string                 // the last failed reload, "" when none

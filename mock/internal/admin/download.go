@@ -55,7 +55,7 @@ func (s *api) adminDownload(c echo.Context) error {
 	if msg != "" {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound", Message: msg})
 	}
-	rep := tasks.Reports[t.Report]
+	rep := s.Reports[t.Report]
 	if rep.Make == nil {
 		return s.downloadError(c, &contract.APIError{Status: http.StatusNotFound, Code: "Mock.DownloadNotFound",
 			Message: fmt.Sprintf("Task %s names a report %q this mock cannot make.", t.ID(), t.Report)})
