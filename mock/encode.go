@@ -48,7 +48,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	status := http.StatusOK
 	if x.err == nil {
 		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
-			x.params, x.tasks, s.nextTaskID)
+			x.params, x.tasks, s.newTaskID)
 		if err := x.fixture.Render(buf, data, isJSON); err != nil {
 			buf.Reset()
 			x.err = errRender(x.op.Name, err)
