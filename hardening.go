@@ -1,49 +1,23 @@
 package main
 
-// Serving safely: the HTTP servers' timeouts and limits, the admin API on a
-// listener of its own (--admin-addr), and a warning when the admin API is
-// reachable from other hosts without a token.
+// Serving safely: the admin API on a listener of its own (--admin-addr),
+// and a warning when it is reachable from other hosts without a token. The
+// servers' timeouts and limits are package httpserver's.
 
 import (
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"strings"
-	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/internal/httpserver"
 )
 
 // adminTokenEnv holds the admin token when --admin-token is not given (the
 // server) and the token the client commands send (scenario, requests). An
 // environment variable keeps the token out of process listings.
 const adminTokenEnv = "CDNMOCK_ADMIN_TOKEN"
-
-// Limits of every listener. The write timeout bounds how long an answer may
-// take: delays are at most mock.MaxDelay, well inside it, and the server
-// releases a request held by fault:hang when it passes (mock.Config.MaxHold),
-// dropping its connection.
-const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 5 * time.Minute
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 64 << 10
-)
-
-// newHTTPServer is an http.Server with the mock's timeouts and header
-// limit, logging its own errors to errorLog (nil: the log package's).
-func newHTTPServer(h http.Handler, errorLog *log.Logger) *http.Server {
-	return &http.Server{
-		ErrorLog:          errorLog,
-		Handler:           h,
-		ReadHeaderTimeout: readHeaderTimeout,
-		ReadTimeout:       readTimeout,
-		WriteTimeout:      writeTimeout,
-		IdleTimeout:       idleTimeout,
-		MaxHeaderBytes:    maxHeaderBytes,
-	}
-}
 
 // halves is what listenAdmin splits: a *mock.Server, or a test's handlers.
 type halves interface {
@@ -63,7 +37,7 @@ func listenAdmin(opts options, srv halves, api *http.Server) (*http.Server, net.
 		return nil, nil, &flagError{flag: "admin-addr", err: err}
 	}
 	api.Handler = srv.APIHandler()
-	return newHTTPServer(srv.AdminHandler(), api.ErrorLog), ln, nil
+	return httpserver.New(srv.AdminHandler(), api.ErrorLog), ln, nil
 }
 
 // warnExposed warns when the admin API listens beyond loopback without a

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/internal/httpserver"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 )
 
@@ -63,8 +64,8 @@ func TestCommandBoundsHoldsByTheWriteTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MaxHold != writeTimeout || newHTTPServer(nil, nil).WriteTimeout != writeTimeout {
-		t.Errorf("MaxHold %v, the listeners' WriteTimeout %v; want both %v", cfg.MaxHold, newHTTPServer(nil, nil).WriteTimeout, writeTimeout)
+	if cfg.MaxHold != httpserver.WriteTimeout || httpserver.New(nil, nil).WriteTimeout != httpserver.WriteTimeout {
+		t.Errorf("MaxHold %v, the listeners' WriteTimeout %v; want both %v", cfg.MaxHold, httpserver.New(nil, nil).WriteTimeout, httpserver.WriteTimeout)
 	}
 }
 
@@ -93,7 +94,7 @@ func TestListenAdminSplitsTheHalves(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
-	api := newHTTPServer(nil, nil)
+	api := httpserver.New(nil, nil)
 	admin, adminLn, err := listenAdmin(options{adminAddr: "127.0.0.1:0"}, namedHalves{}, api)
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestListenAdminSplitsTheHalves(t *testing.T) {
 	if got := get(admin, adminLn); got != "admin" {
 		t.Errorf("the admin listener answered %q, want the admin half", got)
 	}
-	if admin.WriteTimeout != writeTimeout || admin.ReadHeaderTimeout != readHeaderTimeout || admin.MaxHeaderBytes != maxHeaderBytes {
+	if admin.WriteTimeout != httpserver.WriteTimeout || admin.ReadHeaderTimeout != httpserver.ReadHeaderTimeout || admin.MaxHeaderBytes != httpserver.MaxHeaderBytes {
 		t.Errorf("the admin listener's limits: %+v", admin)
 	}
 }

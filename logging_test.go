@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/internal/httpserver"
 )
 
 // TestCleanShutdownKeepsEveryLogLine: the log is buffered, and a clean
@@ -218,7 +220,7 @@ func TestBufferedWriterAfterAFailedFlush(t *testing.T) {
 func TestHTTPServerErrorsGoToTheLog(t *testing.T) {
 	var out bytes.Buffer
 	b := newBufferedWriter(&out, time.Hour)
-	hs := newHTTPServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }), httpErrorLog(newLogger(logOff, b)))
+	hs := httpserver.New(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }), httpErrorLog(newLogger(logOff, b)))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -28,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/alibaba-cloud-mock/cdnmock/internal/httpserver"
 	"github.com/alibaba-cloud-mock/cdnmock/mock"
 	"github.com/alibaba-cloud-mock/cdnmock/mock/adminapi"
 )
@@ -190,7 +191,7 @@ func (o options) config() (mock.Config, error) {
 		cfg.Spec, cfg.SpecFile = data, o.spec
 	}
 	cfg.NoGenerated, cfg.NoShippedScenarios = o.noGenerated, o.noShippedScenarios
-	cfg.MaxHold = writeTimeout // a request held longer could not be answered anyway
+	cfg.MaxHold = httpserver.WriteTimeout // a request held longer could not be answered anyway
 	for flagName, dir := range map[string]string{"scenarios": o.scenarios, "fixtures": o.fixtures} {
 		if dir == "" {
 			continue
@@ -312,7 +313,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
-	hs := newHTTPServer(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: hardening.go
+	hs := httpserver.New(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: hardening.go
 	admin, adminLn, err := listenAdmin(opts, srv, hs)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))

@@ -46,7 +46,7 @@ type Server struct {
 	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
 	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
-	newTaskID  func() string // nextTaskID, as a func value made once: s.nextTaskID would allocate one per answer
+	newTaskID  func() string    // nextTaskID, as a func value made once: s.nextTaskID would allocate one per answer
 	tasks      *tasks.Store     // export tasks (package tasks)
 	resources  *resources.Store // the spec's resources: refresh tasks, domains… (package resources)
 	verifier   *auth.Verifier   // with Config.Credentials: signatures, keys, nonces (package auth); nil without

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/alibaba-cloud-mock/cdnmock/internal/httpserver"
 )
 
 // A real answer of cdnmock at --clock 2026-11-25T12:00:00Z (Date and
@@ -87,14 +89,7 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
-	// The same server settings as cdnmock's main.go.
-	hs := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-	}
+	hs := httpserver.New(handler, nil) // cdnmock's timeouts and header limit
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
