@@ -313,7 +313,7 @@ func serve(opts options, cfg mock.Config, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(&flagError{flag: "addr", err: err}))
 		return 1
 	}
-	hs := httpserver.New(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: hardening.go
+	hs := httpserver.New(srv, httpErrorLog(cfg.Logger)) // timeouts and a header limit: internal/httpserver
 	admin, adminLn, err := listenAdmin(opts, srv, hs)
 	if err != nil {
 		fmt.Fprintln(stderr, "cdnmock:", opts.inEnvTerms(err))

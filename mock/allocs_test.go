@@ -92,3 +92,23 @@ func TestPagedListAllocations(t *testing.T) {
 		}
 	}
 }
+
+// maxNotFoundAllocs is the allocation budget of a call to a path the API
+// does not serve, answered InvalidAction.NotFound by handleError, which
+// decodes the call for its Format and gives its parameters back.
+const maxNotFoundAllocs = 17
+
+func TestNotFoundAllocations(t *testing.T) {
+	s := newBenchServer(t)
+	r := httptest.NewRequest(http.MethodGet, "/nope?Action=CreateUserUsageDataExportTask&Version=2018-05-10&Format=JSON", nil)
+	n := testing.AllocsPerRun(2000, func() {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		if w.Code != http.StatusNotFound {
+			t.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	})
+	if n > maxNotFoundAllocs {
+		t.Errorf("a call to an unknown path allocates %v times, budget %d", n, maxNotFoundAllocs)
+	}
+}

@@ -48,7 +48,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	status := http.StatusOK
 	if x.err == nil {
 		data := fixture.NewData(x.requestID, x.op.Name, x.call.AccessKeyID, s.cfg.Clock.Now(),
-			x.params, x.tasks, s.newTaskID)
+			x.call.Params, x.tasks, s.newTaskID)
 		if err := x.fixture.Render(buf, data, isJSON); err != nil {
 			buf.Reset()
 			x.err = errRender(x.op.Name, err)
@@ -77,7 +77,7 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	if x.warning != "" {
 		h["X-Mock-Warning"] = []string{x.warning}
 	}
-	s.answered(x, status) // after Render: record takes the defaults out of x.params
+	s.answered(x, status) // after Render: record takes the defaults out of the call's parameters
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())
 	return status

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"time"
 
@@ -27,7 +26,7 @@ import (
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
 	requestID   string
-	call        Call // held here, not allocated: x lives on the handler's stack
+	call        Call // held here, not allocated: x lives on the handler's stack; its Params get the spec's defaults once checked (process)
 	op          *Operation
 	scenario    string
 	from        string // where the scenario choice came from
@@ -36,7 +35,6 @@ type exchange struct {
 	fixture     *Fixture
 	err         *apiError
 	violations  []Violation
-	params      url.Values    // the call's parameters with the spec's defaults, for the task hook and the fixture
 	tasks       fixture.Tasks // what an x-mock-state hook made, for the fixture
 	warning     string        // X-Mock-Warning: the scenario had no outcome for the call
 
@@ -65,10 +63,12 @@ func (s *Server) handleAPI(c echo.Context) error {
 	x := &exchange{requestID: s.cfg.NewRequestID(), spec: cat.spec, start: start}
 	status := 0
 	s.inflight.add(1)
+	// Deferred first, run last: even when journaling panics, Close does not
+	// wait for this request forever.
+	defer s.inflight.add(-1)
 	defer func() { // also when a fault or a panic aborts the handler
 		s.answered(x, status)
 		x.call.Release() // journaled: nothing of the call's parameters is used after
-		s.inflight.add(-1)
 	}()
 	defer s.recoverAPI(c, cat.spec, x, &status) // a panic answers 500 InternalError, then is journaled (recover.go)
 
@@ -188,9 +188,8 @@ func (s *Server) process(r *http.Request, cat *catalog, x *exchange) *apiError {
 	// own parameters (no copy), and taken out again before the journal
 	// keeps them (record).
 	op.AddDefaults(call.Params)
-	x.params = call.Params
 	if op.State != nil { // create, list or delete tasks (package tasks)
-		made, err := s.tasks.Apply(r, sp, op, call.Caller(), x.params, x.outcome.Task, x.outcome.Validate, now)
+		made, err := s.tasks.Apply(r, sp, op, call.Caller(), call.Params, x.outcome.Task, x.outcome.Validate, now)
 		if err != nil {
 			return err
 		}

@@ -44,7 +44,8 @@ func (s *Server) recoverAPI(c echo.Context, sp *Spec, x *exchange, status *int) 
 		*status = c.Response().Status
 		return
 	}
-	if x.call.Format == "" { // the panic came before the call was decoded
+	if x.call.Format == "" { // the panic came before decoding finished (Format is set last)
+		x.call.Release()
 		x.call = Call{Method: c.Request().Method, Format: wire.FormatXML}
 	}
 	x.err, x.fixture = internalError(sp), nil

@@ -33,7 +33,8 @@ func readRawRequest(t testing.TB, raw []byte) *http.Request { return capture.Mus
 // request.
 func serverStringToSign(t *testing.T, sp *Spec, req *http.Request) string {
 	t.Helper()
-	call, derr := wire.Decode(req, sp, 1<<20)
+	call := new(wire.Call)
+	derr := call.Decode(req, sp, 1<<20)
 	if derr != nil {
 		t.Fatal(derr.Message)
 	}

@@ -63,7 +63,8 @@ func FuzzVerifyRPC(f *testing.F) {
 			return r
 		}
 
-		call, derr := wire.Decode(rebuild(), sp, fuzzMaxBody)
+		call := new(wire.Call)
+		derr := call.Decode(rebuild(), sp, fuzzMaxBody)
 		if derr != nil || !singleValued(call.Params) {
 			return
 		}

@@ -148,7 +148,7 @@ func (v *Verifier) Verify(r *http.Request, sp *contract.Spec, call *wire.Call, n
 	return nil
 }
 
-// callBody returns the request body's bytes: those wire.Decode read (a form
+// callBody returns the request body's bytes: those Call.Decode read (a form
 // body), else the body read now, within the same limit.
 func (v *Verifier) callBody(r *http.Request, call *wire.Call) ([]byte, *contract.APIError) {
 	return call.WholeBody(r, v.maxBody) // package wire

@@ -11,6 +11,9 @@ import (
 )
 
 // Call is one decoded RPC request: which Action, who calls, and with what.
+// A decoded Call is not copied: its parameters are a pooled set that
+// Release gives back, and two copies would give it back twice, for two
+// later calls to share (go vet reports a copy: noCopy).
 type Call struct {
 	Method      string
 	Action      string
@@ -26,6 +29,7 @@ type Call struct {
 	bodyRead bool               // WholeBody has read the body (into Body), or failed to (bodyErr)
 	bodyErr  *contract.APIError // why reading the body failed
 	held     *paramSet          // where Params came from: the pool's, until Release (params.go)
+	_        noCopy
 }
 
 // Names of the RPC protocol's own parameters and headers.
@@ -48,20 +52,16 @@ const (
 	ContentTypeXML  = "text/xml;charset=utf-8"
 )
 
-// Decode reads the RPC envelope as real clients send it: parameters from
-// the query string and from a form body, merged and decoded; Action and
-// Version from the parameters or from the ACS3 x-acs-* headers. It always
-// returns a Call whose Format is set, so even a failed decode is answered in
-// the format the client expects. Missing Action or Version are not decode
-// errors: the caller checks them against the spec.
-func Decode(r *http.Request, spec *contract.Spec, maxBody int64) (*Call, *contract.APIError) {
-	c := new(Call)
-	return c, c.Decode(r, spec, maxBody)
-}
-
-// Decode is the package's Decode into c, a zero Call, for a caller that
-// holds the Call itself (the server, in its per-request state on the
-// stack). Its parameters' map comes from a pool: Release gives it back.
+// Decode reads into c, a zero Call, the RPC envelope as real clients send
+// it: parameters from the query string and from a form body, merged and
+// decoded; Action and Version from the parameters or from the ACS3
+// x-acs-* headers. It always sets c.Format, so even a failed decode is
+// answered in the format the client expects. Missing Action or Version
+// are not decode errors: the caller checks them against the spec.
+//
+// The parameters are decoded into a set from a pool: once nothing reads
+// them any more, Release gives it back for the next call. The caller holds
+// the Call itself (the server, in its per-request state on the stack).
 func (c *Call) Decode(r *http.Request, spec *contract.Spec, maxBody int64) *contract.APIError {
 	c.Method = r.Method
 	var body string
@@ -74,8 +74,9 @@ func (c *Call) Decode(r *http.Request, spec *contract.Spec, maxBody int64) *cont
 	}
 
 	// One map for the pairs of the query and the body, and one backing
-	// array for their first values (pairs): a slice each, or a map that
-	// grows, would be an allocation each.
+	// array for their first values (pairs), sized for them when the pool
+	// has no set: a slice each, or a map that grows, would be an
+	// allocation each.
 	n := min(countPairs(r.URL.RawQuery)+countPairs(body), 64) // a guess, bounded: empty pairs cost nothing
 	p := c.takeParams(n)
 	bad := p.add(spec, r.URL.RawQuery)

@@ -294,7 +294,8 @@ func TestDecodeCall(t *testing.T) {
 				maxBody = 1 << 20
 			}
 
-			c, err := Decode(r, sp, maxBody)
+			c := new(Call)
+			err := c.Decode(r, sp, maxBody)
 			if c == nil {
 				t.Fatal("Decode returned no Call")
 			}
@@ -351,7 +352,8 @@ func TestDecodeCallNoBody(t *testing.T) {
 	sp := shippedSpecForTest(t)
 	r := &http.Request{Method: http.MethodPost, URL: &url.URL{Path: "/", RawQuery: "Action=A"},
 		Header: http.Header{"Content-Type": {formCT}}}
-	c, err := Decode(r, sp, 1<<20)
+	c := new(Call)
+	err := c.Decode(r, sp, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,7 +368,8 @@ func TestDecodeRepeatedParams(t *testing.T) {
 	sp := shippedSpecForTest(t)
 	r := httptest.NewRequest(http.MethodPost, "/?A=1&B=2&A=3&C=4&B=5&A=6", strings.NewReader("C=7&D=8"))
 	r.Header.Set("Content-Type", formCT)
-	c, err := Decode(r, sp, 1<<20)
+	c := new(Call)
+	err := c.Decode(r, sp, 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,18 +15,22 @@ type paramSet struct {
 	firsts []string
 }
 
-var paramSets = sync.Pool{New: func() any { return &paramSet{m: url.Values{}} }}
+var paramSets = sync.Pool{New: func() any { return new(paramSet) }}
 
-// maxPooledParams bounds the parameters of a set given back to the pool:
+// maxPooledParams bounds the parameters a set held when it is given back:
 // a map keeps the room it grew to, and a call of hundreds of parameters
-// should not leave one that big behind for every later call to carry.
-// A call of the API sends a dozen or two (SDKs add the signature's).
+// should not leave one that big behind for every later call to carry. A
+// call of the API sends a dozen or two (SDKs add the signature's; the
+// journal has taken the spec's defaults out again by then).
 const maxPooledParams = 32
 
-// takeParams points c.Params at a set from the pool, for about n pairs,
-// and returns the decoder that fills it.
+// takeParams points c.Params at a set from the pool, made for about n
+// pairs when the pool has none, and returns the decoder that fills it.
 func (c *Call) takeParams(n int) pairs {
 	ps := paramSets.Get().(*paramSet)
+	if ps.m == nil {
+		ps.m = make(url.Values, n)
+	}
 	if cap(ps.firsts) < n {
 		ps.firsts = make([]string, 0, n)
 	}
@@ -38,18 +42,34 @@ func (c *Call) takeParams(n int) pairs {
 // into. Nothing of c.Params may be used after, the map or a value slice:
 // whatever outlives the request copies the values it keeps (the journal,
 // tasks, resources, recordings). Strings are never reused, only the map
-// and the slices that hold them. Release is safe to call twice, and on a
-// Call that Decode did not fill.
+// and the slices that hold them. Releasing c again, or a Call that Decode
+// did not fill, does nothing.
 func (c *Call) Release() {
 	ps := c.held
 	if ps == nil {
 		return
 	}
 	c.held, c.Params = nil, nil
+	if ps.reset() {
+		paramSets.Put(ps)
+	}
+}
+
+// reset empties the set for its next call and reports whether it may go
+// back to the pool; a set grown past maxPooledParams is left as it is, to
+// the collector.
+func (ps *paramSet) reset() bool {
 	if len(ps.m) > maxPooledParams || cap(ps.firsts) > maxPooledParams {
-		return // left to the collector
+		return false
 	}
 	clear(ps.m)
 	clear(ps.firsts[:cap(ps.firsts)]) // the strings share the request's body: do not pin it
-	paramSets.Put(ps)
+	return true
 }
+
+// noCopy makes go vet's copylocks check report a copy of the struct that
+// holds it; it is not a lock.
+type noCopy struct{}
+
+func (*noCopy) Lock()   {}
+func (*noCopy) Unlock() {}

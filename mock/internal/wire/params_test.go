@@ -10,53 +10,72 @@ import (
 	"testing"
 )
 
-// TestReleaseClearsTheSet: a set goes back to the pool empty, its first
-// values too (they share the request's body, which they would pin), and
-// the Call lets go of it; a second Release, or one on a Call Decode did
-// not fill, does nothing.
-func TestReleaseClearsTheSet(t *testing.T) {
-	sp := shippedSpecForTest(t)
+// filledSet decodes raw into a set of its own, one the pool never holds,
+// so a test may read it after reset.
+func filledSet(t *testing.T, raw string) *paramSet {
+	t.Helper()
+	ps := &paramSet{m: url.Values{}}
+	p := pairs{into: ps.m}
+	if err := p.add(shippedSpecForTest(t), raw); err != nil {
+		t.Fatal(err)
+	}
+	ps.firsts = p.firsts
+	return ps
+}
+
+// pairsOf is n parameters P0=v&P1=v&…
+func pairsOf(n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = "P" + strconv.Itoa(i) + "=v"
+	}
+	return strings.Join(ps, "&")
+}
+
+// TestResetEmptiesTheSet: a set goes back to the pool empty, its first
+// values too (they share the request's body, which they would pin).
+func TestResetEmptiesTheSet(t *testing.T) {
+	ps := filledSet(t, "A=1&B=2&B=3")
+	if !ps.reset() {
+		t.Fatal("a set of 2 parameters is not pooled")
+	}
+	if len(ps.m) != 0 {
+		t.Errorf("the set went back with %v", ps.m)
+	}
+	for i, v := range ps.firsts[:cap(ps.firsts)] {
+		if v != "" {
+			t.Errorf("first value %d kept: %q", i, v)
+		}
+	}
+}
+
+// TestResetBound: a set of maxPooledParams parameters is pooled, one of
+// more is left to the collector as it is, where every later call would
+// otherwise carry its room.
+func TestResetBound(t *testing.T) {
+	if ps := filledSet(t, pairsOf(maxPooledParams)); !ps.reset() || len(ps.m) != 0 {
+		t.Errorf("a set of %d parameters (the bound) is not pooled", maxPooledParams)
+	}
+	if ps := filledSet(t, pairsOf(maxPooledParams+1)); ps.reset() || len(ps.m) != maxPooledParams+1 {
+		t.Errorf("a set of %d parameters is cleared for the pool; want it left as it is", maxPooledParams+1)
+	}
+}
+
+// TestReleaseLetsGo: after Release the Call holds nothing of its set; a
+// second Release, or one on a Call Decode did not fill, does nothing.
+func TestReleaseLetsGo(t *testing.T) {
 	var c Call
-	if err := c.Decode(httptest.NewRequest(http.MethodGet, "/?Action=A&Version=2018-05-10&X=1&X=2", nil), sp, 1<<20); err != nil {
+	if err := c.Decode(httptest.NewRequest(http.MethodGet, "/?Action=A&Version=2018-05-10&X=1&X=2", nil), shippedSpecForTest(t), 1<<20); err != nil {
 		t.Fatal(err)
 	}
 	if want := (url.Values{"Action": {"A"}, "Version": {"2018-05-10"}, "X": {"1", "2"}}); !reflect.DeepEqual(c.Params, want) {
 		t.Fatalf("decoded %v, want %v", c.Params, want)
 	}
-	ps := c.held
 	c.Release()
 	if c.Params != nil || c.held != nil {
 		t.Errorf("after Release the call still holds its parameters: %v", c.Params)
 	}
-	if len(ps.m) != 0 {
-		t.Errorf("the set went back to the pool with %v", ps.m)
-	}
-	for i, v := range ps.firsts[:cap(ps.firsts)] {
-		if v != "" {
-			t.Errorf("first value %d kept after Release: %q", i, v)
-		}
-	}
 	c.Release()
 	var zero Call
 	zero.Release()
-}
-
-// TestReleaseLeavesLargeSets: a set that grew past maxPooledParams is left
-// to the collector, not cleared for the pool, where every later call would
-// carry its room.
-func TestReleaseLeavesLargeSets(t *testing.T) {
-	sp := shippedSpecForTest(t)
-	pairs := []string{"Action=A", "Version=2018-05-10"}
-	for i := range maxPooledParams {
-		pairs = append(pairs, "P"+strconv.Itoa(i)+"=v")
-	}
-	var c Call
-	if err := c.Decode(httptest.NewRequest(http.MethodGet, "/?"+strings.Join(pairs, "&"), nil), sp, 1<<20); err != nil {
-		t.Fatal(err)
-	}
-	ps := c.held
-	c.Release()
-	if len(ps.m) != len(pairs) {
-		t.Errorf("a set of %d parameters was cleared for the pool (%d left); want it left as it is", len(pairs), len(ps.m))
-	}
 }
