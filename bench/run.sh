@@ -561,15 +561,16 @@ report() {
   # Flat: the last quarter's peak within 10% (or 2 MB) of the first quarter's.
   echo "| RSS flat over the long run (last-quarter peak within 10% or 2 MB of the first's) | $(mb "$LONG_PEAK_FIRST") → $(mb "$LONG_PEAK_LAST") MB | $(verdict "$LONG_PEAK_LAST <= $LONG_PEAK_FIRST * 1.10 || $LONG_PEAK_LAST <= $LONG_PEAK_FIRST + 2048") |"
   echo
-  local budget
-  budget=$(sed -n 's/^const maxCreateAllocs = \([0-9][0-9]*\).*/\1/p' "$REPO/mock/allocs_test.go")
-  [ -n "$budget" ] || die "no maxCreateAllocs in mock/allocs_test.go: the report names TestCreateAllocations' budget"
-  echo "Allocations per request: \`go test ./mock -run '^\$' -bench ServeHTTP -benchmem\` (held at $budget by \`TestCreateAllocations\`)."
+  echo "Allocations per request: \`go test ./mock -run '^\$' -bench ServeHTTP -benchmem\` (held at $ALLOC_BUDGET by \`TestCreateAllocations\`)."
 }
 
 # --- main ------------------------------------------------------------------
 
 main() {
+  # The report names TestCreateAllocations' budget: read before any load,
+  # so a renamed constant fails the run at once, not its report.
+  ALLOC_BUDGET=$(sed -n 's/^const maxCreateAllocs = \([0-9][0-9]*\).*/\1/p' "$REPO/mock/allocs_test.go")
+  [ -n "$ALLOC_BUDGET" ] || die "no maxCreateAllocs in mock/allocs_test.go"
   install_wrk
   build
   wait_for_quiet

@@ -155,6 +155,26 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("while decoding", func(t *testing.T) {
+		// A form body whose read panics: the call's Format is not set yet.
+		srv, logs := limitsServer(t, Config{})
+		req := httptest.NewRequest(http.MethodPost, "/", panickyBody{})
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		if w.Code != 500 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/xml") ||
+			!strings.Contains(w.Body.String(), "<Code>InternalError</Code>") {
+			t.Errorf("%d %s %s, want 500 InternalError in XML", w.Code, w.Header().Get("Content-Type"), w.Body)
+		}
+		es := srv.Requests(RequestFilter{})
+		if len(es) != 1 || es[0].Code != "InternalError" || es[0].Method != http.MethodPost {
+			t.Errorf("journal: %+v", es)
+		}
+		if !strings.Contains(logs.String(), "the body broke on purpose") {
+			t.Errorf("log: %s", logs)
+		}
+	})
+
 	t.Run("a spec without InternalError", func(t *testing.T) {
 		data, _ := spec.FS.ReadFile(spec.Default)
 		entry := "  - code: InternalError\n    status: 500\n    message: The request processing has failed due to some unknown error, exception or failure.\n"
@@ -257,3 +277,8 @@ func TestBodyLimitsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// panickyBody is a request body whose read panics.
+type panickyBody struct{}
+
+func (panickyBody) Read([]byte) (int, error) { panic("the body broke on purpose") }

@@ -25,8 +25,10 @@ import (
 
 // exchange is one API request on its way through the pipeline.
 type exchange struct {
-	requestID   string
-	call        Call // held here, not allocated: x lives on the handler's stack; its Params get the spec's defaults once checked (process)
+	requestID string
+	// The call, held here rather than allocated (x lives on the handler's
+	// stack); its Params get the spec's defaults once checked (process).
+	call        Call
 	op          *Operation
 	scenario    string
 	from        string // where the scenario choice came from

@@ -7,8 +7,6 @@ import (
 	"runtime/debug"
 
 	"github.com/labstack/echo/v4"
-
-	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/wire"
 )
 
 // Panic recovery: a panic in any handler, fixture or template becomes a 500
@@ -44,10 +42,8 @@ func (s *Server) recoverAPI(c echo.Context, sp *Spec, x *exchange, status *int) 
 		*status = c.Response().Status
 		return
 	}
-	if x.call.Format == "" { // the panic came before decoding finished (Format is set last)
-		x.call.Release()
-		x.call = Call{Method: c.Request().Method, Format: wire.FormatXML}
-	}
+	// A panic while decoding leaves the call's Format unset: the answer is
+	// XML then, as for any call that asks no JSON (write).
 	x.err, x.fixture = internalError(sp), nil
 	x.outcome.Fault = ""
 	*status = s.write(c, sp, x)

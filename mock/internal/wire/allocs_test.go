@@ -13,13 +13,13 @@ import (
 	"github.com/alibaba-cloud-mock/cdnmock/mock/internal/capture"
 )
 
-// TestDecodeSizesParams: when the pool has no set, the parameters' map is
+// TestFreshParamSetAllocations: when the pool has no set, the parameters' map is
 // made for the pairs of the query and of a form body together: 14 more
 // parameters cost its larger table (3 allocations with Go's maps; growing
 // pair after pair cost 6), and a call whose parameters are in its body (as
 // SDKs send a POST) costs what the same call costs all in its query, but
 // for the body's string.
-func TestDecodeSizesParams(t *testing.T) {
+func TestFreshParamSetAllocations(t *testing.T) {
 	sp := shippedSpecForTest(t)
 	var pairs []string
 	for _, k := range strings.Fields("A B C D E F G H I J K L M N") {
@@ -47,11 +47,11 @@ func TestDecodeSizesParams(t *testing.T) {
 	}
 }
 
-// TestDecodeReusesReleasedParams: a call decoded after another's Release
+// TestReleasedParamSetAllocations: a call decoded after another's Release
 // takes that call's map and first values instead of allocating its own,
 // for the bench's call and for every real client's captured call (up to
 // 15 parameters: the SDKs add the signature's).
-func TestDecodeReusesReleasedParams(t *testing.T) {
+func TestReleasedParamSetAllocations(t *testing.T) {
 	sp := shippedSpecForTest(t)
 	calls := map[string]func() *http.Request{
 		"bench": func() *http.Request {

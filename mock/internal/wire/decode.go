@@ -13,8 +13,11 @@ import (
 // Call is one decoded RPC request: which Action, who calls, and with what.
 // A decoded Call is not copied: its parameters are a pooled set that
 // Release gives back, and two copies would give it back twice, for two
-// later calls to share (go vet reports a copy: noCopy).
+// later calls to share (go vet's copylocks check reports the usual copies:
+// noCopy).
 type Call struct {
+	_ noCopy // first: a zero-size last field would be padded
+
 	Method      string
 	Action      string
 	Version     string
@@ -29,7 +32,6 @@ type Call struct {
 	bodyRead bool               // WholeBody has read the body (into Body), or failed to (bodyErr)
 	bodyErr  *contract.APIError // why reading the body failed
 	held     *paramSet          // where Params came from: the pool's, until Release (params.go)
-	_        noCopy
 }
 
 // Names of the RPC protocol's own parameters and headers.

@@ -17,25 +17,32 @@ type paramSet struct {
 
 var paramSets = sync.Pool{New: func() any { return new(paramSet) }}
 
-// maxPooledParams bounds the parameters a set held when it is given back:
-// a map keeps the room it grew to, and a call of hundreds of parameters
-// should not leave one that big behind for every later call to carry. A
-// call of the API sends a dozen or two (SDKs add the signature's; the
-// journal has taken the spec's defaults out again by then).
+// maxPooledParams bounds the pairs a set was made or grown for, and the
+// parameters it held, when it is given back: a map keeps the room it grew
+// to, and a call of hundreds of parameters should not leave one that big
+// behind for every later call to carry. A call of the API sends a dozen or
+// two (SDKs add the signature's; the journal has taken the spec's defaults
+// out again by then).
 const maxPooledParams = 32
 
-// takeParams points c.Params at a set from the pool, made for about n
-// pairs when the pool has none, and returns the decoder that fills it.
+// takeParams points c.Params at a set from the pool, fit for about n
+// pairs, and returns the decoder that fills it.
 func (c *Call) takeParams(n int) pairs {
 	ps := paramSets.Get().(*paramSet)
+	ps.fit(n)
+	c.held, c.Params = ps, ps.m
+	return pairs{into: ps.m, firsts: ps.firsts[:0]}
+}
+
+// fit makes the set ready for about n pairs: a new set's map is made for
+// them, and the first values' array is made larger when it is smaller.
+func (ps *paramSet) fit(n int) {
 	if ps.m == nil {
 		ps.m = make(url.Values, n)
 	}
 	if cap(ps.firsts) < n {
 		ps.firsts = make([]string, 0, n)
 	}
-	c.held, c.Params = ps, ps.m
-	return pairs{into: ps.m, firsts: ps.firsts[:0]}
 }
 
 // Release gives the call's parameters back for the next call to decode
@@ -57,7 +64,9 @@ func (c *Call) Release() {
 
 // reset empties the set for its next call and reports whether it may go
 // back to the pool; a set grown past maxPooledParams is left as it is, to
-// the collector.
+// the collector. Its first values are one a parameter, so the map is the
+// larger only when parameters were added after decoding (AddDefaults);
+// each is checked.
 func (ps *paramSet) reset() bool {
 	if len(ps.m) > maxPooledParams || cap(ps.firsts) > maxPooledParams {
 		return false

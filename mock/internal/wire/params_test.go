@@ -10,12 +10,14 @@ import (
 	"testing"
 )
 
-// filledSet decodes raw into a set of its own, one the pool never holds,
-// so a test may read it after reset.
+// filledSet decodes raw into a set of its own, fit for its pairs as
+// takeParams fits one, and that the pool never holds, so a test may read
+// it after reset.
 func filledSet(t *testing.T, raw string) *paramSet {
 	t.Helper()
-	ps := &paramSet{m: url.Values{}}
-	p := pairs{into: ps.m}
+	ps := new(paramSet)
+	ps.fit(countPairs(raw))
+	p := pairs{into: ps.m, firsts: ps.firsts}
 	if err := p.add(shippedSpecForTest(t), raw); err != nil {
 		t.Fatal(err)
 	}
@@ -49,15 +51,25 @@ func TestResetEmptiesTheSet(t *testing.T) {
 	}
 }
 
-// TestResetBound: a set of maxPooledParams parameters is pooled, one of
-// more is left to the collector as it is, where every later call would
-// otherwise carry its room.
+// TestResetBound: a set of maxPooledParams parameters is pooled; one
+// decoded for more, made for more pairs (a parameter repeated), or whose
+// map took more after decoding (the spec's defaults), is left to the collector as it is, where every later call
+// would otherwise carry its room.
 func TestResetBound(t *testing.T) {
 	if ps := filledSet(t, pairsOf(maxPooledParams)); !ps.reset() || len(ps.m) != 0 {
 		t.Errorf("a set of %d parameters (the bound) is not pooled", maxPooledParams)
 	}
 	if ps := filledSet(t, pairsOf(maxPooledParams+1)); ps.reset() || len(ps.m) != maxPooledParams+1 {
-		t.Errorf("a set of %d parameters is cleared for the pool; want it left as it is", maxPooledParams+1)
+		t.Errorf("a set decoded for %d parameters is cleared for the pool; want it left as it is", maxPooledParams+1)
+	}
+	repeated := strings.Repeat("A=1&", maxPooledParams+1) // one parameter, its first values' array made for all the pairs
+	if ps := filledSet(t, repeated); ps.reset() || cap(ps.firsts) <= maxPooledParams {
+		t.Errorf("a set made for %d pairs is cleared for the pool; want it left as it is", maxPooledParams+1)
+	}
+	ps := filledSet(t, pairsOf(maxPooledParams))
+	ps.m["Default"] = []string{"d"} // as AddDefaults adds one
+	if ps.reset() || len(ps.m) != maxPooledParams+1 {
+		t.Errorf("a set whose map holds %d parameters is cleared for the pool; want it left as it is", maxPooledParams+1)
 	}
 }
 
