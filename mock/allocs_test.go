@@ -22,17 +22,21 @@ import (
 // benchmark nobody reads.
 const maxCreateAllocs = 17
 
-func TestCreateAllocations(t *testing.T) {
-	s := newBenchServer(t)
-	r := newBenchRequest()
-	n := testing.AllocsPerRun(2000, func() {
+// serveAllocs is the allocations of serving r through s, the recorder's
+// own included, on average over many runs; each answer must have status.
+func serveAllocs(t *testing.T, s *Server, r *http.Request, status int) float64 {
+	t.Helper()
+	return testing.AllocsPerRun(2000, func() {
 		w := httptest.NewRecorder()
 		s.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			t.Fatalf("status %d: %s", w.Code, w.Body)
+		if w.Code != status {
+			t.Fatalf("%s: status %d, want %d: %s", r.URL, w.Code, status, w.Body)
 		}
 	})
-	if n > maxCreateAllocs {
+}
+
+func TestCreateAllocations(t *testing.T) {
+	if n := serveAllocs(t, newBenchServer(t), newBenchRequest(), http.StatusOK); n > maxCreateAllocs {
 		t.Errorf("a valid Create allocates %v times, budget %d", n, maxCreateAllocs)
 	}
 }
@@ -54,16 +58,7 @@ func TestCreateAllocationsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(logged.Close)
-	count := func(s *Server) float64 {
-		r := newBenchRequest()
-		return testing.AllocsPerRun(2000, func() {
-			w := httptest.NewRecorder()
-			s.ServeHTTP(w, r)
-			if w.Code != http.StatusOK {
-				t.Fatalf("status %d: %s", w.Code, w.Body)
-			}
-		})
-	}
+	count := func(s *Server) float64 { return serveAllocs(t, s, newBenchRequest(), http.StatusOK) }
 	if n, plain := count(logged), count(newBenchServer(t)); n > plain {
 		t.Errorf("a logged Create allocates %v times, an unlogged one %v", n, plain)
 	}
@@ -79,15 +74,7 @@ const maxPagedListAllocs = 12
 func TestPagedListAllocations(t *testing.T) {
 	s := newBenchServer(t)
 	for _, l := range pagedLists {
-		r := httptest.NewRequest(http.MethodGet, l.target, nil)
-		n := testing.AllocsPerRun(2000, func() {
-			w := httptest.NewRecorder()
-			s.ServeHTTP(w, r)
-			if w.Code != http.StatusOK {
-				t.Fatalf("%s: status %d: %s", l.name, w.Code, w.Body)
-			}
-		})
-		if n > maxPagedListAllocs {
+		if n := serveAllocs(t, s, httptest.NewRequest(http.MethodGet, l.target, nil), http.StatusOK); n > maxPagedListAllocs {
 			t.Errorf("%s allocates %v times, budget %d", l.name, n, maxPagedListAllocs)
 		}
 	}
@@ -99,16 +86,8 @@ func TestPagedListAllocations(t *testing.T) {
 const maxNotFoundAllocs = 17
 
 func TestNotFoundAllocations(t *testing.T) {
-	s := newBenchServer(t)
 	r := httptest.NewRequest(http.MethodGet, "/nope?Action=CreateUserUsageDataExportTask&Version=2018-05-10&Format=JSON", nil)
-	n := testing.AllocsPerRun(2000, func() {
-		w := httptest.NewRecorder()
-		s.ServeHTTP(w, r)
-		if w.Code != http.StatusNotFound {
-			t.Fatalf("status %d: %s", w.Code, w.Body)
-		}
-	})
-	if n > maxNotFoundAllocs {
+	if n := serveAllocs(t, newBenchServer(t), r, http.StatusNotFound); n > maxNotFoundAllocs {
 		t.Errorf("a call to an unknown path allocates %v times, budget %d", n, maxNotFoundAllocs)
 	}
 }
