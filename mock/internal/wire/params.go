@@ -64,9 +64,9 @@ func (c *Call) Release() {
 
 // reset empties the set for its next call and reports whether it may go
 // back to the pool; a set grown past maxPooledParams is left as it is, to
-// the collector. Its first values are one a parameter, so the map is the
-// larger only when parameters were added after decoding (AddDefaults);
-// each is checked.
+// the collector. Each parameter decoded takes one first value, so the map
+// outgrows the array only by parameters added after decoding (the spec's
+// defaults): both are checked.
 func (ps *paramSet) reset() bool {
 	if len(ps.m) > maxPooledParams || cap(ps.firsts) > maxPooledParams {
 		return false
