@@ -53,8 +53,9 @@ func TestResetEmptiesTheSet(t *testing.T) {
 
 // TestResetBound: a set of maxPooledParams parameters is pooled; one
 // decoded for more, made for more pairs (a parameter repeated), or whose
-// map took more after decoding (the spec's defaults), is left to the collector as it is, where every later call
-// would otherwise carry its room.
+// map took more after decoding (the spec's defaults), is left to the
+// collector as it is, where every later call would otherwise carry its
+// room.
 func TestResetBound(t *testing.T) {
 	if ps := filledSet(t, pairsOf(maxPooledParams)); !ps.reset() || len(ps.m) != 0 {
 		t.Errorf("a set of %d parameters (the bound) is not pooled", maxPooledParams)
