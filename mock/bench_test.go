@@ -144,7 +144,7 @@ func BenchmarkRenderFixture(b *testing.B) {
 	for b.Loop() {
 		buf.Reset()
 		data := fixture.NewData("ED61C6C3-8241-4187-AAA7-5157AE175CEC", st.op.Name, "", benchNow,
-			st.op.WithDefaults(st.call.Params), fixture.Tasks{}, st.s.nextTaskID)
+			st.op.WithDefaults(st.call.Params), fixture.Tasks{}, st.s.newTaskID)
 		if err := fx.Render(&buf, data, true); err != nil {
 			b.Fatal(err)
 		}

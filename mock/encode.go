@@ -3,7 +3,6 @@ package mock
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -81,8 +80,4 @@ func (s *Server) write(c echo.Context, sp *Spec, x *exchange) int {
 	c.Response().WriteHeader(status)
 	_, _ = c.Response().Write(buf.Bytes())
 	return status
-}
-
-func (s *Server) nextTaskID() string {
-	return strconv.FormatUint(s.taskSeq.Add(1), 10)
 }

@@ -7,6 +7,7 @@ package mock
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +37,7 @@ type Server struct {
 	api        echo.HandlerFunc // handleAPI in its middleware (serveEcho)
 	handler    http.Handler     // serveEcho, made once
 	taskSeq    atomic.Uint64
-	newTaskID  func() string    // nextTaskID, as a func value made once: s.nextTaskID would allocate one per answer
+	newTaskID  func() string    // the next TaskId a fixture shows; made once: a method value would allocate one per answer
 	tasks      *tasks.Store     // export tasks (package tasks)
 	resources  *resources.Store // the spec's resources: refresh tasks, domains… (package resources)
 	verifier   *auth.Verifier   // with Config.Credentials: signatures, keys, nonces (package auth); nil without
@@ -106,7 +107,7 @@ func newWithCatalog(cfg Config, cat *catalog) (*Server, error) {
 	s.coverage = newCoverage(cat.spec)
 	s.control.SetActive(cfg.Scenario)
 	s.taskSeq.Store(100000)
-	s.newTaskID = s.nextTaskID
+	s.newTaskID = func() string { return strconv.FormatUint(s.taskSeq.Add(1), 10) }
 	var err error
 	if s.proxy, err = newProxy(cfg); err != nil {
 		return nil, err
