@@ -38,9 +38,11 @@ LUA=$BENCH_DIR/wrk/rpc.lua
 
 DURATION=${DURATION:-4s}                 # each measured wrk run
 # The machine is small and may be shared (tests of others running): one
-# pass can be off by 20%. Rounds interleave the cases, so a slow moment hits
-# the mock and the baseline alike, and medians are reported.
-ROUNDS=${ROUNDS:-3}
+# pass can be off by 20%, a round's ratio to the baseline by 20-40 points
+# (BENCHMARKS.md). Rounds interleave the cases, so a slow moment hits the
+# mock and the baseline alike, and medians are reported: five rounds by
+# default, as the runs BENCHMARKS.md reports, nine for a closer median.
+ROUNDS=${ROUNDS:-5}
 QUIET_WAIT=${QUIET_WAIT:-120}            # seconds to wait for an idle machine first
 WARMUP=${WARMUP:-2s}                     # per server, before measuring
 STARTS=${STARTS:-9}                      # startups timed, the median reported
