@@ -17,15 +17,19 @@
 #   its log goes to a file, as in CI; the file is emptied between runs.
 #   - startup: time from exec to the first 200 on GET /_mock/health, and on
 #     a generated operation's first call (DescribeCdnService), which loads it;
-#     and the release build's to /_mock/health, the three in turn
+#     the release build's to /_mock/health; and, to tell the machine from
+#     the code, `cdnmock --version` (exec, every package's init, exit) and
+#     the baseline's `-h` (a Go program with net/http and nothing else):
+#     the five in turn
 #   - RSS: idle, under load (the release build's too), and over a long run
 #     of at least LONG_REQUESTS (1M) requests on a fresh server
+#   MB in the report are MiB (1024 kB, as /proc counts them).
 #
 # It prints a markdown report and writes it to bench/results/latest.md (raw
 # wrk output beside it, in raw/). Runnable from any directory:
 #
 #   bench/run.sh
-#   DURATION=10s ROUNDS=5 LONG_REQUESTS=2000000 bench/run.sh
+#   DURATION=10s ROUNDS=9 LONG_REQUESTS=2000000 bench/run.sh
 #
 # Everything listens on 127.0.0.1 only, on free ports, and stops by itself.
 set -euo pipefail
@@ -38,10 +42,10 @@ LUA=$BENCH_DIR/wrk/rpc.lua
 
 DURATION=${DURATION:-4s}                 # each measured wrk run
 # The machine is small and may be shared (tests of others running): one
-# pass can be off by 20%, a round's ratio to the baseline by 20-40 points
-# (BENCHMARKS.md). Rounds interleave the cases, so a slow moment hits the
-# mock and the baseline alike, and medians are reported: five rounds by
-# default, as the runs BENCHMARKS.md reports, nine for a closer median.
+# pass can be off by 20%, and one round's ratio to the baseline can differ
+# from another's in the same run by 10 to 40 points (BENCHMARKS.md).
+# Rounds interleave the cases, so a slow moment hits the mock and the
+# baseline alike, and medians are reported: five rounds by default.
 ROUNDS=${ROUNDS:-5}
 QUIET_WAIT=${QUIET_WAIT:-120}            # seconds to wait for an idle machine first
 WARMUP=${WARMUP:-2s}                     # per server, before measuring
@@ -250,14 +254,16 @@ rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 # rss_parts PID: "rss anon file" in kB: RssAnon is the process's own memory
 # (heap, stacks), RssFile the pages of its binary and libraries it maps.
 rss_parts() { awk '/^VmRSS:/ {r = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f = $2} END {print r, a, f}' "/proc/$1/status"; }
+# mb KB: in MiB, as the whole report gives memory.
 mb() { awk -v kb="$1" 'BEGIN {printf "%.1f", kb / 1024}'; }
 
-# sample_rss PID FILE: appends "elapsed_s rss_kb anon_kb file_kb" every 0.5 s
-# until killed.
+# sample_rss PID FILE: appends "time_us rss_kb anon_kb file_kb" every 0.5 s
+# until killed; the time is $EPOCHREALTIME's, in µs, so that a caller can
+# tell the samples taken under its load from those before and after.
 sample_rss() {
-  local pid=$1 file=$2 t0=${EPOCHREALTIME/./}
+  local pid=$1 file=$2
   while kill -0 "$pid" 2>/dev/null; do
-    echo "$(((${EPOCHREALTIME/./} - t0) / 1000000)) $(rss_parts "$pid")" >>"$file"
+    echo "${EPOCHREALTIME/./} $(rss_parts "$pid")" >>"$file"
     sleep 0.5
   done
 }
@@ -388,15 +394,26 @@ startup_stats() {
     awk '{v[NR] = $1} END {printf "%.1f %.1f %.1f\n", v[int((NR + 1) / 2)] / 1000, v[1] / 1000, v[NR] / 1000}'
 }
 
+# time_exit CMD...: one run of a command that exits at once, from exec to
+# exit; sets EXIT_US.
+time_exit() {
+  local t0=${EPOCHREALTIME/./}
+  "$@" >/dev/null 2>&1 || die "$* failed"
+  EXIT_US=$((${EPOCHREALTIME/./} - t0))
+}
+
 # measure_startups: STARTS rounds, each timing in turn the go build to
 # /_mock/health, the go build to a generated operation's first call
-# (which loads it), the release build to /_mock/health and the go build's
-# `--version`, so that a slow moment of the machine hits the four alike.
-# Sets HEALTH_STARTUP, GEN_STARTUP, REL_STARTUP and FLOOR_STARTUP:
-# (median min max), in ms.
+# (which loads it), the release build to /_mock/health, the go build's
+# `--version` (exec, the runtime's and every package's init, exit: the
+# part of a start that is this binary's init, no spec read, no listener)
+# and the baseline's `-h` (the same for a Go program with net/http and
+# nothing else: the machine's part), so that a slow moment of the machine
+# hits the five alike. Sets HEALTH_STARTUP, GEN_STARTUP, REL_STARTUP,
+# INIT_STARTUP and BARE_STARTUP: (median min max), in ms.
 measure_startups() {
-  local health=() gen=() rel=() floor=() t0
-  log "startup to the first 200: $STARTS rounds of three starts and a --version"
+  local health=() gen=() rel=() init=() bare=()
+  log "startup to the first 200: $STARTS rounds of three starts, a --version and a bare Go program"
   for _ in $(seq "$STARTS"); do
     time_start /_mock/health "${MOCK_CMD[@]}"
     health+=("$START_US")
@@ -404,16 +421,16 @@ measure_startups() {
     gen+=("$START_US")
     time_start /_mock/health "${RELEASE_CMD[@]}"
     rel+=("$START_US")
-    # The floor of any start on this machine: exec, the runtime's and every
-    # package's initialisation, exit; no spec, no listener.
-    t0=${EPOCHREALTIME/./}
-    "${MOCK_CMD[@]}" --version >/dev/null
-    floor+=("$((${EPOCHREALTIME/./} - t0))")
+    time_exit "${MOCK_CMD[@]}" --version
+    init+=("$EXIT_US")
+    time_exit "$TMP/baseline" -h
+    bare+=("$EXIT_US")
   done
   read -ra HEALTH_STARTUP < <(startup_stats "${health[@]}")
   read -ra GEN_STARTUP < <(startup_stats "${gen[@]}")
   read -ra REL_STARTUP < <(startup_stats "${rel[@]}")
-  read -ra FLOOR_STARTUP < <(startup_stats "${floor[@]}")
+  read -ra INIT_STARTUP < <(startup_stats "${init[@]}")
+  read -ra BARE_STARTUP < <(startup_stats "${bare[@]}")
 }
 
 # capture_answer: a real success answer of cdnmock, which the baseline then
@@ -444,9 +461,15 @@ check_baseline_matches() {
 # answered LONG_REQUESTS requests (at most LONG_MAX_SECONDS), RSS sampled
 # throughout, to see whether it is flat. wrk stops by time, not by count:
 # the first leg is sized from rps, the rate (a) had in the rounds, and
-# further legs make up what it fell short.
+# further legs make up what it fell short. Sets LONG_REQUESTS_DONE,
+# LONG_SECONDS, LONG_LEGS, LONG_CHECK (every leg's answers), LONG_OTHER
+# (the most other CPU of its legs), LONG_IDLE_KB, LONG_END_KB (1 s after
+# the load), and from the samples taken under the load only: LONG_Q1..Q4
+# (the last sample of each quarter), LONG_PEAK_FIRST, LONG_PEAK_LAST (the
+# peaks of the first and last quarter) and LONG_PEAK (of the whole load).
 long_run() {
-  local rps=$1 port pid leg=0 done_requests=0 checks=ok other=0 t0 elapsed seconds
+  local rps=$1 port pid leg=0 done_requests=0 checks="" other=0 t0 t1 elapsed seconds
+  [ "$rps" -gt 0 ] || die "no rate of (a) to size the long run by"
   log "long run: case (a), 32 connections, until $LONG_REQUESTS requests"
   free_port port
   LOG_TO=$MOCK_LOG start_mock "$port"
@@ -460,41 +483,39 @@ long_run() {
   MOCK_PORT=$port MOCK_PID=$pid
   t0=${EPOCHREALTIME/./}
   while [ "$done_requests" -lt "$LONG_REQUESTS" ]; do
+    kill -0 "$pid" 2>/dev/null || die "the long run's server exited; see its log in $TMP"
     elapsed=$(((${EPOCHREALTIME/./} - t0) / 1000000))
     [ "$elapsed" -lt "$LONG_MAX_SECONDS" ] || break
     seconds=$(awk -v n="$((LONG_REQUESTS - done_requests))" -v r="$rps" -v left="$((LONG_MAX_SECONDS - elapsed))" \
       'BEGIN {s = int(n / r * 1.05) + 1; if (s > left) s = left; if (s < 2) s = 2; print s}')
     leg=$((leg + 1))
     run_wrk a 32 "${seconds}s" "long$leg"
+    [ "$W_REQUESTS" -gt 0 ] || die "the long run's leg $leg got no answer"
     done_requests=$((done_requests + W_REQUESTS))
-    [ "$W_CHECK" = ok ] || checks="$W_CHECK (leg $leg)"
+    [ "$W_CHECK" = ok ] || checks+="${checks:+; }$W_CHECK (leg $leg)"
     other=$((W_OTHER > other ? W_OTHER : other))
-    rps=$((W_RPS > 0 ? W_RPS : rps))
+    rps=$W_RPS
   done
-  LONG_SECONDS=$(awk -v us="$((${EPOCHREALTIME/./} - t0))" 'BEGIN {printf "%.0f", us / 1e6}')
+  t1=${EPOCHREALTIME/./}
+  LONG_SECONDS=$(awk -v us="$((t1 - t0))" 'BEGIN {printf "%.0f", us / 1e6}')
   MOCK_PORT=$saved_port MOCK_PID=$saved_pid
-  LONG_REQUESTS_DONE=$done_requests LONG_CHECK=$checks LONG_OTHER=$other LONG_LEGS=$leg
+  LONG_REQUESTS_DONE=$done_requests LONG_CHECK=${checks:-ok} LONG_OTHER=$other LONG_LEGS=$leg
   sleep 1 # one more sample after the load
   stop "$sampler"
   LONG_END_KB=$(rss_kb "$pid")
   stop "$pid"
   cp "$TMP/rss-long" "$RESULTS/raw/rss-long.txt"
-  # RSS at each quarter of the run, the peak of its first and last quarter,
-  # and of the whole load.
-  read -r LONG_Q1 LONG_Q2 LONG_Q3 LONG_Q4 LONG_PEAK_FIRST LONG_PEAK_LAST LONG_PEAK < <(awk -v total="$LONG_SECONDS" '
-    { t[NR] = $1; r[NR] = $2 }
-    END {
-      for (q = 1; q <= 4; q++) {
-        at[q] = r[1]
-        for (i = 1; i <= NR; i++) if (t[i] <= total * q / 4) at[q] = r[i]
-      }
-      for (i = 1; i <= NR; i++) {
-        if (t[i] <= total / 4 && r[i] > first) first = r[i]
-        if (t[i] >= total * 3 / 4 && t[i] <= total && r[i] > last) last = r[i]
-        if (t[i] <= total && r[i] > all) all = r[i]
-      }
-      print at[1], at[2], at[3], at[4], first, last, all
-    }' "$TMP/rss-long")
+  # Of the samples taken under the load (t0 <= t < t1): the last of each
+  # quarter, the peaks of the first and last quarter and of them all.
+  read -r LONG_Q1 LONG_Q2 LONG_Q3 LONG_Q4 LONG_PEAK_FIRST LONG_PEAK_LAST LONG_PEAK < <(awk -v t0="$t0" -v t1="$t1" '
+    $1 >= t0 && $1 < t1 {
+      q = int(4 * ($1 - t0) / (t1 - t0)) + 1
+      at[q] = $2
+      if (q == 1 && $2 > first) first = $2
+      if (q == 4 && $2 > last) last = $2
+      if ($2 > all) all = $2
+    }
+    END { print at[1] + 0, at[2] + 0, at[3] + 0, at[4] + 0, first + 0, last + 0, all + 0 }' "$TMP/rss-long")
 }
 
 # median V...: the middle value (the lower middle for an even count).
@@ -538,7 +559,7 @@ report() {
   echo "- tools: $(go version | cut -d' ' -f3-), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- binaries: go build $(mb "$(($(stat -c %s "$TMP/cdnmock") / 1024))") MB, release build $(mb "$(($(stat -c %s "$TMP/cdnmock-release") / 1024))") MB, baseline $(mb "$(($(stat -c %s "$TMP/baseline") / 1024))") MB"
   echo "- code: $(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo unknown)$(cd "$REPO" && [ -n "$(git status --porcelain -- . ':!bench' 2>/dev/null)" ] && echo ' + uncommitted changes')"
-  echo "- command: \`${MOCK_ENV:+MOCK_ENV=\"$MOCK_ENV\" }bench/run.sh\` (DURATION=$DURATION, ROUNDS=$ROUNDS, WARMUP=$WARMUP, STARTS=$STARTS, LONG_REQUESTS=$LONG_REQUESTS)"
+  echo "- command: \`${MOCK_ENV:+MOCK_ENV=\"$MOCK_ENV\" }bench/run.sh\` (DURATION=$DURATION, ROUNDS=$ROUNDS, WARMUP=$WARMUP, STARTS=$STARTS, LONG_REQUESTS=$LONG_REQUESTS, LONG_MAX_SECONDS=$LONG_MAX_SECONDS)"
   echo "- server: \`${MOCK_ENV:+$MOCK_ENV }cdnmock --clock $CLOCK --throttle off\` (default --log requests), its log to a file; (f): the same with \`--log off\`; (g): the same as (a), built as scripts/release.sh builds it (CGO_ENABLED=0, -trimpath, -ldflags \"-s -w\"); wrk and the servers share the CPUs"
   echo "- CPUs: $QUIET; $(cpu_busy_pct)% busy with other work right after; load average (1 min) before / after: $LOAD_BEFORE / $(cut -d' ' -f1 /proc/loadavg)"
   echo
@@ -566,14 +587,15 @@ report() {
   echo "| startup to first 200 on GET /_mock/health, median of $STARTS (min–max) | ${HEALTH_STARTUP[0]} ms (${HEALTH_STARTUP[1]}–${HEALTH_STARTUP[2]}) |"
   echo "| startup to first 200 on a generated operation's first call (DescribeCdnService), median of $STARTS (min–max) | ${GEN_STARTUP[0]} ms (${GEN_STARTUP[1]}–${GEN_STARTUP[2]}) |"
   echo "| the release build: startup to first 200 on GET /_mock/health, median of $STARTS (min–max) | ${REL_STARTUP[0]} ms (${REL_STARTUP[1]}–${REL_STARTUP[2]}) |"
-  echo "| the floor: \`cdnmock --version\` from exec to exit (the runtime's and the packages' initialisation), median of $STARTS (min–max) | ${FLOOR_STARTUP[0]} ms (${FLOOR_STARTUP[1]}–${FLOOR_STARTUP[2]}) |"
+  echo "| cdnmock's init: \`cdnmock --version\` from exec to exit (the runtime's and every package's initialisation), median of $STARTS (min–max) | ${INIT_STARTUP[0]} ms (${INIT_STARTUP[1]}–${INIT_STARTUP[2]}) |"
+  echo "| the machine's floor: the baseline's \`-h\` from exec to exit (a Go program with net/http and nothing else), median of $STARTS (min–max) | ${BARE_STARTUP[0]} ms (${BARE_STARTUP[1]}–${BARE_STARTUP[2]}) |"
   echo "| RSS idle, after start | $(mb "$IDLE_KB") MB |"
   echo "| RSS under load, peak during (a) at 32 conns (every round) | $(mb "$LOAD_PEAK_KB") MB: $(mb "$LOAD_PEAK_ANON") MB its own (heap, stacks), $(mb "$LOAD_PEAK_FILE") MB its binary's and libraries' pages |"
   echo "| the release build: RSS idle; under load, peak during (g) at 32 conns | $(mb "$REL_IDLE_KB") MB; $(mb "$REL_PEAK_KB") MB: $(mb "$REL_PEAK_ANON") MB its own, $(mb "$REL_PEAK_FILE") MB its binary's pages |"
   echo "| the baseline's RSS under load, peak during (e) at 32 conns | $(mb "$BASE_PEAK_KB") MB: $(mb "$BASE_PEAK_ANON") MB its own, $(mb "$BASE_PEAK_FILE") MB its binary's and libraries' pages |"
-  echo "| long run: (a) at 32 conns, fresh server, ${LONG_SECONDS}s in $LONG_LEGS wrk run(s) | $LONG_REQUESTS_DONE requests, answers: $LONG_CHECK, other CPU $LONG_OTHER% |"
-  echo "| long run RSS: idle → at 1/4, 1/2, 3/4, end of the run | $(mb "$LONG_IDLE_KB") → $(mb "$LONG_Q1"), $(mb "$LONG_Q2"), $(mb "$LONG_Q3"), $(mb "$LONG_Q4") MB |"
-  echo "| long run RSS peak: all of it; first quarter / last quarter; 1 s after the load | $(mb "$LONG_PEAK") MB; $(mb "$LONG_PEAK_FIRST") / $(mb "$LONG_PEAK_LAST") MB; $(mb "$LONG_END_KB") MB |"
+  echo "| long run: (a) at 32 conns, fresh server, ${LONG_SECONDS}s in $LONG_LEGS wrk run(s) | $LONG_REQUESTS_DONE requests, answers: $LONG_CHECK, other CPU (the most of its runs) $LONG_OTHER% |"
+  echo "| long run RSS: idle → the last sample of each quarter of the load | $(mb "$LONG_IDLE_KB") → $(mb "$LONG_Q1"), $(mb "$LONG_Q2"), $(mb "$LONG_Q3"), $(mb "$LONG_Q4") MB |"
+  echo "| long run RSS peak: the whole load; its first quarter / last quarter; 1 s after the load | $(mb "$LONG_PEAK") MB; $(mb "$LONG_PEAK_FIRST") / $(mb "$LONG_PEAK_LAST") MB; $(mb "$LONG_END_KB") MB |"
   echo
   echo "## Targets"
   echo
@@ -581,14 +603,15 @@ report() {
   echo "|---|---|---|"
   echo "| (a) at 32 conns >= 70% of the baseline's req/s | ${RATIO[a32]}% (${RATIO_RANGE[a32]}) | $(verdict "${RATIO[a32]} >= 70") |"
   echo "| (a) p99 at 1 conn <= 1 ms | $(ms "${P99[a1]}") ms | $(verdict "${P99[a1]} <= 1000") |"
-  echo "| startup to first 200 <= 40 ms (health / a generated operation; the floor, \`--version\`) | ${HEALTH_STARTUP[0]} / ${GEN_STARTUP[0]} ms (${FLOOR_STARTUP[0]} ms) | $(verdict "${HEALTH_STARTUP[0]} <= 40 && ${GEN_STARTUP[0]} <= 40") |"
-  echo "| RSS under load <= 35 MB over $LONG_REQUESTS requests: the long run's peak | $(mb "$LONG_PEAK") MB over $LONG_REQUESTS_DONE requests | $(verdict "$LONG_PEAK <= 35840 && $LONG_REQUESTS_DONE >= $LONG_REQUESTS") |"
+  echo "| startup to first 200 <= 40 ms (health / a generated operation) | ${HEALTH_STARTUP[0]} / ${GEN_STARTUP[0]} ms (cdnmock's init alone ${INIT_STARTUP[0]} ms, the machine's floor ${BARE_STARTUP[0]} ms) | $(verdict "${HEALTH_STARTUP[0]} <= 40 && ${GEN_STARTUP[0]} <= 40") |"
+  # The issue's target, "RSS under load of at most 35 MB, flat over 1M
+  # requests", names no load: both readings are reported, the limit read
+  # as 35 MiB (35840 kB).
+  echo "| RSS under load <= 35 MB, reading 1: (a) alone on a fresh server, the long run's peak | $(mb "$LONG_PEAK") MB over $LONG_REQUESTS_DONE requests | $(verdict "$LONG_PEAK <= 35840 && $LONG_REQUESTS_DONE >= $LONG_REQUESTS") |"
+  echo "| RSS under load <= 35 MB, reading 2: the peak of (a)'s rounds, on a server that between them has also answered (b)–(d) and keeps what they left (a second account's tasks, a full ring of calls that broke the spec) | $(mb "$LOAD_PEAK_KB") MB | $(verdict "$LOAD_PEAK_KB <= 35840") |"
+  echo "| RSS under load <= 35 MB, the release build: the peak of (g)'s rounds | $(mb "$REL_PEAK_KB") MB | $(verdict "$REL_PEAK_KB <= 35840") |"
   # Flat: the last quarter's peak within 10% (or 2 MB) of the first quarter's.
-  echo "| RSS flat over the long run (last-quarter peak within 10% or 2 MB of the first's) | $(mb "$LONG_PEAK_FIRST") → $(mb "$LONG_PEAK_LAST") MB | $(verdict "$LONG_PEAK_LAST <= $LONG_PEAK_FIRST * 1.10 || $LONG_PEAK_LAST <= $LONG_PEAK_FIRST + 2048") |"
-  echo "| RSS under load <= 35 MB, the release build: peak of (g)'s rounds | $(mb "$REL_PEAK_KB") MB | $(verdict "$REL_PEAK_KB <= 35840") |"
-  # The rounds' server has also kept what (b)-(d) left: a second account's
-  # tasks (b), the ring of requests that broke the spec (c).
-  echo "| RSS under load <= 35 MB, peak of (a)'s rounds, on the server that also answers (b)-(d) | $(mb "$LOAD_PEAK_KB") MB | $(verdict "$LOAD_PEAK_KB <= 35840") |"
+  echo "| RSS flat over $LONG_REQUESTS requests (the long run's last-quarter peak within 10% or 2 MB of its first's) | $(mb "$LONG_PEAK_FIRST") → $(mb "$LONG_PEAK_LAST") MB over $LONG_REQUESTS_DONE requests | $(verdict "($LONG_PEAK_LAST <= $LONG_PEAK_FIRST * 1.10 || $LONG_PEAK_LAST <= $LONG_PEAK_FIRST + 2048) && $LONG_REQUESTS_DONE >= $LONG_REQUESTS") |"
   echo
   echo "Allocations per request: \`go test ./mock -run '^\$' -bench ServeHTTP -benchmem\` (held at $ALLOC_BUDGET by \`TestCreateAllocations\`)."
 }
