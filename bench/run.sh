@@ -480,9 +480,9 @@ check_baseline_matches() {
 # LONG_SECONDS, LONG_LEGS, LONG_CHECK (every leg's answers), LONG_OTHER
 # (the most other CPU of its legs), LONG_IDLE_KB, LONG_END_KB (1 s after
 # the load), and from the samples taken from its first leg's start to its
-# last leg's end only: LONG_Q1..Q4
-# (the last sample of each quarter), LONG_PEAK_FIRST, LONG_PEAK_LAST (the
-# peaks of the first and last quarter) and LONG_PEAK (of the whole load).
+# last leg's end only: LONG_Q1..Q4 (the last sample of each quarter),
+# LONG_PEAK_FIRST, LONG_PEAK_LAST (the peaks of the first and last
+# quarter) and LONG_PEAK (of the whole load).
 long_run() {
   local rps=$1 port pid leg=0 done_requests=0 checks="" other=0 t0 t1 elapsed seconds
   [ "$rps" -gt 0 ] || die "no rate of (a) to size the long run by"
