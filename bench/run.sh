@@ -218,14 +218,15 @@ wait_healthy() {
   done
 }
 
-# server_died WHAT: keeps the servers' logs, which run_wrk empties after
-# every run and the cleanup deletes, in raw/, and stops the run.
+# server_died WHAT: keeps cdnmock's logs (MOCK_LOGS: the baseline keeps
+# none), which run_wrk empties after every run and the cleanup deletes, in
+# raw/, and stops the run.
 server_died() {
   local f kept=()
   for f in "${MOCK_LOGS[@]}"; do
     cp "$f" "$RESULTS/raw/" && kept+=("bench/results/raw/${f##*/}")
   done
-  die "$1 exited; its log: ${kept[*]:-none}"
+  die "$1 exited; cdnmock's logs: ${kept[*]:-none}"
 }
 
 # start BIN ARGS...: starts a server in the background, sets STARTED_PID.
