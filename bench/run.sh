@@ -45,7 +45,8 @@ LUA=$BENCH_DIR/wrk/rpc.lua
 DURATION=${DURATION:-4s}                 # each measured wrk run
 # The machine is small and may be shared (tests of others running): one
 # pass can be off by 20%, and one round's ratio to the baseline can differ
-# from another's in the same run by 5 to 39 points (BENCHMARKS.md).
+# from another's in the same run by 5 to 39 points at 32 connections, by
+# up to ~50 at 1 (BENCHMARKS.md).
 # Rounds interleave the cases, so a slow moment hits the mock and the
 # baseline alike, and medians are reported: five rounds by default.
 ROUNDS=${ROUNDS:-5}
@@ -97,14 +98,16 @@ install_wrk() {
 # build: the server as `go build` makes it and as scripts/release.sh does
 # (no libc, so fewer pages mapped), and the baseline, bare and linking the
 # design's libraries (bench/baseline/designlibs.go; built as the release
-# is, the lower of the two), from this checkout.
+# is, since that is how cdnmock ships), from this checkout.
 build() {
   command -v go >/dev/null || die "Go is not installed (expected at /usr/local/go)"
   log "building cdnmock (go build, and the release build) and the baseline (bare, and with the design's libraries)"
+  # scripts/release.sh's flags, less its version stamps.
+  local release=(env CGO_ENABLED=0 go build -trimpath -ldflags "-s -w")
   (cd "$REPO" && go build -o "$TMP/cdnmock" . &&
-    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$TMP/cdnmock-release" . &&
+    "${release[@]}" -o "$TMP/cdnmock-release" . &&
     go build -o "$TMP/baseline" ./bench/baseline &&
-    CGO_ENABLED=0 go build -tags designlibs -trimpath -ldflags "-s -w" -o "$TMP/baseline-designlibs" ./bench/baseline)
+    "${release[@]}" -tags designlibs -o "$TMP/baseline-designlibs" ./bench/baseline)
   # The command that starts cdnmock; env only when MOCK_ENV is set, since
   # its extra exec would count in the startup time.
   local vars
@@ -423,9 +426,10 @@ time_exit() {
 # /_mock/health, the go build to a generated operation's first call
 # (which loads it), the release build to /_mock/health, the baseline to
 # its first 200 on / (a Go server with nothing else: the machine's floor),
-# the baseline linking the design's libraries (-tags designlibs), to its
-# first 200 on / (the design's floor: what those libraries cost a start
-# before cdnmock does any work of its own), the go build's `--version` and
+# the baseline linking the design's libraries (-tags designlibs, a release
+# build), to its first 200 on / (the design's floor: the least a start
+# linking those libraries takes on the machine, before any work of
+# cdnmock's own), the go build's `--version` and
 # the two baselines' `-h` (exec, the runtime's and every package's init,
 # exit: the part of a start that is each binary's init; with MOCK_ENV,
 # `--version` includes env's exec, as cdnmock's starts do), so that a
@@ -629,7 +633,7 @@ report() {
   echo "| the machine's floor: the baseline (a Go server with nothing else) to its first 200 on /, median of $STARTS (min–max) | ${BASE_STARTUP[0]} ms (${BASE_STARTUP[1]}–${BASE_STARTUP[2]}) |"
   echo "| the design's floor: the baseline linking, unused, the libraries cdnmock's design fixes (echo, kin-openapi, jsonschema v5; \`-tags designlibs\`, built as the release is), to its first 200 on /, median of $STARTS (min–max) | ${DESIGN_STARTUP[0]} ms (${DESIGN_STARTUP[1]}–${DESIGN_STARTUP[2]}) |"
   echo "| the baseline's init: \`baseline -h\` from exec to exit, median of $STARTS (min–max) | ${BARE_INIT[0]} ms (${BARE_INIT[1]}–${BARE_INIT[2]}) |"
-  echo "| the design's init: the same for the baseline linking the design's libraries, median of $STARTS (min–max) | ${DESIGN_INIT[0]} ms (${DESIGN_INIT[1]}–${DESIGN_INIT[2]}) |"
+  echo "| the design's init: \`-h\` of the baseline linking the design's libraries (a release build, where the bare baseline is a go build), median of $STARTS (min–max) | ${DESIGN_INIT[0]} ms (${DESIGN_INIT[1]}–${DESIGN_INIT[2]}) |"
   echo "| RSS idle, after start | $(mb "$IDLE_KB") MB |"
   echo "| RSS under load, peak during (a) at 32 conns (every round) | $(mb "$LOAD_PEAK_KB") MB: $(mb "$LOAD_PEAK_ANON") MB its own (heap, stacks), $(mb "$LOAD_PEAK_FILE") MB its binary's and libraries' pages |"
   echo "| the release build: RSS idle; under load, peak during (g) at 32 conns | $(mb "$REL_IDLE_KB") MB; $(mb "$REL_PEAK_KB") MB: $(mb "$REL_PEAK_ANON") MB its own, $(mb "$REL_PEAK_FILE") MB its binary's pages |"

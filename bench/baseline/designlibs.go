@@ -8,8 +8,8 @@ package main
 // openapi3filter, and jsonschema v5. Their package initialisation runs at
 // every start all the same (both jsonschema versions compile their
 // meta-schemas in init). bench/run.sh times this build's start to its
-// first 200 too, the design's floor: what those libraries cost a start on
-// the machine before cdnmock does any work of its own.
+// first 200 too, the design's floor: the least a start linking those
+// libraries takes on the machine, before any work of cdnmock's own.
 import (
 	_ "github.com/getkin/kin-openapi/openapi3"
 	_ "github.com/getkin/kin-openapi/openapi3filter"

@@ -10,7 +10,7 @@
 // Without --body and --header it answers a copy of a real answer; run.sh
 // passes the answer it just captured from cdnmock, so the two never drift.
 // Built with -tags designlibs it also links the libraries cdnmock's design
-// fixes (designlibs.go), to time what they cost a start.
+// fixes (designlibs.go), to time the least a start linking them takes.
 package main
 
 import (
