@@ -423,19 +423,19 @@ time_exit() {
 }
 
 # measure_startups: STARTS rounds, each timing in turn the go build to
-# /_mock/health, the go build to a generated operation's first call
-# (which loads it), the release build to /_mock/health, the baseline to
-# its first 200 on / (a Go server with nothing else: the machine's floor),
-# the baseline linking the design's libraries (-tags designlibs, a release
+# /_mock/health, the go build to a generated operation's first call (which
+# loads it), the release build to /_mock/health, the baseline to its first
+# 200 on / (a Go server with nothing else: the machine's floor), the
+# baseline linking the design's libraries (-tags designlibs, a release
 # build), to its first 200 on / (the design's floor: the least a start
 # linking those libraries takes on the machine, before any work of
-# cdnmock's own), the go build's `--version` and
-# the two baselines' `-h` (exec, the runtime's and every package's init,
-# exit: the part of a start that is each binary's init; with MOCK_ENV,
-# `--version` includes env's exec, as cdnmock's starts do), so that a
-# slow moment of the machine hits the eight alike. Sets HEALTH_STARTUP,
-# GEN_STARTUP, REL_STARTUP, BASE_STARTUP, DESIGN_STARTUP, INIT_STARTUP,
-# BARE_INIT and DESIGN_INIT: (median min max), in ms.
+# cdnmock's own), the go build's `--version` and the two baselines' `-h`
+# (exec, the runtime's and every package's init, exit: the part of a start
+# that is each binary's init; with MOCK_ENV, `--version` includes env's
+# exec, as cdnmock's starts do), so that a slow moment of the machine hits
+# the eight alike. Sets HEALTH_STARTUP, GEN_STARTUP, REL_STARTUP,
+# BASE_STARTUP, DESIGN_STARTUP, INIT_STARTUP, BARE_INIT and DESIGN_INIT:
+# (median min max), in ms.
 measure_startups() {
   local health=() gen=() rel=() base=() design=() init=() bare=() design_init=()
   local flags=(--clock "$CLOCK" --throttle off)
